@@ -1,0 +1,99 @@
+"""The college of mayor and aldermen (college van B en W): one per municipality.
+
+Involvement (attention) and steering per domain, and political risk aversion: incidents with
+vulnerable people in the social domain weigh more than a permit question (report §3.3). Attention
+decays without urgency and is renewed by elections and incidents (report §3.2, §5.5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from agents.base import ArrayAgent, Column
+
+STEER_STANCE = 0.8
+LET_GO_STANCE = 0.2
+"""Stance after a coalition chooses to steer or to let go in a domain (report §5.5). Assumption."""
+STEER_MIX = np.array([0.3, 0.7, 0.0, 0.0])
+LET_GO_MIX = np.array([0.0, 0.0, 0.5, 0.5])
+"""A steering college leans on rules and SMART goals; one that lets go on networks and society
+(report §1.7, Kader 5). Assumption on the exact mixes."""
+
+
+def college_mix(stance: np.ndarray) -> np.ndarray:
+    """Steering mix the college pushes for, from its stance (1 steer ... 0 let go)."""
+    s = np.asarray(stance)[..., None]
+    return s * STEER_MIX + (1.0 - s) * LET_GO_MIX
+
+
+@dataclass
+class CollegeArrays:
+    """Per-municipality state of the colleges.
+
+    Attributes:
+        attention: (n, 2) involvement per domain, 0-1.
+        engagement: How strongly urgency renews this body's attention, 0-1 (assumption: bodies
+            differ in how much a national deadline moves them).
+        stance: (n, 2) steering stance per domain: 1 steers, 0 lets go.
+        risk_aversion: Political risk aversion, 0-1.
+        incident_pressure: (n, 2) recent incidents, decaying.
+    """
+
+    attention: np.ndarray
+    engagement: np.ndarray
+    stance: np.ndarray
+    risk_aversion: np.ndarray
+    incident_pressure: np.ndarray
+
+    @classmethod
+    def create(cls, n: int, rng: np.random.Generator) -> CollegeArrays:
+        """Draw ``n`` colleges."""
+        return cls(
+            attention=np.column_stack([rng.beta(4, 4, n), rng.beta(2, 6, n)]),
+            engagement=rng.beta(5, 3, n),
+            stance=rng.beta(3, 3, (n, 2)),
+            risk_aversion=rng.beta(3, 3, n),
+            incident_pressure=np.zeros((n, 2)),
+        )
+
+
+class College(ArrayAgent):
+    """The executive of one municipality (DESIGN §2)."""
+
+    attention = Column("colleges", "attention", "(2,) involvement per domain.")
+    engagement = Column("colleges", "engagement", "How strongly urgency renews attention, 0-1.")
+    stance = Column("colleges", "stance", "(2,) 1 steers, 0 lets go.")
+    risk_aversion = Column("colleges", "risk_aversion", "Political risk aversion, 0-1.")
+    incident_pressure = Column("colleges", "incident_pressure", "(2,) recent incidents.")
+
+    def form_coalition(self, choices: Sequence[Any], rng: np.random.Generator) -> None:
+        """After an election a new coalition sets its agenda (report §5.5, P11).
+
+        Attention is renewed. Where the scenario's coalition choice applies to this municipality
+        (the model draws which ones do), the stance follows it; elsewhere the new coalition's
+        stance is partly new.
+        """
+        arrays = self.model.colleges
+        boost = self.model.params["election_attention_boost"]
+        arrays.attention[self.row] += boost * (1.0 - arrays.attention[self.row])
+        chosen = set()
+        for choice in choices:
+            d = 0 if choice.domain == "social" else 1
+            arrays.stance[self.row, d] = STEER_STANCE if choice.stance == "steer" else LET_GO_STANCE
+            chosen.add(d)
+            self.model.log_event(self.row, "coalition", domain=choice.domain, stance=choice.stance)
+        for d in range(2):
+            if d not in chosen:
+                arrays.stance[self.row, d] = 0.5 * arrays.stance[self.row, d] + 0.5 * rng.beta(3, 3)
+
+    def describe(self) -> dict[str, Any]:
+        """Plain data for a drill-down view."""
+        return {
+            "attention": np.round(self.attention, 3).tolist(),
+            "stance": np.round(self.stance, 3).tolist(),
+            "risk_aversion": round(self.risk_aversion, 3),
+        }

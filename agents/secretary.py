@@ -1,0 +1,190 @@
+"""The municipal secretary (gemeentesecretaris): one per municipality (report §1.8, §3.2-§3.4).
+
+Role comes from two dimensions, own content agenda (yes/no) and focus (internal organisation,
+college, network), giving the four ideal types of report §1.8, each comfortable with one of the
+four steering modes (Van der Steen et al. 2014, report §1.7):
+
+| role        | agenda | focus        | comfortable with |
+|-------------|--------|--------------|------------------|
+| advocate    | yes    | internal     | legal            |
+| executor    | no     | college      | performing       |
+| connector   | no     | network      | collaborative    |
+| changer     | yes    | network      | responsive       |
+
+Desired steering per mode and domain is drawn from Table 1 of the report (an **input** of the
+model, never a calibration target). The secretary's preferred role is the comfortable role of one
+of the modes he or she desires ("Momenteel is de persoonlijke voorkeur vaak doorslaggevend",
+report §3.2). Stance: regisseur (directs the implementation) or coach/adviser of the director
+(most secretaries, report §3.2, §5.3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from agents.base import ArrayAgent, Column
+
+MODES: tuple[str, str, str, str] = ("legal", "performing", "collaborative", "responsive")
+ROLES: tuple[str, str, str, str] = ("advocate", "executor", "connector", "changer")
+ROLE_AGENDA: tuple[bool, ...] = (True, False, False, True)
+ROLE_FOCUS: tuple[str, ...] = ("internal", "college", "network", "network")
+ROLE_TRANSFORMATION_EXAMPLE: tuple[float, ...] = (0.0, 0.25, 0.75, 1.0)
+"""How strongly each role links the decentralisation to organisation change and sets the example
+for staff (report §1.8: the changer 'verbindt de decentralisaties aan organisatieveranderingen';
+the connector works 'van buiten naar binnen'; the advocate guards feasibility). Assumption."""
+ROLE_COOPERATION: tuple[float, ...] = (0.0, 0.25, 1.0, 0.5)
+"""How strongly each role initiates regional cooperation (report §4.5; connector most).
+Assumption."""
+
+TABLE1_DESIRED = np.array([[0.08, 0.18], [0.48, 0.37], [0.82, 0.77], [0.86, 0.81]])
+"""Share of secretaries desiring each mode (rows, MODES order) per domain (social, physical).
+Report Table 1 (§2.2); the OCR's 'a2' and 'a1' are 82 and 81 per the running text."""
+NEW_SECRETARY_REGISSEUR_FACTOR = 1.5
+"""Secretaries appointed from 2015 on are more 'managerial' (report §3.2: 'Ik ben aangenomen om
+deze veranderingen te bewerkstelligen'). Assumption on the size."""
+
+
+def draw_desired(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw which modes each of ``n`` secretaries desires, per domain, from Table 1.
+
+    One uniform number per secretary and mode is compared with both domains' shares, so the
+    answers for the two domains are as correlated as the table allows (secretaries mostly keep
+    the same view across domains, report §3.4). Every secretary desires at least one mode.
+
+    Returns:
+        ``desires`` (n, 2, 4) booleans.
+    """
+    u = rng.random((n, 4))
+    desires = u[:, None, :] < TABLE1_DESIRED.T[None, :, :]
+    for d in range(2):
+        none = ~desires[:, d, :].any(axis=1)
+        if none.any():
+            ratio = u[none] / TABLE1_DESIRED[:, d][None, :]
+            desires[np.flatnonzero(none), d, np.argmin(ratio, axis=1)] = True
+    return desires
+
+
+def draw_role(desires: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Preferred role: comfortable role of one of the modes desired in the social domain."""
+    weights = desires[:, 0, :] * rng.random(desires[:, 0, :].shape)
+    return np.argmax(weights, axis=1).astype(np.int8)
+
+
+def desired_mix(desires: np.ndarray, role: np.ndarray) -> np.ndarray:
+    """Desired steering mix (n, 2, 4) from the desired modes and the preferred role.
+
+    Half the weight goes to the desired modes in equal parts, half to the mode the secretary's
+    preferred role is comfortable with (report §1.8: most mix roles "met voorkeur voor één
+    bepaalde rol").
+    """
+    spread = desires / desires.sum(axis=2, keepdims=True)
+    comfort = np.zeros_like(spread)
+    comfort[np.arange(len(role)), :, role] = 1.0
+    return 0.5 * spread + 0.5 * comfort
+
+
+@dataclass
+class SecretaryArrays:
+    """Per-municipality state of the secretaries.
+
+    Attributes:
+        role: Index into `ROLES`.
+        regisseur: Directs the implementation (else coach/adviser).
+        appointed_step: Step of appointment (<= 0: before the model starts).
+        desires: (n, 2, 4) modes desired per domain (Table 1).
+        desired_mix: (n, 2, 4) desired steering mix per domain.
+        satisfaction: (n, 2) satisfaction with the implementation per domain, 0-1.
+        satisfaction_at_entry: (n, 2) satisfaction in the month of entry into force (NaN before).
+    """
+
+    role: np.ndarray
+    regisseur: np.ndarray
+    appointed_step: np.ndarray
+    desires: np.ndarray
+    desired_mix: np.ndarray
+    satisfaction: np.ndarray
+    satisfaction_at_entry: np.ndarray
+
+    @classmethod
+    def create(cls, n: int, regisseur_share: float, rng: np.random.Generator) -> SecretaryArrays:
+        """Draw ``n`` secretaries."""
+        desires = draw_desired(n, rng)
+        role = draw_role(desires, rng)
+        return cls(
+            role=role,
+            regisseur=rng.random(n) < regisseur_share,
+            appointed_step=-rng.integers(0, 120, n),
+            desires=desires,
+            desired_mix=desired_mix(desires, role),
+            satisfaction=np.full((n, 2), 0.5),
+            satisfaction_at_entry=np.full((n, 2), np.nan),
+        )
+
+
+class Secretary(ArrayAgent):
+    """The municipal secretary of one municipality (DESIGN §2)."""
+
+    role_index = Column("secretaries", "role", "Index into ROLES.")
+    regisseur = Column("secretaries", "regisseur", "Directs the implementation (else coach).")
+    appointed_step = Column("secretaries", "appointed_step", "Step of appointment.")
+    desired_mix = Column("secretaries", "desired_mix", "(2, 4) desired steering mix.")
+    satisfaction = Column("secretaries", "satisfaction", "(2,) satisfaction per domain.")
+
+    @property
+    def role(self) -> str:
+        """Preferred role name (advocate, executor, connector, changer)."""
+        return ROLES[self.role_index]
+
+    @property
+    def agenda(self) -> bool:
+        """Whether the secretary has an own content agenda."""
+        return ROLE_AGENDA[self.role_index]
+
+    @property
+    def focus(self) -> str:
+        """Focus: internal organisation, college or network."""
+        return ROLE_FOCUS[self.role_index]
+
+    @property
+    def stance(self) -> str:
+        """``"regisseur"`` or ``"coach"``."""
+        return "regisseur" if self.regisseur else "coach"
+
+    @property
+    def appointed_after_2015(self) -> bool:
+        """Tenure: appointed on or after 1 Jan 2015 (report §3.2)."""
+        return self.appointed_step >= self.model.calendar.step_of("2015-01-01")
+
+    def replace(self, rng: np.random.Generator) -> None:
+        """A new secretary is appointed: new role, desires and stance (report §3.2).
+
+        New secretaries are more often regisseur ("managerial").
+        """
+        arrays = self.model.secretaries
+        desires = draw_desired(1, rng)
+        role = draw_role(desires, rng)
+        arrays.desires[self.row] = desires[0]
+        arrays.desired_mix[self.row] = desired_mix(desires, role)[0]
+        arrays.role[self.row] = role[0]
+        share = min(1.0, self.model.params["regisseur_share"] * NEW_SECRETARY_REGISSEUR_FACTOR)
+        arrays.regisseur[self.row] = rng.random() < share
+        arrays.appointed_step[self.row] = self.model.steps
+        self.model.log_event(self.row, "new_secretary", role=self.role, stance=self.stance)
+
+    def describe(self) -> dict[str, Any]:
+        """Plain data for a drill-down view."""
+        return {
+            "role": self.role,
+            "agenda": self.agenda,
+            "focus": self.focus,
+            "stance": self.stance,
+            "appointed_after_2015": self.appointed_after_2015,
+            "desired_social": dict(zip(MODES, self.desired_mix[0].round(2).tolist(), strict=True)),
+            "desired_physical": dict(
+                zip(MODES, self.desired_mix[1].round(2).tolist(), strict=True)
+            ),
+            "satisfaction": self.satisfaction,
+        }

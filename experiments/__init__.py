@@ -1,0 +1,1 @@
+"""Experiments: calibration, sweeps and analyses built on scenarios/ and model/."""

@@ -1,0 +1,5 @@
+"""Allow `python -m govsim`."""
+
+from govsim.cli import main
+
+raise SystemExit(main())

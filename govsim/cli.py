@@ -1,0 +1,96 @@
+"""The `govsim` command line. Each subcommand has its own `--help`.
+
+User mistakes (bad flags, parameters, dates, files) end in a one-paragraph message and exit
+code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from model.calendar import CalendarError
+from model.parameters import PARAMETERS, ParameterError
+from model.timeline import TimelineError
+
+USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, TimelineError, CalendarError)
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for; printed as one paragraph, no traceback."""
+
+
+def _cmd_baseline(args: argparse.Namespace) -> int:
+    from govsim.baseline import run_baseline
+
+    table, written = run_baseline(args.seed, Path(args.out), args.lang)
+    print(table.to_string(float_format=lambda v: f"{v:.2f}"))
+    print()
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _cmd_params(args: argparse.Namespace) -> int:
+    rows = [p for p in PARAMETERS.values() if p.calibratable or not args.calibratable]
+    if args.format == "csv":
+        print("name,default,unit,low,high,source")
+        for p in rows:
+            print(f'{p.name},{p.default},"{p.unit}",{p.low},{p.high},"{p.source}"')
+        return 0
+    width = max(len(p.name) for p in rows)
+    for p in rows:
+        print(f"{p.name:<{width}}  {p.default:>8g}  [{p.low:g}, {p.high:g}] {p.unit}")
+        print(f"{'':<{width}}  {p.description}")
+        print(f"{'':<{width}}  source: {p.source}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="govsim",
+        description="Agent-based simulation of governance change in Dutch municipalities "
+        "(3D and Omgevingswet), after 'Leren Decentraliseren' (BMC/VGS 2018).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "baseline",
+        help="one national baseline run: summary table and figure",
+        description="Run the baseline timeline once for all 388 municipalities "
+        "(2013-2029), print a summary table and write a figure of transition vs "
+        "transformation per domain.",
+    )
+    p.add_argument("--seed", type=int, default=20180101, help="random seed (default 20180101)")
+    p.add_argument("--out", default="out/baseline", help="output folder (default out/baseline)")
+    p.add_argument("--lang", choices=("nl", "en"), default="en", help="label language")
+    p.set_defaults(func=_cmd_baseline)
+
+    p = sub.add_parser(
+        "params",
+        help="list the model's parameters with ranges and sources",
+        description="List every declared parameter: default, range, unit, source.",
+    )
+    p.add_argument("--calibratable", action="store_true", help="only free (to be calibrated) ones")
+    p.add_argument("--format", choices=("table", "csv"), default="table")
+    p.set_defaults(func=_cmd_params)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except (UserError, *USER_ERRORS) as exc:
+        print(f"govsim {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

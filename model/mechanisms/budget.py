@@ -1,0 +1,74 @@
+"""Budget pressure and incidents (patterns P3; report §3.3)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_DEFICIT = 0.4
+"""Budget pressure that growing deficits approach (saturating: the state added youth-care money
+from 2019 on). Assumption."""
+
+
+def budget_target(
+    months_in_force: np.ndarray,
+    known: np.ndarray,
+    before_completion: np.ndarray,
+    transformation: np.ndarray,
+    shocks: np.ndarray,
+    params: dict,
+) -> np.ndarray:
+    """Budget pressure each municipality heads for (M, 2).
+
+    Social domain: "nieuwe taken met in totaal minder geld" (report §3.3) from entry into force,
+    then deficits grow towards `MAX_DEFICIT` ("oplopende tekorten in het sociaal domein", §2.2),
+    less so where the
+    transformation (prevention, "vroeg eropaf", §2.3) takes hold. Physical domain: municipalities
+    pay for the implementation themselves (report §3.2, §5.4) until completion. ``shocks`` (2,)
+    adds scenario budget shocks.
+    """
+    years = np.maximum(months_in_force, 0.0) / 12.0
+    deficit = MAX_DEFICIT * (1.0 - np.exp(-params["deficit_growth_per_year"] * years[0]))
+    social = np.where(
+        months_in_force[0] >= 0,
+        params["social_budget_cut"] + deficit * (1.0 - transformation[:, 0]),
+        0.0,
+    )
+    physical = np.full(
+        transformation.shape[0],
+        params["physical_implementation_cost"] if known[1] and before_completion[1] else 0.0,
+    )
+    return np.column_stack([social, physical]) + shocks[None, :]
+
+
+def update_budget_pressure(
+    budget: np.ndarray, target: np.ndarray, sensitivity: np.ndarray, rate: float = 0.1
+) -> None:
+    """Move budget pressure (M, 2) towards ``target`` × the municipality's sensitivity, in place."""
+    budget += rate * (target * sensitivity[:, None] - budget)
+    np.clip(budget, 0.0, 1.0, out=budget)
+
+
+def draw_incidents(
+    transition: np.ndarray,
+    in_force: np.ndarray,
+    population: np.ndarray,
+    params: dict,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Public incidents (M, 2) this month, Poisson, more where the transition is incomplete.
+
+    Report §3.3: "De angst was dat er kwetsbare groepen buiten de boot vallen en er incidenten
+    zouden plaatsvinden"; physical-domain incidents weigh less politically.
+    """
+    weight = np.array([1.0, params["physical_risk_weight"]])
+    rate = params["incident_rate"] * (population[:, None] / 1e5) * (1.0 - transition)
+    rate = rate * weight[None, :] * in_force[None, :]
+    return rng.poisson(rate).astype(np.float64)
+
+
+def update_incident_pressure(
+    pressure: np.ndarray, incidents: np.ndarray, keep: float = 0.8
+) -> None:
+    """Incident pressure (M, 2) in place: decays by ``keep`` a month, rises by new incidents."""
+    pressure *= keep
+    pressure += incidents

@@ -1,0 +1,94 @@
+"""Staff workload, learning and adoption of the new way of working (patterns P1, P6)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.staff import StaffArrays
+
+N_TEAMS = 3  # social, physical, other
+
+
+def team_index(staff: StaffArrays) -> np.ndarray:
+    """Team of each staff member: municipality × domain, flattened (municipality * 3 + domain)."""
+    return staff.municipality * N_TEAMS + staff.domain
+
+
+def team_adoption(staff: StaffArrays, n_municipalities: int) -> np.ndarray:
+    """Share of each team (M, 3) that works the new way."""
+    idx = team_index(staff)
+    size = np.bincount(idx, minlength=n_municipalities * N_TEAMS)
+    adopted = np.bincount(idx, weights=staff.adopted, minlength=n_municipalities * N_TEAMS)
+    return (adopted / np.maximum(size, 1)).reshape(n_municipalities, N_TEAMS)
+
+
+def update_workload(staff: StaffArrays, transition_work: np.ndarray, load: float) -> None:
+    """Workload in place: regular work (1) plus implementation on top (report §3.2).
+
+    "de implementatie zorgt voor een grote druk op de ambtelijke organisatie, omdat het een extra
+    taak is, boven op de reguliere werkzaamheden". ``transition_work`` (M, 2) is the effort a
+    domain puts into transition; staff outside the two domains carry a third of the mean.
+    """
+    team_work = np.column_stack([transition_work, transition_work.mean(axis=1) / 3.0])
+    staff.workload[:] = 1.0 + load * team_work[staff.municipality, staff.domain]
+
+
+def learning_input(
+    transformation_work: np.ndarray,
+    organisation_change: np.ndarray,
+    role_example: np.ndarray,
+    joint_training: np.ndarray,
+    params: dict,
+) -> np.ndarray:
+    """Learning input per team (M, 3) from training, the secretary's example and the work.
+
+    Report §4.4: information sharing (congresses, lectures, presentations) "is maar beperkt
+    effectief; veel effectiever is het om de ambtelijke organisatie zelf aan de slag te laten gaan
+    (en daarop feedback te krijgen)" (P6). "Geef het juiste voorbeeld": connectors and changers
+    set the example and link the decentralisations to organisation change (report §4.4, §5.5).
+    ``joint_training`` (2,) is extra training bought regionally (report §4.5, De6).
+    """
+    doing = params["learning_by_doing_share"]
+    method = doing + (1.0 - doing) * params["lecture_effectiveness"]
+    training = np.clip(params["training_intensity"] + np.append(joint_training, 0.0), 0.0, 1.0)
+    example = 1.0 + params["role_example_weight"] * role_example
+    work = np.column_stack([transformation_work, organisation_change])
+    return training[None, :] * method * example[:, None] * (0.15 + 0.85 * work)
+
+
+def train_staff(
+    staff: StaffArrays, team_input: np.ndarray, team_share: np.ndarray, params: dict
+) -> None:
+    """Readiness in place: training and the example raise it, the team pulls it (P6).
+
+    Resisters learn at half speed ("er is een groep met weerstand", report §4.4); competence
+    scales learning; peers pull readiness towards the team's adoption share.
+    """
+    m, k = staff.municipality, staff.domain
+    gain = params["learning_rate"] * team_input[m, k] * staff.competence
+    gain *= np.where(staff.resister, 0.5, 1.0) * (1.0 - staff.readiness)
+    peer = params["peer_influence"] * (team_share[m, k] - staff.readiness)
+    staff.readiness += gain + peer
+    np.clip(staff.readiness, 0.0, 1.0, out=staff.readiness)
+
+
+def adopt_and_revert(staff: StaffArrays, params: dict, rng: np.random.Generator) -> None:
+    """Adoption and reversion in place (report §3.2, §4.4; P6).
+
+    Ready staff adopt the new way unless overloaded; adopters revert "vroeger of later" to their
+    comfort zone, more so when overloaded, resisting or not really ready ("de bestaande mensen
+    beschikken niet automatisch over nieuwe competenties en zijn geneigd om zich ... te
+    herstellen en terug te keren naar hun comfortzone").
+    """
+    overload = np.clip(staff.workload - 1.0, 0.0, 1.0)
+    draw = rng.random(staff.n)
+    p_adopt = params["adoption_rate"] * staff.readiness * (1.0 - overload)
+    p_adopt *= np.where(staff.resister, 0.4, 1.0) * np.where(staff.generalist, 1.2, 1.0)
+    p_revert = params["reversion_rate"] * (
+        overload + np.where(staff.resister, 1.0, 0.0) + (1.0 - staff.readiness)
+    )
+    new = ~staff.adopted & (draw < p_adopt)
+    revert = staff.adopted & (draw < p_revert)
+    staff.adopted[new] = True
+    staff.adopted[revert] = False
+    staff.adoptions[new] += 1

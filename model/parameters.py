@@ -1,0 +1,631 @@
+"""The model's parameters, declared in one place.
+
+Every parameter has a name, default, unit, allowed range and a source: a passage of the report
+("Leren Decentraliseren", BMC Advies / VGS 2018; cited as "report §x.y"), a cited fact, or the
+words "assumption, to be calibrated". `resolve_parameters` is the only way parameters enter a
+model: unknown names and out-of-range values raise `ParameterError` naming the parameter and its
+allowed range.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+CALIBRATE = "assumption, to be calibrated"
+
+
+class ParameterError(ValueError):
+    """A parameter name or value that the model does not accept."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared model parameter.
+
+    Attributes:
+        name: Identifier used in scenario files, sliders and experiment specs.
+        default: Value used when nothing overrides it.
+        unit: Unit of the value (``"share"``, ``"per month"``, ...).
+        low: Smallest allowed value (inclusive).
+        high: Largest allowed value (inclusive).
+        source: Report passage or cited fact, or ``CALIBRATE``.
+        description: One line saying what the parameter does.
+        integer: Whether the value must be a whole number.
+    """
+
+    name: str
+    default: float
+    unit: str
+    low: float
+    high: float
+    source: str
+    description: str
+    integer: bool = False
+
+    @property
+    def calibratable(self) -> bool:
+        """Whether the parameter is a free parameter for calibration."""
+        return self.source == CALIBRATE
+
+    def check(self, value: object) -> float:
+        """Return ``value`` as a number if it is allowed, else raise `ParameterError`."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ParameterError(
+                f"parameter '{self.name}' must be a number in [{self.low}, {self.high}] "
+                f"({self.unit}), got {value!r}"
+            )
+        number = float(value)
+        if math.isnan(number) or not (self.low <= number <= self.high):
+            raise ParameterError(
+                f"parameter '{self.name}' = {value!r} is out of range: allowed "
+                f"[{self.low}, {self.high}] ({self.unit})"
+            )
+        if self.integer:
+            if number != int(number):
+                raise ParameterError(
+                    f"parameter '{self.name}' must be a whole number in "
+                    f"[{int(self.low)}, {int(self.high)}], got {value!r}"
+                )
+            return int(number)
+        return number
+
+
+def _p(name, default, unit, low, high, source, description, integer=False) -> Parameter:
+    return Parameter(name, default, unit, low, high, source, description, integer)
+
+
+_DECLARED: tuple[Parameter, ...] = (
+    # --- agent density (report appendix: 388 municipalities; DESIGN §2) ---------------------
+    _p(
+        "staff_per_1000",
+        1.0,
+        "staff agents per 1,000 inhabitants",
+        0.05,
+        10.0,
+        "scale choice: one agent stands for ~7 municipal employees (≈7 per 1,000 inhabitants)",
+        "Staff agents per 1,000 inhabitants.",
+    ),
+    _p(
+        "staff_floor",
+        12,
+        "staff agents",
+        3,
+        200,
+        "scale choice: enough agents per team to form a peer group in small municipalities",
+        "Minimum number of staff agents per municipality.",
+        True,
+    ),
+    _p(
+        "citizens_per_1000",
+        1.5,
+        "citizen agents per 1,000 inhabitants",
+        0.05,
+        20.0,
+        "scale choice",
+        "Citizen agents per 1,000 inhabitants.",
+    ),
+    _p(
+        "citizen_floor",
+        15,
+        "citizen agents",
+        3,
+        500,
+        "scale choice",
+        "Minimum number of citizen agents per municipality.",
+        True,
+    ),
+    # --- secretary (report §1.8, §3.2, §5.3) ---------------------------------------------------
+    _p(
+        "regisseur_share",
+        0.2,
+        "share of secretaries",
+        0.0,
+        1.0,
+        "report §3.2/§5.3: secretaries 'pakken veelal niet de rol van regisseur' (most coach); "
+        "share itself " + CALIBRATE,
+        "Share of secretaries who direct the implementation themselves instead of coaching.",
+    ),
+    _p(
+        "regisseur_bonus",
+        0.25,
+        "relative attention gain",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Extra organisational attention when the secretary acts as regisseur (report §3.2).",
+    ),
+    _p(
+        "secretary_turnover_per_year",
+        0.08,
+        "per year",
+        0.0,
+        0.5,
+        "report §3.2: secretaries appointed from 2015 on form a distinct group; rate assumed",
+        "Yearly chance that a municipality appoints a new secretary.",
+    ),
+    _p(
+        "role_example_weight",
+        0.8,
+        "relative learning gain",
+        0.0,
+        3.0,
+        CALIBRATE,
+        "How much a connector/changer secretary's example speeds staff learning (report §4.4 "
+        "'Geef het juiste voorbeeld').",
+    ),
+    # --- urgency and attention (P4, P9, P11; report §3.3, Kader 10) -----------------------------
+    _p(
+        "urgency_horizon_months",
+        18.0,
+        "months",
+        3.0,
+        120.0,
+        CALIBRATE,
+        "Months to a deadline at which felt urgency is half its maximum (report §3.3).",
+    ),
+    _p(
+        "postponement_credibility_loss",
+        0.3,
+        "share per postponement",
+        0.0,
+        0.9,
+        "report Kader 10: 'Door uitstel is het lastiger om het thema op de agenda te houden'; "
+        "size " + CALIBRATE,
+        "Loss of deadline credibility at each announced postponement.",
+    ),
+    _p(
+        "post_entry_urgency",
+        0.35,
+        "urgency (0-1)",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Urgency after entry into force when no completion date follows.",
+    ),
+    _p(
+        "dso_uncertainty_weight",
+        0.5,
+        "share",
+        0.0,
+        1.0,
+        "report §4.3, Kader 10: 'Onzekerheid ten aanzien rijkseisen en uitstel maken handelen "
+        "minder urgent'; size " + CALIBRATE,
+        "How much an unfinished national DSO lowers physical-domain urgency.",
+    ),
+    _p(
+        "attention_renewal",
+        0.15,
+        "per month",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Rate at which urgency renews college and council attention (report §3.2).",
+    ),
+    _p(
+        "attention_decay",
+        0.06,
+        "per month",
+        0.0,
+        1.0,
+        "report §3.2: 'lastig om de aandacht vast te houden, door het vooruitschuiven'; size "
+        + CALIBRATE,
+        "Rate at which attention decays without urgency.",
+    ),
+    _p(
+        "election_attention_boost",
+        0.4,
+        "share of the gap to 1",
+        0.0,
+        1.0,
+        "report §5.5 'Benut de verkiezingen'; size " + CALIBRATE,
+        "Attention renewed by a municipal election (P11).",
+    ),
+    # --- transition (P1, P9; report Kader 2, §1.3, §4.3) ---------------------------------------
+    _p(
+        "transition_rate",
+        0.12,
+        "per month at full attention",
+        0.005,
+        0.5,
+        CALIBRATE,
+        "Monthly transition production at full capacity and attention.",
+    ),
+    _p(
+        "transition_focus_base",
+        0.6,
+        "share of effort",
+        0.0,
+        1.0,
+        "report §3.2/§5.3: 'veelal ligt de focus in de organisatie nog op de transitie'; size "
+        + CALIBRATE,
+        "Share of effort on transition when there is no time pressure.",
+    ),
+    _p(
+        "pooling_gain",
+        0.6,
+        "share of the capacity gap closed",
+        0.0,
+        1.0,
+        "report §4.5 (Alblasserdam/Drechtsteden: expertise of neighbours); size " + CALIBRATE,
+        "How much regional cooperation closes a small municipality's capacity gap (P5).",
+    ),
+    _p(
+        "dso_share",
+        0.35,
+        "share of physical transition",
+        0.0,
+        1.0,
+        "report §3.3/§4.3: the DSO is 'de kurk waarop de Omgevingswet drijft'; size " + CALIBRATE,
+        "Part of the physical transition that needs a connection to the national DSO (P9).",
+    ),
+    _p(
+        "dso_connect_rate",
+        0.08,
+        "per month",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Rate at which a municipality connects to the available part of the DSO.",
+    ),
+    # --- staff (P6; report §3.2, §4.4) ----------------------------------------------------------
+    _p(
+        "training_intensity",
+        0.5,
+        "0-1",
+        0.0,
+        1.0,
+        "report §4.4: trainings, congresses, MOOC; level " + CALIBRATE,
+        "How much the organisation invests in training for the new way of working.",
+    ),
+    _p(
+        "learning_by_doing_share",
+        0.5,
+        "share of training",
+        0.0,
+        1.0,
+        "report §4.4: information sharing is 'maar beperkt effectief'; learning by doing with "
+        "feedback 'veel effectiever'",
+        "Share of training done as learning by doing (the rest is lectures and congresses).",
+    ),
+    _p(
+        "lecture_effectiveness",
+        0.25,
+        "relative to learning by doing",
+        0.0,
+        1.0,
+        "report §4.4 ('beperkt effectief'); size " + CALIBRATE,
+        "Learning effect of lectures relative to learning by doing.",
+    ),
+    _p(
+        "learning_rate",
+        0.05,
+        "per month",
+        0.0,
+        0.5,
+        CALIBRATE,
+        "Monthly readiness gain at full training and example.",
+    ),
+    _p(
+        "peer_influence",
+        0.04,
+        "per month",
+        0.0,
+        0.5,
+        CALIBRATE,
+        "Pull of a staff member's readiness towards the team's adoption share.",
+    ),
+    _p(
+        "adoption_rate",
+        0.06,
+        "per month",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Monthly chance that a fully ready, not overloaded staff member adopts the new way.",
+    ),
+    _p(
+        "reversion_rate",
+        0.03,
+        "per month",
+        0.0,
+        1.0,
+        "report §4.4: staff 'geneigd om zich vroeger of later te herstellen en terug te keren "
+        "naar hun comfortzone'; size " + CALIBRATE,
+        "Monthly chance that an adopter reverts, scaled by overload, resistance and unreadiness.",
+    ),
+    _p(
+        "resister_share",
+        0.2,
+        "share of staff",
+        0.0,
+        0.8,
+        "report §3.2/§4.4: 'niet iedereen zal de benodigde verandering kunnen maken', 'er is een "
+        "groep met weerstand'; share " + CALIBRATE,
+        "Share of staff who resist the change.",
+    ),
+    _p(
+        "implementation_load",
+        0.8,
+        "extra workload at full transition effort",
+        0.0,
+        3.0,
+        "report §3.2: implementation is 'een extra taak, boven op de reguliere "
+        "werkzaamheden'; size " + CALIBRATE,
+        "Extra workload that transition work puts on the domain's staff.",
+    ),
+    _p(
+        "adoption_weight",
+        0.7,
+        "share of transformation",
+        0.0,
+        1.0,
+        "report §1.3 'transformatie gaat over de nieuwe cultuur'; split " + CALIBRATE,
+        "Weight of staff adoption (vs. participation practice) in transformation progress.",
+    ),
+    # --- steering (P2, P3, P5, P8; report §2.2, §4.2, §4.5) -------------------------------------
+    _p(
+        "steering_adapt_rate",
+        0.025,
+        "per month",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Rate at which the actual steering mix moves towards its target.",
+    ),
+    _p(
+        "secretary_steering_weight",
+        0.6,
+        "share",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Weight of the secretary's desired mix against the college's stance.",
+    ),
+    _p(
+        "time_pressure_legal_pull",
+        0.8,
+        "pull per unit time pressure",
+        0.0,
+        5.0,
+        "report §4.2 (P2): 'Onder tijdsdruk neigen actoren terug te vallen op oude "
+        "rolpatronen'; size " + CALIBRATE,
+        "Pull to legal steering under time pressure.",
+    ),
+    _p(
+        "slow_progress_pull",
+        1.0,
+        "pull per unit lag",
+        0.0,
+        5.0,
+        "report §2.2 (P3): 'tegenbeweging ... als reactie op een te traag verlopend proces'; "
+        "size " + CALIBRATE,
+        "Pull to performing steering when transition lags the plan.",
+    ),
+    _p(
+        "deficit_pull",
+        0.5,
+        "pull per unit budget pressure",
+        0.0,
+        5.0,
+        "report §2.2 (P3): 'oplopende tekorten in het sociaal domein'; size " + CALIBRATE,
+        "Pull to performing steering under budget pressure.",
+    ),
+    _p(
+        "regional_legal_pull",
+        0.3,
+        "pull per unit cooperation",
+        0.0,
+        5.0,
+        "report §4.5 (P5): 'Regionale organisaties en GR's focussen sterk op rechtmatigheid'; "
+        "size " + CALIBRATE,
+        "Pull of regional bodies towards legal steering.",
+    ),
+    _p(
+        "incident_pull",
+        0.5,
+        "pull per unit incident pressure",
+        0.0,
+        5.0,
+        "report §3.3: fear of incidents with vulnerable groups; size " + CALIBRATE,
+        "Pull to legal steering after incidents.",
+    ),
+    # --- budget (P3; report §3.3, Kader 10) -----------------------------------------------------
+    _p(
+        "social_budget_cut",
+        0.2,
+        "budget pressure (0-1)",
+        0.0,
+        1.0,
+        "report §3.3: 'nieuwe taken met in totaal minder geld'; size " + CALIBRATE,
+        "Budget pressure in the social domain at entry into force.",
+    ),
+    _p(
+        "deficit_growth_per_year",
+        0.25,
+        "per year (rate towards the maximum deficit)",
+        0.0,
+        1.0,
+        "report §2.2: 'oplopende tekorten in het sociaal domein'; size " + CALIBRATE,
+        "Yearly growth of social-domain deficits, damped by transformation.",
+    ),
+    _p(
+        "physical_implementation_cost",
+        0.15,
+        "budget pressure (0-1)",
+        0.0,
+        1.0,
+        "report §3.2/§5.4: no national budget for the Omgevingswet; size " + CALIBRATE,
+        "Budget pressure from implementing the Omgevingswet without a transfer.",
+    ),
+    # --- incidents (report §3.3) ----------------------------------------------------------------
+    _p(
+        "incident_rate",
+        0.03,
+        "per month per 100,000 inhabitants",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Chance of a public incident when the domain's transition is incomplete.",
+    ),
+    _p(
+        "physical_risk_weight",
+        0.4,
+        "relative to social",
+        0.0,
+        1.0,
+        "report §3.3: 'Problemen in de jeugdzorg zijn spannender ... dan de afweging of er "
+        "gewoond mag worden in een bedrijfspand'; size " + CALIBRATE,
+        "Political weight of a physical-domain incident relative to a social one.",
+    ),
+    # --- regional cooperation (P5; report §2.3, §4.5) -------------------------------------------
+    _p(
+        "cooperation_formation",
+        0.06,
+        "per month",
+        0.0,
+        1.0,
+        "report §4.5: 'De gevoelde urgentie om zaken regionaal te organiseren was groot'; size "
+        + CALIBRATE,
+        "Rate at which urgency builds regional cooperation.",
+    ),
+    _p(
+        "cooperation_decay",
+        0.01,
+        "per month",
+        0.0,
+        1.0,
+        "report §4.5: after the transition 'staat de regionale samenwerking ... onder druk'; "
+        "size " + CALIBRATE,
+        "Rate at which cooperation erodes without urgency.",
+    ),
+    _p(
+        "regional_coupling",
+        0.1,
+        "per month",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Pull of a municipality's cooperation towards its region's mean.",
+    ),
+    # --- citizens and council (P10; report §4.2) ------------------------------------------------
+    _p(
+        "participation_rate",
+        0.25,
+        "per month at full capacity and openness",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Monthly chance that an able, willing citizen takes part when invited.",
+    ),
+    _p(
+        "initiative_rate",
+        0.2,
+        "per participation",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Chance that taking part comes with an initiative of one's own.",
+    ),
+    _p(
+        "council_reopen_tendency",
+        0.3,
+        "0-1",
+        0.0,
+        1.0,
+        "report §3.2: 'Het komt nu nog te vaak voor dat keuzes uit de samenleving door de "
+        "gemeenteraad worden herzien'; size " + CALIBRATE,
+        "Council's tendency to reopen choices made with society (veto player).",
+    ),
+    _p(
+        "trust_gain",
+        0.15,
+        "share of gap per facilitated initiative",
+        0.0,
+        1.0,
+        "report §4.2: Borne, trust rose for 33% of residents after participation; size "
+        + CALIBRATE,
+        "Trust gained when an initiative is facilitated.",
+    ),
+    _p(
+        "trust_loss",
+        0.25,
+        "share per blocked initiative",
+        0.0,
+        1.0,
+        "report §4.2: 'Door de tijdsdruk ... schaadt ook het vertrouwen in de gemeente'; size "
+        + CALIBRATE,
+        "Trust lost when an initiative is blocked or reopened.",
+    ),
+    _p(
+        "fatigue_gain",
+        0.2,
+        "share of gap per participation",
+        0.0,
+        1.0,
+        "report §4.2: 'Hoe voorkomen we participatiemoeheid?'; size " + CALIBRATE,
+        "Fatigue from taking part.",
+    ),
+    _p(
+        "fatigue_recovery",
+        0.1,
+        "per month",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Monthly recovery from participation fatigue.",
+    ),
+    _p(
+        "time_pressure_closure",
+        0.7,
+        "share",
+        0.0,
+        1.0,
+        "report §4.2 (P2): 'Belangenbehartigers konden toen hun rol niet meer pakken'; size "
+        + CALIBRATE,
+        "How much time pressure closes the door to participation.",
+    ),
+    # --- satisfaction (P7; report §2.3, table 3) ------------------------------------------------
+    _p(
+        "satisfaction_rate",
+        0.3,
+        "per month",
+        0.0,
+        1.0,
+        CALIBRATE,
+        "Rate at which a secretary's satisfaction follows the state of the implementation.",
+    ),
+)
+
+PARAMETERS: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _DECLARED})
+
+
+def defaults() -> dict[str, float]:
+    """Return a fresh dict of all default parameter values."""
+    return {name: p.default for name, p in PARAMETERS.items()}
+
+
+def resolve_parameters(overrides: Mapping[str, object] | None = None) -> dict[str, float]:
+    """Return the full parameter set with ``overrides`` applied and checked.
+
+    Args:
+        overrides: Parameter values to change, by name.
+
+    Returns:
+        A dict with one value per declared parameter.
+
+    Raises:
+        ParameterError: For an unknown name or a value outside the declared range.
+    """
+    values = defaults()
+    for name, value in (overrides or {}).items():
+        if name not in PARAMETERS:
+            close = [n for n in PARAMETERS if n.split("_")[0] == str(name).split("_")[0]]
+            hint = f" (did you mean: {', '.join(close)}?)" if close else ""
+            raise ParameterError(
+                f"unknown parameter '{name}'{hint}; see `govsim params` for the full list"
+            )
+        values[name] = PARAMETERS[name].check(value)
+    return values
