@@ -10,7 +10,7 @@ from model.timeline import Timeline
 
 
 class ScenarioError(ValueError):
-    """A scenario file that cannot be used; the message names file, field, value and what is allowed."""
+    """An unusable scenario file; the message names file, field, value and what is allowed."""
 
 
 @dataclass(frozen=True)
