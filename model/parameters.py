@@ -9,9 +9,12 @@ allowed range.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from types import MappingProxyType
 
 CALIBRATE = "assumption, to be calibrated"
@@ -602,9 +605,35 @@ _DECLARED: tuple[Parameter, ...] = (
 PARAMETERS: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _DECLARED})
 
 
-def defaults() -> dict[str, float]:
-    """Return a fresh dict of all default parameter values."""
-    return {name: p.default for name, p in PARAMETERS.items()}
+CALIBRATED_PATH = Path(__file__).parent / "data" / "calibrated_parameters.json"
+"""The versioned calibrated parameter set (written by `govsim calibrate`). Where present, its
+values replace the declared defaults; the file records how they were obtained."""
+
+
+@cache
+def calibrated_values() -> Mapping[str, float]:
+    """Calibrated values from `CALIBRATED_PATH` ({} if there is no calibrated set yet)."""
+    if not CALIBRATED_PATH.exists():
+        return MappingProxyType({})
+    record = json.loads(CALIBRATED_PATH.read_text(encoding="utf-8"))
+    values = record.get("parameters", {})
+    for name, value in values.items():
+        if name not in PARAMETERS:
+            raise ParameterError(f"{CALIBRATED_PATH.name}: unknown parameter '{name}'")
+        PARAMETERS[name].check(value)
+    return MappingProxyType(dict(values))
+
+
+def defaults(calibrated: bool = True) -> dict[str, float]:
+    """Return a fresh dict of all default parameter values.
+
+    Args:
+        calibrated: Use the calibrated set where there is one (else the declared defaults).
+    """
+    values = {name: p.default for name, p in PARAMETERS.items()}
+    if calibrated:
+        values.update(calibrated_values())
+    return values
 
 
 def resolve_parameters(overrides: Mapping[str, object] | None = None) -> dict[str, float]:
