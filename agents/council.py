@@ -21,6 +21,10 @@ INITIAL_TRUST_IN_CITIZENS = 0.35
 """Council trust in citizens (0-1), low per Abma 2012 (report §4.2). Assumption on the number."""
 NEW_MEMBER_SHARE = 0.5
 """Share of the council that is new after an election (assumption)."""
+STEER_GRIP = 0.7
+LET_GO_GRIP = 0.3
+"""Council grip on a domain after a coalition chooses to steer or to let go (report §5.5).
+Assumption."""
 
 
 def draw_reopen_tendency(n: int, level: float, rng: np.random.Generator) -> np.ndarray:
@@ -34,6 +38,7 @@ class CouncilArrays:
 
     Attributes:
         attention: (n, 2) involvement per domain, 0-1.
+        steering: (n, 2) how firmly the council steers each domain (its grip), 0-1.
         engagement: How strongly urgency renews this body's attention, 0-1 (assumption: bodies
             differ in how much a national deadline moves them).
         trust_in_citizens: Council's trust in citizens, 0-1.
@@ -41,6 +46,7 @@ class CouncilArrays:
     """
 
     attention: np.ndarray
+    steering: np.ndarray
     engagement: np.ndarray
     trust_in_citizens: np.ndarray
     reopen_tendency: np.ndarray
@@ -51,6 +57,7 @@ class CouncilArrays:
         k = 8.0
         return cls(
             attention=np.column_stack([rng.beta(4, 4, n), rng.beta(2, 6, n)]),
+            steering=rng.beta(3, 4, (n, 2)),
             engagement=rng.beta(4, 4, n),
             trust_in_citizens=rng.beta(
                 k * INITIAL_TRUST_IN_CITIZENS, k * (1 - INITIAL_TRUST_IN_CITIZENS), n
@@ -63,6 +70,7 @@ class Council(ArrayAgent):
     """The council of one municipality (DESIGN §2)."""
 
     attention = Column("councils", "attention", "(2,) involvement per domain.")
+    steering = Column("councils", "steering", "(2,) how firmly the council steers each domain.")
     engagement = Column("councils", "engagement", "How strongly urgency renews attention, 0-1.")
     trust_in_citizens = Column("councils", "trust_in_citizens", "Trust in citizens, 0-1.")
     reopen_tendency = Column("councils", "reopen_tendency", "Tendency to reopen choices, 0-1.")
@@ -71,8 +79,8 @@ class Council(ArrayAgent):
         """A municipal election (report §5.5, P11).
 
         Attention is renewed; part of the council is new, bringing the usual low trust in
-        citizens; a coalition that lets go in a domain reopens fewer of society's choices, one
-        that steers reopens more.
+        citizens; a coalition that lets go in a domain loosens the council's grip on it and
+        reopens fewer of society's choices, one that steers does the opposite.
         """
         arrays = self.model.councils
         params = self.model.params
@@ -86,7 +94,13 @@ class Council(ArrayAgent):
         ] + NEW_MEMBER_SHARE * fresh
         tendency = draw_reopen_tendency(1, params["council_reopen_tendency"], rng)[0]
         for choice in choices:  # the coalition choices that apply here (drawn by the model)
-            tendency *= 0.5 if choice.stance == "let_go" else 1.3
+            d = 0 if choice.domain == "social" else 1
+            if choice.stance == "let_go":
+                tendency *= 0.5
+                arrays.steering[self.row, d] = min(arrays.steering[self.row, d], LET_GO_GRIP)
+            else:
+                tendency *= 1.3
+                arrays.steering[self.row, d] = max(arrays.steering[self.row, d], STEER_GRIP)
         arrays.reopen_tendency[self.row] = min(1.0, tendency)
         self.model.log_event(self.row, "election")
 
@@ -94,6 +108,7 @@ class Council(ArrayAgent):
         """Plain data for a drill-down view."""
         return {
             "attention": np.round(self.attention, 3).tolist(),
+            "steering": np.round(self.steering, 3).tolist(),
             "trust_in_citizens": round(self.trust_in_citizens, 3),
             "reopen_tendency": round(self.reopen_tendency, 3),
         }

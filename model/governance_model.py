@@ -35,6 +35,7 @@ from model.indicators import INDICATORS, compute_indicators
 from model.mechanisms import (
     budget,
     cooperation,
+    council,
     participation,
     satisfaction,
     staff_learning,
@@ -283,7 +284,7 @@ class GovernanceModel(mesa.Model):
             open_,
             self.councils.reopen_tendency,
             self.councils.trust_in_citizens,
-            self.councils.attention,
+            self.councils.steering,
             p,
             self.streams["citizens"],
         )
@@ -291,6 +292,9 @@ class GovernanceModel(mesa.Model):
             st.practice_quality, st.practice_breadth, self.last_participation
         )
         participation.update_council_trust(self.councils.trust_in_citizens, self.last_participation)
+        council.update_council_steering(
+            self.councils.steering, self.councils.attention, self.colleges.incident_pressure
+        )
 
         # transformation (emergent)
         st.transformation = transformation.transformation_progress(
@@ -405,6 +409,7 @@ class GovernanceModel(mesa.Model):
             frame[f"college_attention_{dom}"] = self.colleges.attention[:, d]
             frame[f"college_stance_{dom}"] = self.colleges.stance[:, d]
             frame[f"council_attention_{dom}"] = self.councils.attention[:, d]
+            frame[f"council_steering_{dom}"] = self.councils.steering[:, d]
             frame[f"staff_adoption_{dom}"] = self.team_adoption[:, d]
             frame[f"satisfaction_{dom}"] = sec.satisfaction[:, d]
             frame[f"satisfaction_at_entry_{dom}"] = sec.satisfaction_at_entry[:, d]

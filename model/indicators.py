@@ -43,6 +43,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "time_pressure": ("tijdsdruk", "time pressure"),
     "college_attention": ("aandacht college", "college attention"),
     "council_attention": ("aandacht raad", "council attention"),
+    "council_steering": ("sturing door de raad", "council steering"),
     "staff_adoption": ("medewerkers die nieuw werken", "staff working the new way"),
     "participation": ("participerende inwoners", "citizens taking part"),
     "citizen_trust": ("vertrouwen van inwoners", "citizens' trust"),
@@ -117,6 +118,7 @@ def _build() -> tuple[Indicator, ...]:
             "time_pressure",
             "college_attention",
             "council_attention",
+            "council_steering",
             "staff_adoption",
             "participation",
             "cooperation",
@@ -177,6 +179,7 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
         values[f"time_pressure_{dom}"] = float(s.time_pressure[:, d].mean())
         values[f"college_attention_{dom}"] = float(model.colleges.attention[:, d].mean())
         values[f"council_attention_{dom}"] = float(model.councils.attention[:, d].mean())
+        values[f"council_steering_{dom}"] = float(model.councils.steering[:, d].mean())
         values[f"staff_adoption_{dom}"] = float(adoption[:, d].mean())
         values[f"participation_{dom}"] = float(
             out.participants[:, d].sum() / max(out.citizens[:, d].sum(), 1)

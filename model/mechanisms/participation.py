@@ -34,7 +34,7 @@ def participate(
     open_: np.ndarray,
     council_reopen: np.ndarray,
     council_trust: np.ndarray,
-    council_attention: np.ndarray,
+    council_steering: np.ndarray,
     params: dict,
     rng: np.random.Generator,
 ) -> ParticipationOutcome:
@@ -43,8 +43,8 @@ def participate(
     - Who takes part depends on capacity ("doenvermogen", WRR 2017), willingness, fatigue and the
       municipality's openness; high-capacity citizens dominate ("usual suspects", report §4.2).
     - An initiative is blocked when the municipality is closed, or reopened by a council that
-      distrusts citizens ("Het komt nu nog te vaak voor dat keuzes uit de samenleving door de
-      gemeenteraad worden herzien", report §3.2).
+      distrusts citizens and keeps a firm grip on the domain ("Het komt nu nog te vaak voor dat
+      keuzes uit de samenleving door de gemeenteraad worden herzien", report §3.2).
     - Trust follows experience: a facilitated initiative raises it (Borne: trust rose for 33%), a
       blocked or reopened one lowers it; being heard raises it a little.
     - Taking part tires (participatiemoeheid); fatigue recovers slowly; willingness follows trust.
@@ -65,7 +65,7 @@ def participate(
     pm, pd_, po = m[who], d[who], o[who]
     draws = rng.random((2, len(who)))
     initiative = draws[0] < params["initiative_rate"]
-    reopen = council_reopen[pm] * (1.0 - council_trust[pm]) * council_attention[pm, pd_]
+    reopen = council_reopen[pm] * (1.0 - council_trust[pm]) * council_steering[pm, pd_]
     blocked = initiative & (draws[1] < np.clip(0.5 * (1.0 - po) + reopen, 0.0, 1.0))
     facilitated = initiative & ~blocked
 
