@@ -223,9 +223,8 @@ class GovernanceModel(mesa.Model):
         incidents = budget.draw_incidents(
             st.transition, in_force, mun.population, p, self.streams["incidents"]
         )
-        weight = np.array([1.0, p["physical_risk_weight"]])
         budget.update_incident_pressure(
-            self.colleges.incident_pressure, incidents * weight[None, :]
+            self.colleges.incident_pressure, incidents, p["physical_risk_weight"]
         )
         st.incidents_total += incidents.sum(axis=0)
 

@@ -58,17 +58,20 @@ def draw_incidents(
     """Public incidents (M, 2) this month, Poisson, more where the transition is incomplete.
 
     Report §3.3: "De angst was dat er kwetsbare groepen buiten de boot vallen en er incidenten
-    zouden plaatsvinden"; physical-domain incidents weigh less politically.
+    zouden plaatsvinden". Their political weight is applied by `update_incident_pressure`.
     """
-    weight = np.array([1.0, params["physical_risk_weight"]])
     rate = params["incident_rate"] * (population[:, None] / 1e5) * (1.0 - transition)
-    rate = rate * weight[None, :] * in_force[None, :]
-    return rng.poisson(rate).astype(np.float64)
+    return rng.poisson(rate * in_force[None, :]).astype(np.float64)
 
 
 def update_incident_pressure(
-    pressure: np.ndarray, incidents: np.ndarray, keep: float = 0.8
+    pressure: np.ndarray, incidents: np.ndarray, physical_weight: float, keep: float = 0.8
 ) -> None:
-    """Incident pressure (M, 2) in place: decays by ``keep`` a month, rises by new incidents."""
+    """Incident pressure (M, 2) in place: decays by ``keep`` a month, rises by new incidents.
+
+    A physical-domain incident weighs ``physical_weight`` of a social one: "Problemen in de
+    jeugdzorg zijn spannender voor bestuurders en raadsleden dan de afweging of er gewoond mag
+    worden in een bedrijfspand" (report §3.3).
+    """
     pressure *= keep
-    pressure += incidents
+    pressure += incidents * np.array([1.0, physical_weight])[None, :]
