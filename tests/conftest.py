@@ -1,0 +1,107 @@
+"""Shared fixtures: cached national baseline runs and quick province-subset models.
+
+A national run (388 municipalities, 2013-2029) costs most of a second, so each baseline seed is
+run once per session and shared by every test that reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import settings
+
+from model import GovernanceModel
+
+# No example database on disk (keeps the working tree clean), no per-example deadline (model
+# runs vary in wall time on a shared machine).
+settings.register_profile("govsim", database=None, deadline=None)
+settings.load_profile("govsim")
+
+PATTERN_SEEDS: tuple[int, ...] = (1, 2, 3, 4, 5)
+"""Seeds of the national baseline runs used for the report's patterns (>= 5)."""
+
+SURVEY_MONTH = "2017-08"
+SMALL_PROVINCE = "Utrecht"
+"""A province subset (26 municipalities) for model-level direction tests."""
+
+
+@dataclass(frozen=True)
+class BaselineRun:
+    """One national baseline run, 2013-2029, with what tests need from it.
+
+    Attributes:
+        seed: The seed.
+        model: The model after the full run.
+        series: `national_series()` after the full run (204 rows).
+        snapshot_survey: `snapshot()` in the survey month (2017-08).
+        snapshot_end: `snapshot()` at the end of 2029.
+        initial_desires: Copy of the secretaries' desired modes right after construction.
+        initial_roles: Copy of the secretaries' roles right after construction.
+    """
+
+    seed: int
+    model: GovernanceModel
+    series: pd.DataFrame
+    snapshot_survey: pd.DataFrame
+    snapshot_end: pd.DataFrame
+    initial_desires: np.ndarray
+    initial_roles: np.ndarray
+
+
+@cache
+def baseline_run(seed: int) -> BaselineRun:
+    """Run (once per session) the national baseline for ``seed``."""
+    model = GovernanceModel(rng=seed)
+    desires = model.secretaries.desires.copy()
+    roles = model.secretaries.role.copy()
+    model.run(until=SURVEY_MONTH)
+    survey = model.snapshot()
+    model.run()
+    return BaselineRun(
+        seed=seed,
+        model=model,
+        series=model.national_series(),
+        snapshot_survey=survey,
+        snapshot_end=model.snapshot(),
+        initial_desires=desires,
+        initial_roles=roles,
+    )
+
+
+@pytest.fixture(scope="session")
+def baseline() -> Callable[[int], BaselineRun]:
+    """Return a function seed -> cached `BaselineRun`."""
+    return baseline_run
+
+
+@pytest.fixture(scope="session")
+def baseline_runs() -> list[BaselineRun]:
+    """The national baseline runs for every seed of `PATTERN_SEEDS`."""
+    return [baseline_run(s) for s in PATTERN_SEEDS]
+
+
+def province_model(
+    seed: int,
+    until: str | None = None,
+    *,
+    province: str = SMALL_PROVINCE,
+    setup: Callable[[GovernanceModel], Any] | None = None,
+    **overrides: Any,
+) -> GovernanceModel:
+    """Build a province-subset model, optionally change it with ``setup``, run it."""
+    model = GovernanceModel(rng=seed, municipalities=[province], **overrides)
+    if setup is not None:
+        setup(model)
+    return model.run(until=until)
+
+
+@pytest.fixture(scope="session")
+def run_province() -> Callable[..., GovernanceModel]:
+    """Return `province_model` (seed, until, province=..., setup=..., **overrides)."""
+    return province_model

@@ -1,0 +1,113 @@
+"""The `govsim` command line: baseline run, parameter listing, bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from govsim.baseline import summary_table
+from govsim.cli import build_parser, main
+from model import PARAMETERS
+
+
+def _govsim(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "govsim", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_params_prints_every_parameter(capsys):
+    assert main(["params"]) == 0
+    out = capsys.readouterr().out
+    for name, p in PARAMETERS.items():
+        assert name in out
+        assert f"[{p.low:g}, {p.high:g}]" in out
+    assert out.count("source: ") == len(PARAMETERS)
+
+
+def test_params_csv_is_parseable_and_complete(capsys):
+    assert main(["params", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["name"] for r in rows] == list(PARAMETERS)
+    for row in rows:
+        p = PARAMETERS[row["name"]]
+        assert float(row["default"]) == p.default
+        assert float(row["low"]) == p.low and float(row["high"]) == p.high
+        assert row["source"] == p.source
+
+
+def test_params_calibratable_lists_only_free_parameters(capsys):
+    assert main(["params", "--calibratable", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    names = {r["name"] for r in rows}
+    assert names == {n for n, p in PARAMETERS.items() if p.calibratable}
+    assert 0 < len(names) < len(PARAMETERS)
+
+
+def test_baseline_writes_series_summary_and_figure(tmp_path, capsys, baseline):
+    out = tmp_path / "run"
+    assert main(["baseline", "--seed", "3", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    series_path = out / "national_series.csv"
+    summary_path = out / "summary.txt"
+    png = out / "transition_transformation.png"
+    for path in (series_path, summary_path, png):
+        assert path.exists() and path.stat().st_size > 0
+        assert f"wrote {path}" in printed
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    series = pd.read_csv(series_path, index_col="date", parse_dates=True)
+    assert len(series) == 204
+    assert series.index[0] == pd.Timestamp("2013-01-01")
+    assert series.index[-1] == pd.Timestamp("2029-12-01")
+    # the same seed through the API gives the same numbers (up to CSV rounding)
+    cached = baseline(3).series
+    np.testing.assert_allclose(
+        series["transition_social"], cached["transition_social"], rtol=1e-12, atol=1e-14
+    )
+    text = summary_path.read_text(encoding="utf-8")
+    assert "seed 3" in text
+    assert "2017-08 (survey 2017)" in text
+    assert "2015-01 (3D in force)" in printed
+
+
+def test_summary_table_in_dutch_has_dutch_labels(baseline):
+    table = summary_table(baseline(1).series, "nl")
+    assert any("transitie" in str(label) for label in table.index)
+    assert table.shape[1] == 5
+    assert table.notna().all().all()
+
+
+def test_baseline_seed_not_a_number_exits_2_without_traceback():
+    result = _govsim("baseline", "--seed", "notanumber")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "invalid int value" in result.stderr
+    assert "notanumber" in result.stderr
+
+
+def test_unknown_subcommand_and_bad_language_exit_2():
+    with pytest.raises(SystemExit) as info:
+        main(["simulate"])
+    assert info.value.code == 2
+    with pytest.raises(SystemExit) as info:
+        main(["baseline", "--lang", "de"])
+    assert info.value.code == 2
+
+
+def test_every_subcommand_has_help(capsys):
+    parser = build_parser()
+    for command in ("baseline", "params"):
+        with pytest.raises(SystemExit) as info:
+            parser.parse_args([command, "--help"])
+        assert info.value.code == 0
+        assert "usage: govsim " + command in capsys.readouterr().out

@@ -1,0 +1,725 @@
+"""Direction of every mechanism, called directly on small arrays, plus model-level directions."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from agents import ROLES
+from agents.citizen import CitizenArrays
+from agents.staff import StaffArrays
+from model import MonthCalendar, Timeline, resolve_parameters
+from model.mechanisms import (
+    budget,
+    cooperation,
+    council,
+    participation,
+    satisfaction,
+    staff_learning,
+    steering,
+    transformation,
+    transition,
+    urgency,
+)
+
+CAL = MonthCalendar()
+BASE = Timeline()
+NO_POSTPONEMENT = BASE.with_domain("physical", dataclasses.replace(BASE.physical, postponements=()))
+LEGAL, PERFORMING, COLLABORATIVE, RESPONSIVE = range(4)
+MODEL_SEEDS = (1, 2, 3)
+
+
+def params(**overrides):
+    return resolve_parameters(overrides)
+
+
+def step(date: str) -> int:
+    return CAL.step_of(date)
+
+
+def copy_staff(staff: StaffArrays) -> StaffArrays:
+    return StaffArrays(**{f.name: getattr(staff, f.name).copy() for f in dataclasses.fields(staff)})
+
+
+def uniform_staff(n: int = 20_000, **values) -> StaffArrays:
+    staff = StaffArrays.create(np.array([n]), 0.0, np.random.default_rng(0))
+    for name, value in values.items():
+        getattr(staff, name)[:] = value
+    return staff
+
+
+# ================================================================ urgency (P4, P9)
+def test_postponement_lowers_national_physical_urgency():
+    p = params()
+    base, kept = BASE.compile(CAL), NO_POSTPONEMENT.compile(CAL)
+    before = step("2017-06")
+    np.testing.assert_array_equal(
+        urgency.national_urgency(base, before, p), urgency.national_urgency(kept, before, p)
+    )
+    for k in range(step("2017-07"), step("2019-01")):
+        postponed = urgency.national_urgency(base, k, p)
+        planned = urgency.national_urgency(kept, k, p)
+        assert postponed[1] < planned[1]
+        assert postponed[0] == planned[0]
+    # at the announcement urgency drops below its level of the month before
+    assert (
+        urgency.national_urgency(base, step("2017-07"), p)[1]
+        < urgency.national_urgency(base, before, p)[1]
+    )
+
+
+def test_postponement_costs_credibility():
+    base = BASE.compile(CAL)
+    loss = 0.3
+    assert urgency.deadline_credibility(base, step("2017-06"), loss).tolist() == [1.0, 1.0]
+    assert urgency.deadline_credibility(base, step("2017-07"), loss).tolist() == [1.0, 0.7]
+
+
+def test_nearer_deadline_raises_urgency():
+    p = params()
+    near = NO_POSTPONEMENT.with_domain(
+        "physical", dataclasses.replace(NO_POSTPONEMENT.physical, entry=dt.date(2018, 1, 1))
+    ).compile(CAL)
+    far = NO_POSTPONEMENT.compile(CAL)
+    k = step("2017-03")
+    assert urgency.national_urgency(near, k, p)[1] > urgency.national_urgency(far, k, p)[1]
+    # within one timeline, social urgency rises month by month towards the 3D entry
+    social = [urgency.national_urgency(far, k, p)[0] for k in range(1, step("2015-01"))]
+    assert np.all(np.diff(social) > 0)
+    assert social[0] < 0.5 < social[-1]
+
+
+def test_shorter_urgency_horizon_lowers_early_urgency():
+    ct = BASE.compile(CAL)
+    k = step("2013-06")
+    short = urgency.national_urgency(ct, k, params(urgency_horizon_months=6.0))[0]
+    long = urgency.national_urgency(ct, k, params(urgency_horizon_months=36.0))[0]
+    assert short < long
+
+
+def test_dso_unavailability_lowers_physical_urgency():
+    p = params(dso_uncertainty_weight=0.5)
+    ct = BASE.compile(CAL)
+    missing = dataclasses.replace(ct, dso_availability=np.zeros_like(ct.dso_availability))
+    ready = dataclasses.replace(ct, dso_availability=np.ones_like(ct.dso_availability))
+    k = step("2018-06")
+    u_missing = urgency.national_urgency(missing, k, p)
+    u_ready = urgency.national_urgency(ready, k, p)
+    assert u_missing[1] == pytest.approx(0.5 * u_ready[1])
+    assert u_missing[0] == u_ready[0]
+    # no weight, no effect
+    p0 = params(dso_uncertainty_weight=0.0)
+    assert urgency.national_urgency(missing, k, p0)[1] == urgency.national_urgency(ready, k, p0)[1]
+
+
+def test_no_urgency_before_the_task_is_known():
+    u = urgency.national_urgency(BASE.compile(CAL), step("2016-02"), params())
+    assert u[1] == 0.0
+    assert u[0] > 0.0
+
+
+def test_time_pressure_rises_as_deadline_nears_and_falls_with_capacity():
+    p = params(transition_rate=0.12)
+    ct = BASE.compile(CAL)
+    trans = np.full((3, 2), 0.5)
+    capacity = np.array([0.3, 0.6, 1.0])
+
+    def pressure(date):
+        k = step(date)
+        target = transition.next_deadline_target(ct.entry_step[k], ct.completion_step, k)
+        return urgency.time_pressure(trans, capacity, ct, k, target, p)
+
+    early, late = pressure("2013-06"), pressure("2014-06")
+    assert np.all(late[:, 0] > early[:, 0])
+    assert np.all(np.diff(early[:, 0]) < 0)  # more capacity, less pressure
+    assert early[:, 1].tolist() == [0.0, 0.0, 0.0]  # Omgevingswet not yet known in 2013
+    # already done: no pressure
+    done = urgency.time_pressure(
+        np.ones((3, 2)), capacity, ct, step("2014-06"), np.array([1.0, 0.5]), p
+    )
+    assert np.all(done == 0.0)
+
+
+def test_attention_decays_without_urgency_and_is_renewed_by_it():
+    p = params(attention_renewal=0.15, attention_decay=0.06)
+    engagement = np.full(3, 0.7)
+    no_incidents, risk = np.zeros((3, 2)), np.full(3, 0.5)
+    quiet = np.full((3, 2), 0.5)
+    urgent = quiet.copy()
+    urgency.update_attention(quiet, engagement, np.zeros(2), no_incidents, risk, p)
+    urgency.update_attention(urgent, engagement, np.ones(2), no_incidents, risk, p)
+    assert np.all(quiet < 0.5)
+    assert np.all(urgent > 0.5)
+    # incidents renew attention too, more for risk-averse colleges
+    att = np.full((2, 2), 0.3)
+    urgency.update_attention(
+        att, np.full(2, 0.7), np.full(2, 0.3), np.ones((2, 2)), np.array([0.1, 0.9]), p
+    )
+    assert np.all(att[1] > att[0])
+
+
+# ================================================================ transition (P1, P5, P8, P9)
+def test_effort_shifts_to_transition_under_time_pressure():
+    trans = np.zeros((3, 2))
+    pressure = np.array([[0.0, 0.0], [0.5, 0.5], [1.0, 1.0]])
+    effort = transition.transition_effort(trans, pressure, 0.6)
+    assert np.all(np.diff(effort[:, 0]) > 0)
+    assert effort[0, 0] == pytest.approx(0.6)
+    assert effort[2, 0] == pytest.approx(1.0)
+    # once transition is nearly done, effort turns to transformation
+    nearly = transition.transition_effort(np.full((3, 2), 0.95), pressure, 0.6)
+    assert np.all(nearly < effort)
+
+
+def test_transition_cannot_exceed_the_dso_ceiling():
+    p = params(dso_share=0.35, transition_rate=0.5)
+    args = (np.ones((1, 2)), np.ones((1, 2)), np.ones((1, 2)), np.array([True, True]))
+    unconnected = np.array([[0.3, 0.9]])
+    transition.produce_transition(unconnected, *args, np.zeros(1), p)
+    assert unconnected[0, 1] == pytest.approx(0.65)
+    assert unconnected[0, 0] > 0.3  # the social domain has no DSO ceiling
+    connected = np.array([[0.3, 0.9]])
+    transition.produce_transition(connected, *args, np.ones(1), p)
+    assert connected[0, 1] > 0.9
+
+
+def test_no_transition_before_the_task_is_known():
+    trans = np.array([[0.1, 0.0]])
+    transition.produce_transition(
+        trans, np.ones((1, 2)), np.ones((1, 2)), np.ones((1, 2)), np.array([True, False]),
+        np.zeros(1), params(),
+    )  # fmt: skip
+    assert trans[0, 0] > 0.1
+    assert trans[0, 1] == 0.0
+
+
+def test_more_attention_and_capacity_give_more_transition():
+    p = params()
+    known = np.array([True, True])
+    out = []
+    for cap, att in ((0.4, 0.5), (0.8, 0.5), (0.8, 1.0)):
+        trans = np.zeros((1, 2))
+        transition.produce_transition(
+            trans, np.full((1, 2), cap), np.full((1, 2), att), np.ones((1, 2)), known,
+            np.ones(1), p,
+        )  # fmt: skip
+        out.append(trans[0, 0])
+    assert out[0] < out[1] < out[2]
+
+
+def test_pooled_capacity_helps_small_municipalities_more_than_large():
+    capacity = np.array([0.3, 0.9])
+    coop = np.full((2, 2), 0.5)
+    pooled = transition.pooled_capacity(capacity, coop, 0.6)
+    gain = pooled - capacity[:, None]
+    assert np.all(gain > 0)
+    assert np.all(gain[0] > gain[1])
+    assert np.all(pooled <= 1.0)
+    no_coop = transition.pooled_capacity(capacity, np.zeros((2, 2)), 0.6)
+    np.testing.assert_array_equal(no_coop, np.repeat(capacity[:, None], 2, axis=1))
+
+
+def test_capacity_grows_with_population_within_bounds():
+    cap = transition.capacity_from_population(np.array([919, 5_000, 20_000, 200_000, 850_000]))
+    assert np.all(np.diff(cap) >= 0)
+    assert cap[2] == pytest.approx(0.6)
+    assert cap.min() >= 0.25 and cap.max() <= 1.0
+
+
+def test_dso_connection_follows_national_availability():
+    conn = np.zeros(3)
+    transition.connect_dso(conn, np.ones(3), 0.0, 0.5)
+    assert np.all(conn == 0.0)
+    transition.connect_dso(conn, np.array([0.0, 0.5, 1.0]), 0.6, 0.5)
+    assert conn[0] == 0.0 and 0.0 < conn[1] < conn[2] <= 0.6
+
+
+def test_secretary_attention_split_follows_urgency_and_role():
+    split = transition.secretary_attention_split(np.array([0.9, 0.1]), np.array([0.0, 1.0]))
+    np.testing.assert_allclose(split.sum(axis=1), 1.0)
+    assert np.all(split[:, 0] > split[:, 1])  # the urgent domain gets more
+    assert split[1, 2] > split[0, 2]  # a changer links to organisation change
+
+
+def test_regisseur_raises_organisational_attention():
+    college = np.full((2, 2), 0.4)
+    split = np.full((2, 3), 1 / 3)
+    att = transition.organisational_attention(college, split, np.array([False, True]), 0.25)
+    assert np.all(att[1] > att[0])
+
+
+def test_expected_transition_plan():
+    ct = BASE.compile(CAL)
+    k_entry = step("2015-01")
+    e = transition.expected_transition(ct.known_step, ct.entry_step[k_entry], ct.completion_step, 1)
+    assert e[0] == 0.0
+    e = transition.expected_transition(
+        ct.known_step, ct.entry_step[k_entry], ct.completion_step, k_entry
+    )
+    assert e[0] == pytest.approx(1.0)
+    k = step("2021-01")
+    e = transition.expected_transition(ct.known_step, ct.entry_step[k], ct.completion_step, k)
+    assert e[1] == pytest.approx(transition.REQUIRED_AT_ENTRY)
+
+
+# ================================================================ staff (P1, P6)
+def test_heavier_workload_lowers_adoption():
+    p = params(adoption_rate=0.06)
+    light = uniform_staff(readiness=0.8, adopted=False, workload=1.0)
+    heavy = copy_staff(light)
+    heavy.workload[:] = 1.6
+    staff_learning.adopt_and_revert(light, p, np.random.default_rng(9))
+    staff_learning.adopt_and_revert(heavy, p, np.random.default_rng(9))
+    assert light.adopted.sum() > 1.5 * heavy.adopted.sum() > 0
+    assert np.all(light.adopted[heavy.adopted])  # same draws: heavy adopters also adopt light
+    assert light.adoptions.sum() == light.adopted.sum()
+
+
+def test_workload_rises_with_transition_work():
+    staff = StaffArrays.create(np.array([30, 30]), 0.2, np.random.default_rng(1))
+    staff_learning.update_workload(staff, np.array([[0.0, 0.0], [1.0, 0.5]]), 0.8)
+    assert np.all(staff.workload[staff.municipality == 0] == 1.0)
+    busy = staff.workload[(staff.municipality == 1) & (staff.domain == 0)]
+    assert np.allclose(busy, 1.8)
+    other = staff.workload[(staff.municipality == 1) & (staff.domain == 2)]
+    assert np.allclose(other, 1.0 + 0.8 * 0.75 / 3.0)
+
+
+def test_resisters_revert_more():
+    p = params(reversion_rate=0.03)
+    willing = uniform_staff(readiness=0.8, adopted=True, workload=1.0, resister=False)
+    resisting = copy_staff(willing)
+    resisting.resister[:] = True
+    staff_learning.adopt_and_revert(willing, p, np.random.default_rng(4))
+    staff_learning.adopt_and_revert(resisting, p, np.random.default_rng(4))
+    reverted_willing = (~willing.adopted).sum()
+    reverted_resisting = (~resisting.adopted).sum()
+    assert reverted_resisting > 3 * reverted_willing > 0
+
+
+def test_overload_raises_reversion():
+    p = params(reversion_rate=0.03)
+    calm = uniform_staff(readiness=0.8, adopted=True, workload=1.0)
+    busy = copy_staff(calm)
+    busy.workload[:] = 2.0
+    staff_learning.adopt_and_revert(calm, p, np.random.default_rng(4))
+    staff_learning.adopt_and_revert(busy, p, np.random.default_rng(4))
+    assert (~busy.adopted).sum() > (~calm.adopted).sum()
+
+
+def test_lectures_help_less_than_learning_by_doing():
+    args = (np.full((2, 2), 0.5), np.full(2, 0.3), np.zeros(2), np.zeros(2))
+    lectures = staff_learning.learning_input(
+        *args, params(learning_by_doing_share=0.0, lecture_effectiveness=0.25)
+    )
+    doing = staff_learning.learning_input(
+        *args, params(learning_by_doing_share=1.0, lecture_effectiveness=0.25)
+    )
+    assert np.all(doing > lectures)
+    np.testing.assert_allclose(lectures, 0.25 * doing)
+
+
+def test_training_and_example_raise_learning_input():
+    work = np.full((2, 2), 0.5)
+    low = staff_learning.learning_input(
+        work, np.full(2, 0.3), np.zeros(2), np.zeros(2), params(training_intensity=0.2)
+    )
+    high = staff_learning.learning_input(
+        work, np.full(2, 0.3), np.zeros(2), np.zeros(2), params(training_intensity=0.8)
+    )
+    assert np.all(high > low)
+    example = staff_learning.learning_input(
+        work, np.full(2, 0.3), np.array([0.0, 1.0]), np.zeros(2), params(training_intensity=0.2)
+    )
+    assert np.all(example[1] > example[0])
+    joint = staff_learning.learning_input(
+        work, np.full(2, 0.3), np.zeros(2), np.array([0.3, 0.0]), params(training_intensity=0.2)
+    )
+    assert joint[0, 0] > low[0, 0] and joint[0, 1] == low[0, 1]
+
+
+def test_training_raises_readiness_less_for_resisters():
+    p = params(learning_rate=0.2, peer_influence=0.0)
+    staff = StaffArrays.create(np.array([2000]), 0.5, np.random.default_rng(3))
+    staff.readiness[:] = 0.2
+    staff.competence[:] = 0.8
+    staff_learning.train_staff(staff, np.ones((1, 3)), np.zeros((1, 3)), p)
+    assert np.all(staff.readiness > 0.2)
+    gain_resister = staff.readiness[staff.resister].mean() - 0.2
+    gain_other = staff.readiness[~staff.resister].mean() - 0.2
+    assert gain_resister == pytest.approx(0.5 * gain_other)
+
+
+def test_team_adoption_counts_shares_per_team():
+    staff = StaffArrays.create(np.array([10, 20]), 0.0, np.random.default_rng(0))
+    staff.adopted[:] = False
+    staff.adopted[(staff.municipality == 1) & (staff.domain == 1)] = True
+    shares = staff_learning.team_adoption(staff, 2)
+    assert shares.shape == (2, 3)
+    assert shares[1, 1] == 1.0
+    assert shares.sum() == 1.0
+
+
+def test_transformation_weights_adoption_and_practice():
+    adoption = np.array([[0.2, 0.8]])
+    practice = np.array([[0.6, 0.0]])
+    out = transformation.transformation_progress(adoption, practice, 0.7)
+    np.testing.assert_allclose(out, [[0.7 * 0.2 + 0.3 * 0.6, 0.7 * 0.8]])
+
+
+# ================================================================ citizens (P2, P10)
+def test_openness_falls_under_time_pressure():
+    mix = np.tile(np.array([0.2, 0.2, 0.3, 0.3]), (3, 2, 1))
+    pressure = np.array([[0.0, 0.0], [0.5, 0.5], [1.0, 1.0]])
+    open_ = participation.openness(mix, pressure, 0.7)
+    assert open_[0, 0] == pytest.approx(0.6)
+    assert np.all(np.diff(open_[:, 0]) < 0)
+    legal_mix = np.tile(np.array([0.7, 0.3, 0.0, 0.0]), (3, 2, 1))
+    assert np.all(participation.openness(legal_mix, pressure, 0.7) == 0.0)
+
+
+def _participation_months(reopen: float, grip: float = 1.0, months: int = 6):
+    citizens = CitizenArrays.create(np.array([20_000]), np.random.default_rng(1))
+    rng = np.random.default_rng(2)
+    p = params(participation_rate=0.5, initiative_rate=0.5)
+    blocked = initiatives = 0.0
+    for _ in range(months):
+        out = participation.participate(
+            citizens,
+            np.full((1, 2), 0.8),
+            np.array([reopen]),
+            np.array([0.1]),
+            np.full((1, 2), grip),
+            p,
+            rng,
+        )
+        blocked += out.blocked.sum()
+        initiatives += out.initiatives.sum()
+    return blocked, initiatives, citizens.trust.mean()
+
+
+def test_council_reopening_blocks_more_initiatives_and_lowers_trust():
+    blocked_low, init_low, trust_low_reopen = _participation_months(0.0)
+    blocked_high, init_high, trust_high_reopen = _participation_months(0.9)
+    assert init_low > 1000 and init_high > 1000
+    assert blocked_high / init_high > blocked_low / init_low + 0.3
+    assert trust_high_reopen < trust_low_reopen
+
+
+def test_council_grip_makes_reopening_bite():
+    blocked_loose, init_loose, trust_loose = _participation_months(0.9, grip=0.0)
+    blocked_firm, init_firm, trust_firm = _participation_months(0.9, grip=1.0)
+    assert blocked_firm / init_firm > blocked_loose / init_loose + 0.3
+    assert trust_firm < trust_loose
+
+
+def test_participation_needs_an_open_door():
+    citizens = CitizenArrays.create(np.array([5_000]), np.random.default_rng(1))
+    out = participation.participate(
+        citizens, np.zeros((1, 2)), np.zeros(1), np.zeros(1), np.zeros((1, 2)), params(),
+        np.random.default_rng(0),
+    )  # fmt: skip
+    assert out.participants.sum() == 0
+    assert out.citizens.sum() == 5_000
+
+
+def test_council_trust_follows_facilitated_initiatives():
+    good = participation.ParticipationOutcome(
+        *(np.array([[10.0, 10.0]]) for _ in range(2)),
+        np.array([[10.0, 0.0]]),
+        np.array([[10.0, 0.0]]),
+        np.array([[0.0, 0.0]]),
+    )
+    bad = dataclasses.replace(good, facilitated=np.zeros((1, 2)), blocked=np.array([[10.0, 0.0]]))
+    trust_good, trust_bad = np.array([0.35]), np.array([0.35])
+    participation.update_council_trust(trust_good, good)
+    participation.update_council_trust(trust_bad, bad)
+    assert trust_good[0] > 0.35 > trust_bad[0]
+
+
+# ================================================================ steering (P2, P3, P5, P8)
+PREFERRED = np.tile(np.array([0.1, 0.2, 0.35, 0.35]), (1, 2, 1))
+
+
+def _target(**situation):
+    values = {
+        "pressure": 0.0,
+        "cooperation": 0.0,
+        "incident_pressure": 0.0,
+        "lag": 0.0,
+        "budget": 0.0,
+    }
+    values.update(situation)
+    arrays = {k: np.full((1, 2), v) for k, v in values.items()}
+    pulls = steering.steering_pulls(
+        arrays["pressure"],
+        arrays["cooperation"],
+        arrays["incident_pressure"],
+        arrays["lag"],
+        arrays["budget"],
+        params(),
+    )
+    return steering.steering_target(PREFERRED, pulls)[0, 0]
+
+
+def test_no_pulls_keep_the_preferred_mix():
+    np.testing.assert_allclose(_target(), PREFERRED[0, 0])
+
+
+@pytest.mark.parametrize(
+    ("situation", "mode"),
+    [
+        ({"pressure": 0.8}, LEGAL),
+        ({"cooperation": 0.8}, LEGAL),
+        ({"incident_pressure": 0.8}, LEGAL),
+        ({"lag": 0.5}, PERFORMING),
+        ({"budget": 0.5}, PERFORMING),
+    ],
+)
+def test_pulls_move_the_target_towards_their_mode(situation, mode):
+    calm, pulled = _target(), _target(**situation)
+    assert pulled[mode] > calm[mode]
+    assert pulled[COLLABORATIVE] < calm[COLLABORATIVE]
+    assert pulled[RESPONSIVE] < calm[RESPONSIVE]
+    assert pulled.sum() == pytest.approx(1.0)
+
+
+def test_stronger_time_pressure_pulls_harder_to_legal():
+    legal = [_target(pressure=x)[LEGAL] for x in (0.0, 0.3, 0.6, 1.0)]
+    assert np.all(np.diff(legal) > 0)
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    rate=st.floats(0.0, 1.0),
+    pulls=st.lists(st.floats(0.0, 5.0), min_size=5, max_size=5),
+)
+def test_drift_steering_keeps_the_simplex_and_approaches_the_target(seed, rate, pulls):
+    rng = np.random.default_rng(seed)
+    mix = rng.dirichlet(np.ones(4), (6, 2))
+    preferred = rng.dirichlet(np.ones(4), (6, 2))
+    situation = [np.full((6, 2), v) for v in pulls]
+    target = steering.steering_target(preferred, steering.SteeringPulls(*situation))
+    assert target.min() >= 0
+    np.testing.assert_allclose(target.sum(axis=2), 1.0, atol=1e-12)
+    before = np.abs(mix - target).sum()
+    steering.drift_steering(mix, target, rate)
+    assert mix.min() >= 0
+    np.testing.assert_allclose(mix.sum(axis=2), 1.0, rtol=0, atol=1e-9)
+    assert np.abs(mix - target).sum() <= before + 1e-12
+
+
+def test_initial_steering_is_on_the_simplex_near_the_initial_mix():
+    mix = steering.initial_steering(2000, np.random.default_rng(0))
+    np.testing.assert_allclose(mix.sum(axis=2), 1.0, atol=1e-12)
+    np.testing.assert_allclose(mix.mean(axis=0), steering.INITIAL_MIX, atol=0.02)
+    # the social domain starts performing, the physical legal (report §2.3 box, §1.3)
+    assert mix.mean(axis=0)[0].argmax() == PERFORMING
+    assert mix.mean(axis=0)[1].argmax() == LEGAL
+
+
+def test_change_cause_names_the_strongest_pull():
+    z = np.zeros((1, 2))
+    pulls = steering.SteeringPulls(z + 0.1, z + 0.5, z, z + 0.2, z + 0.4)
+    assert steering.change_cause(LEGAL, pulls, 0, 0) == "regional_bodies"
+    assert steering.change_cause(PERFORMING, pulls, 0, 1) == "deficit"
+    assert steering.change_cause(RESPONSIVE, pulls, 0, 0) == "preferences"
+
+
+# ================================================================ satisfaction (P7)
+def test_satisfaction_rises_with_transition_ahead_of_plan():
+    expected = np.array([0.5, 0.5])
+    zeros = np.zeros((2, 2))
+    target = satisfaction.satisfaction_target(
+        np.array([[0.3, 0.3], [0.8, 0.8]]), expected, zeros, zeros, zeros
+    )
+    assert np.all(target[1] > target[0])
+    hurt = satisfaction.satisfaction_target(
+        np.full((2, 2), 0.5), expected, zeros, np.ones((2, 2)), np.ones((2, 2))
+    )
+    calm = satisfaction.satisfaction_target(np.full((2, 2), 0.5), expected, zeros, zeros, zeros)
+    assert np.all(hurt < calm)
+
+
+def test_satisfaction_moves_only_where_the_task_is_known():
+    sat = np.full((1, 2), 0.5)
+    satisfaction.update_satisfaction(sat, np.full((1, 2), 0.9), np.array([True, False]), 0.3)
+    assert sat[0, 0] == pytest.approx(0.62)
+    assert sat[0, 1] == 0.5
+
+
+# ================================================================ cooperation (P5)
+def _cooperate(urgency_level, capacity, start=0.2, **overrides):
+    coop = np.full((len(capacity), 2), start)
+    n = len(capacity)
+    regions = ((np.arange(n), n), (np.arange(n), n))  # each municipality its own region
+    cooperation.form_regional_cooperation(
+        coop,
+        np.full(2, urgency_level),
+        np.asarray(capacity),
+        np.zeros(n),
+        regions,
+        np.zeros(2),
+        params(**overrides),
+    )
+    return coop
+
+
+def test_cooperation_grows_with_urgency_and_erodes_without():
+    grown = _cooperate(0.8, [0.6])
+    eroded = _cooperate(0.0, [0.6])
+    assert np.all(grown > 0.2)
+    assert np.all(eroded < 0.2)
+
+
+def test_cooperation_grows_more_for_small_capacity_municipalities():
+    coop = _cooperate(0.8, [0.3, 0.95])
+    assert np.all(coop[0] > coop[1])
+
+
+def test_connector_secretaries_initiate_cooperation():
+    coop = np.full((2, 2), 0.2)
+    regions = ((np.arange(2), 2), (np.arange(2), 2))
+    cooperation.form_regional_cooperation(
+        coop, np.full(2, 0.8), np.full(2, 0.6), np.array([0.0, 1.0]), regions, np.zeros(2), params()
+    )
+    assert np.all(coop[1] > coop[0])
+
+
+def test_regional_coupling_pulls_towards_the_region_mean_and_policy_floor_binds():
+    coop = np.array([[0.1, 0.1], [0.5, 0.5]])
+    same_region = ((np.zeros(2, dtype=int), 1), (np.zeros(2, dtype=int), 1))
+    cooperation.form_regional_cooperation(
+        coop, np.zeros(2), np.full(2, 0.6), np.zeros(2), same_region, np.array([0.0, 0.45]),
+        params(regional_coupling=0.5, cooperation_decay=0.0),
+    )  # fmt: skip
+    assert coop[0, 0] > 0.1 and coop[1, 0] < 0.5
+    assert np.all(coop[:, 1] >= 0.45)
+
+
+# ================================================================ budget and incidents (P3)
+def test_budget_pressure_rises_after_entry():
+    p = params(social_budget_cut=0.2)
+    known, before_completion = np.array([True, False]), np.array([True, False])
+    trans_, shocks = np.zeros((1, 2)), np.zeros(2)
+    before = budget.budget_target(
+        np.array([-6.0, -48.0]), known, before_completion, trans_, shocks, p
+    )
+    after = budget.budget_target(
+        np.array([12.0, -48.0]), known, before_completion, trans_, shocks, p
+    )
+    later = budget.budget_target(
+        np.array([60.0, -48.0]), known, before_completion, trans_, shocks, p
+    )
+    assert before[0, 0] == 0.0
+    assert after[0, 0] >= 0.2
+    assert later[0, 0] > after[0, 0]  # deficits grow
+    pressure = np.zeros((1, 2))
+    for target in (before, after, after, after):
+        budget.update_budget_pressure(pressure, target, np.ones(1))
+    assert pressure[0, 0] > 0.0
+
+
+def test_transformation_damps_deficits():
+    p = params()
+    args = (np.array([60.0, 0.0]), np.array([True, True]), np.array([True, True]))
+    low = budget.budget_target(*args, np.zeros((1, 2)), np.zeros(2), p)
+    high = budget.budget_target(*args, np.ones((1, 2)), np.zeros(2), p)
+    assert high[0, 0] < low[0, 0]
+    assert high[0, 1] == low[0, 1] == pytest.approx(p["physical_implementation_cost"])
+
+
+def test_incidents_need_the_law_in_force():
+    p = params(incident_rate=1.0)
+    pop = np.full(50, 1_000_000.0)
+    trans_ = np.zeros((50, 2))
+    off = budget.draw_incidents(trans_, np.array([False, False]), pop, p, np.random.default_rng(0))
+    on = budget.draw_incidents(trans_, np.array([True, False]), pop, p, np.random.default_rng(0))
+    assert off.sum() == 0
+    assert on[:, 0].sum() > 0
+    assert on[:, 1].sum() == 0
+    done = budget.draw_incidents(
+        np.ones((50, 2)), np.array([True, True]), pop, p, np.random.default_rng(0)
+    )
+    assert done.sum() == 0
+
+
+def test_incidents_grow_with_population_and_unfinished_transition():
+    p = params(incident_rate=0.5)
+    in_force = np.array([True, True])
+    rng = np.random.default_rng(1)
+    small = budget.draw_incidents(np.zeros((400, 2)), in_force, np.full(400, 2e4), p, rng)
+    large = budget.draw_incidents(np.zeros((400, 2)), in_force, np.full(400, 2e5), p, rng)
+    half = budget.draw_incidents(np.full((400, 2), 0.5), in_force, np.full(400, 2e5), p, rng)
+    assert small.sum() < half.sum() < large.sum()
+
+
+def test_incident_pressure_decays_and_physical_incidents_weigh_less():
+    pressure = np.array([[1.0, 0.0]])
+    budget.update_incident_pressure(pressure, np.zeros((1, 2)), 0.4)
+    assert pressure[0, 0] == pytest.approx(0.8)
+    fresh = np.zeros((1, 2))
+    budget.update_incident_pressure(fresh, np.array([[2.0, 2.0]]), 0.4)
+    assert fresh[0, 0] == pytest.approx(2.0)
+    assert fresh[0, 1] == pytest.approx(0.8)
+
+
+# ================================================================ council steering (P10, P11)
+def test_council_steering_follows_attention_and_incidents():
+    grip = np.full((3, 2), 0.3)
+    attention = np.array([[0.1, 0.1], [0.9, 0.9], [0.9, 0.9]])
+    incidents = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]])
+    for _ in range(60):
+        council.update_council_steering(grip, attention, incidents)
+    assert np.all(grip[0] < 0.3)  # an inattentive council loosens its grip
+    assert np.all(grip[1] > grip[0])
+    assert np.all(grip[2] > grip[1])  # incidents tighten it
+    assert grip[1, 0] > grip[1, 1]  # councils steer the 3D more sharply (report §3.3)
+    assert grip.max() <= 1.0
+
+
+# ================================================================ model-level directions
+def _mean_transformation(model):
+    return float(model.state.transformation.mean())
+
+
+@pytest.mark.parametrize("seed", MODEL_SEEDS)
+def test_connector_or_changer_secretary_raises_transformation(run_province, seed):
+    def with_role(name):
+        def setup(model):
+            model.secretaries.role[:] = ROLES.index(name)
+
+        return run_province(seed, "2020-12", setup=setup, secretary_turnover_per_year=0.0)
+
+    advocate = _mean_transformation(with_role("advocate"))
+    connector = _mean_transformation(with_role("connector"))
+    changer = _mean_transformation(with_role("changer"))
+    assert connector > advocate
+    assert changer > advocate
+
+
+@pytest.mark.parametrize("seed", MODEL_SEEDS)
+def test_more_training_raises_transformation(run_province, seed):
+    low = run_province(seed, "2020-12", training_intensity=0.1)
+    high = run_province(seed, "2020-12", training_intensity=0.9)
+    assert _mean_transformation(high) > _mean_transformation(low)
+
+
+@pytest.mark.parametrize("seed", MODEL_SEEDS)
+def test_learning_by_doing_raises_staff_adoption(run_province, seed):
+    low = run_province(seed, "2020-12", learning_by_doing_share=0.1)
+    high = run_province(seed, "2020-12", learning_by_doing_share=0.9)
+    assert high.team_adoption[:, :2].mean() > low.team_adoption[:, :2].mean()
+
+
+@pytest.mark.parametrize("seed", MODEL_SEEDS)
+def test_council_reopening_lowers_citizen_trust(run_province, seed):
+    low = run_province(seed, "2020-12", council_reopen_tendency=0.05)
+    high = run_province(seed, "2020-12", council_reopen_tendency=0.9)
+    assert high.citizens.trust.mean() < low.citizens.trust.mean()
+    assert high.snapshot()["citizen_trust"].mean() < low.snapshot()["citizen_trust"].mean()
