@@ -57,7 +57,7 @@ class CouncilArrays:
         k = 8.0
         return cls(
             attention=np.column_stack([rng.beta(4, 4, n), rng.beta(2, 6, n)]),
-            steering=rng.beta(3, 4, (n, 2)),
+            steering=rng.beta(2, 2, (n, 2)),  # uninformative; not from table 4 (a target)
             engagement=rng.beta(4, 4, n),
             trust_in_citizens=rng.beta(
                 k * INITIAL_TRUST_IN_CITIZENS, k * (1 - INITIAL_TRUST_IN_CITIZENS), n

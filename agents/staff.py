@@ -69,6 +69,7 @@ class StaffArrays:
         bounds = np.cumsum(DOMAIN_SPLIT)[:-1]
         domain = np.searchsorted(bounds, pos, side="right").astype(np.int8)
         readiness = rng.beta(2.0, 5.0, n)
+        adopted = rng.random(n) < INITIAL_ADOPTION * (1.0 + readiness)
         return cls(
             municipality=municipality,
             domain=domain,
@@ -77,8 +78,8 @@ class StaffArrays:
             resister=rng.random(n) < resister_share,
             generalist=rng.random(n) < GENERALIST_SHARE,
             workload=np.ones(n),
-            adopted=rng.random(n) < INITIAL_ADOPTION * (1.0 + readiness),
-            adoptions=np.zeros(n, dtype=np.int32),
+            adopted=adopted,
+            adoptions=adopted.astype(np.int32),
         )
 
 

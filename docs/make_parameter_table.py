@@ -34,13 +34,12 @@ Every parameter the model accepts, in declaration order, with its default, unit,
 (inclusive), whether it is a free parameter for calibration, its source and what it does. The
 ODD description of the model (docs/ODD.md, §7) says where each parameter enters an equation.
 
-**calibratable** follows `Parameter.calibratable`: **yes** when the source is exactly
-"{calibrate}" (no empirical anchor at all). **no, size assumed** marks parameters whose
-*direction* rests on a cited passage of the report but whose *size* is an assumption still to be
-calibrated (the source contains "{calibrate}" after the citation); `Parameter.calibratable` is
-False for them, so `govsim params --calibratable` does not list them. **no**: the source does not
-mark the value for calibration (a scale choice, a cited figure, or an assumption stated in the
-source column).
+**calibratable** follows `Parameter.calibratable` (the source contains "{calibrate}"):
+**yes, no anchor** when the source is exactly that (no empirical anchor at all); **yes, size
+assumed** when the *direction* rests on a cited passage of the report but the *size* is an
+assumption still to be calibrated. Both are listed by `govsim params --calibratable`. **no**: the
+source does not mark the value for calibration (a scale choice, a cited figure, or an assumption
+stated in the source column).
 
 Defaults are the declared values. When `model/data/calibrated_parameters.json` exists, its values
 replace these defaults at run time (`model.parameters.defaults`).
@@ -48,12 +47,10 @@ replace these defaults at run time (`model.parameters.defaults`).
 
 
 def calibratable_label(parameter: Parameter) -> str:
-    """Return ``yes``, ``no, size assumed`` or ``no`` for the calibratable column."""
-    if parameter.calibratable:
-        return "yes"
-    if CALIBRATE in parameter.source:
-        return "no, size assumed"
-    return "no"
+    """Return ``yes, no anchor``, ``yes, size assumed`` or ``no`` for the calibratable column."""
+    if not parameter.calibratable:
+        return "no"
+    return "yes, no anchor" if parameter.source == CALIBRATE else "yes, size assumed"
 
 
 def _number(value: float, integer: bool) -> str:
@@ -75,12 +72,12 @@ def render(parameters: Mapping[str, Parameter] = PARAMETERS) -> str:
         Markdown text ending in a newline.
     """
     lines = [HEADER.format(calibrate=CALIBRATE)]
-    counts = {"yes": 0, "no, size assumed": 0, "no": 0}
+    counts = {"yes, no anchor": 0, "yes, size assumed": 0, "no": 0}
     for p in parameters.values():
         counts[calibratable_label(p)] += 1
     lines.append(
-        f"{len(parameters)} parameters: {counts['yes']} calibratable, "
-        f"{counts['no, size assumed']} with a sourced direction and an assumed size, "
+        f"{len(parameters)} parameters: {counts['yes, no anchor']} calibratable with no anchor, "
+        f"{counts['yes, size assumed']} calibratable with a sourced direction and assumed size, "
         f"{counts['no']} not marked for calibration.\n"
     )
     lines.append(

@@ -199,6 +199,7 @@ class GovernanceModel(mesa.Model):
             st.transition, st.capacity, ct, k, deadline_target, p
         )
         st.dso_availability = float(ct.dso_availability[k])
+        # incidents are public: college and council both react, with the college's risk aversion
         for body in (self.colleges, self.councils):
             urgency.update_attention(
                 body.attention,
@@ -271,6 +272,7 @@ class GovernanceModel(mesa.Model):
         team_input = staff_learning.learning_input(
             transformation_work, org_change, example, ct.joint_training[k], p
         )
+        team_input[:, :2] *= known[None, :]  # a domain team trains once its task is known
         staff_learning.train_staff(self.staff, team_input, self.team_adoption, p)
         staff_learning.adopt_and_revert(self.staff, p, self.streams["staff"])
         self.team_adoption = staff_learning.team_adoption(self.staff, mun.n)

@@ -50,8 +50,8 @@ class Parameter:
 
     @property
     def calibratable(self) -> bool:
-        """Whether the parameter is a free parameter for calibration."""
-        return self.source == CALIBRATE
+        """Whether the parameter is a free parameter for calibration (its size is assumed)."""
+        return CALIBRATE in self.source
 
     def check(self, value: object) -> float:
         """Return ``value`` as a number if it is allowed, else raise `ParameterError`."""
@@ -189,6 +189,16 @@ _DECLARED: tuple[Parameter, ...] = (
         "Urgency after entry into force when no completion date follows.",
     ),
     _p(
+        "post_entry_half_life_months",
+        24.0,
+        "months",
+        3.0,
+        240.0,
+        "report §4.5: once 'de transitie ... in het algemeen succesvol is verlopen, ontstaan er "
+        "wensen om meer maatwerk per gemeente'; size " + CALIBRATE,
+        "Half-life of the urgency that remains once implementation is due and complete.",
+    ),
+    _p(
         "dso_uncertainty_weight",
         0.5,
         "share",
@@ -304,7 +314,7 @@ _DECLARED: tuple[Parameter, ...] = (
     ),
     _p(
         "learning_rate",
-        0.05,
+        0.08,
         "per month",
         0.0,
         0.5,
@@ -313,7 +323,7 @@ _DECLARED: tuple[Parameter, ...] = (
     ),
     _p(
         "peer_influence",
-        0.04,
+        0.02,
         "per month",
         0.0,
         0.5,
@@ -496,7 +506,7 @@ _DECLARED: tuple[Parameter, ...] = (
     ),
     _p(
         "cooperation_decay",
-        0.01,
+        0.005,
         "per month",
         0.0,
         1.0,

@@ -7,10 +7,12 @@ Baseline facts (report §1.1-§1.3, §4.3; DESIGN §2):
 - 3D (social domain): decentralisation announced in the 2012 coalition agreement, so preparation
   runs from the start of the model (Jan 2013); laws adopted 2014; in force 1 Jan 2015.
 - Omgevingswet (physical domain): adopted by the Senate in March 2016; entry planned
-  1 Jan 2019; in July 2017 the minister announced that 2019 would not be met and set
-  1 Jan 2021 ("twee jaar uitstel, tot 1-1-2021", report §1.1); completion by 2029.
+  1 Jan 2019; in July 2017 the minister of I&M told parliament that 2019 would not be met, and
+  1 Jan 2021 was set later that year (Omgevingshuis, "Omgevingswet uitgesteld", 2017); the
+  report has "twee jaar uitstel, tot 1-1-2021" (§1.1); completion by 2029. The model dates the
+  postponement at its first announcement, July 2017.
 - DSO: launch planned mid-2019, all original functions available in 2024 (report §4.3).
-- Municipal elections: 19 Mar 2014, 21 Mar 2018, 16 Mar 2022, 16 Mar 2026.
+- Municipal elections: 19 Mar 2014, 21 Mar 2018, 16 Mar 2022, 18 Mar 2026.
 """
 
 from __future__ import annotations
@@ -148,7 +150,7 @@ class Timeline:
         dt.date(2014, 3, 19),
         dt.date(2018, 3, 21),
         dt.date(2022, 3, 16),
-        dt.date(2026, 3, 16),
+        dt.date(2026, 3, 18),
     )
     budget_shocks: tuple[BudgetShock, ...] = ()
     cooperation_policies: tuple[CooperationPolicy, ...] = ()

@@ -50,6 +50,8 @@ def uniform_staff(n: int = 20_000, **values) -> StaffArrays:
     staff = StaffArrays.create(np.array([n]), 0.0, np.random.default_rng(0))
     for name, value in values.items():
         getattr(staff, name)[:] = value
+    if "adoptions" not in values:  # adoptions count the adopters the test set up
+        staff.adoptions[:] = staff.adopted
     return staff
 
 

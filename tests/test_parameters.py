@@ -39,8 +39,9 @@ def test_declaration_is_complete_and_default_in_range(name):
 
 def test_calibratable_flag_follows_the_source_text():
     free = {n for n in NAMES if PARAMETERS[n].calibratable}
-    assert free == {n for n in NAMES if PARAMETERS[n].source == CALIBRATE}
-    # a parameter with a report passage only partly marked as an assumption is not "free"
+    assert free == {n for n in NAMES if CALIBRATE in PARAMETERS[n].source}
+    # a report passage whose size is assumed is free; a fully sourced value is not
+    assert PARAMETERS["reversion_rate"].calibratable
     assert not PARAMETERS["learning_by_doing_share"].calibratable
     assert PARAMETERS["transition_rate"].calibratable
 

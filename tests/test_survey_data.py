@@ -214,3 +214,15 @@ def test_expected_items_present() -> None:
         "population_size_class",
     }
     assert expected <= set(DF["item"])
+
+
+def test_table1_in_the_model_equals_the_survey_file():
+    from agents.secretary import MODES, TABLE1_DESIRED
+
+    df = load_observed()
+    rows = df[(df["source_table"] == "table_1") & (df["category"] == "yes")]
+    for i, mode in enumerate(MODES):
+        for j, domain in enumerate(("social", "physical")):
+            match = rows[(rows["item"] == f"desired_{mode}") & (rows["domain"] == domain)]
+            assert len(match) == 1
+            assert match["percent"].iloc[0] == round(100 * TABLE1_DESIRED[i, j])

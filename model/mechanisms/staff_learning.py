@@ -7,6 +7,13 @@ import numpy as np
 from agents.staff import StaffArrays
 
 N_TEAMS = 3  # social, physical, other
+RESISTER_CEILING = 0.5
+"""Readiness a resister does not get beyond: "niet iedereen zal naar verwachting de benodigde
+verandering kunnen maken" (report §3.2). Assumption on the level."""
+ADOPTION_THRESHOLD = 0.3
+"""Readiness below which nobody adopts the new way: the new competences are not there yet
+("de bestaande mensen beschikken niet automatisch over nieuwe competenties", report §4.4).
+Assumption."""
 
 
 def team_index(staff: StaffArrays) -> np.ndarray:
@@ -59,30 +66,37 @@ def learning_input(
 def train_staff(
     staff: StaffArrays, team_input: np.ndarray, team_share: np.ndarray, params: dict
 ) -> None:
-    """Readiness in place: training and the example raise it, the team pulls it (P6).
+    """Readiness in place: training, the example and colleagues raise it (P6).
 
-    Resisters learn at half speed ("er is een groep met weerstand", report §4.4); competence
-    scales learning; peers pull readiness towards the team's adoption share.
+    Resisters learn at half speed and not beyond `RESISTER_CEILING` ("er is een groep met
+    weerstand", report §4.4; a resister who starts above it keeps the level); competence
+    scales learning; colleagues who already work the new way bring others along, in proportion
+    to the team's adoption share (learning by doing together, report §4.4).
     """
     m, k = staff.municipality, staff.domain
     gain = params["learning_rate"] * team_input[m, k] * staff.competence
     gain *= np.where(staff.resister, 0.5, 1.0) * (1.0 - staff.readiness)
-    peer = params["peer_influence"] * (team_share[m, k] - staff.readiness)
+    peer = params["peer_influence"] * team_share[m, k] * (1.0 - staff.readiness)
     staff.readiness += gain + peer
-    np.clip(staff.readiness, 0.0, 1.0, out=staff.readiness)
+    ceiling = np.where(
+        staff.resister, np.maximum(RESISTER_CEILING, staff.readiness - gain - peer), 1.0
+    )
+    np.clip(staff.readiness, 0.0, ceiling, out=staff.readiness)
 
 
 def adopt_and_revert(staff: StaffArrays, params: dict, rng: np.random.Generator) -> None:
     """Adoption and reversion in place (report §3.2, §4.4; P6).
 
-    Ready staff adopt the new way unless overloaded; adopters revert "vroeger of later" to their
+    Staff whose readiness exceeds `ADOPTION_THRESHOLD` adopt the new way unless overloaded,
+    faster the readier they are; adopters revert "vroeger of later" to their
     comfort zone, more so when overloaded, resisting or not really ready ("de bestaande mensen
     beschikken niet automatisch over nieuwe competenties en zijn geneigd om zich ... te
     herstellen en terug te keren naar hun comfortzone").
     """
     overload = np.clip(staff.workload - 1.0, 0.0, 1.0)
     draw = rng.random(staff.n)
-    p_adopt = params["adoption_rate"] * staff.readiness * (1.0 - overload)
+    ready = np.clip((staff.readiness - ADOPTION_THRESHOLD) / (1.0 - ADOPTION_THRESHOLD), 0.0, 1.0)
+    p_adopt = params["adoption_rate"] * ready * (1.0 - overload)
     p_adopt *= np.where(staff.resister, 0.4, 1.0) * np.where(staff.generalist, 1.2, 1.0)
     p_revert = params["reversion_rate"] * (
         overload + np.where(staff.resister, 1.0, 0.0) + (1.0 - staff.readiness)

@@ -107,7 +107,7 @@ def change_cause(new_mode: int, pulls: SteeringPulls, m: int, d: int) -> str:
     """Name the strongest reason for a move into ``new_mode`` (municipality ``m``, domain ``d``)."""
     if new_mode == LEGAL:
         values = [getattr(pulls, c)[m, d] for c in LEGAL_CAUSES]
-        return LEGAL_CAUSES[int(np.argmax(values))]
+        return LEGAL_CAUSES[int(np.argmax(values))] if max(values) > 0 else "preferences"
     if new_mode == PERFORMING:
         values = [getattr(pulls, c)[m, d] for c in PERFORMING_CAUSES]
         return PERFORMING_CAUSES[int(np.argmax(values))] if max(values) > 0 else "preferences"

@@ -27,8 +27,10 @@ def national_urgency(ct: CompiledTimeline, step: int, params: dict) -> np.ndarra
     """Felt urgency (2,) per domain from the national timeline (P4, P9).
 
     Urgency rises as the deadline nears (half at ``urgency_horizon_months``), is scaled by the
-    deadline's credibility, stays at ``post_entry_urgency`` once the law is in force, and is zero
-    before the task is known. In the physical domain an unfinished national DSO lowers it:
+    deadline's credibility, stays at least at ``post_entry_urgency`` once the law is in force,
+    fades with half-life ``post_entry_half_life_months`` once the completion date has passed
+    (after the transition "ontstaan er wensen om meer maatwerk per gemeente", report §4.5), and
+    is zero before the task is known. In the physical domain an unfinished national DSO lowers it:
     "Onzekerheid ten aanzien rijkseisen en uitstel maken handelen minder urgent" (report
     Kader 10); the Omgevingswet's lead time was "te ruim en te fluide om de energie ... vast te
     houden" (report §3.3).
@@ -38,8 +40,10 @@ def national_urgency(ct: CompiledTimeline, step: int, params: dict) -> np.ndarra
     felt = cred / (1.0 + months / params["urgency_horizon_months"])
     in_force = step >= ct.entry_step[step]
     after = params["post_entry_urgency"] * cred
+    since = np.maximum(step - ct.completion_step, 0)
+    faded = after * 0.5 ** (since / params["post_entry_half_life_months"])
     complete = step >= ct.completion_step
-    urgency = np.where(complete, after, np.where(in_force, np.maximum(felt, after), felt))
+    urgency = np.where(complete, faded, np.where(in_force, np.maximum(felt, after), felt))
     urgency[1] *= 1.0 - params["dso_uncertainty_weight"] * (1.0 - ct.dso_availability[step])
     return np.where(ct.known[step], urgency, 0.0)
 
