@@ -1,0 +1,1 @@
+"""The shipped scenario files (``*.toml``), read by `scenarios.loader` (package data)."""
