@@ -10,12 +10,19 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from model.calendar import CalendarError
 from model.parameters import PARAMETERS, ParameterError
 from model.timeline import TimelineError
+from scenarios.scenario import ScenarioError
 
-USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, TimelineError, CalendarError)
+USER_ERRORS: tuple[type[Exception], ...] = (
+    ParameterError,
+    TimelineError,
+    CalendarError,
+    ScenarioError,
+)
 
 
 class UserError(Exception):
@@ -77,7 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--calibratable", action="store_true", help="only free (to be calibrated) ones")
     p.add_argument("--format", choices=("table", "csv"), default="table")
     p.set_defaults(func=_cmd_params)
+
+    for register in _registrars():
+        register(sub)
     return parser
+
+
+def _registrars() -> list[Callable[[Any], Any]]:
+    """The subcommands contributed by the other packages (each module's ``register``)."""
+    from scenarios.cli import register as scenarios
+
+    return [scenarios]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,443 @@
+"""Seeded ensembles of scenarios: run, summarise, write data files, manifest and report.
+
+`run_ensemble` runs every scenario ``replications`` times with common random numbers (through
+`scenarios.runner`, the one runner) and writes to ``out_dir``:
+
+- ``series/<scenario>.parquet``: every replication's national series (wide: columns
+  scenario, replication, seed, date, then one column per indicator), rows ordered by
+  replication and date;
+- ``summary.parquet`` and ``summary.csv``: per scenario, indicator and date the median, 5% and
+  95% quantiles and mean over replications (`scenarios.summary`);
+- ``figures/*.png`` and ``report.html``: the comparison report (`scenarios.report`);
+- ``manifest.json``: scenario files, seeds, resolved parameters, package and code versions,
+  timings and the command, written last.
+
+Data files hold no timestamps and have a fixed row order, so rerunning with the same arguments
+reproduces them byte for byte; timings live only in the manifest. All scenarios are checked
+before anything runs, all runs finish before anything is written, and every file is written to
+a temporary name and renamed when complete: an invalid scenario or a failing run leaves
+``out_dir`` untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import re
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from model.parameters import resolve_parameters
+from scenarios.atomic import atomic_path, write_text
+from scenarios.runner import Outputs, RunResult, make_tasks, replication_seeds, run_tasks
+from scenarios.scenario import Scenario, ScenarioError
+from scenarios.summary import EnsembleData
+
+DEFAULT_REPLICATIONS = 10
+DEFAULT_SEED = 20180101
+DEFAULT_OUT = "out/scenarios"
+PACKAGES: tuple[str, ...] = ("govsim", "mesa", "numpy", "pandas", "pyarrow", "matplotlib")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "write_statistics": True}
+
+ScenarioRef = Scenario | str | Path
+
+
+@dataclass
+class EnsembleOutput:
+    """What `run_ensemble` produced.
+
+    Attributes:
+        out_dir: The output folder.
+        report: Path of ``report.html`` (None if no report was asked for).
+        files: Every file written, relative to ``out_dir``.
+        data: The ensemble in memory (`scenarios.summary.EnsembleData`).
+        manifest: The manifest as written.
+    """
+
+    out_dir: Path
+    report: Path | None
+    files: list[str]
+    data: EnsembleData
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve_scenarios(refs: Sequence[ScenarioRef]) -> list[Scenario]:
+    """Turn names, paths and `Scenario` objects into scenarios, checked and ready to run.
+
+    Names and paths go through `scenarios.loader.load_scenario`. Every scenario's parameters
+    and timeline are checked here, before anything runs.
+
+    Raises:
+        ScenarioError: For a bad file, a duplicate or unusable scenario name, no scenarios.
+        ParameterError: For an unknown or out-of-range parameter.
+        TimelineError: For an inconsistent timeline.
+    """
+    if not refs:
+        raise ScenarioError("no scenarios given: name at least one scenario or scenario file")
+    out: list[Scenario] = []
+    for ref in refs:
+        if isinstance(ref, Scenario):
+            scenario = ref
+        else:
+            from scenarios.loader import load_scenario
+
+            scenario = load_scenario(ref)
+        if not NAME_PATTERN.match(scenario.name):
+            raise ScenarioError(
+                f"scenario name {scenario.name!r} cannot be used as a file name: use letters, "
+                "digits, '_', '-' and '.', starting with a letter or digit"
+            )
+        if any(s.name == scenario.name for s in out):
+            raise ScenarioError(
+                f"scenario '{scenario.name}' is given twice: every scenario in one ensemble "
+                "needs its own name"
+            )
+        resolve_parameters(scenario.params)
+        scenario.timeline.validate()
+        out.append(scenario)
+    return out
+
+
+def choose_reference(scenarios: Sequence[Scenario], reference: str | None = None) -> str:
+    """Name of the scenario that differences are taken against.
+
+    ``reference`` if given, else ``baseline`` if it is run, else the first scenario.
+    """
+    names = [s.name for s in scenarios]
+    if reference is not None:
+        if reference not in names:
+            raise ScenarioError(
+                f"reference scenario '{reference}' is not among the scenarios run "
+                f"({', '.join(names)})"
+            )
+        return reference
+    return "baseline" if "baseline" in names else names[0]
+
+
+def collect(
+    scenarios: Sequence[Scenario],
+    results: Sequence[RunResult],
+    seeds: Sequence[int],
+    reference: str,
+    municipalities: Sequence[str] | None = None,
+    root_seed: int | None = None,
+) -> EnsembleData:
+    """Assemble results (any order) into an `EnsembleData` ordered by scenario and replication."""
+    if not results:
+        raise ValueError("no results to collect")
+    first = results[0]
+    by_key = {(r.scenario, r.replication): r for r in results}
+    values: dict[str, np.ndarray] = {}
+    for s in scenarios:
+        runs = [by_key[(s.name, i)] for i in range(len(seeds))]
+        values[s.name] = np.stack([r.values for r in runs]).astype(np.float64, copy=False)
+    return EnsembleData(
+        scenarios=list(scenarios),
+        reference=reference,
+        dates=first.dates,
+        columns=tuple(first.columns),
+        seeds=list(seeds),
+        values=values,
+        municipalities=tuple(municipalities) if municipalities is not None else None,
+        root_seed=root_seed,
+    )
+
+
+def series_table(data: EnsembleData, name: str) -> pa.Table:
+    """Every replication of one scenario as a wide Arrow table (fixed row order, no metadata)."""
+    arr = data.values[name]
+    n_rep, n_dates, _ = arr.shape
+    columns: dict[str, pa.Array] = {
+        "scenario": pa.array([name] * (n_rep * n_dates), type=pa.string()),
+        "replication": pa.array(np.repeat(np.arange(n_rep, dtype=np.int32), n_dates)),
+        "seed": pa.array(np.repeat(np.asarray(data.seeds, dtype=np.int64), n_dates)),
+        "date": pa.array(np.tile(data.dates.astype("datetime64[D]"), n_rep), type=pa.date32()),
+    }
+    flat = arr.reshape(n_rep * n_dates, -1)
+    for j, col in enumerate(data.columns):
+        columns[col] = pa.array(np.ascontiguousarray(flat[:, j]), type=pa.float64())
+    return pa.table(columns)
+
+
+def summary_table(data: EnsembleData) -> pa.Table:
+    """The long summary of every scenario as an Arrow table without pandas metadata."""
+    frame = data.summary()
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.cast(
+        pa.schema(
+            [
+                ("scenario", pa.string()),
+                ("indicator", pa.string()),
+                ("date", pa.date32()),
+                ("median", pa.float64()),
+                ("p05", pa.float64()),
+                ("p95", pa.float64()),
+                ("mean", pa.float64()),
+            ]
+        )
+    )
+    return table.replace_schema_metadata(None)
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Write ``table`` to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, **PARQUET_OPTIONS)
+
+
+def read_series(out_dir: str | Path, scenario: str | None = None) -> Any:
+    """Read ``series/*.parquet`` of an ensemble folder as one pandas DataFrame."""
+    import pandas as pd
+
+    folder = Path(out_dir) / "series"
+    files = [folder / f"{scenario}.parquet"] if scenario else sorted(folder.glob("*.parquet"))
+    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+
+
+def package_versions() -> dict[str, str | None]:
+    """Installed versions of the packages that shape the results (None if not installed)."""
+    out: dict[str, str | None] = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def git_commit(root: Path | None = None) -> dict[str, Any]:
+    """``git rev-parse HEAD`` of the code (and whether the tree has changes), or nulls."""
+    where = root or Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": head or None, "dirty": bool(dirty)}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def run_ensemble(
+    scenarios: Sequence[ScenarioRef],
+    replications: int = DEFAULT_REPLICATIONS,
+    seed: int = DEFAULT_SEED,
+    workers: int = 1,
+    out_dir: str | Path = DEFAULT_OUT,
+    lang: str = "en",
+    *,
+    municipalities: Sequence[str] | None = None,
+    until: str | None = None,
+    reference: str | None = None,
+    executor: Any = None,
+    chunksize: int | None = None,
+    progress: bool = True,
+    report: bool = True,
+    command: Sequence[str] | None = None,
+) -> EnsembleOutput:
+    """Run an ensemble and write its data files, report and manifest into ``out_dir``.
+
+    Args:
+        scenarios: Shipped scenario names, scenario file paths or `Scenario` objects.
+        replications: Replications per scenario (common random numbers across scenarios).
+        seed: Root seed; replication seeds come from `scenarios.runner.replication_seeds`.
+        workers: Worker processes (1: in this process).
+        out_dir: Output folder (created when the runs are done).
+        lang: Report language, ``"nl"`` or ``"en"``.
+        municipalities: Optional subset (CBS codes, names or provinces).
+        until: Last simulated month (ISO date); None: Dec 2029.
+        reference: Scenario differences are taken against (default ``baseline`` or the first).
+        executor: A `concurrent.futures.Executor` to use instead of the default.
+        chunksize: Runs per submitted batch (default: `scenarios.runner.default_chunksize`).
+        progress: Show a progress bar (on a terminal).
+        report: Write the figures and the HTML report.
+        command: The command line, recorded in the manifest.
+
+    Raises:
+        ScenarioError, ParameterError, TimelineError, CalendarError: Before anything runs or
+            is written, for unusable scenarios or arguments.
+    """
+    started = time.perf_counter()
+    if replications < 1:
+        raise ScenarioError(f"--replications must be at least 1, got {replications}")
+    if workers < 1:
+        raise ScenarioError(f"--workers must be at least 1, got {workers}")
+    if lang not in ("nl", "en"):
+        raise ScenarioError(f"--lang must be 'nl' or 'en', got {lang!r}")
+    chosen = resolve_scenarios(scenarios)
+    ref = choose_reference(chosen, reference)
+    tasks = make_tasks(
+        chosen, replications, seed, until=until, municipalities=municipalities, outputs=Outputs()
+    )
+    tasks[0].validate()  # municipalities, dates and outputs are shared by every task
+    seeds = replication_seeds(seed, replications)
+
+    results = list(
+        run_tasks(
+            tasks,
+            executor=executor,
+            workers=min(workers, len(tasks)),
+            chunksize=chunksize,
+            progress=progress,
+            desc="govsim run",
+        )
+    )
+    run_time = time.perf_counter() - started
+    data = collect(chosen, results, seeds, ref, municipalities, seed)
+
+    out = Path(out_dir)
+    written: list[Path] = []
+    for s in chosen:
+        path = out / "series" / f"{s.name}.parquet"
+        write_parquet(series_table(data, s.name), path)
+        written.append(path)
+    table = summary_table(data)
+    write_parquet(table, out / "summary.parquet")
+    written.append(out / "summary.parquet")
+    with atomic_path(out / "summary.csv") as tmp:
+        table.to_pandas().to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
+    written.append(out / "summary.csv")
+
+    version = git_commit()
+    report_path: Path | None = None
+    if report:
+        report_path, pngs = _write_report(data, out, lang, version)
+        written += [*pngs, report_path]
+    _remove_stale(out, {p.resolve() for p in written})
+
+    timings = sorted(
+        (
+            {
+                "scenario": r.scenario,
+                "replication": r.replication,
+                "seed": r.seed,
+                "seconds": round(r.wall_time, 4),
+                "cpu_seconds": round(r.cpu_time, 4),
+            }
+            for r in results
+        ),
+        key=lambda t: ([s.name for s in chosen].index(t["scenario"]), t["replication"]),
+    )
+    total = time.perf_counter() - started
+    manifest = {
+        "govsim_manifest": 1,
+        "command": list(command) if command is not None else None,
+        "arguments": {
+            "scenarios": [s.name for s in chosen],
+            "replications": replications,
+            "seed": seed,
+            "workers": workers,
+            "out_dir": str(out),
+            "lang": lang,
+            "municipalities": list(municipalities) if municipalities is not None else None,
+            "until": until,
+            "reference": ref,
+            "chunksize": chunksize,
+            "executor": type(executor).__name__ if executor is not None else None,
+        },
+        "seeds": {
+            "root_seed": seed,
+            "method": "numpy.random.SeedSequence(root_seed).spawn(replications)[i]"
+            ".generate_state(1)[0]; replication i uses the same seed in every scenario",
+            "replications": [{"replication": i, "seed": s} for i, s in enumerate(seeds)],
+        },
+        "scenarios": [
+            {
+                "name": s.name,
+                "title": s.title,
+                "description": s.description,
+                "path": str(s.path) if s.path is not None else None,
+                "source_text": s.source_text,
+                "overrides": s.params,
+                "parameters": resolve_parameters(s.params),
+                "events": [
+                    {"date": d.isoformat(), "domain": dom, "event": what}
+                    for d, dom, what in s.timeline.events()
+                ],
+            }
+            for s in chosen
+        ],
+        "code": {
+            "govsim_version": package_versions().get("govsim") or _govsim_version(),
+            "git_commit": version["commit"],
+            "git_dirty": version["dirty"],
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "packages": package_versions(),
+        "timings": {
+            "total_seconds": round(total, 3),
+            "runs_seconds": round(run_time, 3),
+            "write_seconds": round(total - run_time, 3),
+            "runs": timings,
+        },
+        "files": {str(p.relative_to(out)): _sha256(p) for p in written},
+    }
+    manifest = _jsonable(manifest)
+    write_text(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    files = [str(p.relative_to(out)) for p in written] + ["manifest.json"]
+    return EnsembleOutput(out, report_path, files, data, manifest)
+
+
+def _govsim_version() -> str:
+    from govsim import __version__
+
+    return __version__
+
+
+def _write_report(
+    data: EnsembleData, out: Path, lang: str, version: dict[str, Any]
+) -> tuple[Path, list[Path]]:
+    from scenarios.report import write_report
+
+    code = _govsim_version()
+    if version["commit"]:
+        code += f" ({version['commit'][:12]}{', +' if version['dirty'] else ''})"
+    return write_report(data, out, lang, code_version=code)
+
+
+def _remove_stale(out: Path, keep: set[Path]) -> None:
+    """Remove series, figures and report of an earlier ensemble in ``out`` not written now."""
+    for pattern in ("series/*.parquet", "figures/*.png", "report.html"):
+        for path in out.glob(pattern):
+            if path.resolve() not in keep:
+                path.unlink()
