@@ -4,6 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
+CHROMIUM := /usr/bin/chromium
+
 .PHONY: run test lint bench app clean
 
 $(PY):
@@ -17,14 +19,24 @@ $(STAMP): $(PY) pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/govsim baseline
+	$(VENV)/bin/govsim run
 
-test: $(STAMP)
+# The workshop app's browser tests drive Debian's Chromium (no browser download is possible).
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "the browser tests need Chromium at $(CHROMIUM): install your distribution's chromium package"; exit 1; }
+	@[ "$$(id -u)" = 0 ] && SUDO= || SUDO=sudo; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
+
+test: $(STAMP) $(CHROMIUM)
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_model.py
+
+app: $(STAMP)
+	$(VENV)/bin/govsim app
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache
