@@ -92,9 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _registrars() -> list[Callable[[Any], Any]]:
     """The subcommands contributed by the other packages (each module's ``register``)."""
+    from experiments.cli import register as experiment
     from scenarios.cli import register as scenarios
 
-    return [scenarios]
+    return [scenarios, experiment]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,664 @@
+"""Run an experiment: design points → RunTasks → the one runner → Parquet chunks; resumable.
+
+`run_experiment` (``govsim experiment run SPEC --out DIR``):
+
+1. reads and checks the spec (`experiments.spec`) and builds every design point's scenario and
+   parameters (`plan`), so that any mistake is reported before anything is written;
+2. opens the folder (new, or an earlier run of the *same* experiment: same fingerprint) under a
+   lock, removes temporary files and uncommitted parts left by a killed run, and reads which runs
+   are complete;
+3. runs the rest through `scenarios.runner.run_tasks` (one runner, not two) in a local process
+   pool (default), a local Dask cluster (``dask=True``) or an existing one (``scheduler=...``),
+   writing every finished batch as one chunk (`experiments.store`);
+4. records the session (times, counts, versions) in manifest.json.
+
+Run ``point × replications + replication`` is ``run_id``. Its seed comes from
+``numpy.random.SeedSequence(root)``: with common random numbers (default) replication ``r`` has
+the seed ``SeedSequence(root).spawn(replications)[r]`` at every point (as `govsim run` does, so
+differences between points are not noise); otherwise every run has its own child
+``SeedSequence(root).spawn(runs)[run_id]``. The seed is stored with every run.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import platform
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from experiments.design import DesignMatrix, build_design
+from experiments.levers import apply_levers
+from experiments.spec import ExperimentError, Spec, SpecError, load_spec
+from experiments.store import (
+    DESIGN,
+    POINTS,
+    SPEC_COPY,
+    ExperimentStore,
+    runs_schema,
+    schema_columns,
+    series_schema,
+    write_table,
+)
+from model.parameters import ParameterError, resolve_parameters
+from scenarios.adjust import AdjustError
+from scenarios.runner import Outputs, RunResult, RunTask, replication_seeds, run_tasks
+from scenarios.scenario import Scenario
+
+MANIFEST_VERSION = 1
+PACKAGES: tuple[str, ...] = (
+    "govsim",
+    "mesa",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "duckdb",
+    "SALib",
+    "scipy",
+    "dask",
+    "distributed",
+    "ema_workbench",
+)
+
+
+# ---------------------------------------------------------------------------- plan
+@dataclass
+class Plan:
+    """Everything an experiment runs, built and checked before anything is written.
+
+    Attributes:
+        spec: The spec.
+        design: The design points.
+        seeds: Seed of every run, indexed by run id.
+        tasks: One `RunTask` per run, indexed by run id (``key`` = run id).
+        fingerprint: Identity of the experiment (spec, base scenario, points, seeds).
+    """
+
+    spec: Spec
+    design: DesignMatrix
+    seeds: np.ndarray
+    tasks: list[RunTask]
+    fingerprint: str
+
+    @property
+    def n_runs(self) -> int:
+        """Number of runs."""
+        return len(self.tasks)
+
+
+def run_seeds(spec: Spec, n_points: int) -> np.ndarray:
+    """Seed of every run (index: run id), from ``numpy.random.SeedSequence(spec.seed)``."""
+    reps = spec.replications
+    if spec.common_random_numbers:
+        per_rep = np.asarray(replication_seeds(spec.seed, reps), dtype=np.int64)
+        return np.tile(per_rep, n_points)
+    children = np.random.SeedSequence(spec.seed).spawn(n_points * reps)
+    return np.array([int(c.generate_state(1)[0]) for c in children], dtype=np.int64)
+
+
+def plan(spec: Spec) -> Plan:
+    """Build (and check) every run of ``spec``.
+
+    Raises:
+        SpecError: If a design point's timeline or parameters cannot be built; the message names
+            the point and its factor values.
+    """
+    design = build_design(spec)
+    base = spec.scenario
+    levers = [f.name for f in spec.factors if f.kind == "lever"]
+    outputs = Outputs(indicators=spec.indicators(), dtype="float64")
+    seeds = run_seeds(spec, design.n_points)
+    reps = spec.replications
+    tasks: list[RunTask] = []
+    timelines: dict[tuple, Scenario] = {}
+    for p in range(design.n_points):
+        values = design.point(p)
+        overrides = {f.name: values[f.name] for f in spec.factors if f.kind == "parameter"}
+        lever_values = tuple((name, values[name]) for name in levers)
+        try:
+            scenario = timelines.get(lever_values)
+            if scenario is None:
+                timeline = apply_levers(base.timeline, dict(lever_values)) if levers else None
+                scenario = replace(base, timeline=timeline) if timeline is not None else base
+                timelines[lever_values] = scenario
+            resolve_parameters({**base.params, **overrides})
+        except (AdjustError, ParameterError) as exc:
+            shown = ", ".join(f"{k} = {v}" for k, v in values.items())
+            raise SpecError(
+                f"Experiment spec '{spec.label}': design point {p} ({shown}) cannot be run: "
+                f"{exc} Allowed: factor ranges whose every combination the base scenario "
+                "allows; narrow the ranges in [[factors]]."
+            ) from None
+        for r in range(reps):
+            run_id = p * reps + r
+            tasks.append(
+                RunTask(
+                    scenario=scenario,
+                    replication=r,
+                    seed=int(seeds[run_id]),
+                    overrides=overrides,
+                    until=spec.until,
+                    municipalities=spec.municipalities,
+                    outputs=outputs,
+                    key=run_id,
+                )
+            )
+    if tasks:
+        try:
+            tasks[0].validate()
+        except ValueError as exc:  # pragma: no cover - the spec checks catch these first
+            raise SpecError(f"Experiment spec '{spec.label}': {exc}") from None
+    return Plan(spec, design, seeds, tasks, fingerprint(spec, design, seeds))
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in sorted(value.items())}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    return value
+
+
+def fingerprint(spec: Spec, design: DesignMatrix, seeds: np.ndarray) -> str:
+    """SHA-256 over what determines the results.
+
+    That is the spec's settings (not its comments), the base scenario, the design points and
+    the seeds.
+    """
+    digest = hashlib.sha256()
+    digest.update(json.dumps(_canonical(spec.data), sort_keys=True).encode())
+    digest.update(spec.scenario.source_text.encode())
+    digest.update(json.dumps(_canonical(spec.scenario.params), sort_keys=True).encode())
+    digest.update(np.ascontiguousarray(design.values, dtype=np.float64).tobytes())
+    digest.update(np.ascontiguousarray(seeds, dtype=np.int64).tobytes())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------- results
+def outcome_values(spec: Spec, result: RunResult) -> dict[str, float]:
+    """The spec's scalar outcomes of one run."""
+    months = result.dates.astype("datetime64[M]")
+    out: dict[str, float] = {}
+    for o in spec.outcomes:
+        column = result.values[:, result.columns.index(o.indicator)]
+        end = np.datetime64(o.date.isoformat()[:7], "M")
+        if o.statistic == "value":
+            hit = np.flatnonzero(months == end)
+            out[o.name] = float(column[hit[0]]) if hit.size else float("nan")
+            continue
+        start = np.datetime64(o.start.isoformat()[:7], "M")  # type: ignore[union-attr]
+        window = column[(months >= start) & (months <= end)]
+        reduce = {"mean": np.mean, "min": np.min, "max": np.max}[o.statistic]
+        out[o.name] = float(reduce(window)) if window.size else float("nan")
+    return out
+
+
+def result_tables(plan_: Plan, results: Sequence[RunResult]) -> tuple[pa.Table, pa.Table | None]:
+    """Arrow tables (runs, series) of a batch of results, ordered by run id."""
+    spec = plan_.spec
+    reps = spec.replications
+    ordered = sorted(results, key=lambda r: int(r.key))
+    ids = np.array([int(r.key) for r in ordered], dtype=np.int64)
+    points = ids // reps
+    schema = runs_schema(spec)
+    columns: dict[str, Any] = {
+        "run_id": ids,
+        "point": points,
+        "replication": (ids % reps).astype(np.int32),
+        "seed": plan_.seeds[ids],
+    }
+    for j, f in enumerate(spec.factors):
+        col = plan_.design.values[points, j]
+        columns[f.name] = col.astype(np.int64) if f.integer else col
+    values = [outcome_values(spec, r) for r in ordered]
+    for o in spec.outcomes:
+        columns[o.name] = np.array([v[o.name] for v in values], dtype=np.float64)
+    columns["wall_time"] = np.array([r.wall_time for r in ordered], dtype=np.float64)
+    runs = pa.table({k: pa.array(v, type=schema.field(k).type) for k, v in columns.items()})
+    s_schema = series_schema(spec)
+    if s_schema is None or spec.series is None:
+        return runs, None
+    blocks: dict[str, list[np.ndarray]] = {name: [] for name in s_schema.names}
+    for run_id, r in zip(ids, ordered, strict=True):
+        months = r.dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
+        keep = np.array([spec.series.keeps(int(m)) for m in months], dtype=bool)
+        n = int(keep.sum())
+        blocks["run_id"].append(np.full(n, run_id, dtype=np.int64))
+        blocks["point"].append(np.full(n, run_id // reps, dtype=np.int64))
+        blocks["replication"].append(np.full(n, run_id % reps, dtype=np.int32))
+        blocks["date"].append(r.dates[keep].astype("datetime64[D]"))
+        for name in spec.series.indicators:
+            blocks[name].append(r.values[keep, r.columns.index(name)].astype(np.float64))
+    series = pa.table(
+        {
+            name: pa.array(np.concatenate(parts), type=s_schema.field(name).type)
+            for name, parts in blocks.items()
+        }
+    )
+    return runs, series
+
+
+# ---------------------------------------------------------------------------- executors
+def _watch_parent(parent: int) -> None:
+    """Pool-worker initializer: exit when the parent process is gone (e.g. after kill -9)."""
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, daemon=True, name="govsim-parent-watch").start()
+
+
+def local_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """A spawn-based process pool whose workers exit when this process dies.
+
+    As `scenarios.runner.process_pool`, plus a watchdog in every worker, so that a ``kill -9``
+    of this process leaves no orphaned workers behind.
+    """
+    return cf.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+@contextlib.contextmanager
+def open_executor(
+    workers: int, dask: bool = False, scheduler: str | None = None
+) -> Iterator[tuple[cf.Executor | None, str]]:
+    """The executor to run on and a description of it.
+
+    ``None`` (run in this process) for one local worker; a local process pool for more; a
+    local Dask cluster (``dask``: ``workers`` single-threaded worker processes) or the Dask
+    cluster at ``scheduler``, through ``Client.get_executor()``.
+    """
+    if dask or scheduler:
+        try:
+            import distributed
+        except ImportError as exc:  # pragma: no cover - a dependency
+            raise ExperimentError(f"--dask/--scheduler need dask.distributed: {exc}") from None
+        with contextlib.ExitStack() as stack:
+            if scheduler:
+                try:
+                    client = stack.enter_context(distributed.Client(scheduler, timeout="20s"))
+                except (OSError, TimeoutError) as exc:
+                    raise ExperimentError(
+                        f"cannot reach the Dask scheduler at '{scheduler}': {exc}"
+                    ) from None
+                where = f"Dask cluster at {scheduler}"
+            else:
+                cluster = stack.enter_context(
+                    distributed.LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
+                )
+                client = stack.enter_context(distributed.Client(cluster))
+                where = f"local Dask cluster, {workers} worker process(es)"
+            executor = stack.enter_context(client.get_executor(pure=False))
+            yield executor, where
+        return
+    if workers == 1:
+        yield None, "in this process"
+        return
+    pool = local_pool(workers)
+    try:
+        yield pool, f"local process pool, {workers} workers"
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ---------------------------------------------------------------------------- manifest
+def package_versions() -> dict[str, str | None]:
+    """Installed versions of the packages that shape the results."""
+    out: dict[str, str | None] = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def code_version() -> dict[str, Any]:
+    """Git commit and dirty flag of the code, and the Python version."""
+    from scenarios.ensemble import git_commit
+
+    version = git_commit()
+    return {
+        "git_commit": version.get("commit"),
+        "git_dirty": version.get("dirty"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def new_manifest(plan_: Plan) -> dict[str, Any]:
+    """The manifest of a new experiment folder."""
+    spec = plan_.spec
+    design = plan_.design
+    return {
+        "govsim_experiment": MANIFEST_VERSION,
+        "name": spec.name,
+        "description": spec.description,
+        "fingerprint": plan_.fingerprint,
+        "status": "new",
+        "created": _now(),
+        "updated": _now(),
+        "spec": {
+            "path": str(spec.path) if spec.path is not None else None,
+            "text": spec.text,
+        },
+        "scenario": {
+            "ref": spec.scenario_ref,
+            "name": spec.scenario.name,
+            "path": str(spec.scenario.path) if spec.scenario.path is not None else None,
+            "source_text": spec.scenario.source_text,
+            "parameters": resolve_parameters(spec.scenario.params),
+            "events": [
+                {"date": d.isoformat(), "domain": dom, "event": what}
+                for d, dom, what in spec.scenario.timeline.events()
+            ],
+        },
+        "design": {
+            "method": spec.design.method,
+            "samples": spec.design.samples,
+            "levels": spec.design.levels,
+            "second_order": spec.design.second_order,
+            "sampler_seed": spec.design.seed,
+            "points": design.n_points,
+            "factors": [f.as_dict() for f in spec.factors],
+            "salib_problem": design.problem,
+        },
+        "outcomes": [o.as_dict() for o in spec.outcomes],
+        "series": (
+            {"indicators": list(spec.series.indicators), "every": spec.series.every}
+            if spec.series is not None
+            else None
+        ),
+        "municipalities": list(spec.municipalities) if spec.municipalities else None,
+        "until": spec.until or "2029-12",
+        "replications": spec.replications,
+        "seeds": {
+            "root_seed": spec.seed,
+            "common_random_numbers": spec.common_random_numbers,
+            "method": (
+                "numpy.random.SeedSequence(root_seed).spawn(replications)[replication]"
+                ".generate_state(1)[0]: replication r has the same seed at every point"
+                if spec.common_random_numbers
+                else "numpy.random.SeedSequence(root_seed).spawn(runs)[run_id].generate_state(1)[0]"
+            ),
+            "stored_in": "runs.seed",
+        },
+        "run_id": "point * replications + replication",
+        "columns": {
+            "runs": schema_columns(runs_schema(spec)),
+            "series": schema_columns(series_schema(spec)),
+        },
+        "counts": {"points": design.n_points, "runs_total": plan_.n_runs, "runs_complete": 0},
+        "code": code_version(),
+        "packages": package_versions(),
+        "sessions": [],
+    }
+
+
+# ---------------------------------------------------------------------------- running
+@dataclass
+class RunReport:
+    """What `run_experiment` did.
+
+    Attributes:
+        out_dir: The experiment folder.
+        runs_total: Runs in the experiment.
+        runs_skipped: Runs already complete before this session.
+        runs_done: Runs completed in this session.
+        chunks_written: Chunk files written in this session.
+        seconds: Wall time of this session.
+        status: ``complete``, ``interrupted`` or ``failed``.
+        executor: Where the runs ran.
+        removed: Temporary or uncommitted files removed at the start.
+    """
+
+    out_dir: Path
+    runs_total: int
+    runs_skipped: int
+    runs_done: int
+    chunks_written: int
+    seconds: float
+    status: str
+    executor: str
+    removed: list[str]
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        rate = self.runs_done / self.seconds * 60 if self.seconds > 0 and self.runs_done else 0
+        plural = "" if self.runs_done == 1 else "s"
+        text = (
+            f"{self.status}: {self.runs_skipped + self.runs_done} of {self.runs_total} runs in "
+            f"'{self.out_dir}' ({self.runs_done} run{plural} this time, {self.seconds:.1f} s"
+        )
+        if rate:
+            text += f", {rate:.0f} runs/min"
+        text += f", {self.executor}"
+        if self.runs_skipped:
+            text += f"; {self.runs_skipped} were already complete"
+        return text + ")"
+
+
+def _check_same_experiment(store: ExperimentStore, plan_: Plan) -> dict[str, Any] | None:
+    store.check_usable()
+    manifest = store.read_manifest()
+    if manifest is not None:
+        if manifest.get("fingerprint") != plan_.fingerprint:
+            raise ExperimentError(
+                f"'{store.root}' holds the results of a different experiment "
+                f"('{manifest.get('name')}', fingerprint {str(manifest.get('fingerprint'))[:12]}; "
+                f"this spec: {plan_.fingerprint[:12]}): the spec, its base scenario or the "
+                "design changed. Nothing was written. Use another --out folder for the changed "
+                "experiment, or the unchanged spec to resume."
+            )
+        return manifest
+    if (store.root / POINTS).exists():
+        old = store.load_points()
+        new = plan_.design.frame()
+        if old.shape != new.shape or not np.array_equal(
+            old.to_numpy(dtype=np.float64), new.to_numpy(dtype=np.float64)
+        ):
+            raise ExperimentError(
+                f"'{store.root}' holds the design of a different experiment; nothing was "
+                "written. Use another --out folder."
+            )
+    return None
+
+
+def run_experiment(
+    spec: Spec | str | Path,
+    out_dir: str | Path,
+    *,
+    workers: int | None = None,
+    dask: bool = False,
+    scheduler: str | None = None,
+    chunk: int | None = None,
+    executor: cf.Executor | None = None,
+    progress: bool = True,
+    command: Sequence[str] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> RunReport:
+    """Run (or resume) the experiment ``spec`` into ``out_dir``.
+
+    Args:
+        spec: A checked `Spec` or the path of a spec file.
+        out_dir: Experiment folder: new, or one holding an earlier run of the same experiment.
+        workers: Worker processes (default: the CPUs this process may use; 1: in this process).
+        dask: Start a local Dask cluster of ``workers`` single-threaded worker processes.
+        scheduler: Address of an existing Dask scheduler (``tcp://host:8786``).
+        chunk: Runs per submitted batch and per chunk file (default: the runner's choice).
+        executor: Any `concurrent.futures.Executor` to run on instead (overrides the above).
+        progress: Show the runner's progress bar (on a terminal).
+        command: The command line, recorded in the manifest.
+        log: Called with progress messages (default: none).
+
+    Raises:
+        SpecError: For an unusable spec (nothing written).
+        ExperimentError: For a folder that holds something else, bad options, a busy folder.
+    """
+    started = time.perf_counter()
+    say = log or (lambda _message: None)
+    if not isinstance(spec, Spec):
+        spec = load_spec(spec)
+    if dask and scheduler:
+        raise ExperimentError("give either --dask (a local cluster) or --scheduler ADDRESS")
+    if workers is None:
+        from scenarios.cli import default_workers
+
+        workers = default_workers()
+    if workers < 1:
+        raise ExperimentError(f"--workers must be at least 1, got {workers}")
+    if chunk is not None and chunk < 1:
+        raise ExperimentError(f"--chunk must be at least 1, got {chunk}")
+    plan_ = plan(spec)
+    store = ExperimentStore(out_dir)
+    manifest = _check_same_experiment(store, plan_)
+
+    with store.lock():
+        removed = [str(p.relative_to(store.root)) for p in store.clean()]
+        _check_same_experiment(store, plan_)
+        if not (store.root / POINTS).exists():
+            write_table(
+                pa.Table.from_pandas(
+                    plan_.design.frame(), preserve_index=False
+                ).replace_schema_metadata(None),
+                store.root / POINTS,
+            )
+        if not (store.root / DESIGN).exists():
+            write_table(
+                pa.Table.from_pandas(
+                    plan_.design.frame(raw=True), preserve_index=False
+                ).replace_schema_metadata(None),
+                store.root / DESIGN,
+            )
+        if not (store.root / SPEC_COPY).exists():
+            from scenarios.atomic import write_text
+
+            write_text(store.root / SPEC_COPY, spec.text)
+        if manifest is None:
+            manifest = new_manifest(plan_)
+        done, quarantined = store.scan()
+        for path in quarantined:
+            say(f"warning: set aside unreadable file {path}; its runs will be redone")
+        complete = set(done.tolist())
+        pending = [t for t in plan_.tasks if t.key not in complete]
+        skipped = plan_.n_runs - len(pending)
+        state = {"done": 0, "chunks": 0}
+        workers_used = max(1, min(workers, len(pending) or 1))
+        session: dict[str, Any] = {
+            "started": _now(),
+            "finished": None,
+            "status": "running",
+            "runs_at_start": skipped,
+            "runs_done": 0,
+            "chunks_written": 0,
+            "workers": workers_used,
+            "executor": None,
+            "chunk": chunk,
+            "command": list(command) if command is not None else None,
+            "git_commit": code_version()["git_commit"],
+            "removed_at_start": removed,
+        }
+        manifest["sessions"].append(session)
+        manifest["status"] = "running"
+        manifest["updated"] = _now()
+        manifest["counts"]["runs_complete"] = skipped
+        say(
+            f"experiment '{spec.name}': {plan_.design.n_points} points × {spec.replications} "
+            f"replication(s) = {plan_.n_runs} runs; {skipped} already complete, "
+            f"{len(pending)} to run"
+        )
+
+        def write(results: list[RunResult]) -> None:
+            runs, series = result_tables(plan_, results)
+            store.write_chunk(runs, series)
+            state["done"] += len(results)
+            state["chunks"] += 1
+
+        status = "failed"
+        where = "nothing to run"
+        store.write_manifest(manifest)
+        try:
+            if pending:
+                with contextlib.ExitStack() as stack:
+                    if executor is not None:
+                        pool, where = executor, type(executor).__name__
+                    else:
+                        pool, where = stack.enter_context(
+                            open_executor(workers_used, dask=dask, scheduler=scheduler)
+                        )
+                    session["executor"] = where
+                    for _ in run_tasks(
+                        pending,
+                        executor=pool,
+                        workers=workers_used,
+                        chunksize=chunk,
+                        progress=progress,
+                        desc=f"experiment {spec.name}",
+                        on_batch=write,
+                    ):
+                        pass
+            status = "complete"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            session.update(
+                finished=_now(),
+                status=status,
+                runs_done=state["done"],
+                chunks_written=state["chunks"],
+                seconds=round(time.perf_counter() - started, 3),
+            )
+            complete_now = skipped + state["done"]
+            manifest["counts"]["runs_complete"] = complete_now
+            manifest["counts"]["chunks"] = len(store.run_parts())
+            if complete_now == plan_.n_runs:
+                manifest["status"] = "complete"
+            else:
+                manifest["status"] = "incomplete" if status == "complete" else status
+            manifest["updated"] = _now()
+            store.write_manifest(manifest)
+    return RunReport(
+        out_dir=store.root,
+        runs_total=plan_.n_runs,
+        runs_skipped=skipped,
+        runs_done=state["done"],
+        chunks_written=state["chunks"],
+        seconds=time.perf_counter() - started,
+        status=manifest["status"],
+        executor=where,
+        removed=removed,
+    )

@@ -1,0 +1,98 @@
+"""The process pool and Dask (a local cluster, an existing scheduler) give identical results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.cli import main as experiment_main
+from experiments.run import run_experiment
+from experiments.store import load_runs, load_series
+
+distributed = pytest.importorskip("distributed")
+pytestmark = pytest.mark.timeout(600)
+
+SPEC = """
+[experiment]
+name = "dask_test"
+scenario = "baseline"
+replications = 2
+seed = 99
+municipalities = ["Flevoland"]
+until = "2016-12"
+
+[design]
+method = "morris"
+samples = 3
+levels = 4
+
+[[factors]]
+name = "training_intensity"
+range = [0.0, 1.0]
+
+[[factors]]
+name = "dso_delay_months"
+range = [0, 36]
+
+[[outcomes]]
+indicator = "transformation_physical"
+date = "2016-12"
+
+[series]
+indicators = ["transformation_physical"]
+every = "year"
+"""
+
+
+@pytest.fixture(scope="module")
+def spec_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("spec") / "dask.toml"
+    path.write_text(SPEC, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def pool_result(spec_path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pool") / "out"
+    report = run_experiment(spec_path, out, workers=2, chunk=2, progress=False)
+    assert report.executor.startswith("local process pool") and report.runs_done == 18
+    return out
+
+
+def same(a: Path, b: Path) -> None:
+    pd.testing.assert_frame_equal(
+        load_runs(a).drop(columns="wall_time"), load_runs(b).drop(columns="wall_time")
+    )
+    pd.testing.assert_frame_equal(load_series(a), load_series(b))
+
+
+def test_local_dask_cluster_gives_the_same_results(spec_path, pool_result, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = experiment_main(
+        ["run", str(spec_path), "--out", str(out), "--workers", "2", "--dask", "--chunk", "2"]
+    )
+    assert code == 0
+    assert "local Dask cluster, 2 worker process(es)" in capsys.readouterr().out
+    same(out, pool_result)
+
+
+def test_existing_scheduler_gives_the_same_results(spec_path, pool_result, tmp_path):
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        out = tmp_path / "out"
+        report = run_experiment(
+            spec_path, out, workers=2, scheduler=cluster.scheduler_address, progress=False
+        )
+    assert report.executor.startswith("Dask cluster at tcp://")
+    same(out, pool_result)
+
+
+def test_dask_and_scheduler_exclude_each_other(spec_path, tmp_path):
+    from experiments.spec import ExperimentError
+
+    with pytest.raises(ExperimentError, match="either --dask"):
+        run_experiment(spec_path, tmp_path / "out", dask=True, scheduler="tcp://x:1")
+    assert not (tmp_path / "out").exists()
