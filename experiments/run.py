@@ -27,10 +27,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import multiprocessing
-import os
 import platform
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -56,7 +53,14 @@ from experiments.store import (
 )
 from model.parameters import ParameterError, resolve_parameters
 from scenarios.adjust import AdjustError
-from scenarios.runner import Outputs, RunResult, RunTask, replication_seeds, run_tasks
+from scenarios.runner import (
+    Outputs,
+    RunResult,
+    RunTask,
+    process_pool,
+    replication_seeds,
+    run_tasks,
+)
 from scenarios.scenario import Scenario
 
 MANIFEST_VERSION = 1
@@ -255,32 +259,6 @@ def result_tables(plan_: Plan, results: Sequence[RunResult]) -> tuple[pa.Table, 
 
 
 # ---------------------------------------------------------------------------- executors
-def _watch_parent(parent: int) -> None:
-    """Pool-worker initializer: exit when the parent process is gone (e.g. after kill -9)."""
-
-    def watch() -> None:
-        while True:
-            if os.getppid() != parent:
-                os._exit(1)
-            time.sleep(0.5)
-
-    threading.Thread(target=watch, daemon=True, name="govsim-parent-watch").start()
-
-
-def local_pool(workers: int) -> cf.ProcessPoolExecutor:
-    """A spawn-based process pool whose workers exit when this process dies.
-
-    As `scenarios.runner.process_pool`, plus a watchdog in every worker, so that a ``kill -9``
-    of this process leaves no orphaned workers behind.
-    """
-    return cf.ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_watch_parent,
-        initargs=(os.getpid(),),
-    )
-
-
 @contextlib.contextmanager
 def open_executor(
     workers: int, dask: bool = False, scheduler: str | None = None
@@ -323,7 +301,7 @@ def open_executor(
     if workers == 1:
         yield None, "in this process"
         return
-    pool = local_pool(workers)
+    pool = process_pool(workers)
     try:
         yield pool, f"local process pool, {workers} workers"
     finally:

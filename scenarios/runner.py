@@ -24,7 +24,9 @@ from __future__ import annotations
 import concurrent.futures as cf
 import math
 import multiprocessing
+import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -257,13 +259,30 @@ def batches(tasks: Sequence[RunTask], chunksize: int) -> list[list[RunTask]]:
     return [list(tasks[i : i + chunksize]) for i in range(0, len(tasks), chunksize)]
 
 
-def process_pool(workers: int) -> cf.ProcessPoolExecutor:
-    """A local process pool whose workers start fresh interpreters (``spawn``).
+def _watch_parent(parent: int) -> None:
+    """Pool-worker initializer: exit when the parent process is gone (e.g. after kill -9)."""
 
-    ``spawn`` avoids forking a parent that may hold threads (progress bars, Dask, GUI).
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, daemon=True, name="govsim-parent-watch").start()
+
+
+def process_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """A local process pool whose workers start fresh interpreters and exit with their parent.
+
+    ``spawn`` avoids forking a parent that may hold threads (progress bars, Dask, GUI); a
+    watchdog in every worker ends it when the parent dies, so a ``kill -9`` of a long
+    experiment leaves no orphaned workers behind.
     """
     return cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
     )
 
 
