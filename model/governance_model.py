@@ -316,7 +316,7 @@ class GovernanceModel(mesa.Model):
         preferred = w * self.secretaries.desired_mix + (1 - w) * college_mix(self.colleges.stance)
         before = st.steering.argmax(axis=2)
         steering.drift_steering(
-            st.steering, steering.steering_target(preferred, pulls), p["steering_adapt_rate"]
+            st.steering, steering.steering_target(preferred, pulls), p["steering_adapt_rate"], known
         )
         self._log_mode_changes(before, st.steering.argmax(axis=2), pulls)
 

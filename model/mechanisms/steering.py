@@ -24,6 +24,9 @@ INITIAL_MIX = np.array(
 )
 """Mean actual steering mix in 2013 per domain (report §2.3 box, §1.3). Mixes assumed."""
 
+PRE_TASK_DRIFT = 0.2
+"""Share of the steering drift rate before a domain's decentralisation is known. Assumption."""
+
 LEGAL_CAUSES = ("time_pressure", "regional_bodies", "incidents")
 PERFORMING_CAUSES = ("slow_progress", "deficit")
 
@@ -94,13 +97,19 @@ def steering_target(preferred: np.ndarray, pulls: SteeringPulls) -> np.ndarray:
     return target / (1.0 + legal + performing)[..., None]
 
 
-def drift_steering(steering: np.ndarray, target: np.ndarray, rate: float) -> None:
+def drift_steering(
+    steering: np.ndarray, target: np.ndarray, rate: float, known: np.ndarray | None = None
+) -> None:
     """Move the actual mix (M, 2, 4) towards ``target`` in place; stays on the simplex.
 
     Steering changes slowly: secretaries "zetten vooral in op een incrementele verandering"
-    (report §3.2). A convex combination of two points on the simplex stays on it.
+    (report §3.2). Before a domain's decentralisation is known (``known`` (2,) False) it changes
+    at `PRE_TASK_DRIFT` of the rate: the decentralisation is the catalyst ("Gebruik
+    decentralisaties als katalysator", report §5.5). A convex combination of two points on the
+    simplex stays on it.
     """
-    steering += rate * (target - steering)
+    factor = 1.0 if known is None else np.where(known, 1.0, PRE_TASK_DRIFT)[None, :, None]
+    steering += rate * factor * (target - steering)
 
 
 def change_cause(new_mode: int, pulls: SteeringPulls, m: int, d: int) -> str:
