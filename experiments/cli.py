@@ -24,6 +24,7 @@ from experiments.spec import ExperimentError
 from model.calendar import CalendarError
 from model.parameters import ParameterError
 from model.timeline import TimelineError
+from scenarios.cli import positive_int
 from scenarios.scenario import ScenarioError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
@@ -33,16 +34,6 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     TimelineError,
     CalendarError,
 )
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _guard(name: str, func: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
@@ -187,7 +178,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     r.add_argument(
         "--workers",
         "-j",
-        type=_positive,
+        type=positive_int,
         default=None,
         help="worker processes (default: the number of CPUs; 1 runs in this process)",
     )
@@ -205,7 +196,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     r.add_argument(
         "--chunk",
-        type=_positive,
+        type=positive_int,
         default=None,
         metavar="N",
         help="runs per batch and per chunk file (default: the runner's choice)",
@@ -223,7 +214,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     q.add_argument("dir", metavar="DIR", help="experiment folder")
     q.add_argument("sql", metavar="SQL", help='e.g. "SELECT count(*) FROM runs"')
     q.add_argument("--format", choices=("table", "csv"), default="table")
-    q.add_argument("--max-rows", type=_positive, default=100, help="rows shown in a table")
+    q.add_argument("--max-rows", type=positive_int, default=100, help="rows shown in a table")
     q.set_defaults(func=_guard("query", cmd_query))
 
     s = sub.add_parser(
@@ -239,7 +230,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "--method", choices=("morris", "sobol"), default=None, help="default: the design's method"
     )
     s.add_argument("--conf-level", type=float, default=0.95, help="default 0.95")
-    s.add_argument("--resamples", type=_positive, default=1000, help="bootstrap resamples")
+    s.add_argument("--resamples", type=positive_int, default=1000, help="bootstrap resamples")
     s.add_argument("--seed", type=int, default=0, help="bootstrap seed")
     s.set_defaults(func=_guard("sensitivity", cmd_sensitivity))
 

@@ -31,7 +31,6 @@ import platform
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +52,7 @@ from experiments.store import (
 )
 from model.parameters import ParameterError, resolve_parameters
 from scenarios.adjust import AdjustError
+from scenarios.ensemble import package_versions
 from scenarios.runner import (
     Outputs,
     RunResult,
@@ -309,17 +309,6 @@ def open_executor(
 
 
 # ---------------------------------------------------------------------------- manifest
-def package_versions() -> dict[str, str | None]:
-    """Installed versions of the packages that shape the results."""
-    out: dict[str, str | None] = {}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
-
-
 def code_version() -> dict[str, Any]:
     """Git commit and dirty flag of the code, and the Python version."""
     from scenarios.ensemble import git_commit
@@ -401,7 +390,7 @@ def new_manifest(plan_: Plan) -> dict[str, Any]:
         },
         "counts": {"points": design.n_points, "runs_total": plan_.n_runs, "runs_complete": 0},
         "code": code_version(),
-        "packages": package_versions(),
+        "packages": package_versions(PACKAGES),
         "sessions": [],
     }
 

@@ -44,17 +44,26 @@ import difflib
 import math
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from experiments.levers import LEVERS, bounds, split_factor_name
 from model.calendar import MonthCalendar
 from model.indicators import BY_NAME
 from model.parameters import PARAMETERS, ParameterError
 from scenarios.scenario import Scenario, ScenarioError
-from scenarios.schema import MISSING, field_at_line, join, one_line, quoted, show, type_name
+from scenarios.schema import (
+    MISSING,
+    Checker,
+    field_at_line,
+    join,
+    one_line,
+    quoted,
+    show,
+    type_name,
+)
 
 
 class ExperimentError(ValueError):
@@ -300,113 +309,19 @@ class Spec:
 
 
 # ---------------------------------------------------------------------------- checks
-class Check:
-    """Typed reads of one spec's data; every failure is a `SpecError` naming the file."""
+class Check(Checker):
+    """Typed reads of one spec's data (`scenarios.schema.Checker`); failures are `SpecError`."""
 
-    def __init__(self, label: str) -> None:
-        self.label = label
+    kind = "Experiment spec"
+    error = SpecError
 
-    def message(self, problem: str, allowed: str = "") -> str:
-        """One paragraph: file, problem, what is allowed."""
-        text = f"Experiment spec '{self.label}': {problem}"
-        text = text.rstrip(". ") + "."
-        if allowed:
-            text += f" Allowed: {allowed.rstrip('. ')}."
-        return one_line(text)
-
-    def fail(self, problem: str, allowed: str = "") -> NoReturn:
-        """Raise `SpecError` for a problem not tied to one field."""
-        raise SpecError(self.message(problem, allowed))
-
-    def fail_field(self, field: str, value: Any, problem: str, allowed: str = "") -> NoReturn:
-        """Raise `SpecError` for ``field`` holding ``value`` (`MISSING`: absent)."""
-        if value is MISSING:
-            head = f"required field '{field}' is missing"
-            problem = f"{head}; {problem}" if problem else head
-        else:
-            problem = f"field '{field}' = {show(value)} {problem}"
-        raise SpecError(self.message(problem, allowed))
-
-    def table(
-        self, value: Any, field: str, allowed: Sequence[str], required: Sequence[str] = ()
-    ) -> dict[str, Any]:
-        """A table with only ``allowed`` keys and every ``required`` one."""
-        where = "the top level" if not field else f"[{field}]"
-        if "[" in field:
-            where = f"[[{field.rsplit('[', 1)[0]}]] entry {field.rsplit('[', 1)[1][:-1]}"
-        if not isinstance(value, Mapping):
-            self.fail_field(
-                field,
-                value,
-                f"is a {type_name(value)} but must be a table",
-                f"a table {where} with keys {quoted(allowed)}",
-            )
-        for key in value:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), list(allowed), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.fail_field(
-                    join(field, key),
-                    value[key],
-                    f"is not a known key{hint}",
-                    f"keys in {where}: {quoted(allowed)}",
-                )
-        for key in required:
-            if key not in value:
-                optional = [k for k in allowed if k not in required]
-                self.fail_field(
-                    join(field, key),
-                    MISSING,
-                    "",
-                    f"{where} needs {quoted(required)}; optional: {quoted(optional) or 'none'}",
-                )
-        return dict(value)
-
-    def string(self, value: Any, field: str, allowed: str = "a non-empty text") -> str:
-        """A non-empty string."""
-        if not isinstance(value, str):
-            self.fail_field(field, value, f"is a {type_name(value)}, not a text", allowed)
-        if not value.strip():
-            self.fail_field(field, value, "is empty", allowed)
-        return value.strip()
-
-    def boolean(self, value: Any, field: str) -> bool:
-        """A TOML boolean."""
-        if not isinstance(value, bool):
-            self.fail_field(
-                field, value, f"is a {type_name(value)}, not a boolean", "true or false"
-            )
-        return value
-
-    def integer(self, value: Any, field: str, low: int, high: int, what: str = "") -> int:
-        """A whole number in [low, high]."""
-        allowed = f"a whole number from {low} to {high}" + (f" ({what})" if what else "")
-        if isinstance(value, bool) or not isinstance(value, int):
-            kind = "a number with a fraction" if isinstance(value, float) else type_name(value)
-            kind = kind if kind.startswith("a ") else f"a {kind}"
-            self.fail_field(field, value, f"is {kind}, not a whole number", allowed)
-        if not low <= value <= high:
-            self.fail_field(field, value, "is out of range", allowed)
-        return int(value)
-
-    def number(self, value: Any, field: str, allowed: str) -> float:
+    def finite_number(self, value: Any, field: str, allowed: str) -> float:
         """Any finite number (bounds are checked by the caller)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail_field(field, value, f"is a {type_name(value)}, not a number", allowed)
         if not math.isfinite(float(value)):
             self.fail_field(field, value, "is not a finite number", allowed)
         return float(value)
-
-    def choice(self, value: Any, field: str, options: Sequence[str], what: str) -> str:
-        """One of ``options``."""
-        allowed = f"one of {quoted(options)}"
-        if not isinstance(value, str):
-            self.fail_field(field, value, f"is a {type_name(value)}, not a {what}", allowed)
-        if value not in options:
-            close = difflib.get_close_matches(value, list(options), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            self.fail_field(field, value, f"is not a known {what}{hint}", allowed)
-        return value
 
     def month(self, value: Any, field: str) -> dt.date:
         """A month of the simulated period (TOML date, ``YYYY-MM`` or ``YYYY-MM-DD``)."""
@@ -814,7 +729,7 @@ class _Builder:
         def in_range(number_value: Any, field_name: str) -> float:
             kind_text = "whole numbers" if integer else "numbers"
             allowed = f"{kind_text} from {span}, the allowed values of {what}"
-            number = ck.number(number_value, field_name, allowed)
+            number = ck.finite_number(number_value, field_name, allowed)
             if not low <= number <= high:
                 ck.fail_field(
                     field_name, number_value, f"is outside the allowed values of {what}", allowed
@@ -913,7 +828,7 @@ class _Builder:
                 )
         peak = mean = sd = None
         if distribution == "triangular":
-            peak = ck.number(table["peak"], join(where, "peak"), "a number inside the range")
+            peak = ck.finite_number(table["peak"], join(where, "peak"), "a number inside the range")
             if not lo <= peak < hi:
                 ck.fail_field(
                     join(where, "peak"),
@@ -922,7 +837,7 @@ class _Builder:
                     f"a number from {_num(lo)} up to (not including) {_num(hi)}",
                 )
         if distribution == "normal":
-            mean = ck.number(table["mean"], join(where, "mean"), "a number inside the range")
+            mean = ck.finite_number(table["mean"], join(where, "mean"), "a number inside the range")
             if not lo <= mean <= hi:
                 ck.fail_field(
                     join(where, "mean"),
@@ -930,7 +845,7 @@ class _Builder:
                     "lies outside the range",
                     f"a number from {_num(lo)} to {_num(hi)}",
                 )
-            sd = ck.number(table["sd"], join(where, "sd"), "a positive number")
+            sd = ck.finite_number(table["sd"], join(where, "sd"), "a positive number")
             if sd <= 0:
                 ck.fail_field(
                     join(where, "sd"), table["sd"], "is not positive", "a standard deviation > 0"

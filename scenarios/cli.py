@@ -32,7 +32,8 @@ def standard_set() -> tuple[str, ...]:
     return tuple(STANDARD_SET)
 
 
-def _positive(text: str) -> int:
+def positive_int(text: str) -> int:
+    """Argparse type: a whole number >= 1."""
     try:
         value = int(text)
     except ValueError:
@@ -72,7 +73,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--replications",
         "-n",
-        type=_positive,
+        type=positive_int,
         default=DEFAULT_REPLICATIONS,
         help=f"replications per scenario (default {DEFAULT_REPLICATIONS})",
     )
@@ -82,7 +83,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--workers",
         "-j",
-        type=_positive,
+        type=positive_int,
         default=None,
         help="worker processes (default: the number of CPUs; 1 runs in this process)",
     )

@@ -205,10 +205,10 @@ def read_series(out_dir: str | Path, scenario: str | None = None) -> Any:
     return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
 
 
-def package_versions() -> dict[str, str | None]:
+def package_versions(names: Sequence[str] = PACKAGES) -> dict[str, str | None]:
     """Installed versions of the packages that shape the results (None if not installed)."""
     out: dict[str, str | None] = {}
-    for name in PACKAGES:
+    for name in names:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -99,11 +100,17 @@ def quoted(items: Iterable[Any]) -> str:
 
 
 class Checker:
-    """Typed reads of one file's data; every failure is a `ScenarioError` naming the file.
+    """Typed reads of one file's data; every failure is an ``error`` naming the file.
+
+    Scenario files use it as it is; other TOML inputs (experiment specs) subclass it with their
+    own ``kind`` and ``error``.
 
     Args:
         label: How the file is named in messages (its path).
     """
+
+    kind: str = "Scenario file"
+    error: type[ValueError] = ScenarioError
 
     def __init__(self, label: str) -> None:
         self.label = label
@@ -111,24 +118,24 @@ class Checker:
     # ------------------------------------------------------------------ failures
     def message(self, problem: str, allowed: str = "") -> str:
         """One paragraph: file, problem, what is allowed."""
-        text = f"Scenario file '{self.label}': {problem}"
+        text = f"{self.kind} '{self.label}': {problem}"
         text = text.rstrip(". ") + "."
         if allowed:
             text += f" Allowed: {allowed.rstrip('. ')}."
         return one_line(text)
 
     def fail(self, problem: str, allowed: str = "") -> NoReturn:
-        """Raise `ScenarioError` with a problem that is not tied to one field."""
-        raise ScenarioError(self.message(problem, allowed))
+        """Raise ``error`` with a problem that is not tied to one field."""
+        raise self.error(self.message(problem, allowed))
 
     def fail_field(self, field: str, value: Any, problem: str, allowed: str = "") -> NoReturn:
-        """Raise `ScenarioError` for ``field`` holding ``value``."""
+        """Raise ``error`` for ``field`` holding ``value`` (`MISSING`: absent)."""
         if value is MISSING:
             head = f"required field '{field}' is missing"
             problem = f"{head}; {problem}" if problem else head
         else:
             problem = f"field '{field}' = {show(value)} {problem}"
-        raise ScenarioError(self.message(problem, allowed))
+        raise self.error(self.message(problem, allowed))
 
     # ------------------------------------------------------------------ structure
     def table(
@@ -156,10 +163,12 @@ class Checker:
             )
         for key in value:
             if key not in allowed:
+                close = difflib.get_close_matches(str(key), list(allowed), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else " (check the spelling)"
                 self.fail_field(
                     join(field, key),
                     value[key],
-                    "is not a known key (check the spelling)",
+                    f"is not a known key{hint}",
                     f"keys in {where}: {quoted(allowed)}",
                 )
         for key in required:
@@ -239,7 +248,9 @@ class Checker:
         if not isinstance(value, str):
             self.fail_field(field, value, f"is a {type_name(value)}, not a {what}", allowed)
         if value not in options:
-            self.fail_field(field, value, f"is not a known {what}", allowed)
+            close = difflib.get_close_matches(value, list(options), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            self.fail_field(field, value, f"is not a known {what}{hint}", allowed)
         return value
 
     def date(
