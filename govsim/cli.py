@@ -94,8 +94,9 @@ def _registrars() -> list[Callable[[Any], Any]]:
     """The subcommands contributed by the other packages (each module's ``register``)."""
     from experiments.cli import register as experiment
     from scenarios.cli import register as scenarios
+    from viz.cli import register as viz
 
-    return [scenarios, experiment]
+    return [scenarios, experiment, viz]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,393 @@
+"""The virtual questionnaire: interview the simulated secretaries at the survey date.
+
+The 2017 survey was sent to every municipal secretary on 29 June 2017 and fielded July-September
+2017; 126 of the 388 secretaries responded (3 / 31 / 64 / 14 / 14 by size class, report
+Bijlage 2). `interview` asks the same items with the same answer categories of a model run to
+the survey month (2017-08), for a stratified sample mirroring that response or for all
+municipalities, and returns one row per item, domain, answer category and source table, in the
+layout of ``data/survey_2017.csv``. How each item is answered is documented in
+`experiments.survey.items`.
+
+Example:
+    >>> from model import GovernanceModel
+    >>> from experiments.survey.questionnaire import interview, SURVEY_MONTH
+    >>> model = GovernanceModel(rng=1).run(until=SURVEY_MONTH)
+    >>> table = interview(model, sample="stratified", rng=7)
+    >>> int(table.n.max())
+    126
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.survey.items import (
+    ANSWER_NOISE,
+    BINARY,
+    DOMAINS,
+    EMPHASIS_SCALE,
+    FIVE,
+    ITEMS,
+    LIKERT_CUTS,
+    THREE,
+    Item,
+    SurveyState,
+)
+from experiments.survey.observed import MARGIN_OF_ERROR_90, load_observed, margin_of_error
+from model.municipalities import SIZE_CLASSES
+from model.parameters import CALIBRATED_PATH
+
+if TYPE_CHECKING:  # pragma: no cover
+    from model.governance_model import GovernanceModel
+
+SURVEY_MONTH = "2017-08"
+"""Month the model is run to before the interview (middle of the fieldwork)."""
+FIELDWORK: tuple[dt.date, dt.date] = (dt.date(2017, 7, 1), dt.date(2017, 9, 1))
+"""First and last month of the fieldwork (report Bijlage 2: sent 29 June 2017, reminders 4 and
+6 July; fielded July-September)."""
+
+SAMPLES: tuple[str, ...] = ("stratified", "all")
+
+COLUMNS: tuple[str, ...] = (
+    "item",
+    "domain",
+    "category",
+    "source_table",
+    "role",
+    "percent",
+    "n",
+)
+"""Columns of an interview result."""
+
+
+def response_quota() -> dict[str, int]:
+    """Respondents per size class in the real survey (3 / 31 / 64 / 14 / 14 = 126).
+
+    Read from the input rows ``response_size_class`` of the survey data file.
+    """
+    obs = load_observed()
+    rows = obs[obs["item"] == "response_size_class"].set_index("category")
+    return {c: int(rows.loc[c, "n"]) for c in SIZE_CLASSES}
+
+
+def instrument_settings() -> dict[str, float]:
+    """The instrument's free settings: the calibrated ones where a calibration supplied them.
+
+    Returns:
+        ``{"answer_noise": ..., "emphasis_scale": ...}`` from the ``instrument`` record of
+        ``model/data/calibrated_parameters.json`` where present, else the declared defaults.
+    """
+    settings = {"answer_noise": ANSWER_NOISE, "emphasis_scale": EMPHASIS_SCALE}
+    if CALIBRATED_PATH.exists():
+        record = json.loads(CALIBRATED_PATH.read_text(encoding="utf-8"))
+        settings.update(
+            {k: float(v) for k, v in record.get("instrument", {}).items() if k in settings}
+        )
+    return settings
+
+
+def check_survey_month(model: GovernanceModel) -> None:
+    """Raise ValueError unless ``model`` has been run to a month of the fieldwork."""
+    date = model.date
+    if model.steps < 1 or not FIELDWORK[0] <= date <= FIELDWORK[1]:
+        raise ValueError(
+            f"the questionnaire is fielded July-September 2017, but the model stands at "
+            f"{date:%Y-%m} after {model.steps} steps: run it with model.run(until='{SURVEY_MONTH}')"
+        )
+
+
+def categorise(latent: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """Five-point answers (1-5; 0 where the item is not asked) from latent scores and noise."""
+    score = latent + noise
+    codes = 1 + np.searchsorted(np.asarray(LIKERT_CUTS), score, side="right")
+    return np.where(np.isnan(latent), 0, codes).astype(np.int8)
+
+
+def answer_codes(
+    state: SurveyState, rows: np.ndarray, rng: np.random.Generator, answer_noise: float
+) -> dict[str, np.ndarray]:
+    """Five-point answers of the respondents ``rows`` to every item.
+
+    Args:
+        state: The survey state of the model.
+        rows: Municipality rows of the respondents.
+        rng: Generator for the answer noise (one normal draw per respondent, item and domain,
+            in the order of `ITEMS`).
+        answer_noise: Standard deviation of the answer noise on the latent scale.
+
+    Returns:
+        Item id -> (R, 2) int8 codes 1-5 (0: item not asked for that domain).
+    """
+    out: dict[str, np.ndarray] = {}
+    for item in ITEMS:
+        latent = np.asarray(item.latent(state), dtype=np.float64)[rows]
+        if latent.shape != (len(rows), 2):
+            raise ValueError(f"item '{item.item}' gives latent shape {latent.shape}")
+        missing = np.ones(2, dtype=bool)
+        missing[[DOMAINS.index(d) for d in item.domains]] = False
+        latent[:, missing] = np.nan
+        out[item.item] = categorise(latent, rng.normal(0.0, answer_noise, latent.shape))
+    return out
+
+
+def _categories(item: Item, table: str) -> tuple[tuple[str, ...], list[np.ndarray]]:
+    """Categories of ``item`` in ``table`` and the five-point codes that fall in each."""
+    if table == "appendix_importance":
+        return THREE, [np.array([1, 2]), np.array([3]), np.array([4, 5])]
+    if table == "table_3":
+        return FIVE, [np.array([k]) for k in range(1, 6)]
+    return BINARY, [np.array([4, 5]), np.array([1, 2, 3])]
+
+
+def tabulate(codes: Mapping[str, np.ndarray], weights: np.ndarray | None = None) -> pd.DataFrame:
+    """Percentages per item, domain, table and category from five-point answers.
+
+    Args:
+        codes: As returned by `answer_codes`.
+        weights: Optional weight per respondent (e.g. response-composition weights).
+
+    Returns:
+        A frame with `COLUMNS`; ``n`` is the number of respondents asked.
+    """
+    records: list[tuple[Any, ...]] = []
+    for item in ITEMS:
+        answers = codes[item.item]
+        w = np.ones(len(answers)) if weights is None else np.asarray(weights, dtype=np.float64)
+        for d, domain in enumerate(DOMAINS):
+            if domain not in item.domains:
+                continue
+            col = answers[:, d]
+            asked = col > 0
+            total = w[asked].sum()
+            for table in item.tables:
+                cats, groups = _categories(item, table)
+                for cat, group in zip(cats, groups, strict=True):
+                    share = w[np.isin(col, group) & asked].sum() / total if total > 0 else np.nan
+                    records.append(
+                        (item.item, domain, cat, table, item.role, 100.0 * share, int(asked.sum()))
+                    )
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    return frame
+
+
+def sample_respondents(
+    size_class: np.ndarray,
+    sample: str,
+    rng: np.random.Generator,
+    quota: Mapping[str, int] | None = None,
+) -> np.ndarray:
+    """Rows of the municipalities interviewed.
+
+    Args:
+        size_class: Size class (0-4) of every municipality of the model.
+        sample: ``"stratified"`` (the real response per size class, drawn without replacement
+            within each class; a class with fewer municipalities than its quota, as in a
+            province subset, is interviewed in full) or ``"all"``.
+        rng: Generator for the draw.
+        quota: Respondents per size class (default: `response_quota`).
+
+    Returns:
+        Sorted municipality rows.
+    """
+    if sample not in SAMPLES:
+        raise ValueError(f"sample must be one of {SAMPLES}, got '{sample}'")
+    if sample == "all":
+        return np.arange(len(size_class))
+    quota = response_quota() if quota is None else quota
+    chosen = []
+    for c, name in enumerate(SIZE_CLASSES):
+        pool = np.flatnonzero(size_class == c)
+        take = min(int(quota[name]), len(pool))
+        chosen.append(rng.choice(pool, size=take, replace=False))
+    return np.sort(np.concatenate(chosen)).astype(np.int64)
+
+
+def response_weights(size_class: np.ndarray, quota: Mapping[str, int] | None = None) -> np.ndarray:
+    """Weight per municipality so that the classes count as in the real response.
+
+    The report's percentages are shares of the 126 respondents, whose size classes differ from
+    the 388 municipalities (small ones answered less often). Interviewing all municipalities
+    and weighting each by quota / class size gives the expected value of a stratified sample
+    without its sampling noise; this is what the calibration compares with.
+    """
+    quota = response_quota() if quota is None else quota
+    counts = np.bincount(size_class, minlength=len(SIZE_CLASSES)).astype(np.float64)
+    q = np.array([quota[name] for name in SIZE_CLASSES], dtype=np.float64)
+    per_class = np.divide(q, counts, out=np.zeros_like(q), where=counts > 0)
+    return per_class[size_class]
+
+
+def _rng(rng: Any) -> np.random.Generator:
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+def interview(
+    model: GovernanceModel,
+    sample: str = "stratified",
+    rng: Any = None,
+    *,
+    answer_noise: float | None = None,
+    emphasis_scale: float | None = None,
+    weighting: str = "none",
+) -> pd.DataFrame:
+    """Interview the simulated secretaries of ``model`` (run to the survey month).
+
+    Args:
+        model: A model run to a month of the fieldwork (Jul-Sep 2017).
+        sample: ``"stratified"`` (126 respondents, 3 / 31 / 64 / 14 / 14 by size class) or
+            ``"all"`` (every municipality of the model).
+        rng: Seed or Generator for the sample and the answer noise.
+        answer_noise: Answer-noise standard deviation (default: `instrument_settings`).
+        emphasis_scale: Emphasis scale of the steering-based items (default:
+            `instrument_settings`; see `experiments.survey.items.EMPHASIS_SCALE`).
+        weighting: ``"none"`` (each respondent counts once) or ``"response"`` (weight the size
+            classes as in the real response; see `response_weights`).
+
+    Returns:
+        One row per item, domain, category and source table (`COLUMNS`). Percentages of each
+        item, domain and table sum to 100.
+
+    Raises:
+        ValueError: If the model is not at the survey date or an argument is invalid.
+    """
+    check_survey_month(model)
+    if weighting not in ("none", "response"):
+        raise ValueError(f"weighting must be 'none' or 'response', got '{weighting}'")
+    settings = instrument_settings()
+    noise = settings["answer_noise"] if answer_noise is None else answer_noise
+    scale = settings["emphasis_scale"] if emphasis_scale is None else emphasis_scale
+    if not noise >= 0.0:
+        raise ValueError(f"answer_noise must be >= 0, got {noise}")
+    if not scale > 0.0:
+        raise ValueError(f"emphasis_scale must be > 0, got {scale}")
+    sample_rng, noise_rng = _rng(rng).spawn(2)
+    state = SurveyState.from_model(model, scale)
+    rows = sample_respondents(state.size_class, sample, sample_rng)
+    codes = answer_codes(state, rows, noise_rng, noise)
+    weights = response_weights(state.size_class)[rows] if weighting == "response" else None
+    return tabulate(codes, weights)
+
+
+def run_survey(
+    params: Mapping[str, Any] | None = None,
+    seed: Any = None,
+    *,
+    sample: str = "stratified",
+    municipalities: Sequence[str] | None = None,
+    answer_noise: float | None = None,
+    emphasis_scale: float | None = None,
+    weighting: str = "none",
+) -> pd.DataFrame:
+    """Build a model, run it to the survey month and interview it (see `interview`).
+
+    The model and the interview get independent child streams of ``seed``.
+    """
+    from model import GovernanceModel
+
+    model_rng, survey_rng = np.random.default_rng(seed).spawn(2)
+    model = GovernanceModel(params, rng=model_rng, municipalities=municipalities)
+    model.run(until=SURVEY_MONTH)
+    return interview(
+        model,
+        sample,
+        survey_rng,
+        answer_noise=answer_noise,
+        emphasis_scale=emphasis_scale,
+        weighting=weighting,
+    )
+
+
+def compare(simulated: pd.DataFrame, observed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Simulated vs observed per item, domain, category and table.
+
+    Args:
+        simulated: An `interview` result (or a frame with the same key columns and a
+            ``percent`` column).
+        observed: Observed figures (default: `load_observed`).
+
+    Returns:
+        The simulated rows with ``observed`` (NaN where the report has no figure),
+        ``difference`` (simulated - observed), ``margin`` (the report's 6.1 points),
+        ``margin_p`` (90% margin at the observed share, n = 126 of N = 388) and ``within``
+        (|difference| <= margin; NA without an observed figure). The reference row (the
+        text's 91%) is appended with the simulated share of categories 4 + 5.
+    """
+    obs = load_observed() if observed is None else observed
+    keys = ["item", "domain", "category", "source_table"]
+    right = obs[[*keys, "percent"]].rename(columns={"percent": "observed"})
+    out = simulated.merge(right, on=keys, how="left")
+    ref = obs[obs["role"] == "reference"]
+    extra = []
+    for row in ref.itertuples(index=False):
+        base = str(row.item).removesuffix("_text")
+        cats = str(row.category).split("_")
+        sel = (
+            (simulated["item"] == base)
+            & (simulated["domain"] == row.domain)
+            & simulated["category"].isin(cats)
+        )
+        if sel.any():
+            extra.append(
+                {
+                    "item": row.item,
+                    "domain": row.domain,
+                    "category": row.category,
+                    "source_table": row.source_table,
+                    "role": "reference",
+                    "percent": float(simulated.loc[sel, "percent"].sum()),
+                    "n": int(simulated.loc[sel, "n"].max()),
+                    "observed": float(row.percent),
+                }
+            )
+    if extra:
+        out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
+    out["difference"] = out["percent"] - out["observed"]
+    out["margin"] = MARGIN_OF_ERROR_90
+    out["margin_p"] = [
+        margin_of_error(p=min(max(v / 100.0, 0.0), 1.0)) if pd.notna(v) else np.nan
+        for v in out["observed"]
+    ]
+    within = out["difference"].abs() <= out["margin"]
+    out["within"] = within.astype("boolean").mask(out["observed"].isna())
+    return out
+
+
+def format_comparison(table: pd.DataFrame) -> str:
+    """Plain-text table of a `compare` result, targets first, then inputs and references."""
+    lines = []
+    order = {"target": 0, "input": 1, "reference": 2}
+    view = table.assign(_o=table["role"].map(order)).sort_values(
+        ["_o", "source_table", "item", "domain"], kind="stable"
+    )
+    for role, group in view.groupby("_o", sort=True):
+        name = {0: "TARGETS", 1: "INPUTS (initialise the model; never fit)", 2: "REFERENCE"}[role]
+        lines.append(name)
+        lines.append(
+            f"{'table':<20} {'item':<34} {'domain':<9} {'category':<11} "
+            f"{'sim':>6} {'obs':>6} {'diff':>6}  in±6.1"
+        )
+        for r in group.itertuples(index=False):
+            obs = "" if pd.isna(r.observed) else f"{r.observed:6.1f}"
+            diff = "" if pd.isna(r.difference) else f"{r.difference:+6.1f}"
+            ok = "" if pd.isna(r.within) else ("yes" if r.within else "NO")
+            lines.append(
+                f"{r.source_table:<20} {r.item:<34} {r.domain:<9} {r.category:<11} "
+                f"{r.percent:6.1f} {obs:>6} {diff:>6}  {ok}"
+            )
+        lines.append("")
+    targets = table[(table["role"] == "target") & table["observed"].notna()]
+    targets = targets[targets["source_table"] != "table_2"]
+    if len(targets):
+        share = float(targets["within"].astype(bool).mean())
+        lines.append(
+            f"target figures within the survey's margin of error (±{MARGIN_OF_ERROR_90}): "
+            f"{int(targets['within'].astype(bool).sum())} of {len(targets)} ({100 * share:.0f}%); "
+            "Table 2 repeats the appendix and is not counted twice"
+        )
+    return "\n".join(lines)

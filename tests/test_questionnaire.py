@@ -1,0 +1,227 @@
+"""The virtual questionnaire (experiments/survey/questionnaire.py, items.py)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.survey.items import ITEM_BY_ID, ITEMS, SurveyState
+from experiments.survey.observed import load_observed
+from experiments.survey.questionnaire import (
+    SURVEY_MONTH,
+    categorise,
+    check_survey_month,
+    compare,
+    interview,
+    response_quota,
+    response_weights,
+    sample_respondents,
+)
+from model import GovernanceModel
+from model.municipalities import SIZE_CLASSES
+
+OBS = load_observed()
+KEYS = ["item", "domain", "category", "source_table"]
+
+
+@cache
+def survey_model(seed: int = 3) -> GovernanceModel:
+    """A national model run to the survey month (shared; interviews do not change it)."""
+    return GovernanceModel(rng=seed).run(until=SURVEY_MONTH)
+
+
+@pytest.fixture(scope="module")
+def model() -> GovernanceModel:
+    return survey_model()
+
+
+@pytest.fixture(scope="module")
+def table(model) -> pd.DataFrame:
+    return interview(model, "stratified", rng=11)
+
+
+def test_every_observed_target_and_input_figure_has_a_simulated_row(table):
+    rows = OBS[OBS["role"].isin(["target", "input"])]
+    rows = rows[~rows["item"].isin(["response_size_class", "population_size_class"])]
+    merged = rows[KEYS].merge(table[KEYS], on=KEYS, how="left", indicator=True)
+    missing = merged[merged["_merge"] == "left_only"]
+    assert missing.empty, missing.to_string()
+
+
+def test_roles_follow_the_data_file(table):
+    roles = OBS.drop_duplicates("item").set_index("item")["role"]
+    for item, role in table.drop_duplicates("item").set_index("item")["role"].items():
+        assert roles[item] == role, item
+    # Table 1 and the desired-steering rows initialise the secretaries: inputs
+    assert set(table.loc[table["role"] == "input", "item"]) == {
+        "desired_legal",
+        "desired_performing",
+        "desired_collaborative",
+        "desired_responsive",
+    }
+
+
+def test_categories_sum_to_100_per_item_domain_and_table(table, model):
+    for frame in (table, interview(model, "all", rng=2)):
+        sums = frame.groupby(["item", "domain", "source_table"])["percent"].sum()
+        assert np.allclose(sums.to_numpy(), 100.0), sums[~np.isclose(sums, 100.0)]
+        assert frame["percent"].between(0.0, 100.0).all()
+
+
+def test_category_sets_per_table(table):
+    cats = table.groupby("source_table")["category"].agg(lambda s: set(s))
+    assert cats["appendix_importance"] == {"not_hardly", "moderately", "important"}
+    assert cats["table_3"] == {"1", "2", "3", "4", "5"}
+    for t in ("table_1", "table_2", "table_4", "table_5"):
+        assert cats[t] == {"yes", "no"}
+
+
+def test_table_2_repeats_the_appendix_important_share(table):
+    app = table[
+        (table["source_table"] == "appendix_importance") & (table["category"] == "important")
+    ]
+    t2 = table[(table["source_table"] == "table_2") & (table["category"] == "yes")]
+    merged = t2.merge(app, on=["item", "domain"], suffixes=("_t2", "_app"))
+    assert len(merged) == len(t2) > 0
+    np.testing.assert_allclose(merged["percent_t2"], merged["percent_app"])
+
+
+def test_stratified_sample_mirrors_the_real_response(model, table):
+    quota = response_quota()
+    assert [quota[c] for c in SIZE_CLASSES] == [3, 31, 64, 14, 14]
+    rows = sample_respondents(
+        model.municipalities.size_class, "stratified", np.random.default_rng(1)
+    )
+    counts = np.bincount(model.municipalities.size_class[rows], minlength=5)
+    assert counts.tolist() == [3, 31, 64, 14, 14]
+    assert len(np.unique(rows)) == 126
+    assert int(table["n"].max()) == 126
+    everyone = interview(model, "all", rng=1)
+    assert int(everyone["n"].max()) == model.municipalities.n == 388
+
+
+def test_province_subset_interviews_what_is_there():
+    small = GovernanceModel(rng=1, municipalities=["Utrecht"]).run(until=SURVEY_MONTH)
+    rows = sample_respondents(
+        small.municipalities.size_class, "stratified", np.random.default_rng(0)
+    )
+    assert 0 < len(rows) <= small.municipalities.n
+    t = interview(small, "stratified", rng=0)
+    assert np.allclose(t.groupby(["item", "domain", "source_table"])["percent"].sum(), 100.0)
+
+
+def test_different_seeds_give_different_but_close_answers(model):
+    a = interview(model, "stratified", rng=1)
+    b = interview(model, "stratified", rng=2)
+    diff = (a["percent"] - b["percent"]).abs()
+    assert diff.max() > 0.0  # another sample and other answer noise
+    assert diff.mean() < 6.0  # but the same secretaries' state
+    # another model seed: different municipalities' histories, same parameters
+    c = interview(survey_model(4), "stratified", rng=1)
+    diff_model = (a["percent"] - c["percent"]).abs()
+    assert diff_model.max() > 0.0
+    assert diff_model.mean() < 8.0
+
+
+def test_same_seed_gives_the_same_interview(model):
+    pd.testing.assert_frame_equal(
+        interview(model, "stratified", rng=5), interview(model, "stratified", rng=5)
+    )
+
+
+def test_without_answer_noise_the_answers_are_a_function_of_the_state(model):
+    a = interview(model, "all", rng=1, answer_noise=0.0)
+    b = interview(model, "all", rng=99, answer_noise=0.0)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_answers_follow_the_state_they_rest_on():
+    low = GovernanceModel(rng=2, municipalities=["Utrecht"]).run(until=SURVEY_MONTH)
+    high = GovernanceModel(rng=2, municipalities=["Utrecht"]).run(until=SURVEY_MONTH)
+    low.councils.attention[:] = 0.1
+    high.councils.attention[:] = 0.95
+    share = {}
+    for name, m in (("low", low), ("high", high)):
+        t = interview(m, "all", rng=0, answer_noise=0.05)
+        sel = (t["item"] == "council_involvement") & (t["category"] == "yes")
+        share[name] = t.loc[sel].set_index("domain")["percent"]
+    assert (share["low"] < 5.0).all() and (share["high"] > 95.0).all()
+
+
+def test_satisfaction_items_read_the_secretaries_state(model):
+    state = SurveyState.from_model(model)
+    impl = ITEM_BY_ID["satisfaction_implementation"].latent(state)
+    np.testing.assert_array_equal(impl[:, 0], model.secretaries.satisfaction_at_entry[:, 0])
+    np.testing.assert_array_equal(impl[:, 1], model.secretaries.satisfaction[:, 1])
+    after = ITEM_BY_ID["satisfaction_after_entry"].latent(state)
+    np.testing.assert_array_equal(after[:, 0], model.secretaries.satisfaction[:, 0])
+
+
+def test_every_item_is_documented_and_its_latent_score_lies_in_the_unit_interval(model):
+    state = SurveyState.from_model(model)
+    for item in ITEMS:
+        assert item.passage and item.uses, item.item
+        assert item.role in ("input", "target")
+        latent = np.asarray(item.latent(state), dtype=float)
+        assert latent.shape == (model.municipalities.n, 2), item.item
+        for d, dom in enumerate(("social", "physical")):
+            if dom in item.domains:
+                col = latent[:, d]
+                assert np.isfinite(col).all(), item.item
+                assert col.min() >= 0.0 and col.max() <= 1.0, item.item
+
+
+def test_categorise_uses_the_declared_equal_width_bins():
+    latent = np.array([[0.1, 0.3], [0.5, 0.7], [0.9, np.nan]])
+    codes = categorise(latent, np.zeros_like(latent))
+    assert codes.tolist() == [[1, 2], [3, 4], [5, 0]]
+
+
+def test_response_weights_give_each_class_its_response_share(model):
+    w = response_weights(model.municipalities.size_class)
+    per_class = np.bincount(model.municipalities.size_class, weights=w, minlength=5)
+    np.testing.assert_allclose(per_class, [3, 31, 64, 14, 14])
+
+
+def test_the_questionnaire_refuses_a_model_outside_the_fieldwork():
+    early = GovernanceModel(rng=1, municipalities=["Utrecht"]).run(until="2016-12")
+    with pytest.raises(ValueError, match="July-September 2017"):
+        check_survey_month(early)
+    with pytest.raises(ValueError, match="July-September 2017"):
+        interview(early)
+
+
+def test_compare_marks_figures_inside_the_margin(table):
+    result = compare(table)
+    t3 = result[(result["item"] == "satisfaction_after_entry") & (result["category"] == "4")]
+    assert len(t3) == 1 and t3["observed"].iloc[0] == 73.0
+    ref = result[result["role"] == "reference"]
+    assert len(ref) == 1 and ref["observed"].iloc[0] == 91.0
+    four_five = table[
+        (table["item"] == "satisfaction_after_entry") & table["category"].isin(["4", "5"])
+    ]["percent"].sum()
+    assert ref["percent"].iloc[0] == pytest.approx(four_five)
+    within = result["within"].dropna().astype(bool)
+    assert (within == (result.loc[within.index, "difference"].abs() <= 6.1)).all()
+
+
+def test_survey_command_prints_simulated_vs_observed(tmp_path, capsys):
+    from experiments.calibration.cli import main
+
+    out = tmp_path / "survey.csv"
+    code = main(["survey", "--seed", "3", "--municipalities", "Utrecht", "--out", str(out)])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "TARGETS" in text and "INPUTS" in text and "satisfaction_after_entry" in text
+    saved = pd.read_csv(out)
+    assert {"percent", "observed", "within"} <= set(saved.columns)
+
+
+def test_survey_command_rejects_a_bad_sample(capsys):
+    from experiments.calibration.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["survey", "--sample", "half"])

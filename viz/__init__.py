@@ -1,0 +1,11 @@
+"""The workshop visualiser: a Solara app for a projector (DESIGN §5; `govsim app`).
+
+Modules: `app` (the page), `session` (per-session model state), `presets` (scenarios and
+sliders), `map_view` and `topo` (the map), `charts` (national series and survey bars),
+`drilldown`, `export`, `survey` (adapter to the 2017 survey data), `i18n` (every UI text) and
+`cli` (`govsim app`).
+
+Start it with ``govsim app`` (binds to 127.0.0.1:8765; ``--host 0.0.0.0`` shares it on a LAN) or
+``python -m solara run viz.app --production``; it needs no internet. Speed:
+``python benchmarks/bench_viz.py``.
+"""

@@ -1,0 +1,80 @@
+"""``govsim app``: start the workshop app (a Solara server) on this machine.
+
+The server binds to 127.0.0.1 unless ``--host`` says otherwise (``--host 0.0.0.0`` shares it on
+the room's network). It runs fully offline: Solara's front-end files come from the installed
+``solara-assets`` package through Solara's own asset route, telemetry and the version check are
+off, and every image is sent over the app's websocket.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+
+APP_MODULE = "viz.app"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+OFFLINE_ENV: dict[str, str] = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    "SOLARA_ASSETS_PROXY": "True",
+    "SOLARA_THEME_SHOW_BANNER": "False",
+}
+"""Solara settings for a room without internet: no telemetry, front-end files served locally."""
+
+
+def app_command(
+    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, open_browser: bool = True
+) -> list[str]:
+    """The ``solara run`` command line that serves the app."""
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        APP_MODULE,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-check-version",
+        "--open" if open_browser else "--no-open",
+    ]
+
+
+def app_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Environment for the server: ``base`` (default: this process's) plus `OFFLINE_ENV`."""
+    env = dict(os.environ if base is None else base)
+    env.update(OFFLINE_ENV)
+    return env
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    command = app_command(args.host, args.port, open_browser=not args.no_browser)
+    print(f"govsim app: http://{args.host}:{args.port}  (Ctrl+C stops the server)", flush=True)
+    try:
+        return subprocess.call(command, env=app_env())
+    except KeyboardInterrupt:
+        return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``govsim app`` to the command line's subcommands."""
+    p = subparsers.add_parser(
+        "app",
+        help="start the workshop app in the browser (Solara, offline)",
+        description="Start the workshop visualiser: scenario presets, big sliders, a map of the "
+        "388 municipalities, national charts, two scenarios side by side, drill-down, NL/EN. "
+        "Binds to 127.0.0.1 by default; use --host 0.0.0.0 to share it on a local network.",
+    )
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument(
+        "--no-browser", action="store_true", help="do not open a browser window on start"
+    )
+    p.set_defaults(func=_cmd_app)
+    return p

@@ -1,0 +1,360 @@
+"""Every text the workshop app shows, in Dutch and English (one place).
+
+Indicator names come from `model.indicators` (`label`, `TERMS`), so an indicator reads the same in
+the app, the reports and the experiments. This module adds the app's own words: buttons, slider
+names, roles, causes of a change of steering, and the plain-language sentences of the drill-down
+event log ("2016-03: sturing in het sociaal domein verschoof van samenwerkend naar presterend:
+tekorten").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from model.indicators import TERMS
+from model.indicators import label as indicator_label
+
+LANGS: tuple[str, str] = ("nl", "en")
+DEFAULT_LANG = "nl"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # page
+    "app_title": ("Leren decentraliseren — simulatie", "Learning to decentralise — simulation"),
+    "app_subtitle": (
+        "388 gemeenten (2017), 3D en Omgevingswet",
+        "388 municipalities (2017), 3D and Environment Act",
+    ),
+    "language": ("Taal", "Language"),
+    "date": ("Datum", "Date"),
+    "month_of": ("maand {step} van {n}", "month {step} of {n}"),
+    "finished": ("einde van de simulatie", "end of the simulation"),
+    # presets and controls
+    "presets": ("Scenario", "Scenario"),
+    "scenario": ("Scenario", "Scenario"),
+    "seed": ("Toevalsgetal (seed)", "Random seed"),
+    "seed_invalid": (
+        "Het toevalsgetal moet een geheel getal zijn (0 of groter), niet '{text}'. "
+        "Het model is niet opnieuw gestart.",
+        "The seed must be a whole number (0 or more), not '{text}'. The model was not reset.",
+    ),
+    "reset": ("Opnieuw", "Reset"),
+    "step": ("Stap", "Step"),
+    "play": ("Afspelen", "Play"),
+    "pause": ("Pauze", "Pause"),
+    "speed": ("Snelheid (maanden per seconde)", "Speed (months per second)"),
+    "controls": ("Bediening", "Controls"),
+    "side_by_side": ("Twee scenario's naast elkaar", "Two scenarios side by side"),
+    "scenario_b": ("Vergelijk met", "Compare with"),
+    "run_a": ("A", "A"),
+    "run_b": ("B", "B"),
+    "reset_error": ("Opnieuw starten lukte niet: {error}", "Reset failed: {error}"),
+    "scenario_missing": (
+        "Scenario '{name}' kon niet worden geladen ({error}); de basislijn wordt gebruikt.",
+        "Scenario '{name}' could not be loaded ({error}); using the baseline.",
+    ),
+    # sliders
+    "sliders": ("Knoppen voor de zaal", "Levers for the room"),
+    "sliders_hint": (
+        "Wijzigingen gelden na 'Opnieuw'.",
+        "Changes take effect at 'Reset'.",
+    ),
+    "sliders_pending": (
+        "Gewijzigd — druk op 'Opnieuw' om toe te passen.",
+        "Changed — press 'Reset' to apply.",
+    ),
+    "sliders_restore": ("Terug naar het scenario", "Back to the scenario"),
+    "slider_lead_time": (
+        "Tijd tot de Omgevingswet ingaat (maanden)",
+        "Time to the Environment Act deadline (months)",
+    ),
+    "slider_dso_delay": ("Extra vertraging DSO (maanden)", "Extra DSO delay (months)"),
+    "slider_cooperation": (
+        "Regionale samenwerking fysiek domein (intensiteit)",
+        "Regional cooperation, physical domain (intensity)",
+    ),
+    "slider_regisseur_share": (
+        "Aandeel secretarissen als regisseur (i.p.v. coach)",
+        "Share of secretaries as director (not coach)",
+    ),
+    "slider_training_intensity": ("Intensiteit van opleiding", "Training intensity"),
+    "slider_learning_by_doing_share": (
+        "Leren door te doen (i.p.v. colleges)",
+        "Learning by doing (not lectures)",
+    ),
+    "slider_council_reopen_tendency": (
+        "Neiging van de raad keuzes te heropenen",
+        "Council's tendency to reopen choices",
+    ),
+    # map
+    "map": ("Kaart", "Map"),
+    "map_indicator": ("Kleur op de kaart", "Map colour"),
+    "borders": ("Grenzen", "Borders"),
+    "borders_none": ("geen", "none"),
+    "borders_provinces": ("provincies", "provinces"),
+    "borders_youth_regions": ("jeugdzorgregio's", "youth-care regions"),
+    "map_click_hint": (
+        "Klik op een gemeente voor details.",
+        "Click a municipality for details.",
+    ),
+    "dominant_mode": ("dominante sturing", "dominant steering"),
+    "map_attribution": (
+        "Kaart: Bron: CBS (PDOK, cartomap/nl)",
+        "Map: Source: CBS (PDOK, cartomap/nl)",
+    ),
+    # charts
+    "charts": ("Landelijk verloop", "National trends"),
+    "panel_tt_social": ("Sociaal domein (3D)", "Social domain (3D)"),
+    "panel_tt_physical": ("Fysiek domein (Ow)", "Physical domain (EA)"),
+    "panel_steering_social": ("Sturing — sociaal", "Steering — social"),
+    "panel_steering_physical": ("Sturing — fysiek", "Steering — physical"),
+    "panel_staff": ("Medewerkers: nieuw werken", "Staff: the new way"),
+    "panel_satisfaction": ("Tevredenheid secretaris", "Secretary satisfaction"),
+    "panel_trust": ("Vertrouwen", "Trust"),
+    "panel_cooperation": ("Regionale samenwerking", "Regional cooperation"),
+    "citizen_trust_line": ("inwoners in gemeente", "citizens' trust"),
+    "council_trust_line": ("raad in inwoners", "council's trust"),
+    "now": ("nu", "now"),
+    "events": ("Gebeurtenissen in de tijdlijn", "Timeline events"),
+    "overlay_note": ("Doorgetrokken: {a} — gestreept: {b}", "Solid: {a} — dashed: {b}"),
+    # timeline events
+    "ev_known": ("{domain}: taak bekend", "{domain}: task known"),
+    "ev_entry_planned": (
+        "{domain}: inwerkingtreding gepland",
+        "{domain}: entry into force planned",
+    ),
+    "ev_postponed": (
+        "{domain}: uitstel aangekondigd, nieuwe datum {date}",
+        "{domain}: postponement announced, new date {date}",
+    ),
+    "ev_entry": ("{domain}: inwerkingtreding", "{domain}: entry into force"),
+    "ev_completion": ("{domain}: implementatie af", "{domain}: implementation complete"),
+    "ev_dso_start": ("DSO: start", "DSO: launch"),
+    "ev_dso_full": ("DSO: volledig beschikbaar", "DSO: fully available"),
+    "ev_election": ("gemeenteraadsverkiezingen", "municipal elections"),
+    "ev_shock": ("{domain}: budgetschok {size}", "{domain}: budget shock {size}"),
+    "ev_cooperation": (
+        "{domain}: beleid regionale samenwerking ({intensity})",
+        "{domain}: regional cooperation policy ({intensity})",
+    ),
+    "tag_3d": ("3D", "3D"),
+    "tag_ow": ("Ow", "EA"),
+    "tag_postponed": ("uitstel", "delay"),
+    "tag_dso": ("DSO", "DSO"),
+    "tag_election": ("verk.", "elect."),
+    "tag_policy": ("regio", "region"),
+    "tag_shock": ("budget", "budget"),
+    # survey
+    "survey": ("Enquête 2017: model en werkelijkheid", "2017 survey: model and reality"),
+    "survey_observed": ("gemeten (enquête 2017)", "observed (2017 survey)"),
+    "survey_simulated": ("gesimuleerd", "simulated"),
+    "survey_waiting": (
+        "Het gesimuleerde antwoord verschijnt zodra het model {date} bereikt.",
+        "The simulated answers appear once the model reaches {date}.",
+    ),
+    "survey_no_questionnaire": (
+        "Alleen de gemeten cijfers: de gesimuleerde vragenlijst is (nog) niet beschikbaar.",
+        "Observed figures only: the simulated questionnaire is not available (yet).",
+    ),
+    "survey_percent": ("% van de secretarissen", "% of secretaries"),
+    # drill-down
+    "drilldown": ("Gemeente in detail", "Municipality in detail"),
+    "pick_municipality": ("Kies een gemeente", "Choose a municipality"),
+    "no_municipality": (
+        "Kies een gemeente in de lijst of klik op de kaart.",
+        "Choose a municipality from the list or click on the map.",
+    ),
+    "secretary": ("Gemeentesecretaris", "Municipal secretary"),
+    "role": ("Rol", "Role"),
+    "stance": ("Houding", "Stance"),
+    "agenda": ("Eigen inhoudelijke agenda", "Own content agenda"),
+    "focus": ("Focus", "Focus"),
+    "appointed_after_2015": ("Benoemd vanaf 2015", "Appointed from 2015 on"),
+    "satisfaction": ("Tevredenheid", "Satisfaction"),
+    "college": ("College van B en W", "Executive (college)"),
+    "council": ("Gemeenteraad", "Council"),
+    "attention": ("Aandacht", "Attention"),
+    "steering_stance": ("Sturen (1) of loslaten (0)", "Steer (1) or let go (0)"),
+    "risk_aversion": ("Politieke risicomijding", "Political risk aversion"),
+    "trust_in_citizens": ("Vertrouwen in inwoners", "Trust in citizens"),
+    "reopen_tendency": ("Neiging keuzes te heropenen", "Tendency to reopen choices"),
+    "staff": ("Medewerkers", "Staff"),
+    "adoption": ("Werkt op de nieuwe manier", "Working the new way"),
+    "readiness": ("Bereidheid", "Readiness"),
+    "citizens": ("Inwoners", "Citizens"),
+    "participation": ("Participatie", "Participation"),
+    "trust": ("Vertrouwen in de gemeente", "Trust in the municipality"),
+    "progress": ("Voortgang", "Progress"),
+    "steering": ("Sturing", "Steering"),
+    "event_log": ("Wat er gebeurde", "What happened"),
+    "no_events": ("Nog geen gebeurtenissen.", "No events yet."),
+    "yes": ("ja", "yes"),
+    "no": ("nee", "no"),
+    "social_short": ("sociaal", "social"),
+    "physical_short": ("fysiek", "physical"),
+    "other_short": ("overig", "other"),
+    "province": ("Provincie", "Province"),
+    "inhabitants": ("inwoners", "inhabitants"),
+    # roles and stances (report §1.8, §3.2)
+    "role_advocate": ("belangenbehartiger", "advocate"),
+    "role_executor": ("uitvoerder", "executor"),
+    "role_connector": ("verbinder", "connector"),
+    "role_changer": ("veranderaar", "changer"),
+    "stance_regisseur": ("regisseur", "director (regisseur)"),
+    "stance_coach": ("coach", "coach"),
+    "focus_internal": ("interne organisatie", "internal organisation"),
+    "focus_college": ("college", "college"),
+    "focus_network": ("netwerk", "network"),
+    # causes of a change of dominant steering (model.mechanisms.steering.change_cause)
+    "cause_time_pressure": ("tijdsdruk", "time pressure"),
+    "cause_regional_bodies": ("regionale samenwerkingsverbanden", "regional bodies"),
+    "cause_incidents": ("incidenten", "incidents"),
+    "cause_slow_progress": ("trage voortgang", "slow progress"),
+    "cause_deficit": ("tekorten", "deficit"),
+    "cause_preferences": (
+        "voorkeuren van secretaris en college",
+        "preferences of secretary and college",
+    ),
+    # event sentences
+    "log_mode_change": (
+        "{date}: sturing in het {domain} verschoof van {from_mode} naar {to_mode}: {cause}",
+        "{date}: steering in the {domain} moved from {from_mode} to {to_mode}: {cause}",
+    ),
+    "log_new_secretary": (
+        "{date}: nieuwe gemeentesecretaris: {role}, {stance}",
+        "{date}: new municipal secretary: {role}, {stance}",
+    ),
+    "log_election": ("{date}: gemeenteraadsverkiezingen", "{date}: municipal elections"),
+    "log_coalition_steer": (
+        "{date}: nieuwe coalitie kiest in het {domain} voor sturen",
+        "{date}: new coalition chooses to steer in the {domain}",
+    ),
+    "log_coalition_let_go": (
+        "{date}: nieuwe coalitie kiest in het {domain} voor loslaten",
+        "{date}: new coalition chooses to let go in the {domain}",
+    ),
+    "log_other": ("{date}: {kind}", "{date}: {kind}"),
+    "domain_social_in": ("sociaal domein", "social domain"),
+    "domain_physical_in": ("fysiek domein", "physical domain"),
+    # export
+    "export": ("Exporteren voor de nabespreking", "Export for the debrief"),
+    "export_charts": ("Grafieken (PNG)", "Charts (PNG)"),
+    "export_map": ("Kaart (PNG)", "Map (PNG)"),
+    "export_series": ("Landelijke reeksen (CSV)", "National series (CSV)"),
+    "export_snapshot": ("Gemeenten nu (CSV)", "Municipalities now (CSV)"),
+    "export_events": ("Gebeurtenissen (CSV)", "Events (CSV)"),
+    # tabs
+    "tab_details": ("Gemeente", "Municipality"),
+    "tab_survey": ("Enquête", "Survey"),
+    "tab_export": ("Export", "Export"),
+}
+"""Key -> (Dutch, English)."""
+
+SURVEY_ITEMS: dict[str, tuple[str, str]] = {
+    "satisfaction_implementation": (
+        "tevreden over de invoering (4-5)",
+        "satisfied with the implementation (4-5)",
+    ),
+    "organisation_suitable": ("organisatie is geschikt", "organisation is suitable"),
+    "college_involvement": ("college betrokken", "college involved"),
+    "college_steering": ("college stuurt", "college steers"),
+    "council_involvement": ("raad betrokken", "council involved"),
+    "council_steering": ("raad stuurt", "council steers"),
+    "importance_regional_cooperation": (
+        "regionale samenwerking belangrijk",
+        "regional cooperation important",
+    ),
+    "change_user_central": ("gebruiker meer centraal", "user more central"),
+    "change_self_organisation": (
+        "meer zelforganisatie samenleving",
+        "more self-organisation of society",
+    ),
+}
+"""Survey items shown in the survey panel (short labels; the data file has the full Dutch text)."""
+
+
+def _index(lang: str) -> int:
+    return 0 if lang == "nl" else 1
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fields: Any) -> str:
+    """The text ``key`` in ``lang`` (``"nl"`` or ``"en"``), formatted with ``fields``."""
+    text = STRINGS[key][_index(lang)]
+    return text.format(**fields) if fields else text
+
+
+def term(name: str, lang: str = DEFAULT_LANG) -> str:
+    """A model term (domain, steering mode, ...) in ``lang``, from `model.indicators.TERMS`."""
+    return TERMS[name][_index(lang)]
+
+
+def indicator(name: str, lang: str = DEFAULT_LANG) -> str:
+    """Label of a national indicator (see `model.indicators.label`)."""
+    return indicator_label(name, lang)
+
+
+def survey_item(item: str, lang: str = DEFAULT_LANG, fallback: str = "") -> str:
+    """Short label of a survey item (falls back to ``fallback`` or the item name)."""
+    if item in SURVEY_ITEMS:
+        return SURVEY_ITEMS[item][_index(lang)]
+    return fallback or item
+
+
+def month(date: dt.date | Any) -> str:
+    """``YYYY-MM`` of a date (the event log and the date label use it)."""
+    if hasattr(date, "strftime"):
+        return date.strftime("%Y-%m")
+    return str(date)[:7]
+
+
+def role(name: str, lang: str = DEFAULT_LANG) -> str:
+    """Secretary role (advocate, executor, connector, changer) in ``lang``."""
+    return t(f"role_{name}", lang)
+
+
+def stance(name: str, lang: str = DEFAULT_LANG) -> str:
+    """Secretary stance (regisseur, coach) in ``lang``."""
+    return t(f"stance_{name}", lang)
+
+
+def cause(name: str, lang: str = DEFAULT_LANG) -> str:
+    """Cause of a change of dominant steering in ``lang`` (unknown causes are shown as given)."""
+    key = f"cause_{name}"
+    return t(key, lang) if key in STRINGS else str(name)
+
+
+def event_sentence(event: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:
+    """One plain-language line for an `event_log()` row of a municipality.
+
+    Example:
+        ``2016-03: sturing in het sociaal domein verschoof van samenwerkend naar presterend:
+        tekorten`` / ``2016-03: steering in the social domain moved from collaborative to
+        performing: deficit``.
+    """
+    date = month(event.get("date"))
+    kind = event.get("kind")
+    if kind == "mode_change":
+        return t(
+            "log_mode_change",
+            lang,
+            date=date,
+            domain=t(f"domain_{event['domain']}_in", lang),
+            from_mode=term(event["from_mode"], lang),
+            to_mode=term(event["to_mode"], lang),
+            cause=cause(event.get("cause", ""), lang),
+        )
+    if kind == "new_secretary":
+        return t(
+            "log_new_secretary",
+            lang,
+            date=date,
+            role=role(event["role"], lang),
+            stance=stance(event["stance"], lang),
+        )
+    if kind == "election":
+        return t("log_election", lang, date=date)
+    if kind == "coalition":
+        key = "log_coalition_let_go" if event.get("stance") == "let_go" else "log_coalition_steer"
+        return t(key, lang, date=date, domain=t(f"domain_{event['domain']}_in", lang))
+    return t("log_other", lang, date=date, kind=kind)

@@ -1,0 +1,168 @@
+"""Presets (the shipped scenarios) and the workshop sliders, turned into model inputs.
+
+A slider the facilitator has not touched leaves each scenario as it is; a touched slider is an
+*override* that applies to every run of the session (both runs when two scenarios are shown side
+by side), at the next Reset. Parameter sliders take their ranges from `model.parameters`;
+timeline sliders go through `scenarios.adjust`:
+
+- lead time: `set_physical_lead_time` (months from the Omgevingswet being known to its entry),
+- DSO delay: `delay_dso` (extra months on top of the scenario's DSO dates, with the
+  postponement of the entry that follows),
+- regional cooperation: `with_cooperation` (a policy of at least this intensity in the physical
+  domain from the date the task is known).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from model.parameters import PARAMETERS, defaults
+from model.timeline import Timeline
+from scenarios import adjust
+from scenarios.scenario import Scenario
+
+BASELINE = "baseline"
+
+
+def _builtin_baseline() -> Scenario:
+    return Scenario(
+        name=BASELINE,
+        title={"nl": "Basislijn", "en": "Baseline"},
+        description={
+            "nl": "De tijdlijn zoals het rapport die kende: 3D per 2015, Omgevingswet 2021.",
+            "en": "The timeline the report knew: 3D from 2015, Environment Act 2021.",
+        },
+    )
+
+
+def shipped() -> list[str]:
+    """Names of the shipped scenarios (just the baseline if the loader is not available)."""
+    try:
+        from scenarios.loader import shipped_scenarios
+    except ImportError:
+        return [BASELINE]
+    names = list(shipped_scenarios())
+    return names if names else [BASELINE]
+
+
+def load(name: str) -> Scenario:
+    """The scenario ``name`` (a shipped name or a path); the built-in baseline as fallback.
+
+    Raises:
+        ValueError: If the scenario cannot be loaded (e.g. a bad file); the baseline itself never
+            fails.
+    """
+    try:
+        from scenarios.loader import load_scenario
+    except ImportError:
+        if name == BASELINE:
+            return _builtin_baseline()
+        raise ValueError(f"scenario '{name}' needs scenarios.loader, which is missing") from None
+    return load_scenario(name)
+
+
+def short_title(scenario: Scenario, lang: str) -> str:
+    """The scenario's title up to its colon ("Basis", "DSO-vertraging"), for labels and menus."""
+    return scenario.label(lang).split(":")[0].strip()
+
+
+@dataclass(frozen=True)
+class SliderSpec:
+    """One big slider.
+
+    Attributes:
+        key: Parameter name, or ``lead_time``, ``dso_delay``, ``cooperation``.
+        low: Smallest value.
+        high: Largest value.
+        step: Slider step.
+        integer: Whether values are whole numbers.
+    """
+
+    key: str
+    low: float
+    high: float
+    step: float
+    integer: bool = False
+
+    @property
+    def is_parameter(self) -> bool:
+        """Whether the slider sets a model parameter (else it changes the timeline)."""
+        return self.key in PARAMETERS
+
+
+def _param(name: str, step: float = 0.05) -> SliderSpec:
+    p = PARAMETERS[name]
+    return SliderSpec(name, float(p.low), float(p.high), step)
+
+
+SLIDERS: tuple[SliderSpec, ...] = (
+    SliderSpec("lead_time", 6, adjust.MAX_LEAD_MONTHS, 1, integer=True),
+    SliderSpec("dso_delay", 0, 48, 1, integer=True),
+    SliderSpec("cooperation", 0.0, 1.0, 0.05),
+    _param("regisseur_share"),
+    _param("training_intensity"),
+    _param("learning_by_doing_share"),
+    _param("council_reopen_tendency"),
+)
+"""The sliders, in the order shown."""
+
+SLIDER_BY_KEY: dict[str, SliderSpec] = {s.key: s for s in SLIDERS}
+
+
+def lead_time(timeline: Timeline) -> int:
+    """Months from the Omgevingswet being known to its (final) entry into force."""
+    physical = timeline.physical
+    return adjust.months_between(physical.known, physical.final_entry())
+
+
+def cooperation_level(timeline: Timeline) -> float:
+    """The strongest regional cooperation policy of the physical domain (0 if none)."""
+    levels = [p.intensity for p in timeline.cooperation_policies if p.domain == "physical"]
+    return float(max(levels, default=0.0))
+
+
+def scenario_value(scenario: Scenario, key: str) -> float:
+    """The value a slider shows for ``scenario`` when the facilitator has not touched it."""
+    if key == "lead_time":
+        return float(lead_time(scenario.timeline))
+    if key == "dso_delay":
+        return 0.0
+    if key == "cooperation":
+        return cooperation_level(scenario.timeline)
+    return float(scenario.params.get(key, defaults()[key]))
+
+
+def clamp(spec: SliderSpec, value: float) -> float:
+    """``value`` inside the slider's range (and whole for integer sliders)."""
+    value = min(max(float(value), spec.low), spec.high)
+    return float(round(value)) if spec.integer else value
+
+
+def model_inputs(
+    scenario: Scenario, overrides: Mapping[str, float] | None = None
+) -> tuple[dict[str, Any], Timeline]:
+    """Parameters and timeline for ``scenario`` with the touched sliders ``overrides``.
+
+    Raises:
+        ValueError: (`scenarios.adjust.AdjustError`, `model.parameters.ParameterError`) if an
+            override does not fit the scenario, e.g. a lead time past the completion date.
+    """
+    params = dict(scenario.params)
+    timeline = scenario.timeline
+    overrides = dict(overrides or {})
+    if "lead_time" in overrides:
+        months = round(float(overrides["lead_time"]))
+        if months != lead_time(timeline):
+            timeline = adjust.set_physical_lead_time(timeline, months)
+    if overrides.get("dso_delay"):
+        timeline = adjust.delay_dso(timeline, round(float(overrides["dso_delay"])))
+    if "cooperation" in overrides and overrides["cooperation"] > cooperation_level(timeline):
+        timeline = adjust.with_cooperation(
+            timeline, "physical", timeline.physical.known, float(overrides["cooperation"])
+        )
+    for key, value in overrides.items():
+        if key in PARAMETERS:
+            params[key] = float(value)
+    return params, timeline
