@@ -40,7 +40,6 @@ ARGS = [
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
-
 @pytest.fixture(scope="module", autouse=True)
 def _chromium_present() -> None:
     """Fail (never skip) without the browser: `make test` and .ci/run install Debian chromium."""
