@@ -92,11 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _registrars() -> list[Callable[[Any], Any]]:
     """The subcommands contributed by the other packages (each module's ``register``)."""
+    from experiments.calibration.cli import register as calibration
     from experiments.cli import register as experiment
     from scenarios.cli import register as scenarios
     from viz.cli import register as viz
 
-    return [scenarios, experiment, viz]
+    return [scenarios, experiment, calibration, viz]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

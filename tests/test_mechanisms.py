@@ -83,7 +83,7 @@ def test_postponement_costs_credibility():
 
 
 def test_nearer_deadline_raises_urgency():
-    p = params()
+    p = params(urgency_horizon_months=18.0)  # half urgency 18 months out (the shape, not a fit)
     near = NO_POSTPONEMENT.with_domain(
         "physical", dataclasses.replace(NO_POSTPONEMENT.physical, entry=dt.date(2018, 1, 1))
     ).compile(CAL)

@@ -1,0 +1,583 @@
+"""ABC-SMC calibration of the model to the 2017 survey, with pyabc and its SQLite history.
+
+One simulation = build the model with a particle's parameters, run it to the survey month
+(2017-08), interview **all** its municipalities with the virtual questionnaire and weight the
+size classes as in the real response (`experiments.survey.questionnaire.response_weights`): the
+expected value of the 126-respondent survey without its sampling noise, which the distance then
+compares with the published figures, weighted by the survey's own sampling error
+(`experiments.calibration.distance`).
+
+**Patterns as constraints.** A particle whose run breaks one of the report's patterns that can
+be seen by the survey date (P1, P4, P5, P6, P7, P8; see `pattern_violations`) gets a penalty of
+`PATTERN_PENALTY` per broken pattern added to its distance, so it is never accepted once the
+threshold falls below the penalty: the calibration looks for parameters that fit the survey
+*and* keep the dynamics the report describes (pattern-oriented modelling, Grimm et al. 2005).
+
+**Store and resume.** The history is pyabc's SQLite database (``sqlite:///PATH``); the
+calibration settings are stored with the run (pyabc ``meta_info``), so ``resume`` continues a
+stopped run (interrupted, or finished at fewer generations) with the same targets and priors.
+
+**Reproducibility.** The simulation of a particle is seeded from the run seed and the
+particle's values, so a given parameter set always gives the same simulated survey. pyabc's
+parallel samplers reseed their worker processes from the operating system, so *which*
+particles are proposed differs between runs; only ``n_procs=1`` (single-core sampler, seeded
+with the run seed) repeats a calibration exactly.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.calibration.distance import (
+    SurveyDistance,
+    observed_statistics,
+    select_cells,
+    simulated_statistics,
+)
+from experiments.calibration.priors import pyabc_prior, select_priors, split
+from experiments.survey.questionnaire import SURVEY_MONTH, interview
+from model.parameters import defaults
+from model.timeline import DOMAINS
+
+CALIBRATION_PANEL: tuple[str, ...] = (
+    "Noord-Brabant",
+    "Zuid-Holland",
+    "Utrecht",
+    "Groningen",
+    "Friesland",
+)
+"""Provinces simulated during the ABC (197 municipalities, about half the population, every
+size class: 13 / 58 / 85 / 25 / 16). The model's municipalities differ only in population and
+region, so the response-weighted shares of this panel estimate the national ones at half the
+cost of a national run; the extra simulation noise (a share's standard error rises from about
+2.5 to 3.6 points at p = 0.5) is about the survey's own. The fit report's replications run on
+all 388 municipalities. ``--municipalities`` changes the panel."""
+
+PATTERN_PENALTY = 1000.0
+"""Added to the distance per report pattern a particle's run breaks."""
+PATTERN_KEY = "pattern_violations"
+"""Summary statistic holding the number of broken patterns (not a survey figure)."""
+META_KEY = "govsim_calibration"
+"""Key of the calibration settings in the pyabc run's meta information."""
+
+log = logging.getLogger("govsim.calibrate")
+
+
+class CalibrationError(RuntimeError):
+    """A calibration that cannot run or resume as asked."""
+
+
+@dataclass(frozen=True)
+class CalibrationSettings:
+    """Everything that defines a calibration run (stored with the run for ``resume``).
+
+    Attributes:
+        population: Particles per generation.
+        generations: Maximum number of generations (populations) in total.
+        seed: Run seed (simulation seeds derive from it and the particle).
+        municipalities: Province or municipality subset (None: all 388).
+        targets: Patterns of the target figures to fit (None: all; see `select_cells`).
+        holdout: Patterns of target figures left out of the fit and reported out-of-sample.
+        priors: Names of the free parameters (None: all of `priors.PRIORS`).
+        patterns: Whether runs that break the report's patterns are penalised.
+        min_epsilon: Stop when the acceptance threshold falls below this (1 = within the
+            survey's sampling error on average).
+        max_simulations: Stop after this many simulations of the run in total, over all
+            sessions (None: no limit).
+        max_walltime_minutes: Stop a session after the first generation that ends later than
+            this many minutes after its start (None: no limit). pyabc checks it between
+            generations only, so a session overruns by up to one generation (the longest
+            generation of the full default run took 3.5 minutes).
+    """
+
+    population: int = 150
+    generations: int = 16
+    seed: int = 20170801
+    municipalities: tuple[str, ...] | None = CALIBRATION_PANEL
+    targets: tuple[str, ...] | None = None
+    holdout: tuple[str, ...] | None = None
+    priors: tuple[str, ...] | None = None
+    patterns: bool = True
+    min_epsilon: float = 1.0
+    max_simulations: int | None = 8000
+    max_walltime_minutes: float | None = 18.0
+
+    def to_json(self) -> str:
+        """The settings as JSON."""
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> CalibrationSettings:
+        """Settings from `to_json` output."""
+        raw = json.loads(text)
+        for key in ("municipalities", "targets", "holdout", "priors"):
+            if raw.get(key) is not None:
+                raw[key] = tuple(raw[key])
+        return cls(**{k: v for k, v in raw.items() if k in cls.__dataclass_fields__})
+
+    def fit_cells(self):
+        """The target figures fitted (targets minus hold-out)."""
+        return select_cells(self.targets, self.holdout)
+
+    def holdout_cells(self):
+        """The target figures reported out-of-sample (hold-out, or all not in ``targets``)."""
+        fitted = set(self.fit_cells()["key"])
+        cells = select_cells()
+        return cells[~cells["key"].isin(fitted)].reset_index(drop=True)
+
+
+def particle_seed(seed: int, particle: Mapping[str, float]) -> np.random.SeedSequence:
+    """Seed of one simulation: from the run seed and the particle's values."""
+    text = json.dumps({k: round(float(v), 12) for k, v in sorted(particle.items())})
+    digest = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+    return np.random.SeedSequence([int(seed), digest])
+
+
+def pattern_violations(model: Any) -> list[str]:
+    """The report's patterns broken by a run standing in the survey month (2017-08).
+
+    The checks are those of ``tests/test_patterns.py`` that a run to the survey month can show,
+    on the national means of the run:
+
+    - P1: at 3D entry the social transition exceeds 0.5, twice the transformation, and the
+      transformation is below 0.3;
+    - P4: in 2017 college and council attention to the physical domain stay below the social;
+    - P5: in 2017 social cooperation exceeds physical and has grown since 2013;
+    - P6: staff adoption stays below 1 - resister_share / 2 and reversions occur;
+    - P7: secretaries' satisfaction with the 3D in 2017 exceeds their satisfaction at entry;
+    - P8: desired collaborative + responsive steering exceeds the actual in 2017, and in 2017
+      transition exceeds transformation in both domains.
+
+    Returns:
+        Short names of the broken patterns (empty when all hold).
+    """
+    series = model.national_series()
+    broken = []
+    entry = series.loc["2015-01-01"]
+    t, f = entry["transition_social"], entry["transformation_social"]
+    if not (t > 0.5 and f < 0.3 and t > 2 * f and t - f > 0.3):
+        broken.append("P1")
+    year = series.loc["2017"]
+    for body in ("college_attention", "council_attention"):
+        if not year[f"{body}_physical"].mean() < year[f"{body}_social"].mean():
+            broken.append(f"P4:{body}")
+    coop = series["cooperation_social"]
+    if not (
+        year["cooperation_social"].mean() > year["cooperation_physical"].mean()
+        and year["cooperation_social"].mean() > coop.iloc[0]
+    ):
+        broken.append("P5")
+    bound = 1.0 - model.params["resister_share"] / 2.0
+    for d in DOMAINS:
+        if not series[f"staff_adoption_{d}"].max() < bound:
+            broken.append(f"P6:{d}")
+    if not (model.staff.adoptions > 1).mean() > 0.0:
+        broken.append("P6:reversions")
+    sec = model.secretaries
+    if not np.nanmean(sec.satisfaction[:, 0]) > np.nanmean(sec.satisfaction_at_entry[:, 0]):
+        broken.append("P7")
+    for d, dom in enumerate(DOMAINS):
+        desired = sec.desired_mix[:, d, 2:].sum(axis=1).mean()
+        actual = (year[f"mix_{dom}_collaborative"] + year[f"mix_{dom}_responsive"]).mean()
+        if not desired > actual:
+            broken.append(f"P8:steering_{dom}")
+        if not year[f"transition_{dom}"].mean() > year[f"transformation_{dom}"].mean():
+            broken.append(f"P8:transition_{dom}")
+    return broken
+
+
+@dataclass
+class SurveySimulator:
+    """The pyabc model: a particle's parameters -> simulated survey figures.
+
+    Args:
+        seed: Run seed.
+        municipalities: Optional subset of municipalities.
+        base: Parameter values for everything the particle does not set (default: the
+            *declared* defaults, so a calibration never depends on an earlier calibrated set).
+    """
+
+    seed: int
+    municipalities: tuple[str, ...] | None = None
+    base: dict[str, float] = field(default_factory=lambda: defaults(calibrated=False))
+
+    def parameters(
+        self, particle: Mapping[str, float]
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        """Full model parameters and the instrument settings of a particle."""
+        model_part, instrument = split(particle)
+        return {**self.base, **model_part}, instrument
+
+    def run(self, particle: Mapping[str, float], seed: Any = None) -> Any:
+        """Build and run the model of a particle to the survey month; return it."""
+        from model import GovernanceModel
+
+        params, _ = self.parameters(particle)
+        ss = particle_seed(self.seed, particle) if seed is None else np.random.SeedSequence(seed)
+        model_seed, _ = ss.spawn(2)
+        model = GovernanceModel(
+            params, rng=np.random.default_rng(model_seed), municipalities=self.municipalities
+        )
+        return model.run(until=SURVEY_MONTH)
+
+    def __call__(self, particle: Mapping[str, float]) -> dict[str, float]:
+        """Simulated survey shares (response-weighted, all municipalities) and pattern count."""
+        ss = particle_seed(self.seed, particle)
+        _, survey_seed = ss.spawn(2)
+        model = self.run(particle)
+        _, instrument = self.parameters(particle)
+        table = interview(
+            model,
+            "all",
+            np.random.default_rng(survey_seed),
+            answer_noise=instrument.get("answer_noise"),
+            emphasis_scale=instrument.get("emphasis_scale"),
+            weighting="response",
+        )
+        stats = simulated_statistics(table)
+        stats[PATTERN_KEY] = float(len(pattern_violations(model)))
+        return stats
+
+
+class PenalisedDistance(SurveyDistance):
+    """`SurveyDistance` plus `PATTERN_PENALTY` per broken pattern of the simulated run."""
+
+    def __init__(self, cells, patterns: bool = True) -> None:
+        super().__init__(cells)
+        self.patterns = patterns
+
+    def __call__(self, x: Mapping[str, float], x0: Mapping[str, float], *args, **kwargs) -> float:
+        """Survey distance, plus the pattern penalty when enabled."""
+        d = super().__call__(x, x0)
+        if self.patterns:
+            d += PATTERN_PENALTY * float(x.get(PATTERN_KEY, 0.0))
+        return d
+
+
+def db_url(path: Path | str) -> str:
+    """SQLAlchemy URL (as pyabc takes it) of an SQLite file."""
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def make_sampler(n_procs: int = 2, scheduler: str | None = None, seed: int | None = None):
+    """A pyabc sampler: Dask with a scheduler address, else multicore (or single core)."""
+    import pyabc
+
+    if scheduler:
+        from distributed import Client
+
+        return pyabc.sampler.DaskDistributedSampler(dask_client=Client(scheduler), batch_size=4)
+    if n_procs <= 1:
+        if seed is not None:
+            np.random.seed(seed % 2**32)  # noqa: NPY002 - pyabc samples with the legacy global
+        return pyabc.sampler.SingleCoreSampler()
+    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=n_procs)
+
+
+def stored_settings(path: Path | str, run_id: int | None = None) -> tuple[int, CalibrationSettings]:
+    """The run id (latest if None) and settings of a calibration stored in ``path``."""
+    import pyabc
+
+    if not Path(path).exists():
+        raise CalibrationError(f"no calibration database at {path}")
+    history = pyabc.History(db_url(path))
+    runs = history.all_runs()
+    if not runs:
+        raise CalibrationError(f"{path} holds no calibration run")
+    rid = int(run_id) if run_id is not None else max(int(r.id) for r in runs)
+    if rid not in {int(r.id) for r in runs}:
+        raise CalibrationError(f"{path} has no run {rid} (runs: {[int(r.id) for r in runs]})")
+    history.id = rid
+    options = ast.literal_eval(history.get_abc().json_parameters or "{}")
+    if META_KEY not in options:
+        raise CalibrationError(f"run {rid} in {path} was not made by govsim calibrate")
+    return rid, CalibrationSettings.from_json(options[META_KEY])
+
+
+@dataclass
+class CalibrationResult:
+    """What a calibration session produced."""
+
+    db: Path
+    run_id: int
+    settings: CalibrationSettings
+    history: Any
+    wall_time: float
+    resumed: bool
+
+
+DEFENSIVE_SHARE = 0.5
+"""Share of the perturbation mixture spread evenly over the last population's particles."""
+
+
+def defensive_transition(share: float = DEFENSIVE_SHARE):
+    """The multivariate normal kernel of pyabc with a *defensive* mixture (Hesterberg 1995).
+
+    pyabc perturbs particles drawn with their importance weights. In 16 dimensions those
+    weights degenerate after one generation (an effective sample size of a few particles), the
+    weighted covariance of the kernel becomes near-singular, and in trials the proposal density
+    underflowed until pyabc stopped on a NaN weight. Here the mixture weights are
+    ``(1 - share) w + share / n``: every accepted particle keeps a floor share of the proposals
+    and of the covariance. The new particles' importance weights use the density of this same
+    mixture, so the posterior stays exactly weighted.
+    """
+    import pyabc
+
+    class DefensiveMultivariateNormalTransition(pyabc.MultivariateNormalTransition):
+        def fit(self, X, w):
+            w = np.asarray(w, dtype=np.float64)
+            w = w / w.sum()
+            super().fit(X, (1.0 - share) * w + share / len(w))
+
+    return DefensiveMultivariateNormalTransition()
+
+
+def build_abc(settings: CalibrationSettings, sampler: Any):
+    """The pyabc ABCSMC object for ``settings``."""
+    import pyabc
+
+    priors = select_priors(settings.priors)
+    distance = PenalisedDistance(settings.fit_cells(), settings.patterns)
+    simulator = SurveySimulator(settings.seed, settings.municipalities)
+    return pyabc.ABCSMC(
+        simulator,
+        pyabc_prior(priors),
+        distance,
+        population_size=settings.population,
+        transitions=defensive_transition(),
+        sampler=sampler,
+        eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5),
+    )
+
+
+def calibrate(
+    settings: CalibrationSettings,
+    db: Path | str,
+    *,
+    resume: bool = False,
+    run_id: int | None = None,
+    n_procs: int = 2,
+    scheduler: str | None = None,
+    generations: int | None = None,
+    report_only: bool = False,
+) -> CalibrationResult:
+    """Run (or resume) an ABC-SMC calibration stored in the SQLite database ``db``.
+
+    Args:
+        settings: The calibration to run (ignored on resume except for the stopping limits;
+            the stored settings are used).
+        db: Path of the SQLite file (created if needed; several runs may share it).
+        resume: Continue the stored run ``run_id`` (latest if None) up to its total
+            generations (or ``generations``) instead of starting a new one.
+        run_id: Run to resume.
+        n_procs: Worker processes of the multicore sampler (1: single core, seeded).
+        scheduler: Address of a Dask scheduler (uses pyabc's Dask sampler).
+        generations: On resume, the new total number of generations.
+        report_only: Load the stored run ``run_id`` (latest if None) without sampling.
+
+    Returns:
+        The result with the pyabc History.
+    """
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    if report_only:
+        import pyabc
+
+        rid, stored = stored_settings(db, run_id)
+        history = pyabc.History(db_url(db))
+        history.id = rid
+        if history.max_t < 0:
+            raise CalibrationError(f"run {rid} in {db} has no complete generation")
+        return CalibrationResult(db, rid, stored, history, 0.0, True)
+    if resume:
+        rid, stored = stored_settings(db, run_id)
+        settings = replace(
+            stored,
+            generations=generations if generations is not None else stored.generations,
+            max_walltime_minutes=settings.max_walltime_minutes,
+            max_simulations=settings.max_simulations,
+        )
+    sampler = make_sampler(n_procs, scheduler, settings.seed)
+    abc = build_abc(settings, sampler)
+    start = time.time()
+    if resume:
+        history = abc.load(db_url(db), rid)
+        done = history.max_t + 1
+        remaining = settings.generations - done
+        if remaining <= 0:
+            log.info("run %d already has %d generations; nothing to do", rid, done)
+            return CalibrationResult(db, rid, settings, history, 0.0, True)
+        log.info("resuming run %d at generation %d of %d", rid, done, settings.generations)
+        already = history.total_nr_simulations
+    else:
+        history = abc.new(
+            db_url(db), observed_statistics(), meta_info={META_KEY: settings.to_json()}
+        )
+        remaining = settings.generations
+        already = 0
+        log.info(
+            "new run %d: %d free parameters, %d target figures, population %d, up to %d "
+            "generations",
+            history.id,
+            len(select_priors(settings.priors)),
+            len(settings.fit_cells()),
+            settings.population,
+            settings.generations,
+        )
+    limits: dict[str, Any] = {
+        "minimum_epsilon": settings.min_epsilon,
+        "max_nr_populations": remaining,
+    }
+    if settings.max_simulations is not None:
+        # pyabc counts the run's simulations over all sessions
+        limits["max_total_nr_simulations"] = settings.max_simulations
+        if already >= settings.max_simulations:
+            log.info(
+                "run %d already used %d of %d simulations: one more generation at most "
+                "(raise --max-simulations to continue further)",
+                history.id,
+                already,
+                settings.max_simulations,
+            )
+    if settings.max_walltime_minutes is not None:
+        limits["max_walltime"] = timedelta(minutes=settings.max_walltime_minutes)
+    try:
+        history = abc.run(**limits)
+    except (AssertionError, FloatingPointError, ValueError) as exc:
+        # pyabc gives up on a generation whose weights cannot be normalised; the generations
+        # stored before it are complete and usable (and the run can be resumed)
+        log.warning("pyabc stopped in a generation (%s); using the stored generations", exc)
+        history = abc.history
+        if history.max_t < 0:
+            raise CalibrationError(f"the calibration stopped before any generation: {exc}") from exc
+    return CalibrationResult(db, history.id, settings, history, time.time() - start, resume)
+
+
+def posterior(history: Any, t: int | None = None):
+    """(particles DataFrame, weights) of generation ``t`` (the last if None)."""
+    frame, weights = history.get_distribution(m=0, t=history.max_t if t is None else t)
+    return frame, np.asarray(weights, dtype=np.float64)
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """Quantile ``q`` of ``values`` under ``weights``."""
+    order = np.argsort(values)
+    v, w = np.asarray(values)[order], np.asarray(weights)[order]
+    cum = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return float(np.interp(q, cum, v))
+
+
+def candidate_points(history: Any, n_best: int = 3) -> dict[str, dict[str, float]]:
+    """Point estimates to choose the calibrated set from.
+
+    The weighted posterior mean, the weighted marginal medians, the unweighted medians of the
+    accepted population (robust when the importance weights degenerate), and the ``n_best``
+    accepted particles of the last generation with the smallest distance.
+    """
+    frame, weights = posterior(history)
+    names = list(frame.columns)
+    out = {
+        "posterior_mean": {n: float(np.average(frame[n], weights=weights)) for n in names},
+        "posterior_median": {
+            n: weighted_quantile(frame[n].to_numpy(), weights, 0.5) for n in names
+        },
+        "population_median": {n: float(np.median(frame[n])) for n in names},
+    }
+    dist = history.get_weighted_distances(t=history.max_t)
+    order = np.argsort(dist["distance"].to_numpy())[:n_best]
+    for rank, i in enumerate(order):
+        out[f"best_particle_{rank + 1}"] = {n: float(frame.iloc[i][n]) for n in names}
+    return out
+
+
+def evaluate(
+    simulator: SurveySimulator,
+    particle: Mapping[str, float],
+    distance: PenalisedDistance,
+    replications: int,
+    seed: int,
+) -> list[float]:
+    """Distances of ``replications`` independent simulations of one particle."""
+    obs = observed_statistics()
+    out = []
+    for r in range(replications):
+        sim = replace(simulator, seed=seed + 7919 * (r + 1))
+        out.append(distance(sim(particle), obs))
+    return out
+
+
+def choose_point(
+    result_history: Any,
+    settings: CalibrationSettings,
+    replications: int = 4,
+    progress: bool = True,
+) -> tuple[str, dict[str, float], dict[str, float]]:
+    """Pick the calibrated set: the candidate with the smallest mean distance.
+
+    Each candidate of `candidate_points` is simulated ``replications`` times with fresh seeds.
+
+    Returns:
+        (name of the chosen candidate, its values, mean distance per candidate).
+    """
+    from tqdm import tqdm
+
+    candidates = candidate_points(result_history)
+    distance = PenalisedDistance(settings.fit_cells(), settings.patterns)
+    simulator = SurveySimulator(settings.seed + 1, settings.municipalities)
+    scores = {}
+    items = tqdm(candidates.items(), desc="choosing the calibrated set", disable=not progress)
+    for name, values in items:
+        scores[name] = float(np.mean(evaluate(simulator, values, distance, replications, 11)))
+    best = min(scores, key=scores.get)
+    return best, candidates[best], scores
+
+
+def population_table(history: Any):
+    """Per generation: epsilon, particles, simulations, acceptance rate, effective sample size."""
+    pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0].copy()
+    pops["acceptance_rate"] = pops["particles"] / pops["samples"]
+    ess = []
+    for t in pops["t"]:
+        _, w = history.get_distribution(m=0, t=int(t))
+        w = np.asarray(w, dtype=np.float64)
+        ess.append(float(w.sum() ** 2 / np.sum(w**2)))
+    pops["ess"] = ess
+    return pops[["t", "epsilon", "particles", "samples", "acceptance_rate", "ess"]].reset_index(
+        drop=True
+    )
+
+
+def summary(result: CalibrationResult) -> dict[str, Any]:
+    """Numbers for the provenance record and the closing line of the command."""
+    pops = population_table(result.history)
+    stored = result.history.get_all_populations()
+    abc_run = result.history.get_abc()
+    end = abc_run.end_time or stored["population_end_time"].max()
+    return {
+        "run_id": int(result.run_id),
+        "abc_started": abc_run.start_time.isoformat(timespec="seconds"),
+        "abc_finished": pd.Timestamp(end).isoformat(timespec="seconds"),
+        "abc_wall_time_seconds": round(float(stored["wall_time"].sum()), 1),
+        "generations": len(pops),
+        "simulations": int(result.history.total_nr_simulations),
+        "final_epsilon": float(pops["epsilon"].iloc[-1]) if len(pops) else float("nan"),
+        "session_seconds": round(result.wall_time, 1),
+    }
+
+
+def as_list(values: Sequence[str] | None) -> list[str] | None:
+    """Tuple -> list for JSON (None stays None)."""
+    return None if values is None else list(values)

@@ -1,0 +1,344 @@
+"""Free parameters of the calibration and their priors, each with its reason.
+
+The free parameters are model parameters whose source says "assumption, to be calibrated"
+(either with no empirical anchor at all, `Parameter.calibratable`, or with a sourced direction
+and an assumed size, "size assumption, to be calibrated") **and** that the survey targets can
+inform: one-at-a-time sweeps of every such parameter over its prior range from the declared
+defaults (docs/calibration.md, "Choosing the free parameters") showed which ones move the
+target figures by more than the simulation noise. Those are `PRIORS`; the others are listed in
+`CANDIDATES` with their priors and stay at their declared defaults. Two settings of the
+questionnaire (`INSTRUMENT`: the answer noise and the emphasis scale of the steering-based
+items) are calibrated with them.
+
+All priors are uniform on a sub-range of the parameter's declared range; the reason says why
+the range is narrower where it is. pyabc samples on the parameters' own scale: its Gaussian
+perturbation kernel proposes outside a range now and then, and such proposals are redrawn
+without a simulation. (A logit sampling scale was tried and dropped: parameters that sit at a
+bound drift to ever larger logits, and after eleven generations the prior density underflowed
+and pyabc stopped on a NaN weight.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from model.parameters import CALIBRATE, PARAMETERS
+
+INSTRUMENT: tuple[str, ...] = ("answer_noise", "emphasis_scale")
+"""Calibrated settings of the questionnaire (not model parameters)."""
+
+
+@dataclass(frozen=True)
+class Prior:
+    """Uniform prior of one free parameter.
+
+    Attributes:
+        name: Model parameter name, or an instrument setting in `INSTRUMENT`.
+        low: Lower bound (inclusive).
+        high: Upper bound (inclusive).
+        informs: Target figures it moves (why the survey can inform it).
+        reason: Why this range.
+    """
+
+    name: str
+    low: float
+    high: float
+    informs: str
+    reason: str
+
+    @property
+    def instrument(self) -> bool:
+        """Whether this is a questionnaire setting rather than a model parameter."""
+        return self.name in INSTRUMENT
+
+
+PRIORS: tuple[Prior, ...] = (
+    Prior(
+        "transition_rate",
+        0.02,
+        0.4,
+        "Table 3 satisfaction (3D at entry, now; Ow), prevention, decision quality",
+        "the 3D transition had to be in place within two years ('te krap', report §3.3): "
+        "from 2% (never in time) to 40% of the remaining work a month at full attention",
+    ),
+    Prior(
+        "dso_share",
+        0.1,
+        0.9,
+        "Table 3 satisfaction (Ow), decision quality (Ow), prevention (Ow)",
+        "the DSO is 'de kurk waarop de Omgevingswet drijft' (§4.3): a real part of the physical "
+        "transition, but not all of it",
+    ),
+    Prior(
+        "adoption_rate",
+        0.005,
+        0.3,
+        "organisation suitable (3D), change integrality / ontschotting / speed, innovation",
+        "from 0.5% to 30% of ready, not overloaded staff adopting a month",
+    ),
+    Prior(
+        "reversion_rate",
+        0.0,
+        0.2,
+        "as adoption_rate",
+        "'vroeger of later' back to the comfort zone (§4.4): at most 20% a month",
+    ),
+    Prior(
+        "learning_rate",
+        0.005,
+        0.3,
+        "as adoption_rate (through readiness)",
+        "monthly readiness gain at full training: within the declared range, below 0.3",
+    ),
+    Prior(
+        "post_entry_urgency",
+        0.05,
+        0.8,
+        "council / college involvement and steering (3D), regional cooperation (3D)",
+        "urgency after entry into force: some, never the full urgency of the deadline",
+    ),
+    Prior(
+        "attention_decay",
+        0.0,
+        0.2,
+        "council / college involvement and steering (both domains)",
+        "'lastig om de aandacht vast te houden' (§3.2): up to a fifth a month without urgency",
+    ),
+    Prior(
+        "urgency_horizon_months",
+        6.0,
+        60.0,
+        "Ow attention and cooperation (the Ow deadline lay 17-41 months ahead)",
+        "a deadline is felt at half strength between half a year and five years ahead",
+    ),
+    Prior(
+        "secretary_steering_weight",
+        0.2,
+        1.0,
+        "importance items (the actual steering mix), change user central",
+        "secretaries carry the steering philosophy 'actief uit naar hun bestuur' (§2.2) but "
+        "the college weighs in: at least a fifth",
+    ),
+    Prior(
+        "steering_adapt_rate",
+        0.005,
+        0.15,
+        "importance items, change user central, predictability",
+        "'incrementele verandering' (§3.2): a steering mix that moves between 0.5% and 15% of "
+        "the way to its target a month",
+    ),
+    Prior(
+        "regional_legal_pull",
+        0.0,
+        3.0,
+        "legitimacy, supply organised, administrative discretion",
+        "P5 regional bodies' legality; up to three times the preferred mix's weight",
+    ),
+    Prior(
+        "time_pressure_legal_pull",
+        0.0,
+        3.0,
+        "legitimacy, responsive items (legal steering left over from the 3D deadline)",
+        "P2; up to three times the preferred mix's weight",
+    ),
+    Prior(
+        "cooperation_formation",
+        0.005,
+        0.3,
+        "regional and partner cooperation, supply organised",
+        "'De gevoelde urgentie om zaken regionaal te organiseren was groot' (§4.5): up to 30% of "
+        "the gap a month at full urgency",
+    ),
+    Prior(
+        "cooperation_decay",
+        0.0,
+        0.05,
+        "regional cooperation (3D after entry, Ow)",
+        "cooperation 'onder druk' after the transition (§4.5): at most 5% a month",
+    ),
+    Prior(
+        "answer_noise",
+        0.03,
+        0.25,
+        "every target (the spread of answers around each municipality's state)",
+        "from a very precise reader (0.03, a sixth of a category) to one who is off by more "
+        "than a category (0.25)",
+    ),
+    Prior(
+        "emphasis_scale",
+        2.0,
+        4.0,
+        "every importance item resting on the steering mix, predictability",
+        "an equal share of the four modes reads between the middle ('enigszins', k = 2) and the "
+        "top of the scale (k = 4): 'De vier kwadranten zijn alle in enigerlei mate van belang' "
+        "(§2.2)",
+    ),
+)
+"""The free parameters with their priors (the default set)."""
+
+CANDIDATES: tuple[Prior, ...] = (
+    Prior(
+        "transition_focus_base",
+        0.3,
+        0.9,
+        "Table 3, Table 4 organisation suitable (Ow)",
+        "'veelal ligt de focus in de organisatie nog op de transitie' (§3.2): a substantial "
+        "share, neither none nor all",
+    ),
+    Prior(
+        "satisfaction_rate",
+        0.02,
+        0.6,
+        "Table 3 (how fully satisfaction follows the state by entry and by 2017)",
+        "from a slow (about four years to adjust) to a fast (two months) judgement",
+    ),
+    Prior(
+        "resister_share",
+        0.05,
+        0.5,
+        "as adoption_rate",
+        "'een groep met weerstand' (§4.4): a minority of staff",
+    ),
+    Prior(
+        "implementation_load",
+        0.0,
+        2.0,
+        "organisation suitable (Ow), adoption in the 3D years (overload)",
+        "'een extra taak, boven op de reguliere werkzaamheden' (§3.2): up to twice the regular "
+        "workload on top",
+    ),
+    Prior(
+        "adoption_weight",
+        0.3,
+        0.95,
+        "change integrality, innovation, prevention (transformation = adoption + practice)",
+        "transformation is mostly 'de nieuwe cultuur' of the organisation (§1.3) but also the "
+        "practice with society (§2.1): neither part alone",
+    ),
+    Prior(
+        "attention_renewal",
+        0.01,
+        0.5,
+        "as attention_decay",
+        "within the declared range; more than half the gap a month would make attention a switch",
+    ),
+    Prior(
+        "dso_uncertainty_weight",
+        0.0,
+        1.0,
+        "Ow involvement and steering, regional cooperation (Ow)",
+        "the declared range: from no effect to 'handelen minder urgent' entirely (Kader 10)",
+    ),
+    Prior(
+        "deficit_pull",
+        0.0,
+        3.0,
+        "monitoring, legitimacy and the responsive items (pull to performing)",
+        "P3 counter-movement; up to three times the preferred mix's weight",
+    ),
+    Prior(
+        "slow_progress_pull",
+        0.0,
+        3.0,
+        "monitoring (pull to performing when transition lags)",
+        "P3; up to three times the preferred mix's weight",
+    ),
+    Prior(
+        "social_budget_cut",
+        0.0,
+        0.5,
+        "change national policy insight (3D), monitoring (deficit pull)",
+        "'nieuwe taken met in totaal minder geld' (§3.3): up to half the pressure scale",
+    ),
+    Prior(
+        "physical_implementation_cost",
+        0.0,
+        0.5,
+        "change national policy insight (Ow), Ow steering (deficit pull)",
+        "no national budget for the Omgevingswet (§3.2): up to half the pressure scale",
+    ),
+    Prior(
+        "trust_gain",
+        0.0,
+        0.6,
+        "change self-organisation",
+        "Borne: trust rose for 33% of residents (§4.2): at most 60% of the gap per initiative",
+    ),
+    Prior(
+        "trust_loss",
+        0.0,
+        0.6,
+        "change self-organisation",
+        "trust 'schaadt' under time pressure (§4.2): at most 60% per blocked initiative",
+    ),
+)
+"""Parameters considered and left at their declared defaults: in one-at-a-time sweeps over
+these ranges they moved the target figures no more than the simulation noise does
+(docs/calibration.md). `select_priors` accepts them by name."""
+
+
+PRIOR_BY_NAME: dict[str, Prior] = {p.name: p for p in (*PRIORS, *CANDIDATES)}
+
+
+class PriorError(ValueError):
+    """A prior outside its parameter's declared range, or on a parameter not to calibrate."""
+
+
+def check_priors(priors: Sequence[Prior] = PRIORS) -> None:
+    """Raise `PriorError` unless every prior is valid.
+
+    A model parameter must be declared, marked for calibration in its source, and its prior
+    range must lie inside the declared range; an instrument setting must be in `INSTRUMENT`.
+    """
+    seen = set()
+    for prior in priors:
+        if prior.name in seen:
+            raise PriorError(f"prior for '{prior.name}' declared twice")
+        seen.add(prior.name)
+        if not prior.low < prior.high:
+            raise PriorError(f"prior for '{prior.name}': low {prior.low} >= high {prior.high}")
+        if prior.instrument:
+            continue
+        if prior.name not in PARAMETERS:
+            raise PriorError(f"prior for unknown parameter '{prior.name}'")
+        declared = PARAMETERS[prior.name]
+        if CALIBRATE not in declared.source:
+            raise PriorError(
+                f"'{prior.name}' is not marked for calibration in model/parameters.py "
+                f"(source: {declared.source!r})"
+            )
+        if prior.low < declared.low or prior.high > declared.high:
+            raise PriorError(
+                f"prior for '{prior.name}' [{prior.low}, {prior.high}] leaves the declared range "
+                f"[{declared.low}, {declared.high}]"
+            )
+
+
+def select_priors(names: Sequence[str] | None = None) -> tuple[Prior, ...]:
+    """The priors of ``names`` (all of `PRIORS` if None), validated."""
+    if names is None:
+        chosen = PRIORS
+    else:
+        unknown = [n for n in names if n not in PRIOR_BY_NAME]
+        if unknown:
+            raise PriorError(f"no prior declared for {unknown}; see experiments.calibration.priors")
+        chosen = tuple(PRIOR_BY_NAME[n] for n in names)
+    check_priors(chosen)
+    return chosen
+
+
+def pyabc_prior(priors: Sequence[Prior] = PRIORS):
+    """The priors as a `pyabc.Distribution` of uniform random variables."""
+    import pyabc
+
+    return pyabc.Distribution(
+        **{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in priors}
+    )
+
+
+def split(values: Mapping[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+    """Split a particle into (model parameters, instrument settings)."""
+    model = {k: float(v) for k, v in values.items() if k not in INSTRUMENT}
+    instrument = {k: float(v) for k, v in values.items() if k in INSTRUMENT}
+    return model, instrument

@@ -1,0 +1,323 @@
+"""Calibration: distance, priors, patterns, quick end-to-end run with resume, fit quality."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.calibration import abc as cal
+from experiments.calibration.distance import (
+    FIT_TABLES,
+    SelectionError,
+    SurveyDistance,
+    fit_cells,
+    observed_statistics,
+    sampling_variance,
+    select_cells,
+)
+from experiments.calibration.fit_report import write_json_atomic
+from experiments.calibration.priors import (
+    CANDIDATES,
+    PRIORS,
+    Prior,
+    PriorError,
+    check_priors,
+    pyabc_prior,
+    select_priors,
+)
+from experiments.survey.observed import load_observed
+from model.parameters import CALIBRATED_PATH, PARAMETERS, defaults
+
+OBS = observed_statistics()
+CELLS = select_cells()
+DIST = SurveyDistance(CELLS)
+
+
+# ------------------------------------------------------------------------------ distance
+def test_fit_cells_are_the_target_figures_counted_once():
+    obs = load_observed()
+    cells = fit_cells()
+    assert set(cells["role"]) == {"target"}
+    assert set(cells["source_table"]) == set(FIT_TABLES)  # Table 2 repeats the appendix
+    assert cells["percent"].notna().all()
+    expected = obs[
+        (obs["role"] == "target") & obs["source_table"].isin(FIT_TABLES) & obs["percent"].notna()
+    ]
+    assert len(cells) == len(expected) == 97
+
+
+def test_distance_is_zero_for_the_observation_itself():
+    assert DIST(OBS, OBS) == 0.0
+
+
+def test_distance_grows_with_the_deviation():
+    rng = np.random.default_rng(0)
+    direction = {k: rng.choice([-1.0, 1.0]) for k in OBS}
+    values = []
+    for step in (0.01, 0.03, 0.06, 0.12):
+        x = {k: float(np.clip(v + step * direction[k], 0.0, 1.0)) for k, v in OBS.items()}
+        values.append(DIST(x, OBS))
+    assert values[0] > 0.0
+    assert all(b > a for a, b in itertools.pairwise(values))
+    # one figure off by its own standard error adds about one unit over the number of cells
+    key = DIST.keys[0]
+    x = dict(OBS)
+    x[key] = OBS[key] + float(np.sqrt(DIST.variance[0]))
+    assert DIST(x, OBS) == pytest.approx(1.0 / len(DIST.keys))
+
+
+def test_sampling_variance_uses_the_finite_population_correction():
+    v = float(sampling_variance(0.5))
+    p = (63 + 2) / 130
+    assert v == pytest.approx(p * (1 - p) / 126 * (388 - 126) / 387)
+    assert float(sampling_variance(0.0)) > 0.0  # a published 0% still has an error
+
+
+def test_inputs_never_enter_the_distance():
+    obs = load_observed()
+    inputs = obs[obs["role"] == "input"]
+    input_keys = {
+        f"{r.source_table}:{r.item}:{r.domain}:{r.category}" for r in inputs.itertuples(index=False)
+    }
+    assert not input_keys & set(DIST.keys)
+    x = dict(OBS)
+    for k in input_keys:
+        x[k] = 1.0  # absurd input figures
+    assert DIST(x, OBS) == 0.0
+    for pattern in ("table_1", "desired_legal", "desired_*"):
+        with pytest.raises(SelectionError, match="input"):
+            select_cells([pattern])
+
+
+def test_target_and_holdout_selections():
+    social = select_cells(["social"])
+    assert set(social["domain"]) == {"social"}
+    t3 = select_cells(["table_3"])
+    assert len(t3) == 15 and set(t3["source_table"]) == {"table_3"}
+    sat = select_cells(["satisfaction_*"])
+    assert set(sat["item"]) == {"satisfaction_implementation", "satisfaction_after_entry"}
+    one = select_cells(["organisation_suitable:physical"])
+    assert len(one) == 1
+    rest = select_cells(None, ["table_3"])
+    assert len(rest) == len(CELLS) - 15
+    with pytest.raises(SelectionError, match="matches no target"):
+        select_cells(["no_such_item"])
+    with pytest.raises(SelectionError, match="leaves no target"):
+        select_cells(["table_3"], ["table_3"])
+
+
+def test_settings_split_fit_and_holdout():
+    settings = cal.CalibrationSettings(targets=("table_3", "table_4"), holdout=("table_4",))
+    fit = settings.fit_cells()
+    hold = settings.holdout_cells()
+    assert set(fit["source_table"]) == {"table_3"}
+    assert not set(fit["key"]) & set(hold["key"])
+    assert len(fit) + len(hold) == len(CELLS)
+    again = cal.CalibrationSettings.from_json(settings.to_json())
+    assert again == settings
+
+
+# ------------------------------------------------------------------------------ priors
+def test_priors_are_inside_the_declared_ranges_of_parameters_marked_for_calibration():
+    check_priors(PRIORS)
+    check_priors(CANDIDATES)
+    for p in (*PRIORS, *CANDIDATES):
+        assert p.reason and p.informs
+        if not p.instrument:
+            declared = PARAMETERS[p.name]
+            assert declared.low <= p.low < p.high <= declared.high
+            assert "to be calibrated" in declared.source
+    with pytest.raises(PriorError, match="leaves the declared range"):
+        check_priors([Prior("transition_rate", 0.0, 0.4, "x", "y")])
+    with pytest.raises(PriorError, match="not marked for calibration"):
+        check_priors([Prior("learning_by_doing_share", 0.1, 0.9, "x", "y")])
+    with pytest.raises(PriorError, match="no prior"):
+        select_priors(["nonsense"])
+
+
+def test_pyabc_prior_is_uniform_on_each_range():
+    priors = select_priors()
+    dist = pyabc_prior(priors)
+    frame = pd.DataFrame([dict(dist.rvs()) for _ in range(400)])
+    for p in priors:
+        col = frame[p.name]
+        assert col.min() >= p.low and col.max() <= p.high
+        width = p.high - p.low
+        assert abs(col.mean() - (p.low + p.high) / 2) < 0.1 * width
+        assert abs(col.std() - width / np.sqrt(12)) < 0.1 * width
+        assert dist.pdf({q.name: (q.low + q.high) / 2 for q in priors}) > 0.0
+    outside = {q.name: (q.low + q.high) / 2 for q in priors}
+    outside[priors[0].name] = priors[0].high + 1.0
+    assert dist.pdf(outside) == 0.0
+
+
+# ------------------------------------------------------------------------------ patterns
+def test_pattern_check_at_the_defaults_and_for_a_broken_run():
+    sim = cal.SurveySimulator(seed=1, municipalities=("Utrecht",))
+    ok = sim.run({})
+    assert cal.pattern_violations(ok) == []
+    # a transition that never gets going breaks P1 (and P7/P8 follow-ons)
+    slow = sim.run({"transition_rate": 0.005})
+    assert "P1" in cal.pattern_violations(slow)
+
+
+def test_particle_seed_is_deterministic():
+    a = cal.particle_seed(1, {"x": 0.1, "y": 2.0})
+    b = cal.particle_seed(1, {"y": 2.0, "x": 0.1})
+    c = cal.particle_seed(1, {"x": 0.1000001, "y": 2.0})
+    assert a.entropy == b.entropy and a.spawn_key == b.spawn_key
+    assert np.random.default_rng(a).random() == np.random.default_rng(b).random()
+    assert np.random.default_rng(a).random() != np.random.default_rng(c).random()
+
+
+# ------------------------------------------------------------------------------ fit quality
+def _calibrated_particle() -> dict[str, float]:
+    """The installed calibrated set (parameters + instrument), or the declared defaults."""
+    if CALIBRATED_PATH.exists():
+        record = json.loads(CALIBRATED_PATH.read_text())
+        return {**record["parameters"], **record.get("instrument", {})}
+    return {}
+
+
+def test_a_wrong_parameter_set_fits_measurably_worse_than_the_calibrated_one():
+    calibrated = _calibrated_particle()
+    wrong = {
+        **calibrated,
+        "transition_rate": 0.02,
+        "adoption_rate": 0.3,
+        "reversion_rate": 0.0,
+        "attention_decay": 0.2,
+        "post_entry_urgency": 0.05,
+        "secretary_steering_weight": 0.2,
+        "cooperation_formation": 0.3,
+        "cooperation_decay": 0.0,
+    }
+    distance = cal.PenalisedDistance(CELLS, patterns=False)
+    sim = cal.SurveySimulator(seed=7)
+    good = np.mean(cal.evaluate(sim, calibrated, distance, 2, 3))
+    bad = np.mean(cal.evaluate(sim, wrong, distance, 2, 3))
+    assert bad > 2.0 * good, (good, bad)
+
+
+# ------------------------------------------------------------------------------ end to end
+def _run(args: list[str]) -> int:
+    from experiments.calibration.cli import main
+
+    return main(args)
+
+
+def test_quick_calibration_runs_end_to_end_and_resumes_from_its_database(tmp_path, capsys):
+    import pyabc
+
+    before = CALIBRATED_PATH.read_bytes() if CALIBRATED_PATH.exists() else None
+    out = tmp_path / "cal"
+    db = tmp_path / "hist.db"
+    common = ["calibrate", "--quick", "--out", str(out), "--db", str(db), "--quiet"]
+    assert _run([*common, "--population", "8", "--generations", "1", "--seed", "5"]) == 0
+    history = pyabc.History(f"sqlite:///{db}")
+    assert len(history.all_runs()) == 1
+    run_id = history.id
+    assert history.max_t == 0  # one generation
+    for name in (
+        "report.md",
+        "fit.csv",
+        "posterior.csv",
+        "populations.csv",
+        "calibrated_parameters.json",
+        "fit_targets.png",
+        "fit_inputs.png",
+        "posterior_marginals.png",
+        "posterior_pairs.png",
+        "epsilon.png",
+    ):
+        assert (out / name).exists(), name
+    record = json.loads((out / "calibrated_parameters.json").read_text())
+    prov = record["provenance"]
+    assert prov["run_id"] == run_id and prov["seed"] == 5
+    assert prov["database"] == str(db.resolve())
+    assert set(record["parameters"]) <= set(PARAMETERS)
+    assert prov["simulations"] > 0 and np.isfinite(prov["final_epsilon"])
+    fit = pd.read_csv(out / "fit.csv")
+    assert {"median", "q05", "q95", "observed", "margin", "group"} <= set(fit.columns)
+    assert set(fit.loc[fit["role"] == "input", "group"]) == {"input"}
+
+    # "interrupted" after one generation: resume to two in the same database
+    # (single-core sampler this time: the stored settings, not the sampler, define the run)
+    assert _run([*common, "--resume", "--generations", "2", "--procs", "1"]) == 0
+    history = pyabc.History(f"sqlite:///{db}")
+    assert len(history.all_runs()) == 1
+    history.id = run_id
+    assert history.max_t == 1  # two populations, same run
+    pops = cal.population_table(history)
+    assert list(pops["t"]) == [0, 1]
+    assert pops["epsilon"].iloc[1] <= pops["epsilon"].iloc[0]
+    record = json.loads((out / "calibrated_parameters.json").read_text())
+    assert record["provenance"]["run_id"] == run_id
+    assert record["provenance"]["generations"] == 2
+    # a quick run never replaces the model's calibrated defaults
+    after = CALIBRATED_PATH.read_bytes() if CALIBRATED_PATH.exists() else None
+    assert after == before
+    capsys.readouterr()
+
+
+def test_resume_refuses_new_targets_and_a_missing_database(tmp_path, capsys):
+    code = _run(
+        ["calibrate", "--quick", "--out", str(tmp_path), "--resume", "--targets", "table_3"]
+    )
+    assert code == 2
+    assert "--resume" in capsys.readouterr().err
+    code = _run(["calibrate", "--quick", "--out", str(tmp_path), "--resume"])
+    assert code == 2
+    assert "no calibration database" in capsys.readouterr().err
+
+
+def test_calibrate_rejects_unknown_targets(tmp_path, capsys):
+    code = _run(["calibrate", "--quick", "--out", str(tmp_path), "--targets", "nonsense"])
+    assert code == 2
+    assert "matches no target" in capsys.readouterr().err
+
+
+def test_atomic_json_write_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "sub" / "set.json"
+    write_json_atomic(target, {"parameters": {"transition_rate": 0.2}})
+    write_json_atomic(target, {"parameters": {"transition_rate": 0.3}})
+    assert json.loads(target.read_text())["parameters"]["transition_rate"] == 0.3
+    assert [p.name for p in target.parent.iterdir()] == ["set.json"]
+
+
+def test_installed_calibration_is_valid_and_records_its_provenance():
+    assert CALIBRATED_PATH.exists(), "the calibrated parameter set is part of the repository"
+    record = json.loads(CALIBRATED_PATH.read_text())
+    for name, value in record["parameters"].items():
+        PARAMETERS[name].check(value)
+        assert defaults()[name] == value
+    prov = record["provenance"]
+    for key in (
+        "database",
+        "run_id",
+        "date",
+        "code_version",
+        "seed",
+        "simulations",
+        "final_epsilon",
+        "targets",
+    ):
+        assert key in prov, key
+    assert record["fit"]["share_inside_margin"] >= 0.0
+
+
+def test_docs_name_every_item_and_every_free_parameter():
+    from pathlib import Path
+
+    from experiments.survey.items import ITEMS
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "calibration.md").read_text()
+    for item in ITEMS:
+        if item.role == "target":
+            assert f"`{item.item}`" in text, item.item
+    for prior in (*PRIORS, *CANDIDATES):
+        assert f"`{prior.name}`" in text, prior.name
