@@ -32,35 +32,7 @@ from typing import Any
 from model.parameters import PARAMETERS
 from model.timeline import Timeline
 from scenarios import adjust
-
-MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from scenarios.report_text import MONTHS
 
 
 @dataclass(frozen=True)
@@ -240,7 +212,7 @@ def number_text(value: float, lang: str, integer: bool = False) -> str:
 
 def month_text(date: dt.date, lang: str) -> str:
     """``"januari 2025"`` / ``"January 2025"``."""
-    names = MONTHS_NL if lang == "nl" else MONTHS_EN
+    names = MONTHS["nl" if lang == "nl" else "en"]
     return f"{names[date.month - 1]} {date.year}"
 
 
