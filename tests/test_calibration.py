@@ -321,3 +321,16 @@ def test_docs_name_every_item_and_every_free_parameter():
             assert f"`{item.item}`" in text, item.item
     for prior in (*PRIORS, *CANDIDATES):
         assert f"`{prior.name}`" in text, prior.name
+
+
+def test_quick_calibration_runs_on_a_dask_scheduler(tmp_path, capsys):
+    import distributed
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        args = ["calibrate", "--quick", "--out", str(tmp_path), "--quiet"]
+        args += ["--population", "6", "--generations", "1"]
+        assert _run([*args, "--scheduler", cluster.scheduler_address]) == 0
+    record = json.loads((tmp_path / "calibrated_parameters.json").read_text())
+    assert record["provenance"]["sampler"].startswith("dask ")
+    capsys.readouterr()

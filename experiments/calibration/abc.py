@@ -418,6 +418,8 @@ def calibrate(
         remaining = settings.generations - done
         if remaining <= 0:
             log.info("run %d already has %d generations; nothing to do", rid, done)
+            if scheduler and hasattr(sampler, "shutdown"):
+                sampler.shutdown()
             return CalibrationResult(db, rid, settings, history, 0.0, True)
         log.info("resuming run %d at generation %d of %d", rid, done, settings.generations)
         already = history.total_nr_simulations
@@ -462,6 +464,9 @@ def calibrate(
         history = abc.history
         if history.max_t < 0:
             raise CalibrationError(f"the calibration stopped before any generation: {exc}") from exc
+    finally:
+        if scheduler and hasattr(sampler, "shutdown"):
+            sampler.shutdown()  # close our Dask client (the cluster itself stays up)
     return CalibrationResult(db, history.id, settings, history, time.time() - start, resume)
 
 
