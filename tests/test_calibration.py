@@ -325,6 +325,7 @@ def test_docs_name_every_item_and_every_free_parameter():
 
 def test_quick_calibration_runs_on_a_dask_scheduler(tmp_path, capsys):
     import distributed
+
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     ) as cluster:
