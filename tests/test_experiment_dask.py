@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import distributed
 import pandas as pd
 import pytest
 
@@ -11,7 +12,6 @@ from experiments.cli import main as experiment_main
 from experiments.run import run_experiment
 from experiments.store import load_runs, load_series
 
-distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.timeout(600)
 
 SPEC = """

@@ -237,7 +237,8 @@ def test_on_batch_sees_every_batch_and_errors_propagate():
 
 
 def test_dask_executor_path():
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     tasks = make_tasks([scenario("a")], 2, seed=4, municipalities=PROVINCE, until="2014-12")
     local = {r.replication: r.values for r in run_tasks(tasks, progress=False)}
     with (
