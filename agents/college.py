@@ -18,7 +18,7 @@ from agents.base import ArrayAgent, Column
 STEER_STANCE = 0.8
 LET_GO_STANCE = 0.2
 """Stance after a coalition chooses to steer or to let go in a domain (report §5.5). Assumption."""
-STEER_MIX = np.array([0.3, 0.7, 0.0, 0.0])
+STEER_MIX = np.array([0.5, 0.5, 0.0, 0.0])
 LET_GO_MIX = np.array([0.0, 0.0, 0.5, 0.5])
 """A steering college leans on rules and SMART goals; one that lets go on networks and society
 (report §1.7, Kader 5). Assumption on the exact mixes."""

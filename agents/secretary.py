@@ -73,17 +73,17 @@ def draw_role(desires: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.argmax(weights, axis=1).astype(np.int8)
 
 
-def desired_mix(desires: np.ndarray, role: np.ndarray) -> np.ndarray:
+def desired_mix(desires: np.ndarray, role: np.ndarray, comfort_weight: float = 0.5) -> np.ndarray:
     """Desired steering mix (n, 2, 4) from the desired modes and the preferred role.
 
-    Half the weight goes to the desired modes in equal parts, half to the mode the secretary's
+    ``comfort_weight`` (parameter ``comfort_mode_weight``) goes to the mode the secretary's
     preferred role is comfortable with (report §1.8: most mix roles "met voorkeur voor één
-    bepaalde rol").
+    bepaalde rol"), the rest to the desired modes in equal parts.
     """
     spread = desires / desires.sum(axis=2, keepdims=True)
     comfort = np.zeros_like(spread)
     comfort[np.arange(len(role)), :, role] = 1.0
-    return 0.5 * spread + 0.5 * comfort
+    return (1.0 - comfort_weight) * spread + comfort_weight * comfort
 
 
 @dataclass
@@ -109,7 +109,9 @@ class SecretaryArrays:
     satisfaction_at_entry: np.ndarray
 
     @classmethod
-    def create(cls, n: int, regisseur_share: float, rng: np.random.Generator) -> SecretaryArrays:
+    def create(
+        cls, n: int, regisseur_share: float, rng: np.random.Generator, comfort_weight: float = 0.5
+    ) -> SecretaryArrays:
         """Draw ``n`` secretaries."""
         desires = draw_desired(n, rng)
         role = draw_role(desires, rng)
@@ -118,7 +120,7 @@ class SecretaryArrays:
             regisseur=rng.random(n) < regisseur_share,
             appointed_step=-rng.integers(0, 120, n),
             desires=desires,
-            desired_mix=desired_mix(desires, role),
+            desired_mix=desired_mix(desires, role, comfort_weight),
             satisfaction=np.full((n, 2), 0.5),
             satisfaction_at_entry=np.full((n, 2), np.nan),
         )
@@ -167,7 +169,9 @@ class Secretary(ArrayAgent):
         desires = draw_desired(1, rng)
         role = draw_role(desires, rng)
         arrays.desires[self.row] = desires[0]
-        arrays.desired_mix[self.row] = desired_mix(desires, role)[0]
+        arrays.desired_mix[self.row] = desired_mix(
+            desires, role, self.model.params["comfort_mode_weight"]
+        )[0]
         arrays.role[self.row] = role[0]
         share = min(1.0, self.model.params["regisseur_share"] * NEW_SECRETARY_REGISSEUR_FACTOR)
         arrays.regisseur[self.row] = rng.random() < share

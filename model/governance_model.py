@@ -137,7 +137,9 @@ class GovernanceModel(mesa.Model):
     def _build_population(self) -> None:
         p, s, mun = self.params, self.streams, self.municipalities
         n = mun.n
-        self.secretaries = SecretaryArrays.create(n, p["regisseur_share"], s["init_secretaries"])
+        self.secretaries = SecretaryArrays.create(
+            n, p["regisseur_share"], s["init_secretaries"], p["comfort_mode_weight"]
+        )
         self.colleges = CollegeArrays.create(n, s["init_colleges"])
         self.councils = CouncilArrays.create(n, p["council_reopen_tendency"], s["init_councils"])
         staff_counts = np.maximum(
@@ -208,6 +210,7 @@ class GovernanceModel(mesa.Model):
                 self.colleges.incident_pressure,
                 self.colleges.risk_aversion,
                 p,
+                known,
             )
 
         # budget and incidents (P3)
@@ -272,8 +275,13 @@ class GovernanceModel(mesa.Model):
         team_input = staff_learning.learning_input(
             transformation_work, org_change, example, ct.joint_training[k], p
         )
-        team_input[:, :2] *= known[None, :]  # a domain team trains once its task is known
-        staff_learning.train_staff(self.staff, team_input, self.team_adoption, p)
+        # a domain team trains on its own task once it is known; the organisation-wide change
+        # reaches the rest of the organisation and not-yet-known domains at the spillover share
+        team_input = staff_learning.spread_organisation_change(
+            team_input, known, p["organisation_spillover"]
+        )
+        peers = staff_learning.peer_share(self.team_adoption, p["organisation_spillover"])
+        staff_learning.train_staff(self.staff, team_input, peers, p)
         staff_learning.adopt_and_revert(self.staff, p, self.streams["staff"])
         self.team_adoption = staff_learning.team_adoption(self.staff, mun.n)
 
@@ -294,7 +302,10 @@ class GovernanceModel(mesa.Model):
         )
         participation.update_council_trust(self.councils.trust_in_citizens, self.last_participation)
         council.update_council_steering(
-            self.councils.steering, self.councils.attention, self.colleges.incident_pressure
+            self.councils.steering,
+            self.councils.attention,
+            self.colleges.incident_pressure,
+            p["council_grip"],
         )
 
         # transformation (emergent)
@@ -322,7 +333,13 @@ class GovernanceModel(mesa.Model):
 
         # secretary satisfaction (P7)
         sat_target = satisfaction.satisfaction_target(
-            st.transition, expected, st.transformation, self.colleges.incident_pressure, st.budget
+            st.transition,
+            expected,
+            st.transformation,
+            self.colleges.incident_pressure,
+            st.budget,
+            p["satisfaction_base"],
+            p["progress_satisfaction_weight"],
         )
         satisfaction.update_satisfaction(
             self.secretaries.satisfaction, sat_target, known, p["satisfaction_rate"]

@@ -141,6 +141,16 @@ _DECLARED: tuple[Parameter, ...] = (
         "Extra organisational attention when the secretary acts as regisseur (report §3.2).",
     ),
     _p(
+        "comfort_mode_weight",
+        0.5,
+        "share of the desired mix",
+        0.0,
+        1.0,
+        "report §1.8: most secretaries combine roles 'met voorkeur voor één bepaalde rol'; "
+        "weight " + CALIBRATE,
+        "Share of a secretary's desired steering mix given to the preferred role's own mode.",
+    ),
+    _p(
         "secretary_turnover_per_year",
         0.08,
         "per year",
@@ -228,6 +238,28 @@ _DECLARED: tuple[Parameter, ...] = (
         "Rate at which attention decays without urgency.",
     ),
     _p(
+        "attention_floor",
+        0.5,
+        "attention (0-1)",
+        0.0,
+        0.9,
+        "report §3.2, table 4: many colleges and councils stay involved in a decentralisation "
+        "once it is on the agenda (75/72% for the 3D, 67/59% for the Omgevingswet); level "
+        + CALIBRATE,
+        "Attention a college or council keeps for a known decentralisation without urgency.",
+    ),
+    _p(
+        "council_grip",
+        0.7,
+        "steering per unit of attention",
+        0.0,
+        1.0,
+        "report §3.2, table 4: 'Wel betrokken, nog weinig sturing' (involvement 72%, steering "
+        "43% for the 3D); 'de raad stelt de kaders vast, het overige is uitvoering'; size "
+        + CALIBRATE,
+        "Share of its attention a council turns into steering of the 3D (physical: 0.9 of it).",
+    ),
+    _p(
         "election_attention_boost",
         0.4,
         "share of the gap to 1",
@@ -311,6 +343,20 @@ _DECLARED: tuple[Parameter, ...] = (
         1.0,
         "report §4.4 ('beperkt effectief'); size " + CALIBRATE,
         "Learning effect of lectures relative to learning by doing.",
+    ),
+    _p(
+        "organisation_spillover",
+        0.3,
+        "share of learning input",
+        0.0,
+        1.0,
+        "report §2.1: secretaries use the decentralisations as 'een vehikel voor de gewenste "
+        "cultuur- en organisatieverandering' and some run them as 'een "
+        "organisatieveranderingstraject'; §4.4 the Omgevingswet is linked to 'lopende "
+        "organisatieveranderingstrajecten' and Kampen 'kiest ervoor om te leren van de "
+        "invoering van de 3D's'; size " + CALIBRATE,
+        "Share of the organisation-wide change that reaches the rest of the organisation and "
+        "a domain not yet known; weight of the rest of the organisation among a team's peers.",
     ),
     _p(
         "learning_rate",
@@ -609,6 +655,26 @@ _DECLARED: tuple[Parameter, ...] = (
         1.0,
         CALIBRATE,
         "Rate at which a secretary's satisfaction follows the state of the implementation.",
+    ),
+    _p(
+        "satisfaction_base",
+        0.55,
+        "satisfaction (0-1)",
+        0.3,
+        0.9,
+        "report §2.3, table 3: 77% of secretaries call the 3D implementation (very) successful; "
+        "level " + CALIBRATE,
+        "Satisfaction of a secretary whose transition is complete and on plan.",
+    ),
+    _p(
+        "progress_satisfaction_weight",
+        0.3,
+        "satisfaction per unit of transition",
+        0.0,
+        1.0,
+        "report §2.3: the Omgevingswet's low satisfaction 'is deels te verklaren door het "
+        "verschil in hoe vergevorderd de invoering is'; size " + CALIBRATE,
+        "How much the part of the transition not yet done lowers satisfaction.",
     ),
 )
 

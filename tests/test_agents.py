@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents import MODES, ROLES, Citizen, College, Council, Secretary, Staff
-from agents.secretary import TABLE1_DESIRED, draw_desired
+from agents.secretary import TABLE1_DESIRED, desired_mix, draw_desired
 from agents.staff import DOMAIN_SPLIT
 from model import GovernanceModel
 from model.municipalities import load_municipalities
@@ -187,8 +187,22 @@ def test_desired_mix_is_on_the_simplex_and_favours_the_comfortable_mode(zeeland)
     assert np.all(mix >= 0)
     np.testing.assert_allclose(mix.sum(axis=2), 1.0, atol=1e-12)
     role = zeeland.secretaries.role
+    c = zeeland.params["comfort_mode_weight"]
     comfort_weight = mix[np.arange(len(role)), :, role]
-    assert np.all(comfort_weight >= 0.5)
+    # the comfortable mode is desired (the role is drawn from the desired modes), so it gets
+    # the comfort weight plus an equal share of the rest, and no mode gets more
+    assert np.all(comfort_weight >= c + (1.0 - c) / 4 - 1e-12)
+    assert np.all(comfort_weight >= mix.max(axis=2) - 1e-12)
+
+
+def test_comfort_mode_weight_concentrates_the_desired_mix():
+    desires = np.array([[[False, True, True, True]] * 2])
+    role = np.array([ROLES.index("changer")])
+    even = desired_mix(desires, role, 0.0)
+    peaked = desired_mix(desires, role, 0.6)
+    np.testing.assert_allclose(even[0, 0], [0, 1 / 3, 1 / 3, 1 / 3])
+    assert peaked[0, 0, MODES.index("responsive")] == pytest.approx(0.6 + 0.4 / 3)
+    assert peaked[0, 0, MODES.index("performing")] == pytest.approx(0.4 / 3)
 
 
 def test_desired_modes_come_out_near_table_1(baseline_runs):

@@ -77,6 +77,26 @@ def test_sampling_variance_uses_the_finite_population_correction():
     assert float(sampling_variance(0.0)) > 0.0  # a published 0% still has an error
 
 
+def test_margin_weighting_uses_the_reports_margin_for_every_figure():
+    sd = 0.061 / 1.645
+    np.testing.assert_allclose(DIST.variance, sd * sd)
+    # a figure at the edge of the margin scores 1.645^2 whatever its observed share
+    for key in (DIST.keys[0], DIST.keys[-1]):
+        x = dict(OBS)
+        x[key] = OBS[key] + 0.061
+        assert DIST(x, OBS) * len(DIST.keys) == pytest.approx(1.645**2)
+
+
+def test_binomial_weighting_weights_small_shares_up():
+    binomial = SurveyDistance(CELLS, "binomial")
+    np.testing.assert_allclose(binomial.variance, sampling_variance(CELLS["share"].to_numpy()))
+    small = int(np.argmin(CELLS["share"]))
+    half = int(np.argmin(np.abs(CELLS["share"] - 0.5)))
+    assert binomial.variance[small] < binomial.variance[half] / 5
+    with pytest.raises(ValueError, match="weighting"):
+        SurveyDistance(CELLS, "uniform")
+
+
 def test_inputs_never_enter_the_distance():
     obs = load_observed()
     inputs = obs[obs["role"] == "input"]
@@ -119,6 +139,9 @@ def test_settings_split_fit_and_holdout():
     assert len(fit) + len(hold) == len(CELLS)
     again = cal.CalibrationSettings.from_json(settings.to_json())
     assert again == settings
+    assert settings.weighting == "margin"
+    binomial = cal.CalibrationSettings(weighting="binomial")
+    assert cal.CalibrationSettings.from_json(binomial.to_json()).weighting == "binomial"
 
 
 # ------------------------------------------------------------------------------ priors
@@ -270,6 +293,11 @@ def test_resume_refuses_new_targets_and_a_missing_database(tmp_path, capsys):
     )
     assert code == 2
     assert "--resume" in capsys.readouterr().err
+    code = _run(
+        ["calibrate", "--quick", "--out", str(tmp_path), "--resume", "--weighting", "binomial"]
+    )
+    assert code == 2
+    assert "weighting" in capsys.readouterr().err
     code = _run(["calibrate", "--quick", "--out", str(tmp_path), "--resume"])
     assert code == 2
     assert "no calibration database" in capsys.readouterr().err

@@ -148,7 +148,7 @@ def test_time_pressure_rises_as_deadline_nears_and_falls_with_capacity():
 
 
 def test_attention_decays_without_urgency_and_is_renewed_by_it():
-    p = params(attention_renewal=0.15, attention_decay=0.06)
+    p = params(attention_renewal=0.15, attention_decay=0.06, attention_floor=0.2)
     engagement = np.full(3, 0.7)
     no_incidents, risk = np.zeros((3, 2)), np.full(3, 0.5)
     quiet = np.full((3, 2), 0.5)
@@ -163,6 +163,32 @@ def test_attention_decays_without_urgency_and_is_renewed_by_it():
         att, np.full(2, 0.7), np.full(2, 0.3), np.ones((2, 2)), np.array([0.1, 0.9]), p
     )
     assert np.all(att[1] > att[0])
+
+
+def test_attention_settles_at_the_floor_of_a_known_task_and_fades_before():
+    p = params(attention_renewal=0.15, attention_decay=0.1, attention_floor=0.6)
+    engagement, no_incidents, risk = np.full(2, 0.7), np.zeros((2, 2)), np.full(2, 0.5)
+    att = np.array([[0.9, 0.9], [0.1, 0.1]])
+    for _ in range(120):
+        urgency.update_attention(
+            att, engagement, np.zeros(2), no_incidents, risk, p, np.array([True, False])
+        )
+    # known task: high and low attention both settle at the floor
+    assert att[:, 0] == pytest.approx([0.6, 0.6], abs=1e-3)
+    # unknown task: no floor, attention fades towards zero
+    assert np.all(att[:, 1] < 0.01)
+    # a higher floor keeps more attention
+    high = np.full((1, 2), 0.9)
+    for _ in range(120):
+        urgency.update_attention(
+            high,
+            engagement[:1],
+            np.zeros(2),
+            no_incidents[:1],
+            risk[:1],
+            params(attention_decay=0.1, attention_floor=0.8),
+        )
+    assert np.all(high > 0.79)
 
 
 # ================================================================ transition (P1, P5, P8, P9)
@@ -548,6 +574,21 @@ def test_satisfaction_rises_with_transition_ahead_of_plan():
     assert np.all(hurt < calm)
 
 
+def test_satisfaction_falls_with_the_part_of_the_transition_still_to_do():
+    """'deels te verklaren door het verschil in hoe vergevorderd de invoering is' (report §2.3)."""
+    # both on plan, one far along, one just started
+    transition = np.array([[0.9, 0.2]])
+    expected = np.array([0.9, 0.2])
+    zeros = np.zeros((1, 2))
+    plain = satisfaction.satisfaction_target(transition, expected, zeros, zeros, zeros, 0.6, 0.0)
+    weighted = satisfaction.satisfaction_target(transition, expected, zeros, zeros, zeros, 0.6, 0.5)
+    assert plain[0, 0] == pytest.approx(plain[0, 1])  # plan only: equally satisfied
+    assert weighted[0, 0] == pytest.approx(0.6 - 0.5 * 0.1)
+    assert weighted[0, 1] == pytest.approx(0.6 - 0.5 * 0.8)
+    higher = satisfaction.satisfaction_target(transition, expected, zeros, zeros, zeros, 0.7, 0.5)
+    assert np.all(higher > weighted)
+
+
 def test_satisfaction_moves_only_where_the_task_is_known():
     sat = np.full((1, 2), 0.5)
     satisfaction.update_satisfaction(sat, np.full((1, 2), 0.9), np.array([True, False]), 0.3)
@@ -681,8 +722,44 @@ def test_council_steering_follows_attention_and_incidents():
     assert np.all(grip[0] < 0.3)  # an inattentive council loosens its grip
     assert np.all(grip[1] > grip[0])
     assert np.all(grip[2] > grip[1])  # incidents tighten it
-    assert grip[1, 0] > grip[1, 1]  # councils steer the 3D more sharply (report §3.3)
+    assert grip[1, 0] == pytest.approx(grip[1, 1])  # without incidents: the same grip
     assert grip.max() <= 1.0
+
+
+def test_council_grip_scales_steering_and_incidents_make_the_3d_sharper():
+    attention = np.full((1, 2), 0.8)
+    low, high = np.zeros((1, 2)), np.zeros((1, 2))
+    for _ in range(200):
+        council.update_council_steering(low, attention, np.zeros((1, 2)), 0.4)
+        council.update_council_steering(high, attention, np.zeros((1, 2)), 0.9)
+    assert high[0] == pytest.approx([0.72, 0.72], abs=1e-3)
+    assert np.all(low < high)
+    # incidents happen in the social domain: councils steer the 3D more sharply (report §3.3)
+    social_incidents = np.array([[1.0, 0.0]])
+    grip = np.zeros((1, 2))
+    for _ in range(200):
+        council.update_council_steering(grip, attention, social_incidents, 0.6)
+    assert grip[0, 0] > grip[0, 1]
+
+
+def test_organisation_change_reaches_other_teams_at_the_spillover_share():
+    team_input = np.array([[0.4, 0.5, 0.8], [0.2, 0.3, 0.0]])
+    known = np.array([True, False])
+    out = staff_learning.spread_organisation_change(team_input, known, 0.25)
+    assert out[:, 0] == pytest.approx([0.4, 0.2])  # known: its own input
+    assert out[:, 2] == pytest.approx([0.2, 0.0])  # the rest: a quarter of the change's input
+    assert out[:, 1] == pytest.approx([0.2, 0.0])  # not yet known: like the rest
+    isolated = staff_learning.spread_organisation_change(team_input, known, 0.0)
+    assert np.all(isolated[:, 1:] == 0.0)
+    assert isolated[:, 0] == pytest.approx([0.4, 0.2])
+
+
+def test_peers_include_the_rest_of_the_organisation_at_the_spillover_share():
+    share = np.array([[0.9, 0.0, 0.3]])
+    np.testing.assert_allclose(staff_learning.peer_share(share, 0.0), share)
+    np.testing.assert_allclose(staff_learning.peer_share(share, 1.0), [[0.4, 0.4, 0.4]])
+    half = staff_learning.peer_share(share, 0.5)
+    np.testing.assert_allclose(half, [[0.65, 0.2, 0.35]])
 
 
 # ================================================================ model-level directions

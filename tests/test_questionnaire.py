@@ -133,9 +133,27 @@ def test_same_seed_gives_the_same_interview(model):
 
 
 def test_without_answer_noise_the_answers_are_a_function_of_the_state(model):
-    a = interview(model, "all", rng=1, answer_noise=0.0)
-    b = interview(model, "all", rng=99, answer_noise=0.0)
+    a = interview(model, "all", rng=1, answer_noise=0.0, satisfaction_noise=0.0)
+    b = interview(model, "all", rng=99, answer_noise=0.0, satisfaction_noise=0.0)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_satisfaction_noise_reads_only_satisfaction_with_a_law_in_force(model):
+    """The 3D (in force) is read with satisfaction_noise, the Omgevingswet with answer_noise."""
+
+    def shares(rng, sat_noise):
+        t = interview(model, "all", rng=rng, answer_noise=0.0, satisfaction_noise=sat_noise)
+        return t.set_index(["item", "domain", "category", "source_table"])["percent"]
+
+    a, b = shares(1, 0.3), shares(99, 0.3)
+    changed = set(a.index[(a - b).abs() > 1e-9].get_level_values(0))
+    assert changed == {"satisfaction_implementation", "satisfaction_after_entry"}
+    differs = a.index[(a - b).abs() > 1e-9]
+    assert set(differs.get_level_values(1)) == {"social"}
+    # wider noise spreads the 3D answers over more categories
+    quiet = shares(1, 0.0).loc["satisfaction_after_entry", "social"]
+    loud = a.loc["satisfaction_after_entry", "social"]
+    assert (loud > 0).sum() > (quiet > 0).sum()
 
 
 def test_answers_follow_the_state_they_rest_on():

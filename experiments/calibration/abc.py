@@ -92,6 +92,9 @@ class CalibrationSettings:
         holdout: Patterns of target figures left out of the fit and reported out-of-sample.
         priors: Names of the free parameters (None: all of `priors.PRIORS`).
         patterns: Whether runs that break the report's patterns are penalised.
+        weighting: How the figures are weighted in the distance (``"margin"``: the report's
+            margin of error for every figure; ``"binomial"``: the sampling error at each
+            observed share; see `experiments.calibration.distance`).
         min_epsilon: Stop when the acceptance threshold falls below this (1 = within the
             survey's sampling error on average).
         max_simulations: Stop after this many simulations of the run in total, over all
@@ -110,6 +113,7 @@ class CalibrationSettings:
     holdout: tuple[str, ...] | None = None
     priors: tuple[str, ...] | None = None
     patterns: bool = True
+    weighting: str = "margin"
     min_epsilon: float = 1.0
     max_simulations: int | None = 8000
     max_walltime_minutes: float | None = 18.0
@@ -242,8 +246,7 @@ class SurveySimulator:
             model,
             "all",
             np.random.default_rng(survey_seed),
-            answer_noise=instrument.get("answer_noise"),
-            emphasis_scale=instrument.get("emphasis_scale"),
+            **instrument,
             weighting="response",
         )
         stats = simulated_statistics(table)
@@ -254,8 +257,8 @@ class SurveySimulator:
 class PenalisedDistance(SurveyDistance):
     """`SurveyDistance` plus `PATTERN_PENALTY` per broken pattern of the simulated run."""
 
-    def __init__(self, cells, patterns: bool = True) -> None:
-        super().__init__(cells)
+    def __init__(self, cells, patterns: bool = True, weighting: str = "margin") -> None:
+        super().__init__(cells, weighting)
         self.patterns = patterns
 
     def __call__(self, x: Mapping[str, float], x0: Mapping[str, float], *args, **kwargs) -> float:
@@ -349,7 +352,7 @@ def build_abc(settings: CalibrationSettings, sampler: Any):
     import pyabc
 
     priors = select_priors(settings.priors)
-    distance = PenalisedDistance(settings.fit_cells(), settings.patterns)
+    distance = PenalisedDistance(settings.fit_cells(), settings.patterns, settings.weighting)
     simulator = SurveySimulator(settings.seed, settings.municipalities)
     return pyabc.ABCSMC(
         simulator,
@@ -539,7 +542,7 @@ def choose_point(
     from tqdm import tqdm
 
     candidates = candidate_points(result_history)
-    distance = PenalisedDistance(settings.fit_cells(), settings.patterns)
+    distance = PenalisedDistance(settings.fit_cells(), settings.patterns, settings.weighting)
     simulator = SurveySimulator(settings.seed + 1, settings.municipalities)
     scores = {}
     items = tqdm(candidates.items(), desc="choosing the calibrated set", disable=not progress)

@@ -123,6 +123,8 @@ def _settings(args: argparse.Namespace):
         values["holdout"] = tuple(args.holdout)
     if args.no_patterns:
         values["patterns"] = False
+    if args.weighting is not None:
+        values["weighting"] = args.weighting
     settings = base.__class__(**{**base.__dict__, **values})
     if settings.population < 2 or settings.generations < 1:
         raise CommandError("--population must be >= 2 and --generations >= 1")
@@ -162,20 +164,21 @@ def _calibrate(args: argparse.Namespace) -> int:
     from experiments.calibration import abc as cal
     from experiments.calibration import fit_report as fr
     from experiments.calibration.priors import PRIOR_BY_NAME, split
-    from experiments.survey.items import ANSWER_NOISE, EMPHASIS_SCALE
+    from experiments.survey.items import INSTRUMENT_DEFAULTS
     from model.parameters import CALIBRATED_PATH, defaults
 
-    DECLARED_INSTRUMENT = {"answer_noise": ANSWER_NOISE, "emphasis_scale": EMPHASIS_SCALE}
     if args.replications < 20 and not args.quick:
         raise CommandError("--replications must be at least 20 for the fit report")
     _setup_logging(args.quiet)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     db = Path(args.db) if args.db else out / "calibration.db"
-    if (args.resume or args.report_only) and (args.targets or args.holdout or args.municipalities):
+    if (args.resume or args.report_only) and (
+        args.targets or args.holdout or args.municipalities or args.weighting
+    ):
         raise CommandError(
-            "--resume continues a stored run with its own targets, hold-out and municipalities; "
-            "drop --targets/--holdout/--municipalities (or start a new run)"
+            "--resume continues a stored run with its own targets, hold-out, municipalities and "
+            "weighting; drop --targets/--holdout/--municipalities/--weighting (or start a new run)"
         )
     settings = _settings(args)
     started = time.time()
@@ -209,7 +212,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     )
     fit_keys = list(settings.fit_cells()["key"])
     holdout_keys = list(settings.holdout_cells()["key"])
-    table = fr.fit_table(reps, fit_keys, holdout_keys)
+    table = fr.fit_table(reps, fit_keys, holdout_keys, settings.weighting)
     errors = fr.error_summary(table)
     acceptance = fr.target_summary(table)
     pops = cal.population_table(result.history)
@@ -228,7 +231,7 @@ def _calibrate(args: argparse.Namespace) -> int:
                 "q95": cal.weighted_quantile(col, weights, 0.95),
                 "prior_low": prior.low,
                 "prior_high": prior.high,
-                "declared_default": DECLARED_INSTRUMENT[pname]
+                "declared_default": INSTRUMENT_DEFAULTS[pname]
                 if prior.instrument
                 else defaults(False)[pname],
             }
@@ -270,6 +273,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         "report_municipalities": cal.as_list(report_municipalities),
         "respondents": int(reps["n"].max()),
         "pattern_constraints": settings.patterns,
+        "weighting": settings.weighting,
         "point_estimate": name,
         "replications": args.replications,
         "sampler": f"dask {args.scheduler}" if args.scheduler else f"multicore x{args.procs}",
@@ -419,6 +423,13 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--replications", type=int, default=20, help="runs at the calibrated set (>= 20)"
+    )
+    p.add_argument(
+        "--weighting",
+        choices=("margin", "binomial"),
+        default=None,
+        help="weights of the figures in the distance: the report's margin of error for every "
+        "figure (default) or the binomial sampling error at each observed share",
     )
     p.add_argument(
         "--no-patterns",

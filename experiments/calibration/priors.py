@@ -7,8 +7,8 @@ inform: one-at-a-time sweeps of every such parameter over its prior range from t
 defaults (docs/calibration.md, "Choosing the free parameters") showed which ones move the
 target figures by more than the simulation noise. Those are `PRIORS`; the others are listed in
 `CANDIDATES` with their priors and stay at their declared defaults. Two settings of the
-questionnaire (`INSTRUMENT`: the answer noise and the emphasis scale of the steering-based
-items) are calibrated with them.
+questionnaire (`INSTRUMENT`: the answer noise of the judgement items and of the satisfaction
+items, and the emphasis scale of the steering-based items) are calibrated with them.
 
 All priors are uniform on a sub-range of the parameter's declared range; the reason says why
 the range is narrower where it is. pyabc samples on the parameters' own scale: its Gaussian
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from model.parameters import CALIBRATE, PARAMETERS
 
-INSTRUMENT: tuple[str, ...] = ("answer_noise", "emphasis_scale")
+INSTRUMENT: tuple[str, ...] = ("answer_noise", "satisfaction_noise", "emphasis_scale")
 """Calibrated settings of the questionnaire (not model parameters)."""
 
 
@@ -158,12 +158,69 @@ PRIORS: tuple[Prior, ...] = (
         "cooperation 'onder druk' after the transition (§4.5): at most 5% a month",
     ),
     Prior(
+        "attention_floor",
+        0.2,
+        0.85,
+        "college and council involvement (both domains), college steering",
+        "a known decentralisation keeps some place on the agenda (table 4: 59-75% involved); "
+        "from a fifth to most of the attention",
+    ),
+    Prior(
+        "council_grip",
+        0.3,
+        1.0,
+        "council steering (both domains)",
+        "'Wel betrokken, nog weinig sturing' (§3.2): a council steers on at most as much as it "
+        "attends to, and on at least some of it",
+    ),
+    Prior(
+        "comfort_mode_weight",
+        0.0,
+        0.6,
+        "importance items (the actual steering mix), predictability",
+        "'met voorkeur voor één bepaalde rol' (§1.8): from no extra weight to a comfortable "
+        "mode that dominates the desired mix",
+    ),
+    Prior(
+        "organisation_spillover",
+        0.0,
+        1.0,
+        "physical change items (integrality, speed, decompartmentalisation), prevention and "
+        "innovation (Ow), organisation suitable",
+        "from decentralisations run one by one (0) to one organisation-wide change (1) "
+        "(§2.1 'organisatieveranderingstraject')",
+    ),
+    Prior(
+        "satisfaction_base",
+        0.4,
+        0.8,
+        "Table 3 (all three columns)",
+        "a secretary whose transition is complete and on plan is at least neutral and at most "
+        "'zeer geslaagd' (the 3D: 77% (very) successful)",
+    ),
+    Prior(
+        "progress_satisfaction_weight",
+        0.0,
+        1.0,
+        "Table 3 (Omgevingswet)",
+        "'hoe vergevorderd de invoering is' (§2.3): from irrelevant to one satisfaction point per "
+        "unit of transition still to do",
+    ),
+    Prior(
         "answer_noise",
         0.03,
         0.25,
         "every target (the spread of answers around each municipality's state)",
         "from a very precise reader (0.03, a sixth of a category) to one who is off by more "
         "than a category (0.25)",
+    ),
+    Prior(
+        "satisfaction_noise",
+        0.02,
+        0.25,
+        "Table 3 (satisfaction)",
+        "a secretary reads his or her own satisfaction at least as precisely as any judgement "
+        "(same upper bound as answer_noise) and at best to a tenth of a category",
     ),
     Prior(
         "emphasis_scale",

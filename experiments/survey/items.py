@@ -14,8 +14,10 @@ questionnaire answers the same items for every simulated secretary.
    the report's passage needs both at once ("only together"). There are no per-item weights,
    intercepts or scales: nothing in this module is tuned to an observed figure.
 2. Each respondent reads his or her latent score with *answer noise*: a normal error with
-   standard deviation ``answer_noise`` (one number for the whole instrument; see
-   `ANSWER_NOISE`), drawn independently per respondent, item and domain from a seeded generator.
+   standard deviation ``answer_noise`` (one number for every judgement item; see
+   `ANSWER_NOISE`) or ``satisfaction_noise`` (Table 3, satisfaction with a decentralisation in
+   force; see `SATISFACTION_NOISE`), drawn independently per respondent, item and domain from a
+   seeded generator.
 3. The noisy score is placed on the five-point scale by equal-width bins (`LIKERT_CUTS`): 1
    below 0.2, 2 below 0.4, 3 below 0.6, 4 below 0.8, 5 above. The published categories are
    collapses of that scale: Table 3 keeps 1-5; the appendix table's three categories are 1-2
@@ -25,8 +27,9 @@ questionnaire answers the same items for every simulated secretary.
 
 Shorthand used in the item docs (per municipality, per domain d = social 0 / physical 1):
 ``T`` transition progress, ``F`` transformation progress, ``A`` share of the domain's staff
-working the new way, ``C`` regional cooperation intensity, ``B`` budget pressure, ``emph[mode]``
-the *emphasis* on a steering mode in the actual steering mix: its weight times the instrument's
+working the new way, ``C`` regional cooperation intensity, ``B`` budget pressure, ``P``
+participation practice (share of citizens' initiatives facilitated), ``emph[mode]`` the
+*emphasis* on a steering mode in the actual steering mix: its weight times the instrument's
 ``emphasis_scale`` k, capped at 1 (``min(1, k × weight)``; see `EMPHASIS_SCALE`).
 """
 
@@ -57,6 +60,15 @@ category). Instrument parameter: its default is used until a calibration supplie
 (``instrument.answer_noise`` in ``model/data/calibrated_parameters.json``), because the model
 knows nothing about how precisely a secretary reads his or her own organisation."""
 
+SATISFACTION_NOISE: float = 0.1
+"""Standard deviation of the answer error on Table 3's satisfaction with a decentralisation that
+has entered into force (in 2017: the 3D). Looking back on an implementation that has happened, a
+secretary reads his or her own satisfaction directly; the introduction of a law still ahead (the
+Omgevingswet, with its national system unknown) is a judgement like the other items and is read
+with ``answer_noise``. Instrument parameter, calibrated with the model
+(``instrument.satisfaction_noise`` in ``model/data/calibrated_parameters.json``); 0.1 until
+then."""
+
 EMPHASIS_SCALE: float = 2.0
 """How a steering mode's weight in the actual mix reads on the latent importance scale:
 ``emph = min(1, k × weight)``. The steering mix is a composition (the four weights sum to 1),
@@ -65,6 +77,13 @@ while the survey's importance ratings are not (a secretary can call every quadra
 with an equal share (1/4) at the middle of the scale ("enigszins"); k = 4 puts it at the top.
 Instrument parameter: one number for every steering-based item, calibrated with the model
 (``instrument.emphasis_scale`` in ``model/data/calibrated_parameters.json``); 2.0 until then."""
+
+INSTRUMENT_DEFAULTS: dict[str, float] = {
+    "answer_noise": ANSWER_NOISE,
+    "satisfaction_noise": SATISFACTION_NOISE,
+    "emphasis_scale": EMPHASIS_SCALE,
+}
+"""The instrument's free settings at their declared values (a calibration may replace them)."""
 
 THREE = ("not_hardly", "moderately", "important")
 """Categories of the appendix importance table (1-2, 3, 4-5 on the five-point scale)."""
@@ -109,7 +128,9 @@ class SurveyState:
     satisfaction: np.ndarray
     satisfaction_at_entry: np.ndarray
     citizen_trust: np.ndarray  # mean trust of the citizens engaged in each domain
+    practice_quality: np.ndarray  # share of citizens' initiatives the municipality facilitates
     national_clarity: np.ndarray  # (2,) credibility of the deadline x availability of the system
+    in_force: np.ndarray  # (2,) bool: the domain's decentralisation has entered into force
     emphasis_scale: float = EMPHASIS_SCALE
 
     @property
@@ -171,7 +192,9 @@ class SurveyState:
             satisfaction=model.secretaries.satisfaction.copy(),
             satisfaction_at_entry=model.secretaries.satisfaction_at_entry.copy(),
             citizen_trust=trust,
+            practice_quality=st.practice_quality.copy(),
             national_clarity=np.asarray(cred, dtype=np.float64) * availability,
+            in_force=np.asarray(in_force, dtype=bool).copy(),
             emphasis_scale=float(emphasis_scale),
         )
 
@@ -235,14 +258,6 @@ def _organisation_suitable(s: SurveyState) -> np.ndarray:
     return np.column_stack([transformation, transition])
 
 
-def _user_central(s: SurveyState) -> np.ndarray:
-    right = slice(MODES.index("collaborative"), None)
-    wanted = s.desired_mix[..., right].sum(axis=2)
-    actual = s.mix[..., right].sum(axis=2)
-    realised = np.minimum(1.0, actual / np.maximum(wanted, 1e-9))
-    return np.where(wanted > 0, 1.0 - realised, 0.0)
-
-
 def _national_insight(s: SurveyState) -> np.ndarray:
     return _mean(1.0 - s.national_clarity[None, :], s.budget)
 
@@ -282,11 +297,11 @@ ITEMS: tuple[Item, ...] = (
         ("appendix_importance", "table_2"),
         DOMAINS,
         "target",
-        lambda s: _mean(s.emph("legal"), s.cooperation),
-        "mean(emph[legal], C)",
-        "report Table 2 (legal quadrant) and §2.3: 'de inkoop bij zorgaanbieders [is] een "
-        "belangrijke taak ... bij de 3D's', 'Veel kleinere en middelgrote gemeenten hebben "
-        "inkoop voor de 3D's gezamenlijk georganiseerd'",
+        lambda s: s.emph("legal"),
+        "emph[legal]",
+        "report Table 2, which places 'Aanbod georganiseerd' (with prevention) under 'De "
+        "rechtmatige overheid', the legal quadrant; §2.3: 'de inkoop bij zorgaanbieders [is] "
+        "een belangrijke taak ... bij de 3D's', done by contract",
     ),
     Item(
         "importance_legitimacy",
@@ -305,10 +320,11 @@ ITEMS: tuple[Item, ...] = (
         ("appendix_importance",),
         DOMAINS,
         "target",
-        lambda s: _mean(s.emph("responsive"), s.transformation),
-        "mean(emph[responsive], F)",
-        "report §3.2 'Decentralisatie als katalysator van de transformatie', 'Creativiteit en "
-        "flexibiliteit nodig'; §2.2 open kaders and 'maatwerkoplossingen'",
+        lambda s: _mean(s.emph("responsive"), s.readiness[:, :2]),
+        "mean(emph[responsive], R) (R: mean readiness of the domain's staff for the new way of "
+        "working)",
+        "report §3.2 'Creativiteit en flexibiliteit nodig' (of the staff); §4.4 'nieuwe "
+        "competenties'; §2.2 open kaders and 'maatwerkoplossingen' (responsive steering)",
     ),
     Item(
         "importance_monitoring",
@@ -490,10 +506,11 @@ ITEMS: tuple[Item, ...] = (
         ("table_5",),
         DOMAINS,
         "target",
-        _user_central,
-        "share of the desired collaborative + responsive steering not yet in the actual mix",
-        "report §2.2 'De gebruiker ... vormt dus meer en meer het vertrekpunt'; §3.2 the gap "
-        "between desired and actual steering",
+        lambda s: 1.0 - s.practice_quality,
+        "1 - P (P: share of citizens' initiatives the municipality facilitates)",
+        "report §2.2 'De gebruiker (burger, cliënt, leerling, initiatiefnemer) vormt dus meer en "
+        "meer het vertrekpunt'; §1.3 'meer ruimte ... voor initiatieven': the user is central "
+        "where initiatives get room",
     ),
     Item(
         "change_self_organisation",
@@ -524,10 +541,11 @@ ITEMS: tuple[Item, ...] = (
         ("table_5",),
         DOMAINS,
         "target",
-        lambda s: 1.0 - np.maximum(s.emph("legal"), s.emph("performing")),
-        "1 - max(emph[legal], emph[performing])",
+        lambda s: 1.0 - _mean(s.emph("legal"), s.emph("performing")),
+        "1 - mean(emph[legal], emph[performing])",
         "report §2.2 'Als gemeenten de rol van rechtmatige overheid zouden loslaten, ontstaat "
-        "er onzekerheid bij inwoners en bedrijfsleven'",
+        "er onzekerheid bij inwoners en bedrijfsleven'; rules and agreed, measured performance "
+        "(the left half of the schema) each make the government predictable",
     ),
     Item(
         "change_administrative_discretion",
@@ -557,10 +575,11 @@ ITEMS: tuple[Item, ...] = (
         ("table_5",),
         DOMAINS,
         "target",
-        lambda s: 1.0 - _mean(s.transition, s.transformation),
-        "1 - mean(T, F)",
-        "report Kader 2 and §1.3: transition (the legal instruments in place) and "
-        "transformation (the way of working) together make the new decision-making",
+        lambda s: 1.0 - _mean(s.transformation, s.practice_quality),
+        "1 - mean(F, P)",
+        "report §1.3: 'een gedragsverandering. Zo moet er meer ruimte ontstaan voor "
+        "initiatieven ... bestuurders krijgen armslag voor snellere en betere besluiten': the "
+        "new way of working and room for initiatives make better decisions",
     ),
 )
 """Every item of the virtual questionnaire, in the order of the report's tables."""
@@ -573,9 +592,11 @@ __all__ = [
     "DOMAINS",
     "EMPHASIS_SCALE",
     "FIVE",
+    "INSTRUMENT_DEFAULTS",
     "ITEMS",
     "ITEM_BY_ID",
     "LIKERT_CUTS",
+    "SATISFACTION_NOISE",
     "THREE",
     "Item",
     "SurveyState",

@@ -28,11 +28,10 @@ import numpy as np
 import pandas as pd
 
 from experiments.survey.items import (
-    ANSWER_NOISE,
     BINARY,
     DOMAINS,
-    EMPHASIS_SCALE,
     FIVE,
+    INSTRUMENT_DEFAULTS,
     ITEMS,
     LIKERT_CUTS,
     THREE,
@@ -80,10 +79,11 @@ def instrument_settings() -> dict[str, float]:
     """The instrument's free settings: the calibrated ones where a calibration supplied them.
 
     Returns:
-        ``{"answer_noise": ..., "emphasis_scale": ...}`` from the ``instrument`` record of
+        ``{"answer_noise": ..., "satisfaction_noise": ..., "emphasis_scale": ...}`` from the
+        ``instrument`` record of
         ``model/data/calibrated_parameters.json`` where present, else the declared defaults.
     """
-    settings = {"answer_noise": ANSWER_NOISE, "emphasis_scale": EMPHASIS_SCALE}
+    settings = dict(INSTRUMENT_DEFAULTS)
     if CALIBRATED_PATH.exists():
         record = json.loads(CALIBRATED_PATH.read_text(encoding="utf-8"))
         settings.update(
@@ -110,7 +110,11 @@ def categorise(latent: np.ndarray, noise: np.ndarray) -> np.ndarray:
 
 
 def answer_codes(
-    state: SurveyState, rows: np.ndarray, rng: np.random.Generator, answer_noise: float
+    state: SurveyState,
+    rows: np.ndarray,
+    rng: np.random.Generator,
+    answer_noise: float,
+    satisfaction_noise: float | None = None,
 ) -> dict[str, np.ndarray]:
     """Five-point answers of the respondents ``rows`` to every item.
 
@@ -120,6 +124,8 @@ def answer_codes(
         rng: Generator for the answer noise (one normal draw per respondent, item and domain,
             in the order of `ITEMS`).
         answer_noise: Standard deviation of the answer noise on the latent scale.
+        satisfaction_noise: The same for Table 3's satisfaction (``likert``) items in a domain
+            whose decentralisation is in force; ``answer_noise`` when None.
 
     Returns:
         Item id -> (R, 2) int8 codes 1-5 (0: item not asked for that domain).
@@ -132,7 +138,10 @@ def answer_codes(
         missing = np.ones(2, dtype=bool)
         missing[[DOMAINS.index(d) for d in item.domains]] = False
         latent[:, missing] = np.nan
-        out[item.item] = categorise(latent, rng.normal(0.0, answer_noise, latent.shape))
+        sd = np.full(2, answer_noise)
+        if item.scale == "likert" and satisfaction_noise is not None:
+            sd = np.where(state.in_force, satisfaction_noise, answer_noise)
+        out[item.item] = categorise(latent, rng.normal(0.0, 1.0, latent.shape) * sd[None, :])
     return out
 
 
@@ -235,6 +244,7 @@ def interview(
     answer_noise: float | None = None,
     emphasis_scale: float | None = None,
     weighting: str = "none",
+    satisfaction_noise: float | None = None,
 ) -> pd.DataFrame:
     """Interview the simulated secretaries of ``model`` (run to the survey month).
 
@@ -244,6 +254,8 @@ def interview(
             ``"all"`` (every municipality of the model).
         rng: Seed or Generator for the sample and the answer noise.
         answer_noise: Answer-noise standard deviation (default: `instrument_settings`).
+        satisfaction_noise: Answer-noise standard deviation of Table 3's satisfaction items
+            (default: `instrument_settings`).
         emphasis_scale: Emphasis scale of the steering-based items (default:
             `instrument_settings`; see `experiments.survey.items.EMPHASIS_SCALE`).
         weighting: ``"none"`` (each respondent counts once) or ``"response"`` (weight the size
@@ -262,14 +274,17 @@ def interview(
     settings = instrument_settings()
     noise = settings["answer_noise"] if answer_noise is None else answer_noise
     scale = settings["emphasis_scale"] if emphasis_scale is None else emphasis_scale
+    sat_noise = settings["satisfaction_noise"] if satisfaction_noise is None else satisfaction_noise
     if not noise >= 0.0:
         raise ValueError(f"answer_noise must be >= 0, got {noise}")
+    if not sat_noise >= 0.0:
+        raise ValueError(f"satisfaction_noise must be >= 0, got {sat_noise}")
     if not scale > 0.0:
         raise ValueError(f"emphasis_scale must be > 0, got {scale}")
     sample_rng, noise_rng = _rng(rng).spawn(2)
     state = SurveyState.from_model(model, scale)
     rows = sample_respondents(state.size_class, sample, sample_rng)
-    codes = answer_codes(state, rows, noise_rng, noise)
+    codes = answer_codes(state, rows, noise_rng, noise, sat_noise)
     weights = response_weights(state.size_class)[rows] if weighting == "response" else None
     return tabulate(codes, weights)
 
@@ -283,6 +298,7 @@ def run_survey(
     answer_noise: float | None = None,
     emphasis_scale: float | None = None,
     weighting: str = "none",
+    satisfaction_noise: float | None = None,
 ) -> pd.DataFrame:
     """Build a model, run it to the survey month and interview it (see `interview`).
 
@@ -300,6 +316,7 @@ def run_survey(
         answer_noise=answer_noise,
         emphasis_scale=emphasis_scale,
         weighting=weighting,
+        satisfaction_noise=satisfaction_noise,
     )
 
 

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import numpy as np
 
-RISK_GRIP = np.array([0.7, 0.5])
-"""Grip a fully attentive council keeps on the social and the physical domain: councils steer
-the 3D more sharply ("De gemeenteraden sturen hier dan ook scherper op dan bij de
-Omgevingswet", report §3.3). Assumption on the numbers."""
+COUNCIL_STEERING_RATE = 0.3
+"""Share of the gap to its target grip a council closes in a month: a council's grip follows its
+attention within a few months ("de raad stelt de kaders vast", report §3.2). Assumption."""
 
 
 def update_council_steering(
-    steering: np.ndarray, attention: np.ndarray, incident_pressure: np.ndarray, rate: float = 0.05
+    steering: np.ndarray,
+    attention: np.ndarray,
+    incident_pressure: np.ndarray,
+    grip: float = 0.7,
+    rate: float = COUNCIL_STEERING_RATE,
 ) -> None:
     """Move council steering (M, 2) towards its attention × the domain's political risk, in place.
 
     Steering follows involvement but stays below it: many councils are involved, fewer steer
     (report §3.2, table 4: involvement 72/59%, steering 43/39%; "de raad stelt de kaders vast,
-    het overige is uitvoering"). Incidents tighten the grip (report §3.3). A council with a firm
-    grip reopens more of society's choices (see `participation.participate`).
+    het overige is uitvoering"). ``grip`` (parameter ``council_grip``) is the share of its
+    attention a council turns into steering, in both domains (table 4: 43% and 39% see the
+    council steer). Incidents tighten the grip (report §3.3): councils steer the 3D more sharply
+    ("De gemeenteraden sturen hier dan ook scherper op dan bij de Omgevingswet", §3.3) because
+    the incidents with vulnerable groups happen there. A council with a firm grip reopens more
+    of society's choices (see `participation.participate`).
     """
-    target = attention * (RISK_GRIP[None, :] + 0.3 * np.minimum(incident_pressure, 1.0))
+    target = attention * (grip + 0.3 * np.minimum(incident_pressure, 1.0))
     steering += rate * (np.clip(target, 0.0, 1.0) - steering)
     np.clip(steering, 0.0, 1.0, out=steering)

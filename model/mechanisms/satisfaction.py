@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+TRANSFORMATION_WEIGHT = 0.1
+"""Weight of the transformation in a secretary's satisfaction, against 1 for the transition:
+"Hierbij kijkt men wel primair naar de transitie en niet naar de transformatie" (report §2.3).
+Assumption on the number."""
+
 
 def satisfaction_target(
     transition: np.ndarray,
@@ -11,18 +16,25 @@ def satisfaction_target(
     transformation: np.ndarray,
     incident_pressure: np.ndarray,
     budget: np.ndarray,
+    base: float = 0.55,
+    progress_weight: float = 0.0,
 ) -> np.ndarray:
     """Satisfaction (M, 2) each secretary heads for, in [0, 1].
 
-    Satisfaction judges progress against plan ("Hierbij kijkt men wel primair naar de transitie
-    en niet naar de transformatie", report §2.3), a little transformation, and is dented by
-    incidents and deficits. After entry into force the 3D transition catches up, so satisfaction
-    rises (77% at implementation, 81-91% after entry, P7). Weights assumed.
+    Satisfaction judges the transition ("Hierbij kijkt men wel primair naar de transitie en niet
+    naar de transformatie", report §2.3): progress against plan, and how far the introduction is
+    (``progress_weight`` × the part not yet done: the Omgevingswet's low satisfaction "is deels te
+    verklaren door het verschil in hoe vergevorderd de invoering is", report §2.3); a little
+    transformation (`TRANSFORMATION_WEIGHT`); and it is dented by incidents and deficits. ``base``
+    is the satisfaction of a secretary whose transition is complete and on plan. After entry into
+    force the 3D transition catches up, so satisfaction rises (77% at implementation, 81-91%
+    after entry, P7). The weights of incidents and deficits are assumed.
     """
     score = (
-        0.55
+        base
         + 1.0 * (transition - expected[None, :])
-        + 0.35 * transformation
+        - progress_weight * (1.0 - transition)
+        + TRANSFORMATION_WEIGHT * transformation
         - 0.2 * np.minimum(incident_pressure, 1.0)
         - 0.1 * budget
     )

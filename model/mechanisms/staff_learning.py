@@ -63,6 +63,42 @@ def learning_input(
     return training[None, :] * method * example[:, None] * (0.15 + 0.85 * work)
 
 
+def spread_organisation_change(
+    team_input: np.ndarray, known: np.ndarray, spillover: float
+) -> np.ndarray:
+    """Learning input (M, 3) once the organisation-wide change is spread over the teams.
+
+    ``team_input`` is `learning_input`: the domain teams' input from their own transformation
+    work, the rest of the organisation's (team 2) from the secretary's organisation change.
+    A domain team learns from its own decentralisation once that is known. The organisation-wide
+    change reaches the rest of the organisation, and a domain team whose decentralisation is
+    not yet known, at ``spillover`` (parameter ``organisation_spillover``) of its strength:
+    secretaries use the decentralisations as "een vehikel voor de gewenste cultuur- en
+    organisatieverandering binnen de eigen organisatie" and some run them "niet per
+    decentralisatie, maar als ... een organisatieveranderingstraject" (report §2.1); they link
+    the Omgevingswet to "lopende organisatieveranderingstrajecten" (report §4.4). With spillover
+    0 only the domain teams of known decentralisations learn.
+    """
+    out = np.empty_like(team_input)
+    out[:, 2] = spillover * team_input[:, 2]
+    out[:, :2] = np.where(np.asarray(known)[None, :], team_input[:, :2], out[:, 2:3])
+    return out
+
+
+def peer_share(team_share: np.ndarray, spillover: float) -> np.ndarray:
+    """Share of each team's peers (M, 3) who work the new way.
+
+    A team's peers are its own members and, at ``spillover`` (parameter
+    ``organisation_spillover``), the rest of the organisation: where the decentralisations are
+    run as one organisation-wide change (report §2.1 'organisatieveranderingstraject'), the
+    departments learn from each other, and the Omgevingswet builds on the 3D experience (report
+    §4.4, box Kampen: "De gemeente Kampen kiest ervoor om te leren van de invoering van de 3D's";
+    the report's aim is that "Bij de Omgevingswet kan geleerd worden van de" 3D, §1.1).
+    """
+    organisation = team_share.mean(axis=1, keepdims=True)
+    return (1.0 - spillover) * team_share + spillover * organisation
+
+
 def train_staff(
     staff: StaffArrays, team_input: np.ndarray, team_share: np.ndarray, params: dict
 ) -> None:

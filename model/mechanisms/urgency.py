@@ -79,17 +79,23 @@ def update_attention(
     incident_pressure: np.ndarray,
     risk_aversion: np.ndarray,
     params: dict,
+    known: np.ndarray | None = None,
 ) -> None:
     """College or council attention (M, 2), in place: renewed by urgency, decays without it.
 
     Report §3.2: "Over de betrokkenheid bij de Omgevingswet wordt ... gezegd dat het lastig is om
     de aandacht vast te houden, door het vooruitschuiven van het moment van de implementatie"
     (P4). Renewal scales with each body's ``engagement`` (M,). Incidents renew attention in
-    proportion to risk aversion (report §3.3).
+    proportion to risk aversion (report §3.3). Without urgency attention decays towards
+    ``attention_floor`` once the domain's task is known (``known`` (2,); all known when None),
+    towards 0 before: a decentralisation on the agenda keeps a college and council involved
+    ("Veel gemeenten zien betrokkenheid van het college en de gemeenteraad bij de 3D's ... en de
+    Omgevingswet", report §3.2, table 4), but the energy of a deadline fades.
     """
     u = urgency[None, :] if urgency.ndim == 1 else urgency
+    floor = params["attention_floor"] * (np.ones(2) if known is None else np.asarray(known, float))
     renew = params["attention_renewal"] * engagement[:, None] * u * (1.0 - attention)
-    decay = params["attention_decay"] * (1.0 - u) * attention
+    decay = params["attention_decay"] * (1.0 - u) * (attention - floor[None, :])
     shock = 0.2 * risk_aversion[:, None] * np.minimum(incident_pressure, 1.0) * (1.0 - attention)
     attention += renew - decay + shock
     np.clip(attention, 0.0, 1.0, out=attention)
