@@ -16,7 +16,7 @@ def update_council_steering(
     grip: float = 0.7,
     rate: float = COUNCIL_STEERING_RATE,
 ) -> None:
-    """Move council steering (M, 2) towards its attention × the domain's political risk, in place.
+    """Move council steering (M, 2) towards its attention × its grip (plus incidents), in place.
 
     Steering follows involvement but stays below it: many councils are involved, fewer steer
     (report §3.2, table 4: involvement 72/59%, steering 43/39%; "de raad stelt de kaders vast,
