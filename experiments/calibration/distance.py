@@ -47,6 +47,7 @@ from experiments.survey.observed import (
     MARGIN_OF_ERROR_90,
     POPULATION_N,
     SURVEY_N,
+    Z90,
     load_observed,
 )
 
@@ -56,9 +57,6 @@ FIT_TABLES: tuple[str, ...] = ("appendix_importance", "table_3", "table_4", "tab
 WEIGHTINGS: tuple[str, ...] = ("margin", "binomial")
 """How the figures are weighted: by the report's one margin of error, or by the binomial
 sampling error at each observed share (see the module docstring)."""
-
-Z90: float = 1.645
-"""Normal quantile of a two-sided 90% interval (the report's confidence level)."""
 
 
 class SelectionError(ValueError):

@@ -126,11 +126,15 @@ def inputs(df: pd.DataFrame | None = None) -> pd.DataFrame:
     return df[df["role"] == "input"].reset_index(drop=True)
 
 
+Z90: float = 1.645
+"""Normal quantile of a two-sided 90% interval (the report's confidence level)."""
+
+
 def margin_of_error(
     n: int = SURVEY_N,
     population: int = POPULATION_N,
     p: float = 0.5,
-    z: float = 1.645,
+    z: float = Z90,
 ) -> float:
     """Margin of error of a sample share, with finite-population correction.
 
