@@ -73,14 +73,23 @@ def draw_role(desires: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.argmax(weights, axis=1).astype(np.int8)
 
 
-def desired_mix(desires: np.ndarray, role: np.ndarray, comfort_weight: float = 0.5) -> np.ndarray:
+def desired_mix(
+    desires: np.ndarray,
+    role: np.ndarray,
+    comfort_weight: float = 0.5,
+    undesired_weight: float = 0.0,
+) -> np.ndarray:
     """Desired steering mix (n, 2, 4) from the desired modes and the preferred role.
 
     ``comfort_weight`` (parameter ``comfort_mode_weight``) goes to the mode the secretary's
     preferred role is comfortable with (report §1.8: most mix roles "met voorkeur voor één
-    bepaalde rol"), the rest to the desired modes in equal parts.
+    bepaalde rol"); the rest is spread over the modes with weight 1 for a desired mode and
+    ``undesired_weight`` (parameter ``undesired_mode_weight``) for one that is not desired: a
+    mode not called "(zeer) gewenst" is often still "enigszins" gewenst (appendix table; "De
+    vier kwadranten zijn alle in enigerlei mate van belang", report §2.2).
     """
-    spread = desires / desires.sum(axis=2, keepdims=True)
+    weight = np.where(desires, 1.0, float(undesired_weight))
+    spread = weight / weight.sum(axis=2, keepdims=True)
     comfort = np.zeros_like(spread)
     comfort[np.arange(len(role)), :, role] = 1.0
     return (1.0 - comfort_weight) * spread + comfort_weight * comfort
@@ -110,7 +119,12 @@ class SecretaryArrays:
 
     @classmethod
     def create(
-        cls, n: int, regisseur_share: float, rng: np.random.Generator, comfort_weight: float = 0.5
+        cls,
+        n: int,
+        regisseur_share: float,
+        rng: np.random.Generator,
+        comfort_weight: float = 0.5,
+        undesired_weight: float = 0.0,
     ) -> SecretaryArrays:
         """Draw ``n`` secretaries."""
         desires = draw_desired(n, rng)
@@ -120,7 +134,7 @@ class SecretaryArrays:
             regisseur=rng.random(n) < regisseur_share,
             appointed_step=-rng.integers(0, 120, n),
             desires=desires,
-            desired_mix=desired_mix(desires, role, comfort_weight),
+            desired_mix=desired_mix(desires, role, comfort_weight, undesired_weight),
             satisfaction=np.full((n, 2), 0.5),
             satisfaction_at_entry=np.full((n, 2), np.nan),
         )
@@ -170,7 +184,10 @@ class Secretary(ArrayAgent):
         role = draw_role(desires, rng)
         arrays.desires[self.row] = desires[0]
         arrays.desired_mix[self.row] = desired_mix(
-            desires, role, self.model.params["comfort_mode_weight"]
+            desires,
+            role,
+            self.model.params["comfort_mode_weight"],
+            self.model.params["undesired_mode_weight"],
         )[0]
         arrays.role[self.row] = role[0]
         share = min(1.0, self.model.params["regisseur_share"] * NEW_SECRETARY_REGISSEUR_FACTOR)

@@ -138,7 +138,11 @@ class GovernanceModel(mesa.Model):
         p, s, mun = self.params, self.streams, self.municipalities
         n = mun.n
         self.secretaries = SecretaryArrays.create(
-            n, p["regisseur_share"], s["init_secretaries"], p["comfort_mode_weight"]
+            n,
+            p["regisseur_share"],
+            s["init_secretaries"],
+            p["comfort_mode_weight"],
+            p["undesired_mode_weight"],
         )
         self.colleges = CollegeArrays.create(n, s["init_colleges"])
         self.councils = CouncilArrays.create(n, p["council_reopen_tendency"], s["init_councils"])
@@ -154,7 +158,7 @@ class GovernanceModel(mesa.Model):
         self.state = MunicipalState.create(
             capacity=transition.capacity_from_population(mun.population),
             steering=steering.initial_steering(n, rng),
-            cooperation=cooperation.INITIAL_COOPERATION,
+            cooperation=(cooperation.INITIAL_SOCIAL_COOPERATION, p["initial_physical_cooperation"]),
             budget_sensitivity=np.clip(rng.lognormal(0.0, 0.3, n), 0.5, 2.0),
         )
         self.secretary_agents = [Secretary(self, i) for i in range(n)]
@@ -264,7 +268,14 @@ class GovernanceModel(mesa.Model):
         )
         pooled = transition.pooled_capacity(st.capacity, st.cooperation, p["pooling_gain"])
         transition.produce_transition(
-            st.transition, pooled, st.attention, st.transition_effort, known, st.dso_connection, p
+            st.transition,
+            pooled,
+            st.attention,
+            st.transition_effort,
+            known,
+            st.dso_connection,
+            p,
+            st.urgency,
         )
 
         # staff (P1, P6)

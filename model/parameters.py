@@ -151,6 +151,18 @@ _DECLARED: tuple[Parameter, ...] = (
         "Share of a secretary's desired steering mix given to the preferred role's own mode.",
     ),
     _p(
+        "undesired_mode_weight",
+        0.0,
+        "weight relative to a desired mode",
+        0.0,
+        1.0,
+        "report §2.2 'De vier kwadranten zijn alle in enigerlei mate van belang'; appendix "
+        "table: of the secretaries who do not call a mode '(zeer) gewenst', many call it "
+        "'enigszins' gewenst (3D rules: 35 of 91); weight " + CALIBRATE,
+        "Weight a secretary's desired steering mix gives a mode he or she does not desire "
+        "(Table 1), against 1 for a desired mode.",
+    ),
+    _p(
         "secretary_turnover_per_year",
         0.08,
         "per year",
@@ -277,6 +289,19 @@ _DECLARED: tuple[Parameter, ...] = (
         0.5,
         CALIBRATE,
         "Monthly transition production at full capacity and attention.",
+    ),
+    _p(
+        "urgency_action_share",
+        0.0,
+        "share of transition production",
+        0.0,
+        1.0,
+        "report §3.2 'Wel betrokken, nog weinig sturing'; Kader 10 'Onzekerheid ten aanzien "
+        "rijkseisen en uitstel maken handelen minder urgent'; §3.3 the Omgevingswet's lead time "
+        "'te ruim en te fluide om de energie ... vast te houden'; §2.3 the Omgevingswet's "
+        "introduction is not far advanced in 2017; size " + CALIBRATE,
+        "Share of transition production that waits for felt national urgency (0: involvement "
+        "alone drives the work; 1: work in proportion to urgency).",
     ),
     _p(
         "transition_focus_base",
@@ -540,6 +565,17 @@ _DECLARED: tuple[Parameter, ...] = (
         "Political weight of a physical-domain incident relative to a social one.",
     ),
     # --- regional cooperation (P5; report §2.3, §4.5) -------------------------------------------
+    _p(
+        "initial_physical_cooperation",
+        0.3,
+        "cooperation intensity (0-1)",
+        0.0,
+        0.9,
+        "report §2.3: 'gemeenten in het fysieke domein [werken] met de Omgevingsdiensten al "
+        "sterk regionaal samen. Het is al geregeld en vanzelfsprekend'; level " + CALIBRATE,
+        "Physical-domain regional cooperation in 2013 (the omgevingsdiensten), above the social "
+        "domain's 0.15.",
+    ),
     _p(
         "cooperation_formation",
         0.06,

@@ -205,6 +205,22 @@ def test_comfort_mode_weight_concentrates_the_desired_mix():
     assert peaked[0, 0, MODES.index("performing")] == pytest.approx(0.4 / 3)
 
 
+def test_undesired_mode_weight_gives_modes_not_desired_a_share():
+    desires = np.array([[[False, True, True, True]] * 2])
+    role = np.array([ROLES.index("changer")])
+    none = desired_mix(desires, role, 0.0, 0.0)
+    half = desired_mix(desires, role, 0.0, 0.5)
+    full = desired_mix(desires, role, 0.0, 1.0)
+    np.testing.assert_allclose(none[0, 0], [0, 1 / 3, 1 / 3, 1 / 3])
+    # weight 0.5 against 1 for each of the three desired modes: 0.5 / 3.5 and 1 / 3.5
+    np.testing.assert_allclose(half[0, 0], [0.5 / 3.5, 1 / 3.5, 1 / 3.5, 1 / 3.5])
+    np.testing.assert_allclose(full[0, 0], [0.25] * 4)
+    # the comfort weight still goes on top, and every mix stays on the simplex
+    peaked = desired_mix(desires, role, 0.4, 0.5)
+    assert peaked[0, 0, MODES.index("responsive")] == pytest.approx(0.4 + 0.6 / 3.5)
+    np.testing.assert_allclose(peaked.sum(axis=2), 1.0)
+
+
 def test_desired_modes_come_out_near_table_1(baseline_runs):
     desires = np.concatenate([r.initial_desires for r in baseline_runs])  # (388*5, 2, 4)
     assert desires.shape == (388 * len(baseline_runs), 2, 4)

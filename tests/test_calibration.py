@@ -264,6 +264,11 @@ def test_quick_calibration_runs_end_to_end_and_resumes_from_its_database(tmp_pat
     assert prov["database"] == str(db.resolve())
     assert set(record["parameters"]) <= set(PARAMETERS)
     assert prov["simulations"] > 0 and np.isfinite(prov["final_epsilon"])
+    # the local search ran with the quick budget; it is adopted only if it also wins on fresh seeds
+    assert prov["polish"]["evaluations"] == 9
+    assert prov["polish"]["distance"] <= prov["polish"]["start_distance"]
+    assert prov["polish"]["adopted"] == prov["point_estimate"].startswith("polished")
+    assert "local search after the ABC" in (out / "report.md").read_text()
     fit = pd.read_csv(out / "fit.csv")
     assert {"median", "q05", "q95", "observed", "margin", "group"} <= set(fit.columns)
     assert set(fit.loc[fit["role"] == "input", "group"]) == {"input"}
@@ -363,3 +368,74 @@ def test_quick_calibration_runs_on_a_dask_scheduler(tmp_path, capsys):
     record = json.loads((tmp_path / "calibrated_parameters.json").read_text())
     assert record["provenance"]["sampler"].startswith("dask ")
     capsys.readouterr()
+
+
+# ------------------------------------------------------------------------------ polish
+UTRECHT = cal.CalibrationSettings(municipalities=("Utrecht",), patterns=False)
+
+
+def _start_point() -> dict[str, float]:
+    """Every free parameter at the middle of its prior (a deliberately poor start)."""
+    return {p.name: (p.low + p.high) / 2 for p in PRIORS}
+
+
+def test_common_random_numbers_give_every_particle_the_same_seed():
+    crn = cal.SurveySimulator(seed=3, common_random_numbers=True)
+    own = cal.SurveySimulator(seed=3)
+    a, b = {"transition_rate": 0.1}, {"transition_rate": 0.2}
+    assert crn.seed_sequence(a).entropy == crn.seed_sequence(b).entropy
+    assert own.seed_sequence(a).spawn_key == cal.particle_seed(3, a).spawn_key
+    assert own.seed_sequence(a).entropy != own.seed_sequence(b).entropy
+
+
+def test_polish_lowers_the_distance_inside_the_priors_and_repeats_exactly():
+    from experiments.calibration.polish import Objective, polish
+
+    start = _start_point()
+    first = polish(start, UTRECHT, 13, replications=1, n_procs=1, seed=11, progress=False)
+    again = polish(start, UTRECHT, 13, replications=1, n_procs=1, seed=11, progress=False)
+    assert first.evaluations == 13
+    assert first.point == again.point and first.distance == again.distance
+    # the path starts at the start and ends at the point, one entry per improvement
+    assert len(first.path) == first.improvements + 1
+    assert first.path[0] == pytest.approx(start) and first.path[-1] == first.point
+    # it only ever moves to a better point, and a poor start leaves room to improve
+    assert first.improvements >= 1
+    assert first.distance < first.start_distance
+    assert [d for _, d in first.trace] == sorted((d for _, d in first.trace), reverse=True)
+    for prior in PRIORS:
+        assert prior.low <= first.point[prior.name] <= prior.high
+    # the reported distance is the objective's value at the point (common random numbers)
+    objective = Objective(UTRECHT, [p.name for p in PRIORS], 1, 11)
+    assert objective([first.point[p.name] for p in PRIORS]) == pytest.approx(first.distance)
+
+
+def test_polish_with_no_budget_returns_the_start_and_refuses_an_incomplete_one():
+    from experiments.calibration.polish import polish
+
+    start = _start_point()
+    result = polish(start, UTRECHT, 1, replications=1, n_procs=1, seed=2, progress=False)
+    assert result.point == pytest.approx(start) and result.improvements == 0
+    with pytest.raises(ValueError, match="transition_rate"):
+        polish({}, UTRECHT, 5, n_procs=1, progress=False)
+
+
+def test_calibrate_rejects_a_negative_polish_budget(tmp_path, capsys):
+    code = _run(["calibrate", "--quick", "--out", str(tmp_path), "--polish-evaluations", "-1"])
+    assert code == 2
+    assert "--polish-evaluations" in capsys.readouterr().err
+
+
+def test_a_generation_below_the_minimum_acceptance_rate_is_abandoned(tmp_path):
+    # 8 particles at an acceptance rate of at least 0.99: the generation may run 8 simulations
+    # at most, which a real generation (acceptance about one half) never completes in
+    settings = cal.CalibrationSettings(
+        population=8,
+        generations=1,
+        municipalities=("Utrecht",),
+        min_acceptance_rate=0.99,
+        max_simulations=None,
+    )
+    with pytest.raises(cal.CalibrationError, match="before any generation"):
+        cal.calibrate(settings, tmp_path / "h.db", n_procs=1)
+    assert cal.CalibrationSettings().min_acceptance_rate == 0.04

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from agents import ROLES
 from agents.citizen import CitizenArrays
 from agents.staff import StaffArrays
-from model import MonthCalendar, Timeline, resolve_parameters
+from model import GovernanceModel, MonthCalendar, Timeline, resolve_parameters
 from model.mechanisms import (
     budget,
     cooperation,
@@ -26,6 +26,7 @@ from model.mechanisms import (
     transition,
     urgency,
 )
+from model.parameters import PARAMETERS
 
 CAL = MonthCalendar()
 BASE = Timeline()
@@ -238,6 +239,24 @@ def test_more_attention_and_capacity_give_more_transition():
         )  # fmt: skip
         out.append(trans[0, 0])
     assert out[0] < out[1] < out[2]
+
+
+def test_work_that_waits_for_urgency_is_slower_when_the_deadline_is_far():
+    known = np.array([True, True])
+    ones = (np.ones((1, 2)), np.ones((1, 2)), np.ones((1, 2)), known, np.ones(1))
+    urgency = np.array([0.9, 0.1])
+    out = {}
+    for share in (0.0, 0.5, 1.0):
+        trans = np.zeros((1, 2))
+        transition.produce_transition(trans, *ones, params(urgency_action_share=share), urgency)
+        out[share] = trans[0]
+    # share 0: urgency plays no part (both domains equal); more share, slower where urgency is low
+    assert out[0.0][0] == pytest.approx(out[0.0][1])
+    assert out[1.0][1] < out[0.5][1] < out[0.0][1]
+    assert out[1.0][1] == pytest.approx(0.1 * out[0.0][1])
+    assert out[1.0][0] == pytest.approx(0.9 * out[0.0][0])
+    assert transition.urgency_action(None, 1.0) == 1.0
+    np.testing.assert_allclose(transition.urgency_action(urgency, 0.5), [0.95, 0.55])
 
 
 def test_pooled_capacity_helps_small_municipalities_more_than_large():
@@ -490,9 +509,23 @@ def _target(**situation):
         arrays["incident_pressure"],
         arrays["lag"],
         arrays["budget"],
-        params(),
+        params(**PULLS),
     )
     return steering.steering_target(PREFERRED, pulls)[0, 0]
+
+
+PULLS = {
+    name: PARAMETERS[name].default
+    for name in (
+        "time_pressure_legal_pull",
+        "regional_legal_pull",
+        "incident_pull",
+        "slow_progress_pull",
+        "deficit_pull",
+    )
+}
+"""The pulls at their declared (non-zero) sizes: the test is of the mechanism, not of the
+calibrated set (which may switch a pull off)."""
 
 
 def test_no_pulls_keep_the_preferred_mix():
@@ -618,6 +651,22 @@ def test_cooperation_grows_with_urgency_and_erodes_without():
     eroded = _cooperate(0.0, [0.6])
     assert np.all(grown > 0.2)
     assert np.all(eroded < 0.2)
+
+
+@pytest.mark.parametrize("seed", MODEL_SEEDS)
+def test_physical_cooperation_starts_at_its_parameter_and_social_below_it(run_province, seed):
+    for level in (0.3, 0.6):
+        model = GovernanceModel(
+            rng=seed, municipalities=["Utrecht"], initial_physical_cooperation=level
+        )  # built, not yet stepped
+        np.testing.assert_allclose(model.state.cooperation[:, 1], level)
+        np.testing.assert_allclose(
+            model.state.cooperation[:, 0], cooperation.INITIAL_SOCIAL_COOPERATION
+        )
+    # a stronger start in 2013 leaves the Omgevingswet's cooperation higher in the survey month
+    low = run_province(seed, "2017-08", initial_physical_cooperation=0.2)
+    high = run_province(seed, "2017-08", initial_physical_cooperation=0.6)
+    assert high.state.cooperation[:, 1].mean() > low.state.cooperation[:, 1].mean() + 0.01
 
 
 def test_cooperation_grows_more_for_small_capacity_municipalities():

@@ -101,8 +101,12 @@ class CalibrationSettings:
             sessions (None: no limit).
         max_walltime_minutes: Stop a session after the first generation that ends later than
             this many minutes after its start (None: no limit). pyabc checks it between
-            generations only, so a session overruns by up to one generation (the longest
-            generation of the full default run took 3.5 minutes).
+            generations only, so a session overruns by up to one generation (the last
+            generation of the full default run took 6 minutes, 3,418 simulations).
+        min_acceptance_rate: Abandon a generation (and stop) once it has run
+            ``population / min_acceptance_rate`` simulations without accepting ``population``
+            particles (pyabc's ``min_acceptance_rate``): bounds that overrun (at the default 0.04
+            and population 150: 3,750 simulations, about 6.5 minutes on two cores).
     """
 
     population: int = 150
@@ -115,8 +119,9 @@ class CalibrationSettings:
     patterns: bool = True
     weighting: str = "margin"
     min_epsilon: float = 1.0
-    max_simulations: int | None = 8000
-    max_walltime_minutes: float | None = 18.0
+    max_simulations: int | None = 5000
+    max_walltime_minutes: float | None = 10.0
+    min_acceptance_rate: float = 0.04
 
     def to_json(self) -> str:
         """The settings as JSON."""
@@ -211,11 +216,21 @@ class SurveySimulator:
         municipalities: Optional subset of municipalities.
         base: Parameter values for everything the particle does not set (default: the
             *declared* defaults, so a calibration never depends on an earlier calibrated set).
+        common_random_numbers: Seed every particle's simulation from ``seed`` alone instead of
+            from ``seed`` and the particle (`particle_seed`): two parameter sets are then
+            compared on the same random draws (used by `experiments.calibration.polish`).
     """
 
     seed: int
     municipalities: tuple[str, ...] | None = None
     base: dict[str, float] = field(default_factory=lambda: defaults(calibrated=False))
+    common_random_numbers: bool = False
+
+    def seed_sequence(self, particle: Mapping[str, float]) -> np.random.SeedSequence:
+        """Seed sequence of a particle's simulation (model and interview streams spawn from it)."""
+        if self.common_random_numbers:
+            return np.random.SeedSequence(int(self.seed))
+        return particle_seed(self.seed, particle)
 
     def parameters(
         self, particle: Mapping[str, float]
@@ -229,7 +244,7 @@ class SurveySimulator:
         from model import GovernanceModel
 
         params, _ = self.parameters(particle)
-        ss = particle_seed(self.seed, particle) if seed is None else np.random.SeedSequence(seed)
+        ss = self.seed_sequence(particle) if seed is None else np.random.SeedSequence(seed)
         model_seed, _ = ss.spawn(2)
         model = GovernanceModel(
             params, rng=np.random.default_rng(model_seed), municipalities=self.municipalities
@@ -238,8 +253,7 @@ class SurveySimulator:
 
     def __call__(self, particle: Mapping[str, float]) -> dict[str, float]:
         """Simulated survey shares (response-weighted, all municipalities) and pattern count."""
-        ss = particle_seed(self.seed, particle)
-        _, survey_seed = ss.spawn(2)
+        _, survey_seed = self.seed_sequence(particle).spawn(2)
         model = self.run(particle)
         _, instrument = self.parameters(particle)
         table = interview(
@@ -275,7 +289,12 @@ def db_url(path: Path | str) -> str:
 
 
 def make_sampler(n_procs: int = 2, scheduler: str | None = None, seed: int | None = None):
-    """A pyabc sampler: Dask with a scheduler address, else multicore (or single core)."""
+    """A pyabc sampler: Dask with a scheduler address, else multicore (or single core).
+
+    The local samplers check the evaluation cap of ``min_acceptance_rate`` while they sample
+    (``check_max_eval``), so a generation that cannot reach it is cut short; pyabc's Dask sampler
+    has no such check and stops the run after such a generation instead.
+    """
     import pyabc
 
     if scheduler:
@@ -285,8 +304,8 @@ def make_sampler(n_procs: int = 2, scheduler: str | None = None, seed: int | Non
     if n_procs <= 1:
         if seed is not None:
             np.random.seed(seed % 2**32)  # noqa: NPY002 - pyabc samples with the legacy global
-        return pyabc.sampler.SingleCoreSampler()
-    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=n_procs)
+        return pyabc.sampler.SingleCoreSampler(check_max_eval=True)
+    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=n_procs, check_max_eval=True)
 
 
 def stored_settings(path: Path | str, run_id: int | None = None) -> tuple[int, CalibrationSettings]:
@@ -444,6 +463,7 @@ def calibrate(
     limits: dict[str, Any] = {
         "minimum_epsilon": settings.min_epsilon,
         "max_nr_populations": remaining,
+        "min_acceptance_rate": settings.min_acceptance_rate,
     }
     if settings.max_simulations is not None:
         # pyabc counts the run's simulations over all sessions
@@ -470,6 +490,15 @@ def calibrate(
     finally:
         if scheduler and hasattr(sampler, "shutdown"):
             sampler.shutdown()  # close our Dask client (the cluster itself stays up)
+    if history.max_t < 0:
+        raise CalibrationError(
+            "the calibration stopped before any generation: the first generation accepted "
+            f"fewer than {settings.population} particles within "
+            f"{settings.population / settings.min_acceptance_rate:.0f} simulations "
+            f"(min_acceptance_rate {settings.min_acceptance_rate})"
+            if settings.min_acceptance_rate > 0
+            else "the calibration stopped before any generation"
+        )
     return CalibrationResult(db, history.id, settings, history, time.time() - start, resume)
 
 
@@ -539,17 +568,31 @@ def choose_point(
     Returns:
         (name of the chosen candidate, its values, mean distance per candidate).
     """
+    candidates = candidate_points(result_history)
+    scores = score_points(candidates, settings, replications, progress)
+    best = min(scores, key=scores.get)
+    return best, candidates[best], scores
+
+
+def score_points(
+    points: Mapping[str, Mapping[str, float]],
+    settings: CalibrationSettings,
+    replications: int = 4,
+    progress: bool = True,
+) -> dict[str, float]:
+    """Mean penalised distance of each named point over ``replications`` fresh simulations.
+
+    The same seeds for every call (run seed + 1), so scores of separate calls compare.
+    """
     from tqdm import tqdm
 
-    candidates = candidate_points(result_history)
     distance = PenalisedDistance(settings.fit_cells(), settings.patterns, settings.weighting)
     simulator = SurveySimulator(settings.seed + 1, settings.municipalities)
     scores = {}
-    items = tqdm(candidates.items(), desc="choosing the calibrated set", disable=not progress)
+    items = tqdm(points.items(), desc="scoring the calibrated set", disable=not progress)
     for name, values in items:
         scores[name] = float(np.mean(evaluate(simulator, values, distance, replications, 11)))
-    best = min(scores, key=scores.get)
-    return best, candidates[best], scores
+    return scores
 
 
 def population_table(history: Any):

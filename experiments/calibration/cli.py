@@ -31,6 +31,11 @@ QUICK = {
 (a national run costs ~0.3 s, Utrecht ~0.05 s), at most 400 simulations; the report's
 replications also run on Utrecht (a full run reports on all 388 municipalities). Finishes in
 well under two minutes; for tests and smoke runs, never installed as the model's defaults."""
+QUICK_POLISH_EVALUATIONS = 9
+POLISH_CHECKED = 8
+"""The last points of the local search scored on fresh seeds (``polished`` is the last,
+``polished-1`` the one before, ...)."""
+"""``--quick``: evaluations of the local search after the ABC (two rounds of four)."""
 
 
 class CommandError(Exception):
@@ -163,12 +168,15 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     from experiments.calibration import abc as cal
     from experiments.calibration import fit_report as fr
+    from experiments.calibration.polish import POLISH_EVALUATIONS, polish
     from experiments.calibration.priors import PRIOR_BY_NAME, split
     from experiments.survey.items import INSTRUMENT_DEFAULTS
     from model.parameters import CALIBRATED_PATH, defaults
 
     if args.replications < 20 and not args.quick:
         raise CommandError("--replications must be at least 20 for the fit report")
+    if args.polish_evaluations is not None and args.polish_evaluations < 0:
+        raise CommandError(f"--polish-evaluations must be 0 or more, got {args.polish_evaluations}")
     _setup_logging(args.quiet)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -196,9 +204,26 @@ def _calibrate(args: argparse.Namespace) -> int:
     abc_seconds = time.time() - started
     stats = cal.summary(result)
     progress = not args.quiet
+    score_reps = 2 if args.quick else 4
     name, chosen, scores = cal.choose_point(
-        result.history, settings, replications=2 if args.quick else 4, progress=progress
+        result.history, settings, replications=score_reps, progress=progress
     )
+    budget = args.polish_evaluations
+    if budget is None:
+        budget = QUICK_POLISH_EVALUATIONS if args.quick else POLISH_EVALUATIONS
+    polished = polish(chosen, settings, budget, n_procs=args.procs, progress=progress)
+    if polished.improvements:
+        # judged like the ABC's candidates, on fresh seeds: the search's last point and the
+        # points it passed through before (a last step may only fit the search's own seeds)
+        path = polished.path[1:][-POLISH_CHECKED:]
+        named = {
+            ("polished" if k == 0 else f"polished-{k}"): point
+            for k, point in enumerate(reversed(path))
+        }
+        scores.update(cal.score_points(named, settings, score_reps, progress=False))
+        best = min(named, key=scores.get)
+        if scores[best] < scores[name]:
+            name, chosen = best, named[best]
     model_part, instrument = split(chosen)
     params = {**defaults(calibrated=False), **model_part}
     report_municipalities = settings.municipalities if args.quick else None
@@ -275,6 +300,14 @@ def _calibrate(args: argparse.Namespace) -> int:
         "pattern_constraints": settings.patterns,
         "weighting": settings.weighting,
         "point_estimate": name,
+        "polish": {
+            "evaluations": polished.evaluations,
+            "improvements": polished.improvements,
+            "start_distance": polished.start_distance,
+            "distance": polished.distance,
+            "seconds": round(polished.seconds, 1),
+            "adopted": name.startswith("polished"),
+        },
         "replications": args.replications,
         "sampler": f"dask {args.scheduler}" if args.scheduler else f"multicore x{args.procs}",
         "priors": {p: [PRIOR_BY_NAME[p].low, PRIOR_BY_NAME[p].high] for p in particles.columns},
@@ -423,6 +456,14 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--replications", type=int, default=20, help="runs at the calibrated set (>= 20)"
+    )
+    p.add_argument(
+        "--polish-evaluations",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parameter sets the local search after the ABC may evaluate (default 2400, "
+        f"{QUICK_POLISH_EVALUATIONS} with --quick; 0: install the ABC's own point estimate)",
     )
     p.add_argument(
         "--weighting",

@@ -78,6 +78,51 @@ PRIORS: tuple[Prior, ...] = (
         "from 0.5% to 30% of ready, not overloaded staff adopting a month",
     ),
     Prior(
+        "urgency_action_share",
+        0.0,
+        0.95,
+        "Table 3 satisfaction (Ow), prevention (Ow), decision quality (Ow)",
+        "from involvement alone driving the work (0) to nearly all work waiting for urgency; "
+        "1 is left out because then nothing happens before the deadline nears (§3.3: the "
+        "lead time 'dwong gemeenten te starten')",
+    ),
+    Prior(
+        "undesired_mode_weight",
+        0.0,
+        1.0,
+        "the appendix importance items built on the steering mix (their spread: the share "
+        "'niet/nauwelijks belangrijk'), predictability",
+        "the whole declared range: from a mode not desired getting no weight to its getting "
+        "as much as a desired one",
+    ),
+    Prior(
+        "deficit_pull",
+        0.2,
+        1.5,
+        "monitoring, legitimacy and the responsive items (pull to performing: the share of "
+        "the performing quadrant in the steering mix and so its spread between domains)",
+        "P3 counter-movement; the direction is the report's, so the pull is never switched "
+        "off (at least 0.2), and at most one and a half times the preferred mix's weight (the "
+        "one-at-a-time sweeps of docs/calibration.md showed no effect above that)",
+    ),
+    Prior(
+        "slow_progress_pull",
+        0.2,
+        1.5,
+        "monitoring (pull to performing when transition lags)",
+        "P3; never switched off (at least 0.2), up to one and a half times the preferred "
+        "mix's weight",
+    ),
+    Prior(
+        "initial_physical_cooperation",
+        0.2,
+        0.7,
+        "regional and partner cooperation (Ow), administrative discretion, organisation "
+        "suitable (Ow, through pooled capacity)",
+        "above the social domain's 0.15 ('al sterk regionaal samenwerken', §2.3), at most "
+        "0.7: the omgevingsdiensten pool the permits, not the whole physical domain",
+    ),
+    Prior(
         "reversion_rate",
         0.0,
         0.2,
@@ -130,17 +175,19 @@ PRIORS: tuple[Prior, ...] = (
     ),
     Prior(
         "regional_legal_pull",
-        0.0,
+        0.2,
         3.0,
         "legitimacy, supply organised, administrative discretion",
-        "P5 regional bodies' legality; up to three times the preferred mix's weight",
+        "P5 regional bodies' legality: never switched off (at least 0.2; the third calibration "
+        "with a lower bound of 0 set it to 0 and lost P5's legal pull), up to three times the "
+        "preferred mix's weight",
     ),
     Prior(
         "time_pressure_legal_pull",
-        0.0,
+        0.2,
         3.0,
         "legitimacy, responsive items (legal steering left over from the 3D deadline)",
-        "P2; up to three times the preferred mix's weight",
+        "P2: never switched off (at least 0.2), up to three times the preferred mix's weight",
     ),
     Prior(
         "cooperation_formation",
@@ -286,20 +333,6 @@ CANDIDATES: tuple[Prior, ...] = (
         1.0,
         "Ow involvement and steering, regional cooperation (Ow)",
         "the declared range: from no effect to 'handelen minder urgent' entirely (Kader 10)",
-    ),
-    Prior(
-        "deficit_pull",
-        0.0,
-        3.0,
-        "monitoring, legitimacy and the responsive items (pull to performing)",
-        "P3 counter-movement; up to three times the preferred mix's weight",
-    ),
-    Prior(
-        "slow_progress_pull",
-        0.0,
-        3.0,
-        "monitoring (pull to performing when transition lags)",
-        "P3; up to three times the preferred mix's weight",
     ),
     Prior(
         "social_budget_cut",

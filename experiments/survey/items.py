@@ -128,6 +128,7 @@ class SurveyState:
     satisfaction: np.ndarray
     satisfaction_at_entry: np.ndarray
     citizen_trust: np.ndarray  # mean trust of the citizens engaged in each domain
+    citizen_capacity: np.ndarray  # mean capacity of the citizens engaged in each domain
     practice_quality: np.ndarray  # share of citizens' initiatives the municipality facilitates
     national_clarity: np.ndarray  # (2,) credibility of the deadline x availability of the system
     in_force: np.ndarray  # (2,) bool: the domain's decentralisation has entered into force
@@ -157,11 +158,13 @@ class SurveyState:
 
         cell = cit.municipality * 2 + cit.interest
         cit_n = np.bincount(cell, minlength=2 * n).reshape(n, 2)
-        cit_trust = np.bincount(cell, weights=cit.trust, minlength=2 * n).reshape(n, 2)
-        overall = np.bincount(cit.municipality, weights=cit.trust, minlength=n) / np.maximum(
-            np.bincount(cit.municipality, minlength=n), 1
-        )
-        trust = np.where(cit_n > 0, cit_trust / np.maximum(cit_n, 1), overall[:, None])
+        residents = np.maximum(np.bincount(cit.municipality, minlength=n), 1)
+
+        def citizen_mean(values: np.ndarray) -> np.ndarray:
+            per_cell = np.bincount(cell, weights=values, minlength=2 * n).reshape(n, 2)
+            overall = np.bincount(cit.municipality, weights=values, minlength=n) / residents
+            return np.where(cit_n > 0, per_cell / np.maximum(cit_n, 1), overall[:, None])
+
         k = max(model.steps, 1)
         cred = deadline_credibility(
             model.compiled, k, model.params["postponement_credibility_loss"]
@@ -191,7 +194,8 @@ class SurveyState:
             ),
             satisfaction=model.secretaries.satisfaction.copy(),
             satisfaction_at_entry=model.secretaries.satisfaction_at_entry.copy(),
-            citizen_trust=trust,
+            citizen_trust=citizen_mean(cit.trust),
+            citizen_capacity=citizen_mean(cit.capacity),
             practice_quality=st.practice_quality.copy(),
             national_clarity=np.asarray(cred, dtype=np.float64) * availability,
             in_force=np.asarray(in_force, dtype=bool).copy(),
@@ -297,11 +301,14 @@ ITEMS: tuple[Item, ...] = (
         ("appendix_importance", "table_2"),
         DOMAINS,
         "target",
-        lambda s: s.emph("legal"),
-        "emph[legal]",
+        lambda s: s.emph("legal") * s.pooled_capacity,
+        "emph[legal] x pooled capacity (only together: supply organised by contract, by a "
+        "municipality or region with the capacity to do it)",
         "report Table 2, which places 'Aanbod georganiseerd' (with prevention) under 'De "
         "rechtmatige overheid', the legal quadrant; §2.3: 'de inkoop bij zorgaanbieders [is] "
-        "een belangrijke taak ... bij de 3D's', done by contract",
+        "een belangrijke taak ... bij de 3D's', done by contract, and 'Veel kleinere en "
+        "middelgrote gemeenten hebben inkoop voor de 3D's gezamenlijk georganiseerd' (the "
+        "capacity pooled in the region, model.mechanisms.transition.pooled_capacity)",
     ),
     Item(
         "importance_legitimacy",
@@ -332,10 +339,13 @@ ITEMS: tuple[Item, ...] = (
         ("appendix_importance", "table_2"),
         DOMAINS,
         "target",
-        lambda s: s.emph("performing"),
-        "emph[performing]",
-        "report Table 2 (performing quadrant) and §2.3 'Veel gemeenten hebben een sociale "
-        "monitor ingericht'; §2.2 'monitoring en audits', SMART goals",
+        lambda s: s.emph("performing") * s.transition,
+        "emph[performing] x T (only together: performance steering with the monitor in place)",
+        "report Table 2 (performing quadrant); §2.3 'Veel gemeenten hebben een sociale monitor "
+        "ingericht ... Een aantal gemeentesecretarissen geeft aan die monitor te willen "
+        "uitbreiden met indicatoren voor ontwikkelingen in de fysieke leefomgeving': the "
+        "monitor is set up with the 3D's new tasks ('monitoring en verantwoording' on the 3D "
+        "agenda, §1.2), not yet for the Omgevingswet; §2.2 'monitoring en audits', SMART goals",
     ),
     Item(
         "importance_user_participation",
@@ -495,10 +505,12 @@ ITEMS: tuple[Item, ...] = (
         ("table_5",),
         DOMAINS,
         "target",
-        lambda s: 1.0 - _mean(s.adoption[:, :2], s.adoption[:, 2:3]),
-        "1 - mean(A of the domain's team, A of the rest of the organisation)",
-        "report §3.2 'ontschotting'; 'samenwerken binnen de ambtelijke organisatie' (§3.1): "
-        "walls come down only when the rest of the organisation works the new way too",
+        lambda s: 1.0 - _mean(s.transformation, s.adoption[:, 2:3]),
+        "1 - mean(F, A of the rest of the organisation)",
+        "report §3.2 'De decentralisaties stimuleren een verandering ... op het gebied van "
+        "integraliteit van sectoren en ontschotting' (with integrality, the transformation); "
+        "'samenwerken binnen de ambtelijke organisatie' (§3.1): walls come down only when the "
+        "rest of the organisation works the new way too",
     ),
     Item(
         "change_user_central",
@@ -506,11 +518,13 @@ ITEMS: tuple[Item, ...] = (
         ("table_5",),
         DOMAINS,
         "target",
-        lambda s: 1.0 - s.practice_quality,
-        "1 - P (P: share of citizens' initiatives the municipality facilitates)",
+        lambda s: 1.0 - _mean(s.practice_quality, s.adoption[:, :2]),
+        "1 - mean(P, A) (P: share of citizens' initiatives the municipality facilitates; A: "
+        "share of the domain's staff working the new way)",
         "report §2.2 'De gebruiker (burger, cliënt, leerling, initiatiefnemer) vormt dus meer en "
-        "meer het vertrekpunt'; §1.3 'meer ruimte ... voor initiatieven': the user is central "
-        "where initiatives get room",
+        "meer het vertrekpunt'; §1.3 'meer ruimte ... voor initiatieven'; §2.3 the new way of "
+        "working 'vraagt om meer generalistische competenties': the user is central where "
+        "initiatives get room and staff work the new way",
     ),
     Item(
         "change_self_organisation",
@@ -518,10 +532,11 @@ ITEMS: tuple[Item, ...] = (
         ("table_5",),
         DOMAINS,
         "target",
-        lambda s: 1.0 - s.citizen_trust,
-        "1 - mean trust of the citizens engaged in the domain",
-        "report §3.2 'zelforganiserend vermogen van de samenleving'; §4.2 trust and "
-        "participation (P10)",
+        lambda s: 1.0 - _mean(s.citizen_trust, s.citizen_capacity),
+        "1 - mean(trust, capacity) of the citizens engaged in the domain",
+        "report §3.2 'zelforganiserend vermogen van de samenleving': society's capacity "
+        "('vermogen') to organise itself; §4.2 trust and participation, and the capacity of "
+        "the 'usual suspects' (P10)",
     ),
     Item(
         "change_national_policy_insight",

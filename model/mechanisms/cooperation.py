@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-INITIAL_COOPERATION = (0.15, 0.3)
-"""Cooperation intensity in 2013: social low; physical already pooled in the omgevingsdiensten
-(report §2.3: "gemeenten in het fysieke domein met de Omgevingsdiensten al sterk regionaal
-samenwerken"). Assumption on the numbers."""
+INITIAL_SOCIAL_COOPERATION = 0.15
+"""Social-domain cooperation intensity in 2013: low before the 3D (the youth-care regions formed
+for it, report §4.5). Assumption on the number. The physical domain's starts at the parameter
+``initial_physical_cooperation``: already pooled in the omgevingsdiensten (report §2.3)."""
 
 
 def region_mean(values: np.ndarray, region: np.ndarray, n_regions: int) -> np.ndarray:

@@ -81,19 +81,39 @@ def produce_transition(
     known: np.ndarray,
     dso_connection: np.ndarray,
     params: dict,
+    urgency: np.ndarray | None = None,
 ) -> None:
     """Advance transition progress (M, 2) in place (report Kader 2, §1.3).
 
-    Production is capacity × attention × effort on the remaining work. The physical domain's
+    Production is capacity × attention × effort × action on the remaining work. *Action*
+    (`urgency_action`) is the part of the involved organisation's work that is actually done
+    now: a share ``urgency_action_share`` of it waits for felt national ``urgency`` (2,)
+    ("Wel betrokken, nog weinig sturing", report §3.2; "Onzekerheid ten aanzien rijkseisen en
+    uitstel maken handelen minder urgent", Kader 10). The physical domain's
     share ``dso_share`` needs the DSO connection: the transition cannot complete before the
     national DSO is there ("Het digitale stelsel is de kurk waarop de Omgevingswet drijft",
     report §4.3; "Gemeenten wachten ten aanzien van de ICT-component af", P9).
     """
-    gain = params["transition_rate"] * capacity * attention * effort * (1.0 - transition)
+    action = urgency_action(urgency, params.get("urgency_action_share", 0.0))
+    gain = params["transition_rate"] * capacity * attention * effort * action * (1.0 - transition)
     transition += np.where(known[None, :], gain, 0.0)
     ceiling = 1.0 - params["dso_share"] * (1.0 - dso_connection)
     np.minimum(transition[:, 1], ceiling, out=transition[:, 1])
     np.clip(transition, 0.0, 1.0, out=transition)
+
+
+def urgency_action(urgency: np.ndarray | None, share: float) -> np.ndarray | float:
+    """Part (2,) of the involved organisation's transition work done now: ``1 - share + share × u``.
+
+    A decentralisation can have the college's and council's attention (Table 4: involved) while
+    the work waits for the deadline to become real: the Omgevingswet's introduction was "nog
+    maar" at 40% satisfaction "deels te verklaren door het verschil in hoe vergevorderd de
+    invoering is" (report §2.3), its lead time "te ruim en te fluide" (§3.3). ``share`` 0 leaves
+    production to involvement alone; ``urgency`` None means full urgency.
+    """
+    if urgency is None:
+        return 1.0
+    return 1.0 - share + share * np.clip(np.asarray(urgency, dtype=np.float64), 0.0, 1.0)
 
 
 def connect_dso(

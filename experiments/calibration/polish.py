@@ -1,0 +1,199 @@
+"""Polish the ABC's point estimate: a seeded local search for the posterior mode.
+
+ABC-SMC with twenty-odd free parameters and a few thousand simulations approximates the
+posterior well enough to locate the region that fits, but its importance weights collapse to a
+handful of particles (the effective sample size falls to 1-9 of 150 after the first generations;
+docs/calibration.md §6), so none of its point estimates (posterior mean, medians, best accepted
+particle) is the best-fitting point of that region. With uniform priors, the mode of the ABC
+posterior as epsilon shrinks is the parameter set with the smallest expected distance, and that
+is what this step looks for, starting from the point `abc.choose_point` picked.
+
+**Method.** A (1 + lambda) evolution strategy within the prior bounds (Beyer & Schwefel 2002,
+"Evolution strategies - a comprehensive introduction", Natural Computing 1: 3-52): each round
+proposes ``lam`` neighbours of the current best (a Gaussian step of ``sigma`` times the prior
+width on a random third of the parameters), evaluates them in parallel, and moves to the best
+of them when it is better than the current point; ``sigma`` grows after a success and shrinks
+after a failure. Every evaluation is the mean penalised distance (`abc.PenalisedDistance`,
+including the report's patterns) over ``replications`` simulations with *common random
+numbers* (the same seeds for every candidate, `abc.SurveySimulator.common_random_numbers`), so
+two candidates differ only by their parameters. The budget is a number of evaluations, not a
+time, so a given seed repeats the search exactly on any machine.
+
+The objective is a stochastic, piecewise-constant function of the parameters (thresholds on
+random draws), which defeats gradient and simplex methods; scipy's differential evolution would
+need an order of magnitude more evaluations than the budget allows. Overfitting to the
+polishing seeds is guarded against by the caller: `abc.choose_point`-style scoring on fresh
+seeds decides whether the polished point replaces the ABC's, and the points the search passed
+through (`PolishResult.path`) are checked the same way, so that a last step that only fits the
+search's seeds (or breaks a report pattern on others) is not installed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from experiments.calibration.abc import (
+    CalibrationSettings,
+    PenalisedDistance,
+    SurveySimulator,
+)
+from experiments.calibration.distance import observed_statistics
+from experiments.calibration.priors import select_priors
+
+POLISH_EVALUATIONS: int = 2400
+"""Default budget of the full calibration: about 10 minutes on two cores (docs/calibration.md)."""
+POLISH_REPLICATIONS: int = 2
+"""Simulations (common random numbers) averaged per evaluated parameter set."""
+LAMBDA: int = 4
+"""Neighbours proposed per round (a multiple of the usual two worker processes)."""
+SIGMA_START, SIGMA_MIN, SIGMA_MAX = 0.08, 0.02, 0.3
+"""Step size of the proposals, as a share of each prior's width."""
+MUTATION_SHARE: float = 1.0 / 3.0
+"""Share of the parameters a proposal changes (at least one)."""
+
+
+@dataclass
+class PolishResult:
+    """Outcome of `polish`.
+
+    Attributes:
+        point: The best parameter set found (the start when nothing was better).
+        distance: Its mean penalised distance on the polishing seeds.
+        start_distance: The start's mean penalised distance on the same seeds.
+        evaluations: Parameter sets evaluated (including the start).
+        improvements: Rounds that moved the point.
+        seconds: Wall time.
+        trace: (evaluations so far, best distance) after every improvement.
+        path: The point after every improvement (the start first), for the caller to check on
+            fresh seeds: a point fitted on the search's own seeds may break a report pattern
+            on others.
+    """
+
+    point: dict[str, float]
+    distance: float
+    start_distance: float
+    evaluations: int
+    improvements: int
+    seconds: float
+    trace: list[tuple[int, float]] = field(default_factory=list)
+    path: list[dict[str, float]] = field(default_factory=list)
+
+
+class Objective:
+    """Mean penalised distance of a parameter set over fixed seeds (picklable for workers)."""
+
+    def __init__(
+        self,
+        settings: CalibrationSettings,
+        names: Sequence[str],
+        replications: int,
+        seed: int,
+    ) -> None:
+        self.names = tuple(names)
+        self.distance = PenalisedDistance(
+            settings.fit_cells(), settings.patterns, settings.weighting
+        )
+        self.observed = observed_statistics()
+        base = SurveySimulator(seed, settings.municipalities, common_random_numbers=True)
+        self.simulators = [replace(base, seed=seed + 7919 * (r + 1)) for r in range(replications)]
+
+    def __call__(self, vector: Sequence[float]) -> float:
+        """Mean distance of the parameter set ``vector`` (in the order of ``names``)."""
+        particle = dict(zip(self.names, map(float, vector), strict=True))
+        return float(
+            np.mean([self.distance(sim(particle), self.observed) for sim in self.simulators])
+        )
+
+
+def _map(pool: ProcessPoolExecutor | None, fn: Callable, items: list) -> list[float]:
+    return list(pool.map(fn, items)) if pool is not None else [fn(x) for x in items]
+
+
+def polish(
+    start: Mapping[str, float],
+    settings: CalibrationSettings,
+    evaluations: int = POLISH_EVALUATIONS,
+    *,
+    replications: int = POLISH_REPLICATIONS,
+    n_procs: int = 2,
+    seed: int | None = None,
+    progress: bool = True,
+) -> PolishResult:
+    """Search the prior box around ``start`` for a smaller mean distance.
+
+    Args:
+        start: Values of every free parameter of ``settings`` (the ABC's chosen point).
+        settings: The calibration (priors, fitted figures, weighting, patterns, panel).
+        evaluations: Budget of evaluated parameter sets (0: return the start unchanged).
+        replications: Common-random-number simulations per evaluation.
+        n_procs: Worker processes (1: evaluate in this process).
+        seed: Seed of the proposals and the simulations (default: the run seed + 3).
+        progress: Show a progress bar.
+
+    Returns:
+        The `PolishResult`.
+    """
+    from tqdm import tqdm
+
+    priors = select_priors(settings.priors)
+    names = [p.name for p in priors]
+    missing = sorted(set(names) - set(start))
+    if missing:
+        raise ValueError(f"the start point lacks free parameters {missing}")
+    low = np.array([p.low for p in priors])
+    width = np.array([p.high for p in priors]) - low
+    seed = settings.seed + 3 if seed is None else int(seed)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x901157]))
+    objective = Objective(settings, names, replications, seed)
+    best = np.clip(np.array([float(start[n]) for n in names]), low, low + width)
+    began = time.time()
+    pool = ProcessPoolExecutor(n_procs) if n_procs > 1 and evaluations > 1 else None
+    try:
+        best_d = start_d = _map(pool, objective, [best])[0]
+        used, improvements, sigma = 1, 0, SIGMA_START
+        trace = [(used, best_d)]
+        path = [best]
+        bar = tqdm(
+            total=max(evaluations, 1), desc="polishing the calibrated set", disable=not progress
+        )
+        bar.update(1)
+        while used + 1 <= evaluations:
+            lam = min(LAMBDA, evaluations - used)
+            proposals = []
+            for _ in range(lam):
+                mask = rng.random(len(names)) < MUTATION_SHARE
+                mask[rng.integers(len(names))] = True
+                step = rng.normal(0.0, sigma, len(names)) * width * mask
+                proposals.append(np.clip(best + step, low, low + width))
+            scores = _map(pool, objective, proposals)
+            used += lam
+            bar.update(lam)
+            j = int(np.argmin(scores))
+            if scores[j] < best_d:
+                best, best_d = proposals[j], scores[j]
+                improvements += 1
+                trace.append((used, best_d))
+                path.append(best)
+                sigma = min(SIGMA_MAX, sigma * 1.25)
+                bar.set_postfix(distance=f"{best_d:.3g}")
+            else:
+                sigma = max(SIGMA_MIN, sigma * 0.92)
+        bar.close()
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return PolishResult(
+        point=dict(zip(names, map(float, best), strict=True)),
+        distance=float(best_d),
+        start_distance=float(start_d),
+        evaluations=used,
+        improvements=improvements,
+        seconds=time.time() - began,
+        trace=trace,
+        path=[dict(zip(names, map(float, x), strict=True)) for x in path],
+    )
