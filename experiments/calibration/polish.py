@@ -33,7 +33,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,8 +41,8 @@ from experiments.calibration.abc import (
     CalibrationSettings,
     PenalisedDistance,
     SurveySimulator,
+    evaluate,
 )
-from experiments.calibration.distance import observed_statistics
 from experiments.calibration.priors import select_priors
 
 POLISH_EVALUATIONS: int = 2400
@@ -85,7 +85,11 @@ class PolishResult:
 
 
 class Objective:
-    """Mean penalised distance of a parameter set over fixed seeds (picklable for workers)."""
+    """Mean penalised distance of a parameter set over fixed seeds (picklable for workers).
+
+    `abc.evaluate` on a simulator with common random numbers: replication r runs with seed
+    ``seed + 7919 (r + 1)`` for every parameter set.
+    """
 
     def __init__(
         self,
@@ -98,15 +102,15 @@ class Objective:
         self.distance = PenalisedDistance(
             settings.fit_cells(), settings.patterns, settings.weighting
         )
-        self.observed = observed_statistics()
-        base = SurveySimulator(seed, settings.municipalities, common_random_numbers=True)
-        self.simulators = [replace(base, seed=seed + 7919 * (r + 1)) for r in range(replications)]
+        self.simulator = SurveySimulator(seed, settings.municipalities, common_random_numbers=True)
+        self.replications = replications
+        self.seed = seed
 
     def __call__(self, vector: Sequence[float]) -> float:
         """Mean distance of the parameter set ``vector`` (in the order of ``names``)."""
         particle = dict(zip(self.names, map(float, vector), strict=True))
         return float(
-            np.mean([self.distance(sim(particle), self.observed) for sim in self.simulators])
+            np.mean(evaluate(self.simulator, particle, self.distance, self.replications, self.seed))
         )
 
 
