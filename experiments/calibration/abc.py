@@ -545,9 +545,14 @@ def evaluate(
     distance: PenalisedDistance,
     replications: int,
     seed: int,
+    observed: Mapping[str, float] | None = None,
 ) -> list[float]:
-    """Distances of ``replications`` independent simulations of one particle."""
-    obs = observed_statistics()
+    """Distances of ``replications`` independent simulations of one particle.
+
+    ``observed`` is `observed_statistics()` (read from the survey file when None; a caller
+    that evaluates many particles passes it once).
+    """
+    obs = observed_statistics() if observed is None else observed
     out = []
     for r in range(replications):
         sim = replace(simulator, seed=seed + 7919 * (r + 1))

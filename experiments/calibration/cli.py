@@ -32,10 +32,10 @@ QUICK = {
 replications also run on Utrecht (a full run reports on all 388 municipalities). Finishes in
 well under two minutes; for tests and smoke runs, never installed as the model's defaults."""
 QUICK_POLISH_EVALUATIONS = 9
+"""``--quick``: evaluations of the local search after the ABC (two rounds of four)."""
 POLISH_CHECKED = 8
 """The last points of the local search scored on fresh seeds (``polished`` is the last,
 ``polished-1`` the one before, ...)."""
-"""``--quick``: evaluations of the local search after the ABC (two rounds of four)."""
 
 
 class CommandError(Exception):

@@ -43,6 +43,7 @@ from experiments.calibration.abc import (
     SurveySimulator,
     evaluate,
 )
+from experiments.calibration.distance import observed_statistics
 from experiments.calibration.priors import select_priors
 
 POLISH_EVALUATIONS: int = 2400
@@ -105,12 +106,22 @@ class Objective:
         self.simulator = SurveySimulator(seed, settings.municipalities, common_random_numbers=True)
         self.replications = replications
         self.seed = seed
+        self.observed = observed_statistics()
 
     def __call__(self, vector: Sequence[float]) -> float:
         """Mean distance of the parameter set ``vector`` (in the order of ``names``)."""
         particle = dict(zip(self.names, map(float, vector), strict=True))
         return float(
-            np.mean(evaluate(self.simulator, particle, self.distance, self.replications, self.seed))
+            np.mean(
+                evaluate(
+                    self.simulator,
+                    particle,
+                    self.distance,
+                    self.replications,
+                    self.seed,
+                    self.observed,
+                )
+            )
         )
 
 
@@ -133,7 +144,8 @@ def polish(
     Args:
         start: Values of every free parameter of ``settings`` (the ABC's chosen point).
         settings: The calibration (priors, fitted figures, weighting, patterns, panel).
-        evaluations: Budget of evaluated parameter sets (0: return the start unchanged).
+        evaluations: Budget of evaluated parameter sets, the start included (0 or 1: only the
+            start is evaluated and returned unchanged).
         replications: Common-random-number simulations per evaluation.
         n_procs: Worker processes (1: evaluate in this process).
         seed: Seed of the proposals and the simulations (default: the run seed + 3).

@@ -94,7 +94,7 @@ def produce_transition(
     national DSO is there ("Het digitale stelsel is de kurk waarop de Omgevingswet drijft",
     report §4.3; "Gemeenten wachten ten aanzien van de ICT-component af", P9).
     """
-    action = urgency_action(urgency, params.get("urgency_action_share", 0.0))
+    action = urgency_action(urgency, params["urgency_action_share"])
     gain = params["transition_rate"] * capacity * attention * effort * action * (1.0 - transition)
     transition += np.where(known[None, :], gain, 0.0)
     ceiling = 1.0 - params["dso_share"] * (1.0 - dso_connection)
