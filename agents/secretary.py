@@ -42,20 +42,28 @@ Assumption."""
 TABLE1_DESIRED = np.array([[0.08, 0.18], [0.48, 0.37], [0.82, 0.77], [0.86, 0.81]])
 """Share of secretaries desiring each mode (rows, MODES order) per domain (social, physical).
 Report Table 1 (§2.2); the OCR's 'a2' and 'a1' are 82 and 81 per the running text."""
+APPENDIX_REJECTED = np.array([[0.56, 0.46], [0.22, 0.25], [0.06, 0.07], [0.03, 0.02]])
+"""Share of secretaries calling each mode (rows, MODES order) "niet/nauwelijks gewenst" per
+domain (social, physical): report appendix table "Waardering van de strategie", desired-steering
+rows (inputs, like Table 1). The rest of those who do not call a mode "(zeer) gewenst" call it
+"enigszins gewenst"."""
 NEW_SECRETARY_REGISSEUR_FACTOR = 1.5
 """Secretaries appointed from 2015 on are more 'managerial' (report §3.2: 'Ik ben aangenomen om
 deze veranderingen te bewerkstelligen'). Assumption on the size."""
 
 
-def draw_desired(n: int, rng: np.random.Generator) -> np.ndarray:
-    """Draw which modes each of ``n`` secretaries desires, per domain, from Table 1.
+def draw_desired(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Draw how much each of ``n`` secretaries desires each mode, per domain.
 
-    One uniform number per secretary and mode is compared with both domains' shares, so the
-    answers for the two domains are as correlated as the table allows (secretaries mostly keep
-    the same view across domains, report §3.4). Every secretary desires at least one mode.
+    One uniform number u per secretary and mode is compared with both domains' shares, so the
+    answers for the two domains are as correlated as the tables allow (secretaries mostly keep
+    the same view across domains, report §3.4): a mode is "(zeer) gewenst" when u is below its
+    Table 1 share, "niet/nauwelijks gewenst" when u is in the top `APPENDIX_REJECTED` share,
+    "enigszins gewenst" in between. Every secretary desires at least one mode.
 
     Returns:
-        ``desires`` (n, 2, 4) booleans.
+        ``(desires, rejected)``: (n, 2, 4) booleans, "(zeer) gewenst" and
+        "niet/nauwelijks gewenst".
     """
     u = rng.random((n, 4))
     desires = u[:, None, :] < TABLE1_DESIRED.T[None, :, :]
@@ -64,7 +72,8 @@ def draw_desired(n: int, rng: np.random.Generator) -> np.ndarray:
         if none.any():
             ratio = u[none] / TABLE1_DESIRED[:, d][None, :]
             desires[np.flatnonzero(none), d, np.argmin(ratio, axis=1)] = True
-    return desires
+    rejected = (u[:, None, :] >= 1.0 - APPENDIX_REJECTED.T[None, :, :]) & ~desires
+    return desires, rejected
 
 
 def draw_role(desires: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -78,17 +87,20 @@ def desired_mix(
     role: np.ndarray,
     comfort_weight: float = 0.5,
     undesired_weight: float = 0.0,
+    rejected: np.ndarray | None = None,
 ) -> np.ndarray:
     """Desired steering mix (n, 2, 4) from the desired modes and the preferred role.
 
     ``comfort_weight`` (parameter ``comfort_mode_weight``) goes to the mode the secretary's
     preferred role is comfortable with (report §1.8: most mix roles "met voorkeur voor één
     bepaalde rol"); the rest is spread over the modes with weight 1 for a desired mode and
-    ``undesired_weight`` (parameter ``undesired_mode_weight``) for one that is not desired: a
-    mode not called "(zeer) gewenst" is often still "enigszins" gewenst (appendix table; "De
-    vier kwadranten zijn alle in enigerlei mate van belang", report §2.2).
+    ``undesired_weight`` (parameter ``undesired_mode_weight``) for one that is only "enigszins"
+    gewenst (appendix table; "De vier kwadranten zijn alle in enigerlei mate van belang", report
+    §2.2) and 0 for one in ``rejected`` ("niet/nauwelijks gewenst"; None: no mode is).
     """
     weight = np.where(desires, 1.0, float(undesired_weight))
+    if rejected is not None:
+        weight = np.where(rejected, 0.0, weight)
     spread = weight / weight.sum(axis=2, keepdims=True)
     comfort = np.zeros_like(spread)
     comfort[np.arange(len(role)), :, role] = 1.0
@@ -104,6 +116,7 @@ class SecretaryArrays:
         regisseur: Directs the implementation (else coach/adviser).
         appointed_step: Step of appointment (<= 0: before the model starts).
         desires: (n, 2, 4) modes desired per domain (Table 1).
+        rejected: (n, 2, 4) modes called "niet/nauwelijks gewenst" (appendix table).
         desired_mix: (n, 2, 4) desired steering mix per domain.
         satisfaction: (n, 2) satisfaction with the implementation per domain, 0-1.
         satisfaction_at_entry: (n, 2) satisfaction in the month of entry into force (NaN before).
@@ -116,6 +129,7 @@ class SecretaryArrays:
     desired_mix: np.ndarray
     satisfaction: np.ndarray
     satisfaction_at_entry: np.ndarray
+    rejected: np.ndarray
 
     @classmethod
     def create(
@@ -127,16 +141,17 @@ class SecretaryArrays:
         undesired_weight: float = 0.0,
     ) -> SecretaryArrays:
         """Draw ``n`` secretaries."""
-        desires = draw_desired(n, rng)
+        desires, rejected = draw_desired(n, rng)
         role = draw_role(desires, rng)
         return cls(
             role=role,
             regisseur=rng.random(n) < regisseur_share,
             appointed_step=-rng.integers(0, 120, n),
             desires=desires,
-            desired_mix=desired_mix(desires, role, comfort_weight, undesired_weight),
+            desired_mix=desired_mix(desires, role, comfort_weight, undesired_weight, rejected),
             satisfaction=np.full((n, 2), 0.5),
             satisfaction_at_entry=np.full((n, 2), np.nan),
+            rejected=rejected,
         )
 
 
@@ -180,14 +195,16 @@ class Secretary(ArrayAgent):
         New secretaries are more often regisseur ("managerial").
         """
         arrays = self.model.secretaries
-        desires = draw_desired(1, rng)
+        desires, rejected = draw_desired(1, rng)
         role = draw_role(desires, rng)
         arrays.desires[self.row] = desires[0]
+        arrays.rejected[self.row] = rejected[0]
         arrays.desired_mix[self.row] = desired_mix(
             desires,
             role,
             self.model.params["comfort_mode_weight"],
             self.model.params["undesired_mode_weight"],
+            rejected,
         )[0]
         arrays.role[self.row] = role[0]
         share = min(1.0, self.model.params["regisseur_share"] * NEW_SECRETARY_REGISSEUR_FACTOR)

@@ -317,6 +317,7 @@ class GovernanceModel(mesa.Model):
             self.councils.attention,
             self.colleges.incident_pressure,
             p["council_grip"],
+            incident_grip=p["incident_grip"],
         )
 
         # transformation (emergent)

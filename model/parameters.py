@@ -159,8 +159,9 @@ _DECLARED: tuple[Parameter, ...] = (
         "report §2.2 'De vier kwadranten zijn alle in enigerlei mate van belang'; appendix "
         "table: of the secretaries who do not call a mode '(zeer) gewenst', many call it "
         "'enigszins' gewenst (3D rules: 35 of 91); weight " + CALIBRATE,
-        "Weight a secretary's desired steering mix gives a mode he or she does not desire "
-        "(Table 1), against 1 for a desired mode.",
+        "Weight a secretary's desired steering mix gives a mode he or she desires only "
+        "'enigszins' (appendix table), against 1 for a desired mode (Table 1) and 0 for one "
+        "called 'niet/nauwelijks gewenst'.",
     ),
     _p(
         "secretary_turnover_per_year",
@@ -270,6 +271,17 @@ _DECLARED: tuple[Parameter, ...] = (
         "43% for the 3D); 'de raad stelt de kaders vast, het overige is uitvoering'; size "
         + CALIBRATE,
         "Share of its attention a council turns into steering of the 3D (physical: 0.9 of it).",
+    ),
+    _p(
+        "incident_grip",
+        0.3,
+        "steering per unit of attention at full incident pressure",
+        0.0,
+        0.5,
+        "report §3.3: 'De gemeenteraden sturen hier dan ook scherper op dan bij de "
+        "Omgevingswet' (the incidents with vulnerable groups in the 3D); direction sourced, "
+        "size " + CALIBRATE,
+        "Extra share of its attention a council turns into steering at full incident pressure.",
     ),
     _p(
         "election_attention_boost",

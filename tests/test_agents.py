@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents import MODES, ROLES, Citizen, College, Council, Secretary, Staff
-from agents.secretary import TABLE1_DESIRED, desired_mix, draw_desired
+from agents.secretary import APPENDIX_REJECTED, TABLE1_DESIRED, desired_mix, draw_desired
 from agents.staff import DOMAIN_SPLIT
 from model import GovernanceModel
 from model.municipalities import load_municipalities
@@ -236,8 +236,27 @@ def test_desired_modes_come_out_near_table_1(baseline_runs):
 
 
 def test_draw_desired_converges_to_table_1_for_many_secretaries():
-    desires = draw_desired(40_000, np.random.default_rng(5))
+    desires, rejected = draw_desired(40_000, np.random.default_rng(5))
     np.testing.assert_allclose(desires.mean(axis=0), TABLE1_DESIRED.T, atol=0.015)
+    # the appendix's "niet/nauwelijks gewenst" shares; the rest is "enigszins"
+    np.testing.assert_allclose(rejected.mean(axis=0), APPENDIX_REJECTED.T, atol=0.015)
+    assert not (desires & rejected).any()
+    moderate = 1.0 - desires.mean(axis=0) - rejected.mean(axis=0)
+    assert moderate[0, MODES.index("legal")] == pytest.approx(0.35, abs=0.02)
+
+
+def test_a_rejected_mode_gets_no_weight_and_a_moderate_one_the_undesired_weight():
+    desires = np.array([[[False, False, True, True]] * 2])
+    rejected = np.array([[[True, False, False, False]] * 2])
+    role = np.array([ROLES.index("changer")])
+    mix = desired_mix(desires, role, 0.0, 0.5, rejected)
+    # legal rejected (0), performing enigszins (0.5), the two desired modes 1 each: / 2.5
+    np.testing.assert_allclose(mix[0, 0], [0.0, 0.5 / 2.5, 1 / 2.5, 1 / 2.5])
+    np.testing.assert_allclose(mix.sum(axis=2), 1.0)
+    # without the appendix split every mode not desired is weighted alike
+    np.testing.assert_allclose(
+        desired_mix(desires, role, 0.0, 0.5)[0, 0], [1 / 6, 1 / 6, 1 / 3, 1 / 3]
+    )
 
 
 def test_replacing_a_secretary_logs_an_event_and_redraws():

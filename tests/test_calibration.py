@@ -439,3 +439,34 @@ def test_a_generation_below_the_minimum_acceptance_rate_is_abandoned(tmp_path):
     with pytest.raises(cal.CalibrationError, match="before any generation"):
         cal.calibrate(settings, tmp_path / "h.db", n_procs=1)
     assert cal.CalibrationSettings().min_acceptance_rate == 0.04
+
+
+# ------------------------------------------------------------------------------ warm start
+def test_warm_start_is_the_installed_set_inside_the_priors_and_never_for_a_subset():
+    from experiments.calibration.cli import warm_start_point
+    from experiments.survey.questionnaire import calibrated_instrument
+
+    settings = cal.CalibrationSettings()
+    point = warm_start_point(settings)
+    record = json.loads(CALIBRATED_PATH.read_text())
+    installed = {**record["parameters"], **calibrated_instrument(record["instrument"])}
+    assert set(point) == {p.name for p in PRIORS}
+    for prior in PRIORS:
+        assert prior.low <= point[prior.name] <= prior.high
+        if prior.name in installed:
+            expected = min(max(installed[prior.name], prior.low), prior.high)
+            assert point[prior.name] == pytest.approx(expected)
+    # a hold-out or target subset must not start from a set fitted on every figure
+    for changed in ({"targets": ("table_3",)}, {"holdout": ("social",)}):
+        assert warm_start_point(cal.CalibrationSettings(**changed)) is None
+
+
+def test_a_split_instrument_setting_takes_the_value_it_was_split_from():
+    from experiments.survey.items import SPLIT_FROM
+    from experiments.survey.questionnaire import calibrated_instrument
+
+    assert SPLIT_FROM == {"change_noise": "answer_noise"}
+    old = calibrated_instrument({"answer_noise": 0.2, "emphasis_scale": 3.0, "unknown": 1.0})
+    assert old == {"answer_noise": 0.2, "emphasis_scale": 3.0, "change_noise": 0.2}
+    new = calibrated_instrument({"answer_noise": 0.2, "change_noise": 0.3})
+    assert new["change_noise"] == 0.3

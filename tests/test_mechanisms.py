@@ -791,6 +791,24 @@ def test_council_grip_scales_steering_and_incidents_make_the_3d_sharper():
     assert grip[0, 0] > grip[0, 1]
 
 
+def test_incident_grip_sets_how_much_sharper_incidents_make_the_grip():
+    attention = np.full((1, 2), 0.8)
+    social_incidents = np.array([[1.0, 0.0]])
+    sharp = {}
+    for extra in (0.0, 0.1, 0.3):
+        grip = np.zeros((1, 2))
+        for _ in range(200):
+            council.update_council_steering(
+                grip, attention, social_incidents, 0.6, incident_grip=extra
+            )
+        sharp[extra] = grip[0].copy()
+        # at the fixed point: attention x (grip + incident_grip x incident pressure)
+        assert grip[0, 0] == pytest.approx(0.8 * (0.6 + extra), abs=1e-3)
+        assert grip[0, 1] == pytest.approx(0.48, abs=1e-3)
+    assert sharp[0.0][0] == pytest.approx(sharp[0.0][1], abs=1e-3)
+    assert sharp[0.0][0] < sharp[0.1][0] < sharp[0.3][0]
+
+
 def test_organisation_change_reaches_other_teams_at_the_spillover_share():
     team_input = np.array([[0.4, 0.5, 0.8], [0.2, 0.3, 0.0]])
     known = np.array([True, False])

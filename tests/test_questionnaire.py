@@ -133,16 +133,63 @@ def test_same_seed_gives_the_same_interview(model):
 
 
 def test_without_answer_noise_the_answers_are_a_function_of_the_state(model):
-    a = interview(model, "all", rng=1, answer_noise=0.0, satisfaction_noise=0.0)
-    b = interview(model, "all", rng=99, answer_noise=0.0, satisfaction_noise=0.0)
+    quiet = {"answer_noise": 0.0, "satisfaction_noise": 0.0, "change_noise": 0.0}
+    a = interview(model, "all", rng=1, **quiet)
+    b = interview(model, "all", rng=99, **quiet)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_change_noise_reads_only_the_needed_change_items(model):
+    """Table 5 is read with change_noise, every other item with its own noise."""
+
+    def shares(rng, noise):
+        t = interview(
+            model, "all", rng=rng, answer_noise=0.0, satisfaction_noise=0.0, change_noise=noise
+        )
+        return t.set_index(["item", "domain", "category", "source_table"])["percent"]
+
+    a, b = shares(1, 0.3), shares(99, 0.3)
+    differs = a.index[(a - b).abs() > 1e-9]
+    assert set(differs.get_level_values(3)) == {"table_5"}
+    assert {i.item for i in ITEMS if "table_5" in i.tables} == set(differs.get_level_values(0))
+    # the wider the spread of ambitions, the more even the "large change needed" shares
+    quiet = shares(1, 0.0).xs("table_5", level=3).xs("yes", level=2)
+    loud = a.xs("table_5", level=3).xs("yes", level=2)
+    assert (loud - 50.0).abs().mean() < (quiet - 50.0).abs().mean()
+
+
+def test_national_insight_is_the_mean_of_what_is_still_open_nationally(model):
+    """3D in force: only the money (B); Omgevingswet ahead: mean(1 - clarity, B)."""
+    state = SurveyState.from_model(model)
+    assert state.in_force.tolist() == [True, False]
+    latent = ITEM_BY_ID["change_national_policy_insight"].latent(state)
+    np.testing.assert_allclose(latent[:, 0], state.budget[:, 0])
+    expected = (1.0 - state.national_clarity[1] + state.budget[:, 1]) / 2.0
+    np.testing.assert_allclose(latent[:, 1], expected)
+
+
+def test_monitoring_rests_on_the_social_monitor_in_both_domains(model):
+    state = SurveyState.from_model(model)
+    latent = ITEM_BY_ID["importance_monitoring"].latent(state)
+    social_t = state.transition[:, 0]
+    np.testing.assert_allclose(latent, state.emph("performing") * social_t[:, None])
+    # a municipality without a monitor (no 3D transition yet) rates it 0 in both domains
+    state.transition[:, 0] = 0.0
+    assert np.all(ITEM_BY_ID["importance_monitoring"].latent(state) == 0.0)
 
 
 def test_satisfaction_noise_reads_only_satisfaction_with_a_law_in_force(model):
     """The 3D (in force) is read with satisfaction_noise, the Omgevingswet with answer_noise."""
 
     def shares(rng, sat_noise):
-        t = interview(model, "all", rng=rng, answer_noise=0.0, satisfaction_noise=sat_noise)
+        t = interview(
+            model,
+            "all",
+            rng=rng,
+            answer_noise=0.0,
+            satisfaction_noise=sat_noise,
+            change_noise=0.0,
+        )
         return t.set_index(["item", "domain", "category", "source_table"])["percent"]
 
     a, b = shares(1, 0.3), shares(99, 0.3)

@@ -38,6 +38,50 @@ POLISH_CHECKED = 8
 ``polished-1`` the one before, ...)."""
 
 
+WARM_START_NOTE = (
+    "the installed calibrated set (model/data/calibrated_parameters.json of this code "
+    "version) was scored with the ABC's candidates as a start of the local search"
+)
+
+
+def warm_start_point(settings: Any) -> dict[str, float] | None:
+    """The installed calibrated set as a start of the local search, or None.
+
+    A calibration of all target figures with the default free parameters may start its local
+    search from the set it is to replace (a recalibration after a model change keeps what the
+    last one found instead of relying on a 10-minute ABC alone). Parameters the installed set
+    lacks take their declared defaults (an instrument setting split off another takes that
+    one's value, `questionnaire.calibrated_instrument`); values are clipped to the priors.
+    Never used when
+    ``--targets`` or ``--holdout`` select figures (the installed set has seen all of them, so
+    an out-of-sample check would not be one) or other free parameters are chosen.
+
+    Returns:
+        Values of every free parameter, or None when no set is installed or it does not apply.
+    """
+    from experiments.calibration.priors import select_priors
+    from experiments.survey.items import INSTRUMENT_DEFAULTS
+    from experiments.survey.questionnaire import calibrated_instrument
+    from model.parameters import CALIBRATED_PATH, defaults
+
+    if settings.targets or settings.holdout or settings.priors or not CALIBRATED_PATH.exists():
+        return None
+    try:
+        record = json.loads(CALIBRATED_PATH.read_text(encoding="utf-8"))
+        installed = {
+            **record.get("parameters", {}),
+            **calibrated_instrument(record.get("instrument", {})),
+        }
+    except (ValueError, AttributeError):
+        return None
+    base = {**defaults(calibrated=False), **INSTRUMENT_DEFAULTS}
+    point = {}
+    for prior in select_priors(None):
+        value = float(installed.get(prior.name, base[prior.name]))
+        point[prior.name] = min(max(value, prior.low), prior.high)
+    return point
+
+
 class CommandError(Exception):
     """A user mistake in a survey or calibrate command (printed without a traceback)."""
 
@@ -208,9 +252,16 @@ def _calibrate(args: argparse.Namespace) -> int:
     name, chosen, scores = cal.choose_point(
         result.history, settings, replications=score_reps, progress=progress
     )
+    warm = None if args.fresh else warm_start_point(settings)
+    if warm is not None:
+        # the installed set as one more candidate start, scored like the ABC's (see --fresh)
+        scores.update(cal.score_points({"installed": warm}, settings, score_reps, progress=False))
+        if scores["installed"] < scores[name]:
+            name, chosen = "installed", warm
     budget = args.polish_evaluations
     if budget is None:
         budget = QUICK_POLISH_EVALUATIONS if args.quick else POLISH_EVALUATIONS
+    start_name = name
     polished = polish(chosen, settings, budget, n_procs=args.procs, progress=progress)
     if polished.improvements:
         # judged like the ABC's candidates, on fresh seeds: the search's last point and the
@@ -300,7 +351,10 @@ def _calibrate(args: argparse.Namespace) -> int:
         "pattern_constraints": settings.patterns,
         "weighting": settings.weighting,
         "point_estimate": name,
+        "warm_start": None if warm is None else WARM_START_NOTE,
+        "candidate_scores": {k: round(float(v), 4) for k, v in scores.items()},
         "polish": {
+            "start": start_name,
             "evaluations": polished.evaluations,
             "improvements": polished.improvements,
             "start_distance": polished.start_distance,
@@ -464,6 +518,12 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="parameter sets the local search after the ABC may evaluate (default 2400, "
         f"{QUICK_POLISH_EVALUATIONS} with --quick; 0: install the ABC's own point estimate)",
+    )
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start the local search from the ABC's point estimate only, not also from the "
+        "installed calibrated set (always so with --targets or --holdout)",
     )
     p.add_argument(
         "--weighting",

@@ -478,8 +478,18 @@ def _polish_sentence(polish: Mapping[str, Any] | None) -> str:
         if polish.get("improvements")
         else "found nothing better"
     )
+    start = polish.get("start")
+    origin = (
+        ""
+        if start is None
+        else " from the calibrated set installed before this run (warm start; `--fresh` "
+        "starts from the ABC's candidates only)"
+        if start == "installed"
+        else f" from {start}"
+    )
     return (
-        f"The local search after the ABC evaluated {polish['evaluations']} parameter sets in "
+        f"The local search after the ABC{origin} evaluated {polish['evaluations']} parameter "
+        "sets in "
         f"{polish['seconds']:.0f} s (distance on its common-random-number seeds "
         f"{polish['start_distance']:.3g} -> {polish['distance']:.3g}, "
         f"{polish['improvements']} improvements): {outcome}."

@@ -7,8 +7,9 @@ inform: one-at-a-time sweeps of every such parameter over its prior range from t
 defaults (docs/calibration.md, "Choosing the free parameters") showed which ones move the
 target figures by more than the simulation noise. Those are `PRIORS`; the others are listed in
 `CANDIDATES` with their priors and stay at their declared defaults. Two settings of the
-questionnaire (`INSTRUMENT`: the answer noise of the judgement items and of the satisfaction
-items, and the emphasis scale of the steering-based items) are calibrated with them.
+questionnaire (`INSTRUMENT`: the answer noise of the judgement items, of the satisfaction
+items and of the needed-change items, and the emphasis scale of the steering-based items) are
+calibrated with them.
 
 All priors are uniform on a sub-range of the parameter's declared range; the reason says why
 the range is narrower where it is. pyabc samples on the parameters' own scale: its Gaussian
@@ -25,7 +26,12 @@ from dataclasses import dataclass
 
 from model.parameters import CALIBRATE, PARAMETERS
 
-INSTRUMENT: tuple[str, ...] = ("answer_noise", "satisfaction_noise", "emphasis_scale")
+INSTRUMENT: tuple[str, ...] = (
+    "answer_noise",
+    "satisfaction_noise",
+    "change_noise",
+    "emphasis_scale",
+)
 """Calibrated settings of the questionnaire (not model parameters)."""
 
 
@@ -92,8 +98,8 @@ PRIORS: tuple[Prior, ...] = (
         1.0,
         "the appendix importance items built on the steering mix (their spread: the share "
         "'niet/nauwelijks belangrijk'), predictability",
-        "the whole declared range: from a mode not desired getting no weight to its getting "
-        "as much as a desired one",
+        "the whole declared range: from a mode desired 'enigszins' getting no weight (like a "
+        "rejected one) to its getting as much as a desired one",
     ),
     Prior(
         "deficit_pull",
@@ -221,6 +227,14 @@ PRIORS: tuple[Prior, ...] = (
         "attends to, and on at least some of it",
     ),
     Prior(
+        "incident_grip",
+        0.05,
+        0.5,
+        "council steering (both domains: the gap between them)",
+        "§3.3: councils steer the 3D 'scherper' because of its incidents, so never switched "
+        "off (at least 0.05); at most half the attention again",
+    ),
+    Prior(
         "comfort_mode_weight",
         0.0,
         0.6,
@@ -268,6 +282,16 @@ PRIORS: tuple[Prior, ...] = (
         "Table 3 (satisfaction)",
         "a secretary reads his or her own satisfaction at least as precisely as any judgement "
         "(same upper bound as answer_noise) and at best to a tenth of a category",
+    ),
+    Prior(
+        "change_noise",
+        0.03,
+        0.35,
+        "Table 5 (large change needed)",
+        "the reading error of answer_noise (same lower bound) plus the spread of the "
+        "secretaries' ambitions, which the model does not hold (§3.2: some want more "
+        "integrality, some think more leads to 'té grote complexiteit'): up to one and three "
+        "quarter categories",
     ),
     Prior(
         "emphasis_scale",

@@ -15,9 +15,10 @@ questionnaire answers the same items for every simulated secretary.
    intercepts or scales: nothing in this module is tuned to an observed figure.
 2. Each respondent reads his or her latent score with *answer noise*: a normal error with
    standard deviation ``answer_noise`` (one number for every judgement item; see
-   `ANSWER_NOISE`) or ``satisfaction_noise`` (Table 3, satisfaction with a decentralisation in
-   force; see `SATISFACTION_NOISE`), drawn independently per respondent, item and domain from a
-   seeded generator.
+   `ANSWER_NOISE`), ``satisfaction_noise`` (Table 3, satisfaction with a decentralisation in
+   force; see `SATISFACTION_NOISE`) or ``change_noise`` (Table 5, the needed change; see
+   `CHANGE_NOISE`): one number per part of the questionnaire whose judgements differ in kind,
+   drawn independently per respondent, item and domain from a seeded generator.
 3. The noisy score is placed on the five-point scale by equal-width bins (`LIKERT_CUTS`): 1
    below 0.2, 2 below 0.4, 3 below 0.6, 4 below 0.8, 5 above. The published categories are
    collapses of that scale: Table 3 keeps 1-5; the appendix table's three categories are 1-2
@@ -69,6 +70,16 @@ with ``answer_noise``. Instrument parameter, calibrated with the model
 (``instrument.satisfaction_noise`` in ``model/data/calibrated_parameters.json``); 0.1 until
 then."""
 
+CHANGE_NOISE: float = 0.1
+"""Standard deviation of the answer error on Table 5, "Grote verandering nodig" (the
+questionnaire's part "Inhoudelijke doelen", report Bijlage 3). These items ask how much a
+secretary thinks must still change, a gap between the state and an ambition; the model has the
+state but not each secretary's ambition ("sommige gemeentesecretarissen zijn van mening dat nog
+meer integraliteit leidt tot té grote complexiteit", §3.2, next to the 35-51% who want more),
+so the spread of ambitions around the common one adds to the reading error here and nowhere
+else. Instrument parameter, calibrated with the model (``instrument.change_noise`` in
+``model/data/calibrated_parameters.json``); 0.1 (as `ANSWER_NOISE`) until then."""
+
 EMPHASIS_SCALE: float = 2.0
 """How a steering mode's weight in the actual mix reads on the latent importance scale:
 ``emph = min(1, k × weight)``. The steering mix is a composition (the four weights sum to 1),
@@ -81,9 +92,14 @@ Instrument parameter: one number for every steering-based item, calibrated with 
 INSTRUMENT_DEFAULTS: dict[str, float] = {
     "answer_noise": ANSWER_NOISE,
     "satisfaction_noise": SATISFACTION_NOISE,
+    "change_noise": CHANGE_NOISE,
     "emphasis_scale": EMPHASIS_SCALE,
 }
 """The instrument's free settings at their declared values (a calibration may replace them)."""
+
+SPLIT_FROM: dict[str, str] = {"change_noise": "answer_noise"}
+"""Instrument settings split off another one: a calibrated set that predates the split read
+these items with the other setting, so it stands in for the missing one."""
 
 THREE = ("not_hardly", "moderately", "important")
 """Categories of the appendix importance table (1-2, 3, 4-5 on the five-point scale)."""
@@ -93,12 +109,11 @@ BINARY = ("yes", "no")
 """Categories of the one-figure tables: ``yes`` = categories 4-5 of the five-point scale."""
 
 DESIRED_LATENT = 0.8
-UNDESIRED_LATENT = 0.4
-"""Latent score of a steering mode a secretary desires / does not desire (input items only).
-The model stores only *whether* a mode is desired (Table 1, binary); the instrument puts a
-desired mode in the middle of the "(zeer) gewenst" band and an undesired one on the border of
-"niet/nauwelijks" and "enigszins", so the answer noise splits the latter. These items are
-inputs and never count as fit."""
+UNDESIRED_LATENT = 0.5
+REJECTED_LATENT = 0.2
+"""Latent score of a steering mode a secretary desires ("(zeer) gewenst", Table 1), desires
+"enigszins" or calls "niet/nauwelijks gewenst" (appendix table): the middle of each answer
+band (input items only; they never count as fit)."""
 
 
 @dataclass
@@ -114,6 +129,7 @@ class SurveyState:
     transformation: np.ndarray
     mix: np.ndarray  # (M, 2, 4) actual steering mix
     desires: np.ndarray  # (M, 2, 4) bool, Table 1 (input)
+    rejected: np.ndarray  # (M, 2, 4) bool, "niet/nauwelijks gewenst" (appendix, input)
     desired_mix: np.ndarray  # (M, 2, 4)
     cooperation: np.ndarray
     budget: np.ndarray
@@ -179,6 +195,7 @@ class SurveyState:
             transformation=st.transformation.copy(),
             mix=st.steering.copy(),
             desires=model.secretaries.desires.copy(),
+            rejected=model.secretaries.rejected.copy(),
             desired_mix=model.secretaries.desired_mix.copy(),
             cooperation=st.cooperation.copy(),
             budget=st.budget.copy(),
@@ -240,7 +257,11 @@ def _mean(*arrays: np.ndarray) -> np.ndarray:
 
 def _desired(mode: str) -> Latent:
     j = MODES.index(mode)
-    return lambda s: np.where(s.desires[..., j], DESIRED_LATENT, UNDESIRED_LATENT)
+    return lambda s: np.where(
+        s.desires[..., j],
+        DESIRED_LATENT,
+        np.where(s.rejected[..., j], REJECTED_LATENT, UNDESIRED_LATENT),
+    )
 
 
 def _social_only(values: np.ndarray) -> np.ndarray:
@@ -263,7 +284,10 @@ def _organisation_suitable(s: SurveyState) -> np.ndarray:
 
 
 def _national_insight(s: SurveyState) -> np.ndarray:
-    return _mean(1.0 - s.national_clarity[None, :], s.budget)
+    # A law still ahead leaves two national things open (its rules and date, its money); for a
+    # law in force only the money is still open, so the item is the mean of the open ones.
+    ahead = _mean(1.0 - s.national_clarity[None, :], s.budget)
+    return np.where(s.in_force[None, :], s.budget, ahead)
 
 
 ITEMS: tuple[Item, ...] = (
@@ -276,8 +300,9 @@ ITEMS: tuple[Item, ...] = (
             DOMAINS,
             "input",
             _desired(mode),
-            "the secretary's desired modes (agents.secretary.draw_desired, from Table 1)",
-            "report §2.2, Table 1: desired steering per mode",
+            "the secretary's desired modes (agents.secretary.draw_desired, from Table 1 and the "
+            "appendix's 'niet/nauwelijks' shares)",
+            "report §2.2, Table 1 and the appendix table: desired steering per mode",
         )
         for mode in MODES
     ),
@@ -339,13 +364,15 @@ ITEMS: tuple[Item, ...] = (
         ("appendix_importance", "table_2"),
         DOMAINS,
         "target",
-        lambda s: s.emph("performing") * s.transition,
-        "emph[performing] x T (only together: performance steering with the monitor in place)",
+        lambda s: s.emph("performing") * s.transition[:, :1],
+        "emph[performing] x T of the social domain (only together: performance steering with "
+        "the municipality's monitor in place, which is the social monitor in both domains)",
         "report Table 2 (performing quadrant); §2.3 'Veel gemeenten hebben een sociale monitor "
         "ingericht ... Een aantal gemeentesecretarissen geeft aan die monitor te willen "
         "uitbreiden met indicatoren voor ontwikkelingen in de fysieke leefomgeving': the "
         "monitor is set up with the 3D's new tasks ('monitoring en verantwoording' on the 3D "
-        "agenda, §1.2), not yet for the Omgevingswet; §2.2 'monitoring en audits', SMART goals",
+        "agenda, §1.2) and the physical domain would extend that one; §2.2 'monitoring en "
+        "audits', SMART goals",
     ),
     Item(
         "importance_user_participation",
@@ -545,10 +572,12 @@ ITEMS: tuple[Item, ...] = (
         DOMAINS,
         "target",
         _national_insight,
-        "mean(1 - national clarity, B); national clarity = deadline credibility x availability "
-        "of the national system (1 for the 3D in force)",
+        "the mean of what is still open nationally: a law ahead (Omgevingswet) mean(1 - national "
+        "clarity, B), national clarity = deadline credibility x availability of the national "
+        "system; a law in force (3D) B, only the money is still open",
         "report Kader 10 'Onzekerheid ten aanzien rijkseisen en uitstel'; §4.3 the DSO; §3.3 "
-        "'nieuwe taken met in totaal minder geld'",
+        "'nieuwe taken met in totaal minder geld' and, for the 3D, 'Inregelen van budgetten' "
+        "(Kader, implementation phase) and 'de oplopende tekorten in het sociaal domein' (§2.2)",
     ),
     Item(
         "change_predictability",
@@ -604,6 +633,7 @@ ITEM_BY_ID: dict[str, Item] = {i.item: i for i in ITEMS}
 __all__ = [
     "ANSWER_NOISE",
     "BINARY",
+    "CHANGE_NOISE",
     "DOMAINS",
     "EMPHASIS_SCALE",
     "FIVE",
@@ -612,6 +642,7 @@ __all__ = [
     "ITEM_BY_ID",
     "LIKERT_CUTS",
     "SATISFACTION_NOISE",
+    "SPLIT_FROM",
     "THREE",
     "Item",
     "SurveyState",

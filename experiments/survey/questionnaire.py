@@ -34,6 +34,7 @@ from experiments.survey.items import (
     INSTRUMENT_DEFAULTS,
     ITEMS,
     LIKERT_CUTS,
+    SPLIT_FROM,
     THREE,
     Item,
     SurveyState,
@@ -79,17 +80,29 @@ def instrument_settings() -> dict[str, float]:
     """The instrument's free settings: the calibrated ones where a calibration supplied them.
 
     Returns:
-        ``{"answer_noise": ..., "satisfaction_noise": ..., "emphasis_scale": ...}`` from the
+        ``{"answer_noise": ..., "satisfaction_noise": ..., "change_noise": ...,
+        "emphasis_scale": ...}`` from the
         ``instrument`` record of
         ``model/data/calibrated_parameters.json`` where present, else the declared defaults.
     """
     settings = dict(INSTRUMENT_DEFAULTS)
     if CALIBRATED_PATH.exists():
         record = json.loads(CALIBRATED_PATH.read_text(encoding="utf-8"))
-        settings.update(
-            {k: float(v) for k, v in record.get("instrument", {}).items() if k in settings}
-        )
+        settings.update(calibrated_instrument(record.get("instrument", {})))
     return settings
+
+
+def calibrated_instrument(values: Mapping[str, float]) -> dict[str, float]:
+    """The instrument settings of a calibrated record, completed by `SPLIT_FROM`.
+
+    A setting the record lacks but that was split off one it has takes that one's value (the
+    items were read with it when the set was calibrated); other settings are left out.
+    """
+    out = {k: float(v) for k, v in values.items() if k in INSTRUMENT_DEFAULTS}
+    for name, source in SPLIT_FROM.items():
+        if name not in out and source in out:
+            out[name] = out[source]
+    return out
 
 
 def check_survey_month(model: GovernanceModel) -> None:
@@ -115,6 +128,7 @@ def answer_codes(
     rng: np.random.Generator,
     answer_noise: float,
     satisfaction_noise: float | None = None,
+    change_noise: float | None = None,
 ) -> dict[str, np.ndarray]:
     """Five-point answers of the respondents ``rows`` to every item.
 
@@ -126,6 +140,7 @@ def answer_codes(
         answer_noise: Standard deviation of the answer noise on the latent scale.
         satisfaction_noise: The same for Table 3's satisfaction (``likert``) items in a domain
             whose decentralisation is in force; ``answer_noise`` when None.
+        change_noise: The same for Table 5's needed-change items; ``answer_noise`` when None.
 
     Returns:
         Item id -> (R, 2) int8 codes 1-5 (0: item not asked for that domain).
@@ -141,6 +156,8 @@ def answer_codes(
         sd = np.full(2, answer_noise)
         if item.scale == "likert" and satisfaction_noise is not None:
             sd = np.where(state.in_force, satisfaction_noise, answer_noise)
+        if "table_5" in item.tables and change_noise is not None:
+            sd = np.full(2, change_noise)
         out[item.item] = categorise(latent, rng.normal(0.0, 1.0, latent.shape) * sd[None, :])
     return out
 
@@ -245,6 +262,7 @@ def interview(
     emphasis_scale: float | None = None,
     weighting: str = "none",
     satisfaction_noise: float | None = None,
+    change_noise: float | None = None,
 ) -> pd.DataFrame:
     """Interview the simulated secretaries of ``model`` (run to the survey month).
 
@@ -255,6 +273,8 @@ def interview(
         rng: Seed or Generator for the sample and the answer noise.
         answer_noise: Answer-noise standard deviation (default: `instrument_settings`).
         satisfaction_noise: Answer-noise standard deviation of Table 3's satisfaction items
+            (default: `instrument_settings`).
+        change_noise: Answer-noise standard deviation of Table 5's needed-change items
             (default: `instrument_settings`).
         emphasis_scale: Emphasis scale of the steering-based items (default:
             `instrument_settings`; see `experiments.survey.items.EMPHASIS_SCALE`).
@@ -279,12 +299,15 @@ def interview(
         raise ValueError(f"answer_noise must be >= 0, got {noise}")
     if not sat_noise >= 0.0:
         raise ValueError(f"satisfaction_noise must be >= 0, got {sat_noise}")
+    chg_noise = settings["change_noise"] if change_noise is None else change_noise
+    if not chg_noise >= 0.0:
+        raise ValueError(f"change_noise must be >= 0, got {chg_noise}")
     if not scale > 0.0:
         raise ValueError(f"emphasis_scale must be > 0, got {scale}")
     sample_rng, noise_rng = _rng(rng).spawn(2)
     state = SurveyState.from_model(model, scale)
     rows = sample_respondents(state.size_class, sample, sample_rng)
-    codes = answer_codes(state, rows, noise_rng, noise, sat_noise)
+    codes = answer_codes(state, rows, noise_rng, noise, sat_noise, chg_noise)
     weights = response_weights(state.size_class)[rows] if weighting == "response" else None
     return tabulate(codes, weights)
 
@@ -299,6 +322,7 @@ def run_survey(
     emphasis_scale: float | None = None,
     weighting: str = "none",
     satisfaction_noise: float | None = None,
+    change_noise: float | None = None,
 ) -> pd.DataFrame:
     """Build a model, run it to the survey month and interview it (see `interview`).
 
@@ -317,6 +341,7 @@ def run_survey(
         emphasis_scale=emphasis_scale,
         weighting=weighting,
         satisfaction_noise=satisfaction_noise,
+        change_noise=change_noise,
     )
 
 

@@ -15,6 +15,7 @@ def update_council_steering(
     incident_pressure: np.ndarray,
     grip: float = 0.7,
     rate: float = COUNCIL_STEERING_RATE,
+    incident_grip: float = 0.3,
 ) -> None:
     """Move council steering (M, 2) towards its attention × its grip (plus incidents), in place.
 
@@ -22,11 +23,12 @@ def update_council_steering(
     (report §3.2, table 4: involvement 72/59%, steering 43/39%; "de raad stelt de kaders vast,
     het overige is uitvoering"). ``grip`` (parameter ``council_grip``) is the share of its
     attention a council turns into steering, in both domains (table 4: 43% and 39% see the
-    council steer). Incidents tighten the grip (report §3.3): councils steer the 3D more sharply
+    council steer). Incidents tighten the grip by up to ``incident_grip`` (parameter
+    ``incident_grip``) at full incident pressure (report §3.3): councils steer the 3D more sharply
     ("De gemeenteraden sturen hier dan ook scherper op dan bij de Omgevingswet", §3.3) because
     the incidents with vulnerable groups happen there. A council with a firm grip reopens more
     of society's choices (see `participation.participate`).
     """
-    target = attention * (grip + 0.3 * np.minimum(incident_pressure, 1.0))
+    target = attention * (grip + incident_grip * np.minimum(incident_pressure, 1.0))
     steering += rate * (np.clip(target, 0.0, 1.0) - steering)
     np.clip(steering, 0.0, 1.0, out=steering)
