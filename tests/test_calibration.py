@@ -392,8 +392,9 @@ def test_polish_lowers_the_distance_inside_the_priors_and_repeats_exactly():
     from experiments.calibration.polish import Objective, polish
 
     start = _start_point()
-    first = polish(start, UTRECHT, 13, replications=1, n_procs=1, seed=11, progress=False)
-    again = polish(start, UTRECHT, 13, replications=1, n_procs=1, seed=11, progress=False)
+    kw = {"replications": 1, "n_procs": 1, "seed": 11, "progress": False, "legs": 1}
+    first = polish(start, UTRECHT, 13, **kw)
+    again = polish(start, UTRECHT, 13, **kw)
     assert first.evaluations == 13
     assert first.point == again.point and first.distance == again.distance
     # the path starts at the start and ends at the point, one entry per improvement
@@ -408,6 +409,30 @@ def test_polish_lowers_the_distance_inside_the_priors_and_repeats_exactly():
     # the reported distance is the objective's value at the point (common random numbers)
     objective = Objective(UTRECHT, [p.name for p in PRIORS], 1, 11)
     assert objective([first.point[p.name] for p in PRIORS]) == pytest.approx(first.distance)
+
+
+def test_polish_legs_restart_on_fresh_seeds_and_repeat_exactly():
+    from experiments.calibration.polish import Objective, leg_budgets, leg_seed, polish
+
+    assert leg_budgets(2400, 3) == [800, 800, 800]
+    assert leg_budgets(10, 3) == [4, 3, 3]
+    assert leg_budgets(2, 3) == [1, 1] and leg_budgets(0, 3) == [1]
+    assert leg_seed(11, 0) == 11 and len({leg_seed(11, k) for k in range(3)}) == 3
+    start = _start_point()
+    kw = {"replications": 1, "n_procs": 1, "seed": 11, "progress": False, "legs": 3}
+    first = polish(start, UTRECHT, 15, **kw)
+    again = polish(start, UTRECHT, 15, **kw)
+    assert first.point == again.point and first.legs == again.legs
+    assert first.evaluations == 15 == sum(leg["evaluations"] for leg in first.legs)
+    assert [leg["seed"] for leg in first.legs] == [leg_seed(11, k) for k in range(3)]
+    assert sum(leg["improvements"] for leg in first.legs) == first.improvements
+    for leg in first.legs:  # within a leg the search only moves to a better point
+        assert leg["distance"] <= leg["start_distance"]
+    # each leg starts where the last ended, re-scored on its own seeds
+    names = [p.name for p in PRIORS]
+    last = Objective(UTRECHT, names, 1, first.legs[-1]["seed"])
+    assert last([first.point[n] for n in names]) == pytest.approx(first.distance)
+    assert first.start_distance == pytest.approx(first.legs[0]["start_distance"])
 
 
 def test_polish_with_no_budget_returns_the_start_and_refuses_an_incomplete_one():

@@ -361,6 +361,7 @@ def _calibrate(args: argparse.Namespace) -> int:
             "distance": polished.distance,
             "seconds": round(polished.seconds, 1),
             "adopted": name.startswith("polished"),
+            "legs": polished.legs,
         },
         "replications": args.replications,
         "sampler": f"dask {args.scheduler}" if args.scheduler else f"multicore x{args.procs}",

@@ -492,7 +492,16 @@ def _polish_sentence(polish: Mapping[str, Any] | None) -> str:
         "sets in "
         f"{polish['seconds']:.0f} s (distance on its common-random-number seeds "
         f"{polish['start_distance']:.3g} -> {polish['distance']:.3g}, "
-        f"{polish['improvements']} improvements): {outcome}."
+        f"{polish['improvements']} improvements"
+        + (
+            f" in {len(polish['legs'])} legs on fresh seeds each: "
+            + ", ".join(
+                f"{leg['start_distance']:.3g} -> {leg['distance']:.3g}" for leg in polish["legs"]
+            )
+            if len(polish.get("legs", [])) > 1
+            else ""
+        )
+        + f"): {outcome}."
     )
 
 

@@ -174,10 +174,11 @@ PRIORS: tuple[Prior, ...] = (
     Prior(
         "steering_adapt_rate",
         0.005,
-        0.15,
+        0.3,
         "importance items, change user central, predictability",
-        "'incrementele verandering' (§3.2): a steering mix that moves between 0.5% and 15% of "
-        "the way to its target a month",
+        "'incrementele verandering' (§3.2): a steering mix that moves between 0.5% and 30% of "
+        "the way to its target a month (15% was the bound until round 4; the fits kept "
+        "ending there)",
     ),
     Prior(
         "regional_legal_pull",
