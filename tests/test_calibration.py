@@ -261,6 +261,12 @@ def test_quick_calibration_runs_end_to_end_and_resumes_from_its_database(tmp_pat
     record = json.loads((out / "calibrated_parameters.json").read_text())
     prov = record["provenance"]
     assert prov["run_id"] == run_id and prov["seed"] == 5
+    # the warm start (the installed set) is part of the stored run
+    from experiments.calibration.cli import warm_start_point
+
+    _, stored = cal.stored_settings(db)
+    assert stored.start is not None and stored.start == warm_start_point(stored)
+    assert "installed" in prov["candidate_scores"]
     assert prov["database"] == str(db.resolve())
     assert set(record["parameters"]) <= set(PARAMETERS)
     assert prov["simulations"] > 0 and np.isfinite(prov["final_epsilon"])
@@ -488,6 +494,9 @@ def test_warm_start_is_the_installed_set_inside_the_priors_and_never_for_a_subse
     # a hold-out or target subset must not start from a set fitted on every figure
     for changed in ({"targets": ("table_3",)}, {"holdout": ("social",)}):
         assert warm_start_point(cal.CalibrationSettings(**changed)) is None
+    # the start is stored with the run's settings, so a resumed run starts from the same
+    stored = cal.CalibrationSettings(start=point)
+    assert cal.CalibrationSettings.from_json(stored.to_json()) == stored
 
 
 def test_a_split_instrument_setting_takes_the_value_it_was_split_from():

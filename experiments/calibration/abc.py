@@ -107,6 +107,10 @@ class CalibrationSettings:
             ``population / min_acceptance_rate`` simulations without accepting ``population``
             particles (pyabc's ``min_acceptance_rate``): bounds that overrun (at the default 0.04
             and population 150: 3,750 simulations, about 6.5 minutes on two cores).
+        start: Values of the free parameters scored as one more start of the local search
+            after the ABC (the warm start: the calibrated set installed when the run began,
+            `experiments.calibration.cli.warm_start_point`); None: the ABC's point only.
+            Stored with the run, so ``--resume`` and ``--report-only`` start from the same.
     """
 
     population: int = 150
@@ -122,6 +126,7 @@ class CalibrationSettings:
     max_simulations: int | None = 5000
     max_walltime_minutes: float | None = 10.0
     min_acceptance_rate: float = 0.04
+    start: dict[str, float] | None = None
 
     def to_json(self) -> str:
         """The settings as JSON."""

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +40,9 @@ POLISH_CHECKED = 8
 
 
 WARM_START_NOTE = (
-    "the installed calibrated set (model/data/calibrated_parameters.json of this code "
-    "version) was scored with the ABC's candidates as a start of the local search"
+    "the calibrated set installed when the run began (model/data/calibrated_parameters.json; "
+    "its values are stored with the run's settings) was scored with the ABC's candidates as "
+    "a start of the local search"
 )
 
 
@@ -52,9 +54,9 @@ def warm_start_point(settings: Any) -> dict[str, float] | None:
     last one found instead of relying on a 10-minute ABC alone). Parameters the installed set
     lacks take their declared defaults (an instrument setting split off another takes that
     one's value, `questionnaire.calibrated_instrument`); values are clipped to the priors.
-    Never used when
-    ``--targets`` or ``--holdout`` select figures (the installed set has seen all of them, so
-    an out-of-sample check would not be one) or other free parameters are chosen.
+    Never used when ``--targets`` or ``--holdout`` select figures (the installed set has seen
+    all of them, so an out-of-sample check would not be one) or other free parameters are
+    chosen. A new run stores the point in its settings (`CalibrationSettings.start`).
 
     Returns:
         Values of every free parameter, or None when no set is installed or it does not apply.
@@ -178,6 +180,9 @@ def _settings(args: argparse.Namespace):
     if settings.population < 2 or settings.generations < 1:
         raise CommandError("--population must be >= 2 and --generations >= 1")
     settings.fit_cells()  # validate the selections now, before any simulation
+    if not (args.fresh or args.resume or args.report_only):
+        # a stored run keeps the start it was made with
+        settings = replace(settings, start=warm_start_point(settings))
     return settings
 
 
@@ -252,7 +257,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     name, chosen, scores = cal.choose_point(
         result.history, settings, replications=score_reps, progress=progress
     )
-    warm = None if args.fresh else warm_start_point(settings)
+    warm = settings.start
     if warm is not None:
         # the installed set as one more candidate start, scored like the ABC's (see --fresh)
         scores.update(cal.score_points({"installed": warm}, settings, score_reps, progress=False))
@@ -524,7 +529,8 @@ def register(subparsers: Any) -> None:
         "--fresh",
         action="store_true",
         help="start the local search from the ABC's point estimate only, not also from the "
-        "installed calibrated set (always so with --targets or --holdout)",
+        "installed calibrated set (always so with --targets or --holdout; a resumed run keeps "
+        "its own start)",
     )
     p.add_argument(
         "--weighting",
