@@ -80,7 +80,8 @@ class PolishResult:
         evaluations: Parameter sets evaluated (including the start).
         improvements: Rounds that moved the point.
         seconds: Wall time.
-        trace: (evaluations so far, best distance) after every improvement.
+        trace: (evaluations so far, best distance) at the start of every leg and after every
+            improvement (distances of different legs are on different seeds).
         path: The point after every improvement (the start first), for the caller to check on
             fresh seeds: a point fitted on the search's own seeds may break a report pattern
             on others.

@@ -295,13 +295,14 @@ def interview(
     noise = settings["answer_noise"] if answer_noise is None else answer_noise
     scale = settings["emphasis_scale"] if emphasis_scale is None else emphasis_scale
     sat_noise = settings["satisfaction_noise"] if satisfaction_noise is None else satisfaction_noise
-    if not noise >= 0.0:
-        raise ValueError(f"answer_noise must be >= 0, got {noise}")
-    if not sat_noise >= 0.0:
-        raise ValueError(f"satisfaction_noise must be >= 0, got {sat_noise}")
     chg_noise = settings["change_noise"] if change_noise is None else change_noise
-    if not chg_noise >= 0.0:
-        raise ValueError(f"change_noise must be >= 0, got {chg_noise}")
+    for name, value in (
+        ("answer_noise", noise),
+        ("satisfaction_noise", sat_noise),
+        ("change_noise", chg_noise),
+    ):
+        if not value >= 0.0:
+            raise ValueError(f"{name} must be >= 0, got {value}")
     if not scale > 0.0:
         raise ValueError(f"emphasis_scale must be > 0, got {scale}")
     sample_rng, noise_rng = _rng(rng).spawn(2)
