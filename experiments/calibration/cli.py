@@ -62,26 +62,14 @@ def warm_start_point(settings: Any) -> dict[str, float] | None:
         Values of every free parameter, or None when no set is installed or it does not apply.
     """
     from experiments.calibration.priors import select_priors
-    from experiments.survey.items import INSTRUMENT_DEFAULTS
-    from experiments.survey.questionnaire import calibrated_instrument
+    from experiments.survey.questionnaire import instrument_settings
     from model.parameters import CALIBRATED_PATH, defaults
 
     if settings.targets or settings.holdout or settings.priors or not CALIBRATED_PATH.exists():
         return None
-    try:
-        record = json.loads(CALIBRATED_PATH.read_text(encoding="utf-8"))
-        installed = {
-            **record.get("parameters", {}),
-            **calibrated_instrument(record.get("instrument", {})),
-        }
-    except (ValueError, AttributeError):
-        return None
-    base = {**defaults(calibrated=False), **INSTRUMENT_DEFAULTS}
-    point = {}
-    for prior in select_priors(None):
-        value = float(installed.get(prior.name, base[prior.name]))
-        point[prior.name] = min(max(value, prior.low), prior.high)
-    return point
+    # what the model and the questionnaire use as their defaults: the installed set, completed
+    installed = {**defaults(calibrated=True), **instrument_settings()}
+    return {p.name: min(max(float(installed[p.name]), p.low), p.high) for p in select_priors(None)}
 
 
 class CommandError(Exception):
