@@ -503,8 +503,16 @@ def test_a_split_instrument_setting_takes_the_value_it_was_split_from():
     from experiments.survey.items import SPLIT_FROM
     from experiments.survey.questionnaire import calibrated_instrument
 
-    assert SPLIT_FROM == {"change_noise": "answer_noise"}
+    assert SPLIT_FROM == {"change_noise": "answer_noise", "importance_noise": "answer_noise"}
     old = calibrated_instrument({"answer_noise": 0.2, "emphasis_scale": 3.0, "unknown": 1.0})
-    assert old == {"answer_noise": 0.2, "emphasis_scale": 3.0, "change_noise": 0.2}
-    new = calibrated_instrument({"answer_noise": 0.2, "change_noise": 0.3})
+    assert old == {
+        "answer_noise": 0.2,
+        "emphasis_scale": 3.0,
+        "change_noise": 0.2,
+        "importance_noise": 0.2,
+    }
+    new = calibrated_instrument(
+        {"answer_noise": 0.2, "change_noise": 0.3, "importance_noise": 0.12}
+    )
     assert new["change_noise"] == 0.3
+    assert new["importance_noise"] == 0.12

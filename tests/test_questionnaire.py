@@ -133,10 +133,44 @@ def test_same_seed_gives_the_same_interview(model):
 
 
 def test_without_answer_noise_the_answers_are_a_function_of_the_state(model):
-    quiet = {"answer_noise": 0.0, "satisfaction_noise": 0.0, "change_noise": 0.0}
+    quiet = {
+        "answer_noise": 0.0,
+        "satisfaction_noise": 0.0,
+        "change_noise": 0.0,
+        "importance_noise": 0.0,
+    }
     a = interview(model, "all", rng=1, **quiet)
     b = interview(model, "all", rng=99, **quiet)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_importance_noise_reads_only_the_appendix_table(model):
+    """The appendix (and Table 2, its repeat) is read with importance_noise, nothing else."""
+
+    def shares(rng, noise):
+        t = interview(
+            model,
+            "all",
+            rng=rng,
+            answer_noise=0.0,
+            satisfaction_noise=0.0,
+            change_noise=0.0,
+            importance_noise=noise,
+        )
+        return t.set_index(["item", "domain", "category", "source_table"])["percent"]
+
+    a, b = shares(1, 0.2), shares(99, 0.2)
+    differs = a.index[(a - b).abs() > 1e-9]
+    assert set(differs.get_level_values(3)) <= {"appendix_importance", "table_1", "table_2"}
+    assert "appendix_importance" in set(differs.get_level_values(3))
+    appendix = {i.item for i in ITEMS if "appendix_importance" in i.tables}
+    assert set(differs.get_level_values(0)) <= appendix
+    # a noisier reading moves answers out of the category a quiet one gives most often
+    quiet = shares(1, 0.0).xs("appendix_importance", level=3)
+    top_quiet = quiet.groupby(level=[0, 1]).max()
+    top_loud = a.xs("appendix_importance", level=3).groupby(level=[0, 1]).max()
+    assert (top_loud <= top_quiet + 1e-9).mean() > 0.8
+    assert top_loud.mean() < top_quiet.mean() - 3.0
 
 
 def test_change_noise_reads_only_the_needed_change_items(model):
@@ -144,7 +178,13 @@ def test_change_noise_reads_only_the_needed_change_items(model):
 
     def shares(rng, noise):
         t = interview(
-            model, "all", rng=rng, answer_noise=0.0, satisfaction_noise=0.0, change_noise=noise
+            model,
+            "all",
+            rng=rng,
+            answer_noise=0.0,
+            satisfaction_noise=0.0,
+            change_noise=noise,
+            importance_noise=0.0,
         )
         return t.set_index(["item", "domain", "category", "source_table"])["percent"]
 
@@ -168,14 +208,48 @@ def test_national_insight_is_the_mean_of_what_is_still_open_nationally(model):
     np.testing.assert_allclose(latent[:, 1], expected)
 
 
-def test_monitoring_rests_on_the_social_monitor_in_both_domains(model):
+def test_monitoring_rests_on_the_social_monitor_extended_to_the_physical_domain(model):
+    """Social: emph[performing] x social T; physical: x mean(social T, physical T) (§2.3)."""
     state = SurveyState.from_model(model)
     latent = ITEM_BY_ID["importance_monitoring"].latent(state)
-    social_t = state.transition[:, 0]
-    np.testing.assert_allclose(latent, state.emph("performing") * social_t[:, None])
-    # a municipality without a monitor (no 3D transition yet) rates it 0 in both domains
-    state.transition[:, 0] = 0.0
+    social_t, physical_t = state.transition[:, 0], state.transition[:, 1]
+    emph = state.emph("performing")
+    np.testing.assert_allclose(latent[:, 0], emph[:, 0] * social_t)
+    np.testing.assert_allclose(latent[:, 1], emph[:, 1] * (social_t + physical_t) / 2.0)
+    # by the survey the physical transition lags the social one, so the physical monitor is
+    # less in place than the social one at the same emphasis
+    assert np.all(physical_t < social_t)
+    # a municipality without a monitor (no transition in either domain) rates it 0
+    state.transition[:] = 0.0
     assert np.all(ITEM_BY_ID["importance_monitoring"].latent(state) == 0.0)
+    # the physical indicators alone make half a monitor
+    state.transition[:, 1] = 1.0
+    np.testing.assert_allclose(
+        ITEM_BY_ID["importance_monitoring"].latent(state)[:, 1], emph[:, 1] / 2.0
+    )
+
+
+def test_items_named_together_in_section_3_2_rest_on_staff_readiness(model):
+    """Resident needs, customer satisfaction and innovation rise with staff readiness (§3.2,
+    §4.4); decision-quality change needed falls with it."""
+    state = SurveyState.from_model(model)
+    names = (
+        "importance_resident_needs",
+        "importance_customer_satisfaction",
+        "importance_innovation",
+        "change_decision_quality",
+    )
+    before = {n: ITEM_BY_ID[n].latent(state).copy() for n in names}
+    raised = state.readiness[:, :2] < 1.0
+    assert raised.mean() > 0.9
+    state.readiness[:, :2] = np.minimum(state.readiness[:, :2] + 0.3, 1.0)
+    for n in names[:3]:
+        after = ITEM_BY_ID[n].latent(state)
+        assert np.all(after[raised] > before[n][raised]), n
+    after = ITEM_BY_ID["change_decision_quality"].latent(state)
+    assert np.all(after[raised] < before["change_decision_quality"][raised])
+    resident = ITEM_BY_ID["importance_resident_needs"].latent(state)
+    np.testing.assert_allclose(resident, (state.emph("responsive") + state.readiness[:, :2]) / 2.0)
 
 
 def test_satisfaction_noise_reads_only_satisfaction_with_a_law_in_force(model):
@@ -189,6 +263,7 @@ def test_satisfaction_noise_reads_only_satisfaction_with_a_law_in_force(model):
             answer_noise=0.0,
             satisfaction_noise=sat_noise,
             change_noise=0.0,
+            importance_noise=0.0,
         )
         return t.set_index(["item", "domain", "category", "source_table"])["percent"]
 

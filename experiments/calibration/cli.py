@@ -451,7 +451,10 @@ def register(subparsers: Any) -> None:
         "--answer-noise",
         type=float,
         default=None,
-        help="answer-noise sd of the instrument (default: the calibrated value)",
+        help=(
+            "answer-noise sd of Table 4 and the Omgevingswet satisfaction "
+            "(default: the calibrated value)"
+        ),
     )
     p.set_defaults(func=cmd_survey)
 

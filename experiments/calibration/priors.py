@@ -28,6 +28,7 @@ from model.parameters import CALIBRATE, PARAMETERS
 
 INSTRUMENT: tuple[str, ...] = (
     "answer_noise",
+    "importance_noise",
     "satisfaction_noise",
     "change_noise",
     "emphasis_scale",
@@ -272,9 +273,18 @@ PRIORS: tuple[Prior, ...] = (
         "answer_noise",
         0.03,
         0.25,
-        "every target (the spread of answers around each municipality's state)",
+        "Table 4 and the Omgevingswet's satisfaction (the spread of answers around each "
+        "municipality's state)",
         "from a very precise reader (0.03, a sixth of a category) to one who is off by more "
         "than a category (0.25)",
+    ),
+    Prior(
+        "importance_noise",
+        0.03,
+        0.25,
+        "the appendix importance table",
+        "the same range as answer_noise: how precisely a secretary rates the municipality's own "
+        "strategy is not known beforehand",
     ),
     Prior(
         "satisfaction_noise",

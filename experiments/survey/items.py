@@ -14,11 +14,14 @@ questionnaire answers the same items for every simulated secretary.
    the report's passage needs both at once ("only together"). There are no per-item weights,
    intercepts or scales: nothing in this module is tuned to an observed figure.
 2. Each respondent reads his or her latent score with *answer noise*: a normal error with
-   standard deviation ``answer_noise`` (one number for every judgement item; see
-   `ANSWER_NOISE`), ``satisfaction_noise`` (Table 3, satisfaction with a decentralisation in
-   force; see `SATISFACTION_NOISE`) or ``change_noise`` (Table 5, the needed change; see
-   `CHANGE_NOISE`): one number per part of the questionnaire whose judgements differ in kind,
-   drawn independently per respondent, item and domain from a seeded generator.
+   standard deviation ``importance_noise`` (the appendix table, the secretary's valuation of
+   the municipality's own strategy; see `IMPORTANCE_NOISE`), ``answer_noise`` (Table 4's
+   judgements of the organisation, council and college, and the introduction of a law still
+   ahead; see `ANSWER_NOISE`), ``satisfaction_noise`` (Table 3, satisfaction with a
+   decentralisation in force; see `SATISFACTION_NOISE`) or ``change_noise`` (Table 5, the
+   needed change; see `CHANGE_NOISE`): one number per part of the questionnaire whose
+   judgements differ in kind, drawn independently per respondent, item and domain from a
+   seeded generator.
 3. The noisy score is placed on the five-point scale by equal-width bins (`LIKERT_CUTS`): 1
    below 0.2, 2 below 0.4, 3 below 0.6, 4 below 0.8, 5 above. The published categories are
    collapses of that scale: Table 3 keeps 1-5; the appendix table's three categories are 1-2
@@ -57,9 +60,21 @@ Part of the instrument: the report's five-point scales are read as equal interva
 
 ANSWER_NOISE: float = 0.1
 """Standard deviation of a respondent's answer error on the latent [0, 1] scale (half a
-category). Instrument parameter: its default is used until a calibration supplies a value
-(``instrument.answer_noise`` in ``model/data/calibrated_parameters.json``), because the model
-knows nothing about how precisely a secretary reads his or her own organisation."""
+category) for the judgements of others: Table 4 (is the organisation suitable, are council and
+college involved, do they steer) and the satisfaction with the introduction of a law still
+ahead (Table 3, Omgevingswet). Instrument parameter: its default is used until a calibration
+supplies a value (``instrument.answer_noise`` in ``model/data/calibrated_parameters.json``),
+because the model knows nothing about how precisely a secretary reads his or her own
+organisation."""
+
+IMPORTANCE_NOISE: float = 0.1
+"""Standard deviation of the answer error on the appendix table, "Waardering van de strategie
+in de gemeente naar mate van belangrijkheid" (and Table 2, which repeats it): how important
+each element is in the municipality's strategy, a strategy the secretary shapes (report §3.2,
+"Momenteel is de persoonlijke voorkeur vaak doorslaggevend"), so read more directly than the
+behaviour of council and college in Table 4. Instrument parameter, calibrated with the model
+(``instrument.importance_noise`` in ``model/data/calibrated_parameters.json``); a calibrated set
+that predates it read the appendix with ``answer_noise`` (`SPLIT_FROM`); 0.1 until then."""
 
 SATISFACTION_NOISE: float = 0.1
 """Standard deviation of the answer error on Table 3's satisfaction with a decentralisation that
@@ -91,13 +106,14 @@ Instrument parameter: one number for every steering-based item, calibrated with 
 
 INSTRUMENT_DEFAULTS: dict[str, float] = {
     "answer_noise": ANSWER_NOISE,
+    "importance_noise": IMPORTANCE_NOISE,
     "satisfaction_noise": SATISFACTION_NOISE,
     "change_noise": CHANGE_NOISE,
     "emphasis_scale": EMPHASIS_SCALE,
 }
 """The instrument's free settings at their declared values (a calibration may replace them)."""
 
-SPLIT_FROM: dict[str, str] = {"change_noise": "answer_noise"}
+SPLIT_FROM: dict[str, str] = {"change_noise": "answer_noise", "importance_noise": "answer_noise"}
 """Instrument settings split off another one: a calibrated set that predates the split read
 these items with the other setting, so it stands in for the missing one."""
 
@@ -283,6 +299,15 @@ def _organisation_suitable(s: SurveyState) -> np.ndarray:
     return np.column_stack([transformation, transition])
 
 
+def _monitoring(s: SurveyState) -> np.ndarray:
+    # The 3D's social monitor is in place as far as the social transition is; the physical
+    # domain's monitor is that one extended with physical indicators (report §2.3), in place
+    # as far as both transitions are.
+    social = s.transition[:, 0]
+    monitor = np.column_stack([social, _mean(social, s.transition[:, 1])])
+    return s.emph("performing") * monitor
+
+
 def _national_insight(s: SurveyState) -> np.ndarray:
     # A law still ahead leaves two national things open (its rules and date, its money); for a
     # law in force only the money is still open, so the item is the mean of the open ones.
@@ -364,15 +389,16 @@ ITEMS: tuple[Item, ...] = (
         ("appendix_importance", "table_2"),
         DOMAINS,
         "target",
-        lambda s: s.emph("performing") * s.transition[:, :1],
-        "emph[performing] x T of the social domain (only together: performance steering with "
-        "the municipality's monitor in place, which is the social monitor in both domains)",
+        _monitoring,
+        "emph[performing] x M (only together: performance steering with a monitor in place; M "
+        "the social T in the social domain, mean(social T, physical T) in the physical one, "
+        "whose monitor is the social monitor extended with physical indicators)",
         "report Table 2 (performing quadrant); §2.3 'Veel gemeenten hebben een sociale monitor "
         "ingericht ... Een aantal gemeentesecretarissen geeft aan die monitor te willen "
         "uitbreiden met indicatoren voor ontwikkelingen in de fysieke leefomgeving': the "
         "monitor is set up with the 3D's new tasks ('monitoring en verantwoording' on the 3D "
-        "agenda, §1.2) and the physical domain would extend that one; §2.2 'monitoring en "
-        "audits', SMART goals",
+        "agenda, §1.2) and the physical domain's is that one extended, in place as far as its "
+        "own transition is; §2.2 'monitoring en audits', SMART goals",
     ),
     Item(
         "importance_user_participation",
@@ -414,10 +440,17 @@ ITEMS: tuple[Item, ...] = (
         ("appendix_importance",),
         DOMAINS,
         "target",
-        lambda s: s.emph("responsive"),
-        "emph[responsive]",
+        lambda s: _mean(s.emph("responsive"), s.readiness[:, :2]),
+        "mean(emph[responsive], R) (R: mean readiness of the domain's staff for the new way of "
+        "working)",
         "appendix table (responsive quadrant): 'Reageren op vragen uit samenleving' and 'De "
-        "behoefte van de inwoners'",
+        "behoefte van de inwoners'; §4.4 'Leren van de 3D's': 'generalisten: professionals met "
+        "een brede scope, die de vraagarticulatie bij de cliënt kunnen bewerkstelligen. Dit "
+        "past bij het idee de gebruiker centraal' and 'In de nieuwe aanpak gaat het om "
+        "maatwerk ... Daarom is er een andere organisatie met andere professionals nodig'; "
+        "§3.2 names it with innovation and customer satisfaction ('scoren op de volgende "
+        "zaken hoger: ... meer klanttevredenheid, behoefte van de inwoners, vernieuwing in het "
+        "vinden van oplossingen')",
     ),
     Item(
         "importance_customer_satisfaction",
@@ -425,10 +458,12 @@ ITEMS: tuple[Item, ...] = (
         ("appendix_importance",),
         DOMAINS,
         "target",
-        lambda s: _mean(s.emph("responsive"), s.emph("performing")),
-        "mean(emph[responsive], emph[performing])",
+        lambda s: _mean(s.emph("responsive"), s.emph("performing"), s.readiness[:, :2]),
+        "mean(emph[responsive], emph[performing], R)",
         "appendix table (responsive quadrant); customer satisfaction is the measured "
-        "(performing, §2.2 'monitoring en audits') side of responsiveness",
+        "(performing, §2.2 'monitoring en audits') side of responsiveness, delivered by staff "
+        "ready for the new way of working as resident needs is (§4.4; §3.2 names the two "
+        "together)",
     ),
     # ---- Table 3: satisfaction (P7) ---------------------------------------------------------
     Item(
@@ -619,11 +654,14 @@ ITEMS: tuple[Item, ...] = (
         ("table_5",),
         DOMAINS,
         "target",
-        lambda s: 1.0 - _mean(s.transformation, s.practice_quality),
-        "1 - mean(F, P)",
+        lambda s: 1.0 - _mean(s.transformation, s.practice_quality, s.readiness[:, :2]),
+        "1 - mean(F, P, R)",
         "report §1.3: 'een gedragsverandering. Zo moet er meer ruimte ontstaan voor "
         "initiatieven ... bestuurders krijgen armslag voor snellere en betere besluiten': the "
-        "new way of working and room for initiatives make better decisions",
+        "new way of working and room for initiatives make better decisions; §4.4: the old "
+        "organisation stood for 'correcte besluitvorming volgens vastgestelde regels. In de "
+        "nieuwe aanpak gaat het om maatwerk ... Daarom is er een andere organisatie met andere "
+        "professionals nodig' (the staff's readiness for the new way of working)",
     ),
 )
 """Every item of the virtual questionnaire, in the order of the report's tables."""
@@ -637,6 +675,7 @@ __all__ = [
     "DOMAINS",
     "EMPHASIS_SCALE",
     "FIVE",
+    "IMPORTANCE_NOISE",
     "INSTRUMENT_DEFAULTS",
     "ITEMS",
     "ITEM_BY_ID",

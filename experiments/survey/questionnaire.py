@@ -80,8 +80,8 @@ def instrument_settings() -> dict[str, float]:
     """The instrument's free settings: the calibrated ones where a calibration supplied them.
 
     Returns:
-        ``{"answer_noise": ..., "satisfaction_noise": ..., "change_noise": ...,
-        "emphasis_scale": ...}`` from the
+        ``{"answer_noise": ..., "importance_noise": ..., "satisfaction_noise": ...,
+        "change_noise": ..., "emphasis_scale": ...}`` from the
         ``instrument`` record of
         ``model/data/calibrated_parameters.json`` where present, else the declared defaults.
     """
@@ -129,6 +129,7 @@ def answer_codes(
     answer_noise: float,
     satisfaction_noise: float | None = None,
     change_noise: float | None = None,
+    importance_noise: float | None = None,
 ) -> dict[str, np.ndarray]:
     """Five-point answers of the respondents ``rows`` to every item.
 
@@ -141,6 +142,8 @@ def answer_codes(
         satisfaction_noise: The same for Table 3's satisfaction (``likert``) items in a domain
             whose decentralisation is in force; ``answer_noise`` when None.
         change_noise: The same for Table 5's needed-change items; ``answer_noise`` when None.
+        importance_noise: The same for the appendix table's items (and Table 2, which repeats
+            it); ``answer_noise`` when None.
 
     Returns:
         Item id -> (R, 2) int8 codes 1-5 (0: item not asked for that domain).
@@ -158,6 +161,8 @@ def answer_codes(
             sd = np.where(state.in_force, satisfaction_noise, answer_noise)
         if "table_5" in item.tables and change_noise is not None:
             sd = np.full(2, change_noise)
+        if "appendix_importance" in item.tables and importance_noise is not None:
+            sd = np.full(2, importance_noise)
         out[item.item] = categorise(latent, rng.normal(0.0, 1.0, latent.shape) * sd[None, :])
     return out
 
@@ -263,6 +268,7 @@ def interview(
     weighting: str = "none",
     satisfaction_noise: float | None = None,
     change_noise: float | None = None,
+    importance_noise: float | None = None,
 ) -> pd.DataFrame:
     """Interview the simulated secretaries of ``model`` (run to the survey month).
 
@@ -276,6 +282,8 @@ def interview(
             (default: `instrument_settings`).
         change_noise: Answer-noise standard deviation of Table 5's needed-change items
             (default: `instrument_settings`).
+        importance_noise: Answer-noise standard deviation of the appendix table's importance
+            items (default: `instrument_settings`).
         emphasis_scale: Emphasis scale of the steering-based items (default:
             `instrument_settings`; see `experiments.survey.items.EMPHASIS_SCALE`).
         weighting: ``"none"`` (each respondent counts once) or ``"response"`` (weight the size
@@ -296,10 +304,12 @@ def interview(
     scale = settings["emphasis_scale"] if emphasis_scale is None else emphasis_scale
     sat_noise = settings["satisfaction_noise"] if satisfaction_noise is None else satisfaction_noise
     chg_noise = settings["change_noise"] if change_noise is None else change_noise
+    imp_noise = settings["importance_noise"] if importance_noise is None else importance_noise
     for name, value in (
         ("answer_noise", noise),
         ("satisfaction_noise", sat_noise),
         ("change_noise", chg_noise),
+        ("importance_noise", imp_noise),
     ):
         if not value >= 0.0:
             raise ValueError(f"{name} must be >= 0, got {value}")
@@ -308,7 +318,7 @@ def interview(
     sample_rng, noise_rng = _rng(rng).spawn(2)
     state = SurveyState.from_model(model, scale)
     rows = sample_respondents(state.size_class, sample, sample_rng)
-    codes = answer_codes(state, rows, noise_rng, noise, sat_noise, chg_noise)
+    codes = answer_codes(state, rows, noise_rng, noise, sat_noise, chg_noise, imp_noise)
     weights = response_weights(state.size_class)[rows] if weighting == "response" else None
     return tabulate(codes, weights)
 
@@ -324,6 +334,7 @@ def run_survey(
     weighting: str = "none",
     satisfaction_noise: float | None = None,
     change_noise: float | None = None,
+    importance_noise: float | None = None,
 ) -> pd.DataFrame:
     """Build a model, run it to the survey month and interview it (see `interview`).
 
@@ -343,6 +354,7 @@ def run_survey(
         weighting=weighting,
         satisfaction_noise=satisfaction_noise,
         change_noise=change_noise,
+        importance_noise=importance_noise,
     )
 
 
