@@ -144,6 +144,38 @@ def test_settings_split_fit_and_holdout():
     assert cal.CalibrationSettings.from_json(binomial.to_json()).weighting == "binomial"
 
 
+def test_settings_choose_expected_answers_and_a_stored_older_run_keeps_sampled_ones():
+    assert cal.CalibrationSettings().answers == "expected"
+    sampled = cal.CalibrationSettings(answers="sampled")
+    assert cal.CalibrationSettings.from_json(sampled.to_json()).answers == "sampled"
+    older = json.loads(cal.CalibrationSettings().to_json())
+    del older["answers"]  # a run stored before the setting existed sampled its answers
+    assert cal.CalibrationSettings.from_json(json.dumps(older)).answers == "sampled"
+    with pytest.raises(ValueError, match="answers must be one of expected, sampled"):
+        cal.CalibrationSettings(answers="mean")
+
+
+def test_expected_answers_take_the_answer_noise_out_of_the_simulated_figures():
+    """Two draws of the answer noise differ; expected shares depend on the model run only."""
+    point = {"answer_noise": 0.2, "importance_noise": 0.2, "change_noise": 0.2}
+    panel = ("Gelderland",)
+    sampled = cal.SurveySimulator(1, panel, answers="sampled")
+    expected = cal.SurveySimulator(1, panel, answers="expected")
+    model = expected.run(point)
+    keys = [k for k in expected(point) if k != cal.PATTERN_KEY]
+    a, b = (
+        cal.interview(model, "all", np.random.default_rng(s), weighting="response", **point)
+        for s in (1, 2)
+    )
+    assert not np.allclose(a["percent"], b["percent"])
+    e = expected(point)
+    again = expected(point)
+    assert all(e[k] == again[k] for k in keys)
+    s = sampled(point)
+    diff = np.array([abs(s[k] - e[k]) for k in keys])
+    assert 0.0 < diff.mean() < 0.08  # the draw scatters figures around their expectation
+
+
 # ------------------------------------------------------------------------------ priors
 def test_priors_are_inside_the_declared_ranges_of_parameters_marked_for_calibration():
     check_priors(PRIORS)

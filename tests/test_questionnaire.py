@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from functools import cache
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from experiments.survey import questionnaire as questionnaire_module
 from experiments.survey.items import ITEM_BY_ID, ITEMS, SurveyState
 from experiments.survey.observed import load_observed
 from experiments.survey.questionnaire import (
     SURVEY_MONTH,
+    answer_codes,
+    answer_probabilities,
     categorise,
     check_survey_month,
     compare,
@@ -365,3 +370,51 @@ def test_survey_command_rejects_a_bad_sample(capsys):
 
     with pytest.raises(SystemExit):
         main(["survey", "--sample", "half"])
+
+
+def test_expected_shares_are_the_mean_of_the_sampled_interviews(model):
+    """`expected=True` gives the average over the answer noise (law of large numbers)."""
+    expected = interview(model, "all", rng=1, weighting="response", expected=True)
+    draws = [interview(model, "all", rng=s, weighting="response") for s in range(120)]
+    mean = sum(d["percent"].to_numpy() for d in draws) / len(draws)
+    spread = np.std([d["percent"].to_numpy() for d in draws], axis=0)
+    # one draw moves figures by points; the mean of 120 agrees to a fraction of a point
+    assert spread.mean() > 1.0
+    np.testing.assert_allclose(mean, expected["percent"].to_numpy(), atol=0.8)
+    assert np.abs(mean - expected["percent"].to_numpy()).mean() < 0.2
+    sums = expected.groupby(["item", "domain", "source_table"])["percent"].sum()
+    np.testing.assert_allclose(sums.to_numpy(), 100.0)
+    # the sample is drawn either way: a stratified interview asks 126 respondents
+    assert int(interview(model, "stratified", rng=3, expected=True)["n"].max()) == 126
+
+
+def test_expected_shares_without_noise_are_the_answers():
+    latent = np.array([[0.1, 0.3], [0.5, 0.7], [0.9, np.nan], [0.2, 0.8]])
+    state = SurveyState.__new__(SurveyState)
+    state.in_force = np.array([True, False])
+    item = dataclasses.replace(ITEM_BY_ID["importance_legitimacy"], latent=lambda s: latent)
+    rows = np.arange(len(latent))
+    with patched_items((item,)):
+        probs = answer_probabilities(state, rows, 0.0, importance_noise=0.0)[item.item]
+        codes = answer_codes(state, rows, np.random.default_rng(0), 0.0, importance_noise=0.0)
+        noisy = answer_probabilities(state, rows, 0.0, importance_noise=0.1)[item.item]
+    asked = ~np.isnan(latent)
+    np.testing.assert_array_equal(probs[asked].argmax(axis=1) + 1, codes[item.item][asked])
+    np.testing.assert_array_equal(probs[asked].max(axis=1), 1.0)
+    assert np.isnan(probs[2, 1]).all()
+    # a score on a category bound goes up, as `categorise` has it
+    assert probs[3, 0, 1] == 1.0 and probs[3, 1, 4] == 1.0
+    # with noise: Phi-differences, centred on the score's own category
+    np.testing.assert_allclose(noisy[asked].sum(axis=1), 1.0)
+    assert noisy[1, 0, 2] == pytest.approx(0.6827, abs=1e-3)  # 0.5 ± one sd inside [0.4, 0.6)
+
+
+@contextlib.contextmanager
+def patched_items(items):
+    """Let the questionnaire ask only ``items`` (for unit tests of the answer functions)."""
+    saved = questionnaire_module.ITEMS
+    questionnaire_module.ITEMS = tuple(items)
+    try:
+        yield
+    finally:
+        questionnaire_module.ITEMS = saved

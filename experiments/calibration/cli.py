@@ -164,6 +164,8 @@ def _settings(args: argparse.Namespace):
         values["patterns"] = False
     if args.weighting is not None:
         values["weighting"] = args.weighting
+    if args.answers is not None:
+        values["answers"] = args.answers
     settings = base.__class__(**{**base.__dict__, **values})
     if settings.population < 2 or settings.generations < 1:
         raise CommandError("--population must be >= 2 and --generations >= 1")
@@ -219,11 +221,12 @@ def _calibrate(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     db = Path(args.db) if args.db else out / "calibration.db"
     if (args.resume or args.report_only) and (
-        args.targets or args.holdout or args.municipalities or args.weighting
+        args.targets or args.holdout or args.municipalities or args.weighting or args.answers
     ):
         raise CommandError(
-            "--resume continues a stored run with its own targets, hold-out, municipalities and "
-            "weighting; drop --targets/--holdout/--municipalities/--weighting (or start a new run)"
+            "--resume continues a stored run with its own targets, hold-out, municipalities, "
+            "weighting and answers; drop --targets/--holdout/--municipalities/--weighting/"
+            "--answers (or start a new run)"
         )
     settings = _settings(args)
     started = time.time()
@@ -343,6 +346,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         "respondents": int(reps["n"].max()),
         "pattern_constraints": settings.patterns,
         "weighting": settings.weighting,
+        "answers": settings.answers,
         "point_estimate": name,
         "warm_start": None if warm is None else WARM_START_NOTE,
         "candidate_scores": {k: round(float(v), 4) for k, v in scores.items()},
@@ -529,6 +533,13 @@ def register(subparsers: Any) -> None:
         default=None,
         help="weights of the figures in the distance: the report's margin of error for every "
         "figure (default) or the binomial sampling error at each observed share",
+    )
+    p.add_argument(
+        "--answers",
+        choices=("expected", "sampled"),
+        default=None,
+        help="survey figures in the distance: the shares expected over the answer noise "
+        "(default) or one draw of every respondent's answers per simulation",
     )
     p.add_argument(
         "--no-patterns",

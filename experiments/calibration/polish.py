@@ -118,7 +118,9 @@ class Objective:
         self.distance = PenalisedDistance(
             settings.fit_cells(), settings.patterns, settings.weighting
         )
-        self.simulator = SurveySimulator(seed, settings.municipalities, common_random_numbers=True)
+        self.simulator = SurveySimulator(
+            seed, settings.municipalities, common_random_numbers=True, answers=settings.answers
+        )
         self.replications = replications
         self.seed = seed
         self.observed = observed_statistics()

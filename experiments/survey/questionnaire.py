@@ -122,6 +122,36 @@ def categorise(latent: np.ndarray, noise: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(latent), 0, codes).astype(np.int8)
 
 
+def noise_sd(
+    item: Item,
+    state: SurveyState,
+    answer_noise: float,
+    satisfaction_noise: float | None = None,
+    change_noise: float | None = None,
+    importance_noise: float | None = None,
+) -> np.ndarray:
+    """Answer-noise standard deviation (2,) of ``item`` per domain (see `answer_codes`)."""
+    sd = np.full(2, answer_noise, dtype=np.float64)
+    if item.scale == "likert" and satisfaction_noise is not None:
+        sd = np.where(state.in_force, satisfaction_noise, answer_noise).astype(np.float64)
+    if "table_5" in item.tables and change_noise is not None:
+        sd = np.full(2, change_noise, dtype=np.float64)
+    if "appendix_importance" in item.tables and importance_noise is not None:
+        sd = np.full(2, importance_noise, dtype=np.float64)
+    return sd
+
+
+def _asked_latent(item: Item, state: SurveyState, rows: np.ndarray) -> np.ndarray:
+    """Latent scores (R, 2) of the respondents ``rows``; NaN where the item is not asked."""
+    latent = np.asarray(item.latent(state), dtype=np.float64)[rows]
+    if latent.shape != (len(rows), 2):
+        raise ValueError(f"item '{item.item}' gives latent shape {latent.shape}")
+    missing = np.ones(2, dtype=bool)
+    missing[[DOMAINS.index(d) for d in item.domains]] = False
+    latent[:, missing] = np.nan
+    return latent
+
+
 def answer_codes(
     state: SurveyState,
     rows: np.ndarray,
@@ -150,20 +180,53 @@ def answer_codes(
     """
     out: dict[str, np.ndarray] = {}
     for item in ITEMS:
-        latent = np.asarray(item.latent(state), dtype=np.float64)[rows]
-        if latent.shape != (len(rows), 2):
-            raise ValueError(f"item '{item.item}' gives latent shape {latent.shape}")
-        missing = np.ones(2, dtype=bool)
-        missing[[DOMAINS.index(d) for d in item.domains]] = False
-        latent[:, missing] = np.nan
-        sd = np.full(2, answer_noise)
-        if item.scale == "likert" and satisfaction_noise is not None:
-            sd = np.where(state.in_force, satisfaction_noise, answer_noise)
-        if "table_5" in item.tables and change_noise is not None:
-            sd = np.full(2, change_noise)
-        if "appendix_importance" in item.tables and importance_noise is not None:
-            sd = np.full(2, importance_noise)
+        latent = _asked_latent(item, state, rows)
+        sd = noise_sd(item, state, answer_noise, satisfaction_noise, change_noise, importance_noise)
         out[item.item] = categorise(latent, rng.normal(0.0, 1.0, latent.shape) * sd[None, :])
+    return out
+
+
+def answer_probabilities(
+    state: SurveyState,
+    rows: np.ndarray,
+    answer_noise: float,
+    satisfaction_noise: float | None = None,
+    change_noise: float | None = None,
+    importance_noise: float | None = None,
+) -> dict[str, np.ndarray]:
+    """Probability of each five-point answer of the respondents ``rows``, over the answer noise.
+
+    The expectation of `answer_codes` over its normal answer noise, in closed form: a
+    respondent with latent score L and noise sd s answers category k with probability
+    Phi((c_k - L) / s) - Phi((c_{k-1} - L) / s) for the category bounds c of `LIKERT_CUTS`
+    (c_0 = -inf, c_5 = +inf); with s = 0 the answer is certain. Tabulated, it gives the shares
+    an interview returns on average over its answer noise, without that noise (used by the
+    calibration, whose distance would otherwise compare survey figures blurred by a fresh draw
+    of every respondent's answers).
+
+    Returns:
+        Item id -> (R, 2, 5) probabilities of the answers 1-5 (NaN where not asked).
+    """
+    from scipy.special import ndtr
+
+    cuts = np.asarray(LIKERT_CUTS, dtype=np.float64)
+    out: dict[str, np.ndarray] = {}
+    for item in ITEMS:
+        latent = _asked_latent(item, state, rows)
+        sd = noise_sd(item, state, answer_noise, satisfaction_noise, change_noise, importance_noise)
+        # P(answer <= k) = P(score < c_k); without noise exactly as `categorise` (a score on a
+        # bound goes up)
+        noisy = sd[None, :, None] > 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (cuts[None, None, :] - latent[..., None]) / sd[None, :, None]
+        exact = (latent[..., None] < cuts[None, None, :]).astype(np.float64)
+        below = np.where(noisy, ndtr(z), exact)
+        cdf = np.concatenate(
+            [np.zeros((*latent.shape, 1)), below, np.ones((*latent.shape, 1))], axis=2
+        )
+        probs = np.diff(cdf, axis=2)
+        probs[np.isnan(latent)] = np.nan
+        out[item.item] = probs
     return out
 
 
@@ -176,30 +239,43 @@ def _categories(item: Item, table: str) -> tuple[tuple[str, ...], list[np.ndarra
     return BINARY, [np.array([4, 5]), np.array([1, 2, 3])]
 
 
-def tabulate(codes: Mapping[str, np.ndarray], weights: np.ndarray | None = None) -> pd.DataFrame:
+def tabulate(
+    codes: Mapping[str, np.ndarray],
+    weights: np.ndarray | None = None,
+    probabilities: Mapping[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """Percentages per item, domain, table and category from five-point answers.
 
     Args:
-        codes: As returned by `answer_codes`.
+        codes: As returned by `answer_codes` (ignored when ``probabilities`` is given).
         weights: Optional weight per respondent (e.g. response-composition weights).
+        probabilities: As returned by `answer_probabilities`: tabulate the expected shares
+            instead of the answers.
 
     Returns:
         A frame with `COLUMNS`; ``n`` is the number of respondents asked.
     """
     records: list[tuple[Any, ...]] = []
+    source = codes if probabilities is None else probabilities
     for item in ITEMS:
-        answers = codes[item.item]
+        answers = source[item.item]
         w = np.ones(len(answers)) if weights is None else np.asarray(weights, dtype=np.float64)
         for d, domain in enumerate(DOMAINS):
             if domain not in item.domains:
                 continue
-            col = answers[:, d]
-            asked = col > 0
+            if probabilities is None:
+                col = answers[:, d]
+                asked = col > 0
+                share_of = np.stack([col == k for k in range(1, 6)], axis=1).astype(float)
+            else:
+                share_of = answers[:, d, :]
+                asked = ~np.isnan(share_of).any(axis=1)
             total = w[asked].sum()
             for table in item.tables:
                 cats, groups = _categories(item, table)
                 for cat, group in zip(cats, groups, strict=True):
-                    share = w[np.isin(col, group) & asked].sum() / total if total > 0 else np.nan
+                    mass = share_of[asked][:, group - 1].sum(axis=1)
+                    share = float(w[asked] @ mass) / total if total > 0 else np.nan
                     records.append(
                         (item.item, domain, cat, table, item.role, 100.0 * share, int(asked.sum()))
                     )
@@ -269,6 +345,7 @@ def interview(
     satisfaction_noise: float | None = None,
     change_noise: float | None = None,
     importance_noise: float | None = None,
+    expected: bool = False,
 ) -> pd.DataFrame:
     """Interview the simulated secretaries of ``model`` (run to the survey month).
 
@@ -288,6 +365,8 @@ def interview(
             `instrument_settings`; see `experiments.survey.items.EMPHASIS_SCALE`).
         weighting: ``"none"`` (each respondent counts once) or ``"response"`` (weight the size
             classes as in the real response; see `response_weights`).
+        expected: Return the shares expected over the answer noise (`answer_probabilities`)
+            instead of those of one draw of it; the sample is drawn either way.
 
     Returns:
         One row per item, domain, category and source table (`COLUMNS`). Percentages of each
@@ -318,8 +397,11 @@ def interview(
     sample_rng, noise_rng = _rng(rng).spawn(2)
     state = SurveyState.from_model(model, scale)
     rows = sample_respondents(state.size_class, sample, sample_rng)
-    codes = answer_codes(state, rows, noise_rng, noise, sat_noise, chg_noise, imp_noise)
     weights = response_weights(state.size_class)[rows] if weighting == "response" else None
+    if expected:
+        probs = answer_probabilities(state, rows, noise, sat_noise, chg_noise, imp_noise)
+        return tabulate({}, weights, probabilities=probs)
+    codes = answer_codes(state, rows, noise_rng, noise, sat_noise, chg_noise, imp_noise)
     return tabulate(codes, weights)
 
 
