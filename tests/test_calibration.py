@@ -155,6 +155,31 @@ def test_settings_choose_expected_answers_and_a_stored_older_run_keeps_sampled_o
         cal.CalibrationSettings(answers="mean")
 
 
+def test_a_split_off_noise_that_no_fitted_figure_reads_is_tied_to_its_source():
+    """A hold-out of Table 5 cannot inform Table 5's own noise: it takes answer_noise."""
+    assert cal.CalibrationSettings().tied_settings() == {}
+    names = {p.name for p in cal.CalibrationSettings().free_priors()}
+    assert {"change_noise", "importance_noise"} <= names
+    holdout = cal.CalibrationSettings(holdout=("table_5",))
+    assert holdout.tied_settings() == {"change_noise": "answer_noise"}
+    assert "change_noise" not in {p.name for p in holdout.free_priors()}
+    assert len(holdout.free_priors()) == len(names) - 1
+    only_t3 = cal.CalibrationSettings(targets=("table_3",))
+    assert set(only_t3.tied_settings()) == {"change_noise", "importance_noise"}
+    # an item of the appendix in the fit informs importance_noise
+    assert (
+        "importance_noise"
+        not in cal.CalibrationSettings(targets=("importance_legitimacy",)).tied_settings()
+    )
+    sim = cal.SurveySimulator(1, ("Utrecht",), tied=holdout.tied_settings())
+    _, instrument = sim.parameters({"answer_noise": 0.21, "transition_rate": 0.3})
+    assert instrument == {"answer_noise": 0.21, "change_noise": 0.21}
+    assert cal.with_tied({"answer_noise": 0.2, "change_noise": 0.3}, {}) == {
+        "answer_noise": 0.2,
+        "change_noise": 0.3,
+    }
+
+
 def test_expected_answers_take_the_answer_noise_out_of_the_simulated_figures():
     """Two draws of the answer noise differ; expected shares depend on the model run only."""
     point = {"answer_noise": 0.2, "importance_noise": 0.2, "change_noise": 0.2}
@@ -383,6 +408,32 @@ def test_installed_calibration_is_valid_and_records_its_provenance():
     ):
         assert key in prov, key
     assert record["fit"]["share_inside_margin"] >= 0.0
+
+
+def test_the_installed_defaults_meet_the_acceptance_criterion():
+    """At least 80% of the 97 target figures inside the survey's margin (issue acceptance).
+
+    Recomputed here, not read from the record: four national runs at the installed defaults,
+    the figures expected over the answer noise (the fit report's medians of sampled interviews
+    of 126 respondents agree within a few figures, docs/calibration.md §6).
+    """
+    from experiments.calibration.distance import cell_keys
+    from experiments.survey.questionnaire import SURVEY_MONTH, compare, interview
+    from model import GovernanceModel
+
+    record = json.loads(CALIBRATED_PATH.read_text())
+    assert record["fit"]["share_inside_margin"] >= 0.8
+    keys = set(cell_keys(CELLS))
+    tables = []
+    for seed in (1, 2, 3, 4):
+        model_rng, survey_rng = np.random.default_rng(seed).spawn(2)
+        model = GovernanceModel(rng=model_rng).run(until=SURVEY_MONTH)
+        tables.append(interview(model, "all", survey_rng, weighting="response", expected=True))
+    mean = tables[0].assign(percent=np.mean([t["percent"] for t in tables], axis=0))
+    fit = compare(mean)
+    fit = fit[[k in keys for k in cell_keys(fit)]]
+    assert len(fit) == 97
+    assert fit["within"].astype(bool).sum() >= 0.8 * len(fit)
 
 
 def test_docs_name_every_item_and_every_free_parameter():

@@ -47,6 +47,7 @@ from experiments.calibration.distance import (
     simulated_statistics,
 )
 from experiments.calibration.priors import pyabc_prior, select_priors, split
+from experiments.survey.items import READ_WITH, SPLIT_FROM
 from experiments.survey.questionnaire import SURVEY_MONTH, interview
 from model.parameters import defaults
 from model.timeline import DOMAINS
@@ -162,11 +163,37 @@ class CalibrationSettings:
         """The target figures fitted (targets minus hold-out)."""
         return select_cells(self.targets, self.holdout)
 
+    def tied_settings(self) -> dict[str, str]:
+        """Split-off instrument settings no fitted figure is read with, and their source.
+
+        A setting split off another (`experiments.survey.items.SPLIT_FROM`) is informed only
+        by the figures it reads (`READ_WITH`): a hold-out of Table 5 leaves ``change_noise``
+        to its prior, and the held-out figures would be predicted with an arbitrary reading
+        error. Such a setting is not free in the run; it takes the value of the setting it was
+        split from, as a calibrated set from before the split does.
+        """
+        fitted = set(self.fit_cells()["source_table"])
+        return {name: src for name, src in SPLIT_FROM.items() if not fitted & READ_WITH[name]}
+
+    def free_priors(self):
+        """The run's free parameters: the selected priors less the `tied_settings`."""
+        tied = self.tied_settings()
+        return tuple(p for p in select_priors(self.priors) if p.name not in tied)
+
     def holdout_cells(self):
         """The target figures reported out-of-sample (hold-out, or all not in ``targets``)."""
         fitted = set(self.fit_cells()["key"])
         cells = select_cells()
         return cells[~cells["key"].isin(fitted)].reset_index(drop=True)
+
+
+def with_tied(instrument: Mapping[str, float], tied: Mapping[str, str]) -> dict[str, float]:
+    """The instrument settings with every tied setting set to its source's value."""
+    out = dict(instrument)
+    for name, source in tied.items():
+        if source in out:
+            out[name] = out[source]
+    return out
 
 
 def particle_seed(seed: int, particle: Mapping[str, float]) -> np.random.SeedSequence:
@@ -242,6 +269,8 @@ class SurveySimulator:
             from ``seed`` and the particle (`particle_seed`): two parameter sets are then
             compared on the same random draws (used by `experiments.calibration.polish`).
         answers: ``"expected"`` or ``"sampled"`` (see `CalibrationSettings`).
+        tied: Instrument settings that take the value of another
+            (`CalibrationSettings.tied_settings`).
     """
 
     seed: int
@@ -249,6 +278,7 @@ class SurveySimulator:
     base: dict[str, float] = field(default_factory=lambda: defaults(calibrated=False))
     common_random_numbers: bool = False
     answers: str = "expected"
+    tied: dict[str, str] = field(default_factory=dict)
 
     def seed_sequence(self, particle: Mapping[str, float]) -> np.random.SeedSequence:
         """Seed sequence of a particle's simulation (model and interview streams spawn from it)."""
@@ -261,7 +291,7 @@ class SurveySimulator:
     ) -> tuple[dict[str, float], dict[str, float]]:
         """Full model parameters and the instrument settings of a particle."""
         model_part, instrument = split(particle)
-        return {**self.base, **model_part}, instrument
+        return {**self.base, **model_part}, with_tied(instrument, self.tied)
 
     def run(self, particle: Mapping[str, float], seed: Any = None) -> Any:
         """Build and run the model of a particle to the survey month; return it."""
@@ -395,9 +425,14 @@ def build_abc(settings: CalibrationSettings, sampler: Any):
     """The pyabc ABCSMC object for ``settings``."""
     import pyabc
 
-    priors = select_priors(settings.priors)
+    priors = settings.free_priors()
     distance = PenalisedDistance(settings.fit_cells(), settings.patterns, settings.weighting)
-    simulator = SurveySimulator(settings.seed, settings.municipalities, answers=settings.answers)
+    simulator = SurveySimulator(
+        settings.seed,
+        settings.municipalities,
+        answers=settings.answers,
+        tied=settings.tied_settings(),
+    )
     return pyabc.ABCSMC(
         simulator,
         pyabc_prior(priors),
@@ -480,7 +515,7 @@ def calibrate(
             "new run %d: %d free parameters, %d target figures, population %d, up to %d "
             "generations",
             history.id,
-            len(select_priors(settings.priors)),
+            len(settings.free_priors()),
             len(settings.fit_cells()),
             settings.population,
             settings.generations,
@@ -618,7 +653,10 @@ def score_points(
 
     distance = PenalisedDistance(settings.fit_cells(), settings.patterns, settings.weighting)
     simulator = SurveySimulator(
-        settings.seed + 1, settings.municipalities, answers=settings.answers
+        settings.seed + 1,
+        settings.municipalities,
+        answers=settings.answers,
+        tied=settings.tied_settings(),
     )
     scores = {}
     items = tqdm(points.items(), desc="scoring the calibrated set", disable=not progress)

@@ -272,6 +272,8 @@ def _calibrate(args: argparse.Namespace) -> int:
         if scores[best] < scores[name]:
             name, chosen = best, named[best]
     model_part, instrument = split(chosen)
+    tied = settings.tied_settings()
+    instrument = cal.with_tied(instrument, tied)
     params = {**defaults(calibrated=False), **model_part}
     report_municipalities = settings.municipalities if args.quick else None
     reps = fr.replicate(
@@ -347,6 +349,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         "pattern_constraints": settings.patterns,
         "weighting": settings.weighting,
         "answers": settings.answers,
+        "tied_settings": tied,
         "point_estimate": name,
         "warm_start": None if warm is None else WARM_START_NOTE,
         "candidate_scores": {k: round(float(v), 4) for k, v in scores.items()},

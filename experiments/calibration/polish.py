@@ -46,7 +46,6 @@ from experiments.calibration.abc import (
     evaluate,
 )
 from experiments.calibration.distance import observed_statistics
-from experiments.calibration.priors import select_priors
 
 POLISH_EVALUATIONS: int = 2400
 """Default budget of the full calibration: about 10 minutes on two cores (docs/calibration.md)."""
@@ -119,7 +118,11 @@ class Objective:
             settings.fit_cells(), settings.patterns, settings.weighting
         )
         self.simulator = SurveySimulator(
-            seed, settings.municipalities, common_random_numbers=True, answers=settings.answers
+            seed,
+            settings.municipalities,
+            common_random_numbers=True,
+            answers=settings.answers,
+            tied=settings.tied_settings(),
         )
         self.replications = replications
         self.seed = seed
@@ -188,7 +191,7 @@ def polish(
     """
     from tqdm import tqdm
 
-    priors = select_priors(settings.priors)
+    priors = settings.free_priors()
     names = [p.name for p in priors]
     missing = sorted(set(names) - set(start))
     if missing:

@@ -117,6 +117,13 @@ SPLIT_FROM: dict[str, str] = {"change_noise": "answer_noise", "importance_noise"
 """Instrument settings split off another one: a calibrated set that predates the split read
 these items with the other setting, so it stands in for the missing one."""
 
+READ_WITH: dict[str, frozenset[str]] = {
+    "change_noise": frozenset({"table_5"}),
+    "importance_noise": frozenset({"appendix_importance", "table_2"}),
+}
+"""The source tables whose figures a split-off setting (`SPLIT_FROM`) reads: a calibration that
+fits none of them cannot inform it (see ``CalibrationSettings.tied_settings``)."""
+
 THREE = ("not_hardly", "moderately", "important")
 """Categories of the appendix importance table (1-2, 3, 4-5 on the five-point scale)."""
 FIVE = ("1", "2", "3", "4", "5")
@@ -680,6 +687,7 @@ __all__ = [
     "ITEMS",
     "ITEM_BY_ID",
     "LIKERT_CUTS",
+    "READ_WITH",
     "SATISFACTION_NOISE",
     "SPLIT_FROM",
     "THREE",
