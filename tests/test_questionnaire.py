@@ -149,20 +149,20 @@ def test_without_answer_noise_the_answers_are_a_function_of_the_state(model):
     pd.testing.assert_frame_equal(a, b)
 
 
+def shares_with(model, rng, **noise) -> pd.Series:
+    """Interview shares of every municipality with every answer noise 0 except ``noise``."""
+    quiet = dict.fromkeys(
+        ("answer_noise", "satisfaction_noise", "change_noise", "importance_noise"), 0.0
+    )
+    table = interview(model, "all", rng=rng, **{**quiet, **noise})
+    return table.set_index(KEYS)["percent"]
+
+
 def test_importance_noise_reads_only_the_appendix_table(model):
     """The appendix (and Table 2, its repeat) is read with importance_noise, nothing else."""
 
     def shares(rng, noise):
-        t = interview(
-            model,
-            "all",
-            rng=rng,
-            answer_noise=0.0,
-            satisfaction_noise=0.0,
-            change_noise=0.0,
-            importance_noise=noise,
-        )
-        return t.set_index(["item", "domain", "category", "source_table"])["percent"]
+        return shares_with(model, rng, importance_noise=noise)
 
     a, b = shares(1, 0.2), shares(99, 0.2)
     differs = a.index[(a - b).abs() > 1e-9]
@@ -182,16 +182,7 @@ def test_change_noise_reads_only_the_needed_change_items(model):
     """Table 5 is read with change_noise, every other item with its own noise."""
 
     def shares(rng, noise):
-        t = interview(
-            model,
-            "all",
-            rng=rng,
-            answer_noise=0.0,
-            satisfaction_noise=0.0,
-            change_noise=noise,
-            importance_noise=0.0,
-        )
-        return t.set_index(["item", "domain", "category", "source_table"])["percent"]
+        return shares_with(model, rng, change_noise=noise)
 
     a, b = shares(1, 0.3), shares(99, 0.3)
     differs = a.index[(a - b).abs() > 1e-9]
@@ -261,16 +252,7 @@ def test_satisfaction_noise_reads_only_satisfaction_with_a_law_in_force(model):
     """The 3D (in force) is read with satisfaction_noise, the Omgevingswet with answer_noise."""
 
     def shares(rng, sat_noise):
-        t = interview(
-            model,
-            "all",
-            rng=rng,
-            answer_noise=0.0,
-            satisfaction_noise=sat_noise,
-            change_noise=0.0,
-            importance_noise=0.0,
-        )
-        return t.set_index(["item", "domain", "category", "source_table"])["percent"]
+        return shares_with(model, rng, satisfaction_noise=sat_noise)
 
     a, b = shares(1, 0.3), shares(99, 0.3)
     changed = set(a.index[(a - b).abs() > 1e-9].get_level_values(0))

@@ -46,7 +46,7 @@ from experiments.calibration.distance import (
     select_cells,
     simulated_statistics,
 )
-from experiments.calibration.priors import pyabc_prior, select_priors, split
+from experiments.calibration.priors import Prior, pyabc_prior, select_priors, split
 from experiments.survey.items import READ_WITH, SPLIT_FROM
 from experiments.survey.questionnaire import SURVEY_MONTH, interview
 from model.parameters import defaults
@@ -175,7 +175,7 @@ class CalibrationSettings:
         fitted = set(self.fit_cells()["source_table"])
         return {name: src for name, src in SPLIT_FROM.items() if not fitted & READ_WITH[name]}
 
-    def free_priors(self):
+    def free_priors(self) -> tuple[Prior, ...]:
         """The run's free parameters: the selected priors less the `tied_settings`."""
         tied = self.tied_settings()
         return tuple(p for p in select_priors(self.priors) if p.name not in tied)
