@@ -121,8 +121,9 @@ READ_WITH: dict[str, frozenset[str]] = {
     "change_noise": frozenset({"table_5"}),
     "importance_noise": frozenset({"appendix_importance", "table_2"}),
 }
-"""The source tables whose figures a split-off setting (`SPLIT_FROM`) reads: a calibration that
-fits none of them cannot inform it (see ``CalibrationSettings.tied_settings``)."""
+"""The source tables whose figures a split-off setting (`SPLIT_FROM`) reads (the questionnaire
+reads an item with it when the item appears in one of them); a calibration that fits none of
+them cannot inform it (see ``CalibrationSettings.tied_settings``)."""
 
 THREE = ("not_hardly", "moderately", "important")
 """Categories of the appendix importance table (1-2, 3, 4-5 on the five-point scale)."""

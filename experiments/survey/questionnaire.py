@@ -34,6 +34,7 @@ from experiments.survey.items import (
     INSTRUMENT_DEFAULTS,
     ITEMS,
     LIKERT_CUTS,
+    READ_WITH,
     SPLIT_FROM,
     THREE,
     Item,
@@ -134,10 +135,9 @@ def noise_sd(
     sd = np.full(2, answer_noise, dtype=np.float64)
     if item.scale == "likert" and satisfaction_noise is not None:
         sd = np.where(state.in_force, satisfaction_noise, answer_noise).astype(np.float64)
-    if "table_5" in item.tables and change_noise is not None:
-        sd = np.full(2, change_noise, dtype=np.float64)
-    if "appendix_importance" in item.tables and importance_noise is not None:
-        sd = np.full(2, importance_noise, dtype=np.float64)
+    for name, own in (("change_noise", change_noise), ("importance_noise", importance_noise)):
+        if own is not None and READ_WITH[name] & set(item.tables):
+            sd = np.full(2, own, dtype=np.float64)
     return sd
 
 
@@ -239,42 +239,34 @@ def _categories(item: Item, table: str) -> tuple[tuple[str, ...], list[np.ndarra
     return BINARY, [np.array([4, 5]), np.array([1, 2, 3])]
 
 
-def tabulate(
-    codes: Mapping[str, np.ndarray],
-    weights: np.ndarray | None = None,
-    probabilities: Mapping[str, np.ndarray] | None = None,
-) -> pd.DataFrame:
+def tabulate(answers: Mapping[str, np.ndarray], weights: np.ndarray | None = None) -> pd.DataFrame:
     """Percentages per item, domain, table and category from five-point answers.
 
     Args:
-        codes: As returned by `answer_codes` (ignored when ``probabilities`` is given).
+        answers: Per item, either the answers of `answer_codes` ((R, 2) codes 1-5, 0 where not
+            asked) or the answer probabilities of `answer_probabilities` ((R, 2, 5), NaN where
+            not asked; the result is then the expected shares).
         weights: Optional weight per respondent (e.g. response-composition weights).
-        probabilities: As returned by `answer_probabilities`: tabulate the expected shares
-            instead of the answers.
 
     Returns:
         A frame with `COLUMNS`; ``n`` is the number of respondents asked.
     """
     records: list[tuple[Any, ...]] = []
-    source = codes if probabilities is None else probabilities
     for item in ITEMS:
-        answers = source[item.item]
-        w = np.ones(len(answers)) if weights is None else np.asarray(weights, dtype=np.float64)
+        probs = answers[item.item]
+        if probs.ndim == 2:  # codes: each answer is certain
+            probs = np.where(probs[..., None] > 0, probs[..., None] == np.arange(1, 6), np.nan)
+        w = np.ones(len(probs)) if weights is None else np.asarray(weights, dtype=np.float64)
         for d, domain in enumerate(DOMAINS):
             if domain not in item.domains:
                 continue
-            if probabilities is None:
-                col = answers[:, d]
-                asked = col > 0
-                share_of = np.stack([col == k for k in range(1, 6)], axis=1).astype(float)
-            else:
-                share_of = answers[:, d, :]
-                asked = ~np.isnan(share_of).any(axis=1)
+            asked = ~np.isnan(probs[:, d, :]).any(axis=1)
+            share_of = probs[asked, d, :]
             total = w[asked].sum()
             for table in item.tables:
                 cats, groups = _categories(item, table)
                 for cat, group in zip(cats, groups, strict=True):
-                    mass = share_of[asked][:, group - 1].sum(axis=1)
+                    mass = share_of[:, group - 1].sum(axis=1)
                     share = float(w[asked] @ mass) / total if total > 0 else np.nan
                     records.append(
                         (item.item, domain, cat, table, item.role, 100.0 * share, int(asked.sum()))
@@ -400,7 +392,7 @@ def interview(
     weights = response_weights(state.size_class)[rows] if weighting == "response" else None
     if expected:
         probs = answer_probabilities(state, rows, noise, sat_noise, chg_noise, imp_noise)
-        return tabulate({}, weights, probabilities=probs)
+        return tabulate(probs, weights)
     codes = answer_codes(state, rows, noise_rng, noise, sat_noise, chg_noise, imp_noise)
     return tabulate(codes, weights)
 
