@@ -24,6 +24,38 @@ LET_GO_MIX = np.array([0.0, 0.0, 0.5, 0.5])
 (report §1.7, Kader 5). Assumption on the exact mixes."""
 
 
+@dataclass(frozen=True)
+class TalksChoice:
+    """A coalition's choice that came out of talks the secretary organised (lesson 7).
+
+    Attributes:
+        domain: ``"social"`` or ``"physical"``.
+        stance: ``"steer"`` or ``"let_go"``.
+    """
+
+    domain: str
+    stance: str
+
+
+def talks_choices(desired_mix: np.ndarray, taken: Sequence[str] = ()) -> list[TalksChoice]:
+    """What coalition talks decide per domain (``desired_mix`` (2, 4) of the secretary).
+
+    Report §5.5 lesson 7, "Benut de verkiezingen. ... Organiseer in samenwerking met de
+    bestuursadviseur gesprekken tijdens de coalitieonderhandeling op welke thema's het college
+    en de gemeenteraad willen sturen en waar zij willen loslaten": the coalition lets go where
+    the secretary's desired steering leans to the collaborative and responsive half (at least
+    half its weight), and steers elsewhere. Domains in ``taken`` already have a scenario's
+    coalition choice and keep it.
+    """
+    out = []
+    for d, domain in enumerate(("social", "physical")):
+        if domain in taken:
+            continue
+        open_half = float(desired_mix[d, 2] + desired_mix[d, 3])
+        out.append(TalksChoice(domain, "let_go" if open_half >= 0.5 else "steer"))
+    return out
+
+
 def college_mix(stance: np.ndarray) -> np.ndarray:
     """Steering mix the college pushes for, from its stance (1 steer ... 0 let go)."""
     s = np.asarray(stance)[..., None]
@@ -70,16 +102,21 @@ class College(ArrayAgent):
     risk_aversion = Column("colleges", "risk_aversion", "Political risk aversion, 0-1.")
     incident_pressure = Column("colleges", "incident_pressure", "(2,) recent incidents.")
 
-    def form_coalition(self, choices: Sequence[Any], rng: np.random.Generator) -> None:
+    def form_coalition(
+        self, choices: Sequence[Any], rng: np.random.Generator, talks: bool = False
+    ) -> None:
         """After an election a new coalition sets its agenda (report §5.5, P11).
 
-        Attention is renewed. Where the scenario's coalition choice applies to this municipality
-        (the model draws which ones do), the stance follows it; elsewhere the new coalition's
-        stance is partly new.
+        Attention is renewed; where the secretary organised coalition talks (``talks``, lesson
+        7) the decentralisations are on the coalition's agenda and attention is renewed once
+        more. Where a coalition choice applies to this municipality (a scenario's, drawn by the
+        model, or one from the talks, `talks_choices`), the stance follows it; elsewhere the new
+        coalition's stance is partly new.
         """
         arrays = self.model.colleges
         boost = self.model.params["election_attention_boost"]
-        arrays.attention[self.row] += boost * (1.0 - arrays.attention[self.row])
+        for _ in range(2 if talks else 1):
+            arrays.attention[self.row] += boost * (1.0 - arrays.attention[self.row])
         chosen = set()
         for choice in choices:
             d = 0 if choice.domain == "social" else 1

@@ -76,10 +76,33 @@ def draw_desired(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarr
     return desires, rejected
 
 
-def draw_role(desires: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Preferred role: comfortable role of one of the modes desired in the social domain."""
+def draw_role(
+    desires: np.ndarray, rng: np.random.Generator, fixed: np.ndarray | None = None
+) -> np.ndarray:
+    """Preferred role: comfortable role of one of the modes desired in the social domain.
+
+    ``fixed`` (n,): a role a scenario sets (index into `ROLES`; -1 where the role is drawn).
+    The draws are made either way, so fixing one municipality's role changes no other's.
+    """
     weights = desires[:, 0, :] * rng.random(desires[:, 0, :].shape)
-    return np.argmax(weights, axis=1).astype(np.int8)
+    role = np.argmax(weights, axis=1).astype(np.int8)
+    if fixed is not None:
+        role = np.where(fixed >= 0, fixed, role).astype(np.int8)
+    return role
+
+
+def draw_regisseur(
+    n: int, share: float, rng: np.random.Generator, fixed: np.ndarray | None = None
+) -> np.ndarray:
+    """Stance (n,): True for a regisseur, with chance ``share``.
+
+    ``fixed`` (n,): 1/0 where a scenario sets regisseur/coach, -1 where it is drawn (the draws
+    are made either way).
+    """
+    drawn = rng.random(n) < share
+    if fixed is None:
+        return drawn
+    return np.where(fixed >= 0, fixed == 1, drawn)
 
 
 def desired_mix(
@@ -139,13 +162,19 @@ class SecretaryArrays:
         rng: np.random.Generator,
         comfort_weight: float = 0.5,
         undesired_weight: float = 0.0,
+        fixed_role: np.ndarray | None = None,
+        fixed_regisseur: np.ndarray | None = None,
     ) -> SecretaryArrays:
-        """Draw ``n`` secretaries."""
+        """Draw ``n`` secretaries.
+
+        ``fixed_role`` and ``fixed_regisseur`` (n,) are the roles and stances a scenario sets
+        (-1: drawn; `model.levers.LeverArrays`).
+        """
         desires, rejected = draw_desired(n, rng)
-        role = draw_role(desires, rng)
+        role = draw_role(desires, rng, fixed_role)
         return cls(
             role=role,
-            regisseur=rng.random(n) < regisseur_share,
+            regisseur=draw_regisseur(n, regisseur_share, rng, fixed_regisseur),
             appointed_step=-rng.integers(0, 120, n),
             desires=desires,
             desired_mix=desired_mix(desires, role, comfort_weight, undesired_weight, rejected),
@@ -192,11 +221,14 @@ class Secretary(ArrayAgent):
     def replace(self, rng: np.random.Generator) -> None:
         """A new secretary is appointed: new role, desires and stance (report §3.2).
 
-        New secretaries are more often regisseur ("managerial").
+        New secretaries are more often regisseur ("managerial"). A role or stance the scenario
+        sets for this municipality (`model.levers`) stays: it is the choice the scenario asks
+        about, whoever holds the post.
         """
         arrays = self.model.secretaries
+        levers = self.model.levers
         desires, rejected = draw_desired(1, rng)
-        role = draw_role(desires, rng)
+        role = draw_role(desires, rng, levers.role[self.row : self.row + 1])
         arrays.desires[self.row] = desires[0]
         arrays.rejected[self.row] = rejected[0]
         arrays.desired_mix[self.row] = desired_mix(
@@ -208,7 +240,9 @@ class Secretary(ArrayAgent):
         )[0]
         arrays.role[self.row] = role[0]
         share = min(1.0, self.model.params["regisseur_share"] * NEW_SECRETARY_REGISSEUR_FACTOR)
-        arrays.regisseur[self.row] = rng.random() < share
+        arrays.regisseur[self.row] = draw_regisseur(
+            1, share, rng, levers.regisseur[self.row : self.row + 1]
+        )[0]
         arrays.appointed_step[self.row] = self.model.steps
         self.model.log_event(self.row, "new_secretary", role=self.role, stance=self.stance)
 
@@ -225,4 +259,8 @@ class Secretary(ArrayAgent):
                 zip(MODES, self.desired_mix[1].round(2).tolist(), strict=True)
             ),
             "satisfaction": self.satisfaction,
+            "levers": {
+                name: round(float(values[self.row]), 3)
+                for name, values in self.model.levers.values.items()
+            },
         }

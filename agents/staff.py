@@ -15,8 +15,6 @@ from agents.base import ArrayAgent, Column
 STAFF_DOMAINS: tuple[str, str, str] = ("social", "physical", "other")
 DOMAIN_SPLIT: tuple[float, float, float] = (0.35, 0.30, 0.35)
 """Share of staff agents per domain (assumption: social and physical teams plus the rest)."""
-GENERALIST_SHARE = 0.3
-"""Share of generalists (report §4.4: 'de opkomst van ruimtelijke generalisten'; assumption)."""
 INITIAL_ADOPTION = 0.05
 """Share already working the new way in 2013 (assumption: early experiments, report §3.2)."""
 
@@ -54,9 +52,15 @@ class StaffArrays:
 
     @classmethod
     def create(
-        cls, counts: np.ndarray, resister_share: float, rng: np.random.Generator
+        cls,
+        counts: np.ndarray,
+        resister_share: float,
+        rng: np.random.Generator,
+        generalist_share: float = 0.3,
     ) -> StaffArrays:
         """Draw ``counts[m]`` staff for each municipality ``m``.
+
+        ``generalist_share`` is the parameter of that name (report §4.4).
 
         Domains are assigned in fixed proportions within each municipality so that every
         municipality has social, physical and other teams.
@@ -76,7 +80,7 @@ class StaffArrays:
             competence=rng.beta(4.0, 3.0, n),
             readiness=readiness,
             resister=rng.random(n) < resister_share,
-            generalist=rng.random(n) < GENERALIST_SHARE,
+            generalist=rng.random(n) < generalist_share,
             workload=np.ones(n),
             adopted=adopted,
             adoptions=adopted.astype(np.int32),

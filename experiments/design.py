@@ -2,7 +2,9 @@
 
 - ``factorial``: every combination of the factors' levels (the Cartesian product, first factor
   slowest). SALib has no full factorial sampler (its ``ff`` is a two-level *fractional*
-  factorial), so the product is taken with `itertools.product`.
+  factorial), so the product is taken with `itertools.product`. Categorical factors (the
+  secretary's choices, text levels) are held as level indices in the arrays and appear as their
+  texts in `DesignMatrix.point` and `DesignMatrix.frame`.
 - ``lhs``: Latin hypercube, `SALib.sample.latin.sample` (``samples`` points).
 - ``sobol``: Saltelli's scheme on a scrambled Sobol' sequence, `SALib.sample.sobol.sample`
   (``samples`` = base N; N × (D + 2) points, or N × (2D + 2) with ``second_order``), for
@@ -42,6 +44,8 @@ class DesignMatrix:
         values: Values given to the model, shape (points, factors).
         integer: Per factor, whether values are whole numbers.
         problem: The SALib problem (names, bounds, dists); None for factorial designs.
+        categories: Per factor, the text levels of a categorical factor (``raw`` and
+            ``values`` then hold indices into them), else None; empty: no categorical factors.
     """
 
     method: str
@@ -50,27 +54,42 @@ class DesignMatrix:
     values: np.ndarray
     integer: tuple[bool, ...]
     problem: dict[str, Any] | None
+    categories: tuple[tuple[str, ...] | None, ...] = ()
+
+    def levels_of(self, j: int) -> tuple[str, ...] | None:
+        """Text levels of factor ``j`` if it is categorical, else None."""
+        return self.categories[j] if self.categories else None
+
+    def column(self, j: int, rows: Any = slice(None), raw: bool = False) -> np.ndarray:
+        """Values of factor ``j`` at ``rows``: int64, float64 or (categorical) texts."""
+        source = self.raw if raw else self.values
+        col = source[rows, j]
+        levels = self.levels_of(j)
+        if levels is not None:
+            return np.asarray(levels, dtype=object)[col.astype(np.int64)]
+        if self.integer[j] and not raw:
+            return col.astype(np.int64)
+        return col
 
     @property
     def n_points(self) -> int:
         """Number of points."""
         return int(self.values.shape[0])
 
-    def point(self, index: int) -> dict[str, float | int]:
-        """Factor values of point ``index`` (ints for whole-number factors)."""
+    def point(self, index: int) -> dict[str, float | int | str]:
+        """Factor values of point ``index`` (ints for whole-number factors, texts for choices)."""
         row = self.values[index]
-        return {
-            name: int(v) if is_int else float(v)
-            for name, v, is_int in zip(self.names, row, self.integer, strict=True)
-        }
+        out: dict[str, float | int | str] = {}
+        for j, (name, v, is_int) in enumerate(zip(self.names, row, self.integer, strict=True)):
+            levels = self.levels_of(j)
+            out[name] = levels[int(v)] if levels is not None else int(v) if is_int else float(v)
+        return out
 
     def frame(self, raw: bool = False) -> pd.DataFrame:
-        """The points as a DataFrame: ``point`` then one column per factor."""
+        """The points as a DataFrame: ``point`` then one column per factor (texts for choices)."""
         data: dict[str, Any] = {"point": np.arange(self.n_points, dtype=np.int64)}
-        source = self.raw if raw else self.values
         for j, name in enumerate(self.names):
-            col = source[:, j]
-            data[name] = col.astype(np.int64) if self.integer[j] and not raw else col
+            data[name] = self.column(j, raw=raw)
         return pd.DataFrame(data)
 
 
@@ -108,10 +127,16 @@ def build_design(spec: Spec) -> DesignMatrix:
     d = spec.design
     names = tuple(f.name for f in spec.factors)
     integer = tuple(f.integer for f in spec.factors)
+    categories = tuple(tuple(f.levels or ()) if f.categorical else None for f in spec.factors)
     if d.method == "factorial":
-        grid = list(itertools.product(*(f.levels or () for f in spec.factors)))
+        axes = [
+            range(len(f.levels or ())) if f.categorical else (f.levels or ()) for f in spec.factors
+        ]
+        grid = list(itertools.product(*axes))
         raw = np.asarray(grid, dtype=np.float64).reshape(len(grid), len(names))
-        return DesignMatrix(d.method, names, raw, raw.copy(), integer, None)
+        if not any(c is not None for c in categories):
+            categories = ()
+        return DesignMatrix(d.method, names, raw, raw.copy(), integer, None, categories)
     problem = salib_problem(spec)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)

@@ -26,6 +26,10 @@ Compatibility with pandas 3 (EMA Workbench 3.0.0, pandas 3.1, numpy 2; checked b
 - PRIM in 3.0 takes a boolean ``y`` (older versions' ``threshold`` keyword is gone), so the
   threshold is applied here.
 
+Categorical factors (the secretary's choices in a factorial design, stored as texts) go to PRIM
+as pandas categoricals, which it peels level by level; their box limit is the set of levels
+kept (column ``levels``), and both ``restricted_*`` flags say whether that is fewer than all.
+
 Pinning pandas below 3 is not an option (the project runs on pandas 3); if a future EMA
 Workbench breaks further, `find_box` is the one place to adapt.
 """
@@ -78,7 +82,8 @@ class PrimBox:
         trajectory: Peeling trajectory: coverage, density, mass, res_dim, n, k per box.
         chosen: Index of the chosen box on the trajectory.
         limits: Chosen box, one row per factor: ``low``, ``high`` (box), ``min``, ``max``
-            (data), ``restricted_low``, ``restricted_high``, quasi-p values.
+            (data), ``restricted_low``, ``restricted_high``, quasi-p values, and for a
+            categorical factor ``levels``, the levels inside the box (NaN limits).
         n_runs: Number of runs.
         n_interest: Number of cases of interest.
     """
@@ -106,6 +111,11 @@ class PrimBox:
         return self.limits[mask]
 
 
+def _categorical(column: pd.Series) -> bool:
+    """Whether a factor column holds levels (texts, categoricals) rather than numbers."""
+    return not pd.api.types.is_numeric_dtype(column)
+
+
 def find_box(
     x: pd.DataFrame,
     y: np.ndarray,
@@ -119,7 +129,7 @@ def find_box(
     """Run PRIM on factor values ``x`` and a boolean ``y``; choose a box on the trajectory.
 
     Args:
-        x: One row per run, one numeric column per factor.
+        x: One row per run, one column per factor (numbers, or texts for categorical ones).
         y: True for the cases of interest.
         min_coverage: Choose the densest box with at least this coverage.
         box: Choose this trajectory index instead.
@@ -148,7 +158,15 @@ def find_box(
     # an int64 frame, which pandas 3 refuses (TypeError). So PRIM sees every factor as float64,
     # and the limits of whole-number factors are rounded inwards afterwards.
     whole = {c for c in data.columns if pd.api.types.is_integer_dtype(data[c])}
-    data = data.astype(np.float64)
+    # categorical factors (texts) go to PRIM as pandas categoricals, levels in order of appearance
+    order = {
+        c: list(dict.fromkeys(data[c].astype(str))) for c in data.columns if _categorical(data[c])
+    }
+    for column in data.columns:
+        if column in order:
+            data[column] = pd.Categorical(data[column].astype(str), categories=order[column])
+        else:
+            data[column] = data[column].astype(np.float64)
     with _quiet():
         from ema_workbench.analysis import prim
 
@@ -177,12 +195,30 @@ def find_box(
     qp = found.p_values[chosen] if chosen < len(found.p_values) else {}
     rows = []
     for column in data.columns:
+        pvals = qp.get(column, [-1.0, -1.0])
+        if column in order:
+            kept = [v for v in order[column] if v in set(lims.loc[0, column])]
+            restricted = len(kept) < len(order[column])
+            rows.append(
+                {
+                    "factor": column,
+                    "low": np.nan,
+                    "high": np.nan,
+                    "min": np.nan,
+                    "max": np.nan,
+                    "restricted_low": restricted,
+                    "restricted_high": restricted,
+                    "qp_low": float(pvals[0]) if pvals[0] >= 0 else np.nan,
+                    "qp_high": float(pvals[1]) if pvals[1] >= 0 else np.nan,
+                    "levels": kept,
+                }
+            )
+            continue
         low, high = float(lims.loc[0, column]), float(lims.loc[1, column])
         dmin, dmax = float(init.loc[0, column]), float(init.loc[1, column])
         if column in whole:
             low = float(np.ceil(low - 1e-9)) + 0.0
             high = float(np.floor(high + 1e-9)) + 0.0
-        pvals = qp.get(column, [-1.0, -1.0])
         rows.append(
             {
                 "factor": column,
@@ -194,9 +230,12 @@ def find_box(
                 "restricted_high": bool(high < dmax),
                 "qp_low": float(pvals[0]) if pvals[0] >= 0 else np.nan,
                 "qp_high": float(pvals[1]) if pvals[1] >= 0 else np.nan,
+                "levels": None,
             }
         )
     limits = pd.DataFrame(rows)
+    if not order:
+        limits = limits.drop(columns="levels")
     return PrimBox(trajectory.reset_index(drop=True), chosen, limits, len(y), n_interest)
 
 
@@ -247,7 +286,8 @@ def statement(
         threshold: The threshold.
         above: Cases of interest are at least (True) or at most (False) the threshold.
         lang: ``"nl"`` or ``"en"``.
-        factors: Manifest entries of the factors by name (kind, integer, label).
+        factors: Manifest entries of the factors by column name (key, kind, where, integer,
+            label).
         dso_full: Full DSO availability in the base scenario.
     """
     factors = factors or {}
@@ -256,15 +296,33 @@ def statement(
     for _, row in box.restricted().iterrows():
         info = factors.get(row["factor"], {})
         kind = info.get("kind", "parameter")
+        levels = row.get("levels")
+        if isinstance(levels, list | tuple):
+            conditions.append(
+                condition_text(
+                    info.get("key", row["factor"]),
+                    "choice",
+                    None,
+                    None,
+                    lang,
+                    label=info.get("label"),
+                    where=info.get("where"),
+                    levels=levels,
+                )
+                if kind == "choice"
+                else f"{row['factor']} ∈ {{{', '.join(map(str, levels))}}}"
+            )
+            continue
         conditions.append(
             condition_text(
-                row["factor"],
+                info.get("key", row["factor"]),
                 kind if kind in ("parameter", "lever") else "parameter",
                 row["low"] if row["restricted_low"] else None,
                 row["high"] if row["restricted_high"] else None,
                 lang,
                 dso_full=dso_full,
                 label=info.get("label"),
+                where=info.get("where"),
             )
             if info
             else _plain_condition(row, lang)
@@ -346,6 +404,20 @@ def plot(box: PrimBox, title: str, path: Path) -> None:
     ax1.legend(loc="lower left")
     ax1.set_title("PRIM peeling trajectory: coverage vs density")
     for k, (_, row) in enumerate(limits.iterrows()):
+        kept = row.get("levels")
+        if isinstance(kept, list | tuple):  # a categorical factor: the levels inside the box
+            restricted = row["restricted_low"] or row["restricted_high"]
+            color = "#cc3311" if restricted else "#999999"
+            ax2.plot([0, 1], [k, k], color=color, lw=6, solid_capstyle="butt")
+            ax2.annotate(
+                ", ".join(map(str, kept)),
+                (0.5, k),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+            )
+            continue
         span = row["max"] - row["min"] or 1.0
         lo = (row["low"] - row["min"]) / span
         hi = (row["high"] - row["min"]) / span

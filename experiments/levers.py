@@ -1,10 +1,15 @@
 """Scenario levers: experiment factors that change the timeline instead of a parameter.
 
-An experiment factor is either a model parameter (`model.parameters.PARAMETERS`) or a lever
-declared here. In a spec, a factor is named by its plain name (``training_intensity``,
-``dso_delay_months``) or, to be explicit, with a prefix: ``param.training_intensity`` or
-``lever.dso_delay_months``. No lever shares a name with a parameter, so plain names are never
-ambiguous.
+An experiment factor is a model parameter (`model.parameters.PARAMETERS`), a timeline lever
+declared here, or one of the secretary's categorical choices (`model.parameters.CHOICES`: role,
+stance, social_strategy, physical_strategy). In a spec, a factor is named by its plain name
+(``training_intensity``, ``dso_delay_months``, ``role``) or, to be explicit, with a prefix:
+``param.training_intensity`` or ``lever.dso_delay_months``. No lever or choice shares a name
+with a parameter, so plain names are never ambiguous.
+
+The secretary's numeric levers (``coach_college``, ``start_early``, ...) are parameters; with a
+``where`` in the spec, they and the choices become `model.levers.StrategyRule` s for a selection
+of municipalities instead (`experiments.run.plan`).
 
 Every lever is applied to the base scenario's timeline through `scenarios.adjust` (the one place
 that knows how to move the DSO, set a lead time or add a cooperation policy), in a fixed order:
@@ -25,11 +30,11 @@ scenario discovery): ``dso_delay_months <= 12`` reads "the DSO is fully availabl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from model.parameters import PARAMETERS
+from model.parameters import CHOICES, PARAMETERS
 from model.timeline import Timeline
 from scenarios import adjust
 from scenarios.report_text import MONTHS
@@ -140,16 +145,32 @@ LEVERS: dict[str, Lever] = {
 }
 """Every lever by name."""
 
+CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "role": {"nl": "de rol van de secretaris", "en": "the secretary's role"},
+    "stance": {"nl": "de opstelling van de secretaris", "en": "the secretary's stance"},
+    "social_strategy": {
+        "nl": "de strategie in het sociaal domein",
+        "en": "the strategy in the social domain",
+    },
+    "physical_strategy": {
+        "nl": "de strategie in het fysieke domein",
+        "en": "the strategy in the physical domain",
+    },
+}
+"""Display names of the secretary's categorical choices (`model.parameters.CHOICES`)."""
+
 PARAM_PREFIX = "param."
 LEVER_PREFIX = "lever."
 
 
 def split_factor_name(name: str) -> tuple[str, str] | None:
-    """``(kind, bare name)`` of a factor name, kind ``"parameter"`` or ``"lever"``; None if unknown.
+    """``(kind, bare name)`` of a factor name; None if unknown.
 
-    ``"training_intensity"`` and ``"param.training_intensity"`` give
+    Kind is ``"parameter"``, ``"lever"`` (a timeline lever) or ``"choice"`` (a categorical
+    choice of the secretary). ``"training_intensity"`` and ``"param.training_intensity"`` give
     ``("parameter", "training_intensity")``; ``"dso_delay_months"`` and
-    ``"lever.dso_delay_months"`` give ``("lever", "dso_delay_months")``.
+    ``"lever.dso_delay_months"`` give ``("lever", "dso_delay_months")``; ``"role"`` gives
+    ``("choice", "role")``.
     """
     if name.startswith(PARAM_PREFIX):
         bare = name[len(PARAM_PREFIX) :]
@@ -161,7 +182,14 @@ def split_factor_name(name: str) -> tuple[str, str] | None:
         return ("parameter", name)
     if name in LEVERS:
         return ("lever", name)
+    if name in CHOICES:
+        return ("choice", name)
     return None
+
+
+def is_secretary_lever(kind: str, name: str) -> bool:
+    """Whether factor ``name`` of ``kind`` is a secretary's lever (may have a ``where``)."""
+    return kind == "choice" or (kind == "parameter" and PARAMETERS[name].lever)
 
 
 def bounds(kind: str, name: str) -> tuple[float, float, bool, str]:
@@ -235,18 +263,29 @@ def condition_text(
     *,
     dso_full: dt.date | None = None,
     label: Mapping[str, str] | None = None,
+    where: str | None = None,
+    levels: Sequence[str] | None = None,
 ) -> str:
     """One condition of a scenario-discovery box in plain language.
 
     Args:
-        name: Bare factor name.
-        kind: ``"parameter"`` or ``"lever"``.
+        name: Bare factor name (the parameter, lever or choice, not the column name).
+        kind: ``"parameter"``, ``"lever"`` or ``"choice"``.
         low: Lower limit (None: not restricted from below).
         high: Upper limit (None: not restricted from above).
         lang: ``"nl"`` or ``"en"``.
         dso_full: Full DSO availability in the base scenario (turns DSO delays into dates).
         label: A spec's own label ``{"nl", "en"}`` for the factor.
+        where: The selection of municipalities a secretary's lever was set for (None or
+            ``"all"``: every municipality); named after the default label.
+        levels: For a choice: the levels inside the box.
     """
+    if kind == "choice":
+        text = _label_text(name, kind, lang, label, where)
+        values = list(levels or ())
+        word = " of " if lang == "nl" else " or "
+        shown = ", ".join(values[:-1]) + word + values[-1] if len(values) > 1 else "".join(values)
+        return f"{text} is {shown}"
     integer = kind == "lever" and LEVERS[name].integer
     if kind == "parameter":
         integer = PARAMETERS[name].integer
@@ -284,10 +323,22 @@ def condition_text(
             f"the DSO is fully available only in {month_text(first, lang)} or later "
             f"(≥ {number_text(low, lang, True)} months' delay)"
         )
+    text = _label_text(name, kind, lang, label, where)
+    return _range_text(text, low, high, lang, integer)
+
+
+def _label_text(
+    name: str, kind: str, lang: str, label: Mapping[str, str] | None, where: str | None
+) -> str:
+    """A factor's name in a sentence: the spec's label, else the lever's (with the selection)."""
     if label is not None:
-        text = label.get(lang) or next(iter(label.values()))
-    elif kind == "lever":
+        return label.get(lang) or next(iter(label.values()))
+    if kind == "lever":
         text = LEVERS[name].label[lang]
+    elif kind == "choice":
+        text = CHOICE_LABELS[name][lang]
     else:
         text = f"parameter {name}"
-    return _range_text(text, low, high, lang, integer)
+    if where is not None and where != "all":
+        text += f" voor {where}" if lang == "nl" else f" for {where}"
+    return text

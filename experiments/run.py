@@ -2,8 +2,13 @@
 
 `run_experiment` (``govsim experiment run SPEC --out DIR``):
 
-1. reads and checks the spec (`experiments.spec`) and builds every design point's scenario and
-   parameters (`plan`), so that any mistake is reported before anything is written;
+1. reads and checks the spec (`experiments.spec`) and builds every design point's scenario,
+   parameters and strategy rules (`plan`), so that any mistake is reported before anything is
+   written. A factor becomes a parameter override (a model parameter, also a secretary's
+   numeric lever without ``where``), a timeline lever (`experiments.levers.apply_levers`) or,
+   for a secretary's lever or choice with a ``where`` (a choice without one: ``"all"``), a
+   `model.levers.StrategyRule` ``(where, {key: value})`` in `RunTask.strategy`, in factor order,
+   applied after the base scenario's own ``[[strategy]]`` rules (later rules win);
 2. opens the folder (new, or an earlier run of the *same* experiment: same fingerprint) under a
    lock, removes temporary files and uncommitted parts left by a killed run, and reads which runs
    are complete;
@@ -35,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from experiments.design import DesignMatrix, build_design
@@ -50,6 +56,7 @@ from experiments.store import (
     series_schema,
     write_table,
 )
+from model.levers import StrategyRule
 from model.parameters import ParameterError, resolve_parameters
 from scenarios.adjust import AdjustError
 from scenarios.ensemble import package_versions
@@ -123,7 +130,9 @@ def plan(spec: Spec) -> Plan:
     """
     design = build_design(spec)
     base = spec.scenario
-    levers = [f.name for f in spec.factors if f.kind == "lever"]
+    levers = [f for f in spec.factors if f.kind == "lever"]
+    national = [f for f in spec.factors if f.kind == "parameter" and f.where is None]
+    rules = [f for f in spec.factors if f.where is not None]
     outputs = Outputs(indicators=spec.indicators(), dtype="float64")
     seeds = run_seeds(spec, design.n_points)
     reps = spec.replications
@@ -131,8 +140,8 @@ def plan(spec: Spec) -> Plan:
     timelines: dict[tuple, Scenario] = {}
     for p in range(design.n_points):
         values = design.point(p)
-        overrides = {f.name: values[f.name] for f in spec.factors if f.kind == "parameter"}
-        lever_values = tuple((name, values[name]) for name in levers)
+        overrides = {f.key: values[f.name] for f in national}
+        lever_values = tuple((f.key, values[f.name]) for f in levers)
         try:
             scenario = timelines.get(lever_values)
             if scenario is None:
@@ -140,6 +149,7 @@ def plan(spec: Spec) -> Plan:
                 scenario = replace(base, timeline=timeline) if timeline is not None else base
                 timelines[lever_values] = scenario
             resolve_parameters({**base.params, **overrides})
+            strategy = tuple(StrategyRule(f.where, {f.key: values[f.name]}) for f in rules)
         except (AdjustError, ParameterError) as exc:
             shown = ", ".join(f"{k} = {v}" for k, v in values.items())
             raise SpecError(
@@ -159,6 +169,7 @@ def plan(spec: Spec) -> Plan:
                     municipalities=spec.municipalities,
                     outputs=outputs,
                     key=run_id,
+                    strategy=strategy,
                 )
             )
     if tasks:
@@ -190,6 +201,8 @@ def fingerprint(spec: Spec, design: DesignMatrix, seeds: np.ndarray) -> str:
     digest.update(spec.scenario.source_text.encode())
     digest.update(json.dumps(_canonical(spec.scenario.params), sort_keys=True).encode())
     digest.update(np.ascontiguousarray(design.values, dtype=np.float64).tobytes())
+    for levels in design.categories:  # text levels behind the indices of categorical factors
+        digest.update(json.dumps(list(levels) if levels is not None else None).encode())
     digest.update(np.ascontiguousarray(seeds, dtype=np.int64).tobytes())
     return digest.hexdigest()
 
@@ -228,8 +241,7 @@ def result_tables(plan_: Plan, results: Sequence[RunResult]) -> tuple[pa.Table, 
         "seed": plan_.seeds[ids],
     }
     for j, f in enumerate(spec.factors):
-        col = plan_.design.values[points, j]
-        columns[f.name] = col.astype(np.int64) if f.integer else col
+        columns[f.name] = plan_.design.column(j, points)
     values = [outcome_values(spec, r) for r in ordered]
     for o in spec.outcomes:
         columns[o.name] = np.array([v[o.name] for v in values], dtype=np.float64)
@@ -452,16 +464,40 @@ def _check_same_experiment(store: ExperimentStore, plan_: Plan) -> dict[str, Any
             )
         return manifest
     if (store.root / POINTS).exists():
-        old = store.load_points()
-        new = plan_.design.frame()
-        if old.shape != new.shape or not np.array_equal(
-            old.to_numpy(dtype=np.float64), new.to_numpy(dtype=np.float64)
-        ):
+        if not _same_points(store.load_points(), plan_.design.frame()):
             raise ExperimentError(
                 f"'{store.root}' holds the design of a different experiment; nothing was "
                 "written. Use another --out folder."
             )
     return None
+
+
+def _same_points(old: pd.DataFrame, new: pd.DataFrame) -> bool:
+    """Whether two design tables are equal (numbers exactly, texts of categorical factors)."""
+    if list(old.columns) != list(new.columns) or len(old) != len(new):
+        return False
+    for name in new.columns:
+        a, b = old[name], new[name]
+        if pd.api.types.is_numeric_dtype(b):
+            if not pd.api.types.is_numeric_dtype(a) or not np.array_equal(
+                a.to_numpy(dtype=np.float64), b.to_numpy(dtype=np.float64)
+            ):
+                return False
+        elif a.astype(str).tolist() != b.astype(str).tolist():
+            return False
+    return True
+
+
+def points_table(frame: pd.DataFrame) -> pa.Table:
+    """A design table as Arrow: texts (categorical factors) as ``string``, like the runs table."""
+    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    schema = pa.schema(
+        [
+            pa.field(f.name, pa.string()) if pa.types.is_large_string(f.type) else f
+            for f in table.schema
+        ]
+    )
+    return table.cast(schema)
 
 
 def run_experiment(
@@ -517,19 +553,9 @@ def run_experiment(
         removed = [str(p.relative_to(store.root)) for p in store.clean()]
         _check_same_experiment(store, plan_)
         if not (store.root / POINTS).exists():
-            write_table(
-                pa.Table.from_pandas(
-                    plan_.design.frame(), preserve_index=False
-                ).replace_schema_metadata(None),
-                store.root / POINTS,
-            )
+            write_table(points_table(plan_.design.frame()), store.root / POINTS)
         if not (store.root / DESIGN).exists():
-            write_table(
-                pa.Table.from_pandas(
-                    plan_.design.frame(raw=True), preserve_index=False
-                ).replace_schema_metadata(None),
-                store.root / DESIGN,
-            )
+            write_table(points_table(plan_.design.frame(raw=True)), store.root / DESIGN)
         if not (store.root / SPEC_COPY).exists():
             from scenarios.atomic import write_text
 

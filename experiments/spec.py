@@ -24,6 +24,11 @@ experiments/specs/. In short::
     distribution = "triangular"
     peak = 0.5
 
+    [[factors]]
+    name = "coach_college"            # a secretary's lever ...
+    where = "size_class <20k"         # ... set for these municipalities only (a strategy rule)
+    range = [0, 1]                    # column "coach_college@size_class <20k" (or column = "...")
+
     [[outcomes]]
     indicator = "transformation_physical"
     date = "2029-12"                  # value at this month -> column transformation_physical_2029
@@ -31,6 +36,10 @@ experiments/specs/. In short::
     [series]
     indicators = ["transformation_physical"]
     every = "year"
+
+A factorial design may also vary the secretary's categorical choices (role, stance,
+social_strategy, physical_strategy) with ``levels = ["changer", "advocate"]``; they apply to
+every municipality unless a ``where`` says otherwise.
 
 `load_spec` checks the whole file before anything runs: every mistake raises `SpecError` (a
 `ValueError`) with one paragraph naming the file, the field (dotted path, array indices from 0),
@@ -49,10 +58,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.levers import LEVERS, bounds, split_factor_name
+from experiments.levers import (
+    CHOICE_LABELS,
+    LEVERS,
+    bounds,
+    is_secretary_lever,
+    split_factor_name,
+)
 from model.calendar import MonthCalendar
 from model.indicators import BY_NAME
-from model.parameters import PARAMETERS, ParameterError
+from model.levers import WHERE_FORMS, LeverError, parse_where
+from model.parameters import CHOICES, PARAMETERS, ParameterError
 from scenarios.scenario import Scenario, ScenarioError
 from scenarios.schema import (
     MISSING,
@@ -88,7 +104,19 @@ EXPERIMENT_KEYS = (
 DESIGN_KEYS = ("method", "samples", "levels", "second_order", "seed")
 METHODS = ("factorial", "lhs", "sobol", "morris")
 SAMPLED = ("lhs", "sobol", "morris")
-FACTOR_KEYS = ("name", "levels", "range", "distribution", "peak", "mean", "sd", "integer", "label")
+FACTOR_KEYS = (
+    "name",
+    "where",
+    "column",
+    "levels",
+    "range",
+    "distribution",
+    "peak",
+    "mean",
+    "sd",
+    "integer",
+    "label",
+)
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "loguniform")
 DISTRIBUTION_KEYS = {"uniform": (), "triangular": ("peak",), "normal": ("mean", "sd")}
 OUTCOME_KEYS = ("indicator", "date", "name", "statistic", "from")
@@ -96,6 +124,8 @@ STATISTICS = ("value", "mean", "min", "max")
 SERIES_KEYS = ("indicators", "every")
 EVERY = ("month", "quarter", "year")
 RESERVED_COLUMNS = ("run_id", "point", "replication", "seed", "wall_time", "date")
+SECRETARY_LEVERS = (*CHOICES, *(p.name for p in PARAMETERS.values() if p.lever))
+"""Factor names that may carry a ``where``: the choices, then the numeric levers."""
 COLUMN_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_REPLICATIONS = 10_000
 MAX_RUNS = 1_000_000
@@ -110,9 +140,11 @@ class Factor:
     """One varied input.
 
     Attributes:
-        name: Bare name (the column name in the results).
-        kind: ``"parameter"`` or ``"lever"``.
-        levels: Values of a factorial design (None for sampled designs).
+        name: Column name in the results (design and runs tables, SALib and PRIM): the spec's
+            ``column``, else ``key@where`` if a ``where`` is written, else ``key``.
+        kind: ``"parameter"``, ``"lever"`` (timeline lever, `experiments.levers`) or
+            ``"choice"`` (a categorical choice of the secretary, `model.parameters.CHOICES`).
+        levels: Values of a factorial design (None for sampled designs); texts for a choice.
         low: Lower end of the range (sampled designs; or factorial levels from a range).
         high: Upper end of the range.
         distribution: ``uniform``, ``triangular``, ``normal`` (truncated to the range) or
@@ -122,11 +154,15 @@ class Factor:
         sd: Standard deviation of a normal distribution.
         integer: Values are whole numbers (sampled values are rounded).
         label: Optional display names ``{"nl": ..., "en": ...}``.
+        key: The parameter, lever or choice the factor sets (default: ``name``).
+        where: The municipalities a secretary's lever or choice is set for (a
+            `model.levers.StrategyRule`; ``"all"`` for a choice without ``where``); None for a
+            national parameter override or a timeline lever.
     """
 
     name: str
     kind: str
-    levels: tuple[float, ...] | None = None
+    levels: tuple[Any, ...] | None = None
     low: float | None = None
     high: float | None = None
     distribution: str = "uniform"
@@ -135,6 +171,17 @@ class Factor:
     sd: float | None = None
     integer: bool = False
     label: dict[str, str] | None = None
+    key: str = ""
+    where: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.name)
+
+    @property
+    def categorical(self) -> bool:
+        """Whether the levels are texts (a choice) rather than numbers."""
+        return self.kind == "choice"
 
     def salib(self) -> tuple[list[float], str]:
         """SALib ``bounds`` entry and ``dists`` name of this factor."""
@@ -148,16 +195,25 @@ class Factor:
         return [low, high], "unif"
 
     def display(self, lang: str = "en") -> str:
-        """Display name in ``lang``: the spec's label, else the lever label, else the name."""
+        """Display name in ``lang``: the spec's label, else the lever's or choice's, else name."""
         if self.label:
             return self.label.get(lang) or next(iter(self.label.values()))
         if self.kind == "lever":
-            return LEVERS[self.name].label[lang]
+            return LEVERS[self.key].label[lang]
+        if self.kind == "choice" and self.where == "all":
+            return CHOICE_LABELS[self.key][lang]
         return self.name
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for the manifest."""
-        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "integer": self.integer}
+        out: dict[str, Any] = {
+            "name": self.name,
+            "key": self.key,
+            "kind": self.kind,
+            "integer": self.integer,
+        }
+        if self.where is not None:
+            out["where"] = self.where
         if self.levels is not None:
             out["levels"] = list(self.levels)
         if self.low is not None:
@@ -259,7 +315,8 @@ class Spec:
         municipalities: Optional subset.
         until: Last simulated month as ISO text, or None for December 2029.
         design: The design.
-        factors: The factors, in order (design columns).
+        factors: The factors, in order (design columns); a secretary's lever may appear more
+            than once, for different ``where`` selections.
         outcomes: Scalar outcomes.
         series: Time series to keep (None: none).
     """
@@ -287,7 +344,7 @@ class Spec:
         return str(self.path) if self.path is not None else "<text>"
 
     def factor(self, name: str) -> Factor:
-        """The factor named ``name`` (bare name)."""
+        """The factor whose column is ``name``."""
         for f in self.factors:
             if f.name == name:
                 return f
@@ -478,7 +535,7 @@ class _Builder:
             municipalities = self.municipalities(exp["municipalities"])
 
         design = self.design(top["design"], seed)
-        factors = self.factors(top["factors"], design)
+        factors = self.factors(top["factors"], design, municipalities)
         if design.method == "sobol" and len(factors) < 2:
             ck.fail_field(
                 "factors",
@@ -664,7 +721,9 @@ class _Builder:
         return Design(method, samples, levels, second, design_seed)
 
     # -------------------------------------------------------------- factors
-    def factors(self, value: Any, design: Design) -> tuple[Factor, ...]:
+    def factors(
+        self, value: Any, design: Design, municipalities: tuple[str, ...] | None
+    ) -> tuple[Factor, ...]:
         ck = self.ck
         if not isinstance(value, list):
             ck.fail_field(
@@ -676,31 +735,66 @@ class _Builder:
         if not value:
             ck.fail_field("factors", value, "is empty", "at least one [[factors]] entry")
         out: list[Factor] = []
+        seen: dict[tuple, int] = {}
         for i, item in enumerate(value):
-            factor = self.factor(item, join("factors", i), design)
-            if any(f.name == factor.name for f in out):
+            at = join("factors", i)
+            factor = self.factor(item, at, design, municipalities)
+            # what the factor sets: a national value (no where, or where = "all") or a selection
+            selection: tuple = ("all",)
+            if factor.where is not None:
+                parsed = parse_where(factor.where)
+                selection = (parsed.kind, *parsed.values)
+            same = seen.get((factor.key, selection))
+            if same is not None:
+                field_name = join(at, "where") if "where" in item else join(at, "name")
+                shown = item["where"] if "where" in item else item["name"]
+                if factor.where is None and out[same].where is None:
+                    problem, allowed = (
+                        "is varied twice",
+                        "each parameter or lever at most once in [[factors]]",
+                    )
+                else:
+                    problem = (
+                        f"sets '{factor.key}' for the same municipalities as factors[{same}] "
+                        "(is varied twice)"
+                    )
+                    allowed = (
+                        "each lever at most once per selection: a different where for each "
+                        "factor (e.g. 'size_class <20k' and 'size_class >=20k'); without where "
+                        "a factor applies to all municipalities"
+                    )
+                ck.fail_field(field_name, shown, problem, allowed)
+            clash = next((j for j, f in enumerate(out) if f.name == factor.name), None)
+            if clash is not None:
                 ck.fail_field(
-                    join(join("factors", i), "name"),
-                    item["name"],
-                    "is varied twice",
-                    "each parameter or lever at most once in [[factors]]",
+                    join(at, "column") if "column" in item else join(at, "name"),
+                    factor.name,
+                    f"gives the result column '{factor.name}', which factors[{clash}] has already",
+                    'a column = "..." of its own for one of them (lower-case letters, digits and '
+                    "'_')",
                 )
+            seen[(factor.key, selection)] = i
             out.append(factor)
         return tuple(out)
 
-    def factor(self, value: Any, where: str, design: Design) -> Factor:
+    def factor(
+        self, value: Any, where: str, design: Design, municipalities: tuple[str, ...] | None
+    ) -> Factor:
         ck = self.ck
         table = ck.table(value, where, FACTOR_KEYS, ("name",))
         allowed_names = (
-            "a model parameter (`govsim params`, docs/parameters.md) or a lever ("
+            "a model parameter (`govsim params`, docs/parameters.md), a timeline lever ("
             + ", ".join(LEVERS)
+            + ") or a choice of the secretary ("
+            + ", ".join(CHOICES)
             + "), optionally written param.<name> or lever.<name>"
         )
         raw = ck.string(table["name"], join(where, "name"), allowed_names)
         split = split_factor_name(raw)
         if split is None:
             bare = raw.split(".", 1)[-1]
-            close = difflib.get_close_matches(bare, [*PARAMETERS, *LEVERS], n=3, cutoff=0.6)
+            known = [*PARAMETERS, *LEVERS, *CHOICES]
+            close = difflib.get_close_matches(bare, known, n=3, cutoff=0.6)
             hint = f" (did you mean {quoted(close)}?)" if close else ""
             ck.fail_field(
                 join(where, "name"),
@@ -709,10 +803,40 @@ class _Builder:
                 allowed_names,
             )
         kind, name = split
+        what = {"parameter": "parameter", "lever": "timeline lever", "choice": "choice"}[kind]
+        what = f"{what} '{name}'"
+        selection = None
+        if "where" in table:
+            selection = self.where(table["where"], join(where, "where"), kind, name, municipalities)
+        elif kind == "choice":
+            selection = "all"
+        if "column" in table:
+            column = ck.string(table["column"], join(where, "column"))
+            if not COLUMN_PATTERN.match(column):
+                ck.fail_field(
+                    join(where, "column"),
+                    table["column"],
+                    "is not a usable column name",
+                    "lower-case letters, digits and '_', starting with a letter, at most 63 "
+                    "characters",
+                )
+            if column in RESERVED_COLUMNS:
+                ck.fail_field(
+                    join(where, "column"),
+                    table["column"],
+                    "is a fixed result column",
+                    f"any name but {quoted(RESERVED_COLUMNS)}",
+                )
+        elif "where" in table:
+            column = f"{name}@{selection}"
+        else:
+            column = name
         if name in RESERVED_COLUMNS:  # pragma: no cover - no parameter is named so
             ck.fail_field(join(where, "name"), raw, "clashes with a result column", "another name")
+        label = self.label(table["label"], join(where, "label")) if "label" in table else None
+        if kind == "choice":
+            return self.choice_factor(table, where, design, name, column, selection, label)
         low, high, integer, unit = bounds(kind, name)
-        what = f"{kind} '{name}'"
         if "integer" in table:
             wanted = ck.boolean(table["integer"], join(where, "integer"))
             if integer and not wanted:
@@ -723,7 +847,6 @@ class _Builder:
                     "integer = true or leave it out",
                 )
             integer = integer or wanted
-        label = self.label(table["label"], join(where, "label")) if "label" in table else None
         span = f"{_num(low, integer)} to {_num(high, integer)} ({unit})"
 
         def in_range(number_value: Any, field_name: str) -> float:
@@ -787,7 +910,15 @@ class _Builder:
                         "has no meaning in a factorial design",
                         "levels = [...] (or range with design.levels)",
                     )
-            return Factor(name, kind, levels=levels, integer=integer, label=label)
+            return Factor(
+                column,
+                kind,
+                levels=levels,
+                integer=integer,
+                label=label,
+                key=name,
+                where=selection,
+            )
 
         if has_levels:
             ck.fail_field(
@@ -857,7 +988,123 @@ class _Builder:
                 "starts at or below 0, which a log-uniform distribution cannot",
                 "a range with low > 0, or distribution = 'uniform'",
             )
-        return Factor(name, kind, None, lo, hi, distribution, peak, mean, sd, integer, label)
+        return Factor(
+            column,
+            kind,
+            None,
+            lo,
+            hi,
+            distribution,
+            peak,
+            mean,
+            sd,
+            integer,
+            label,
+            key=name,
+            where=selection,
+        )
+
+    def where(
+        self,
+        value: Any,
+        field_name: str,
+        kind: str,
+        name: str,
+        municipalities: tuple[str, ...] | None,
+    ) -> str:
+        """A factor's ``where``: only for the secretary's levers; a usable selection."""
+        ck = self.ck
+        if not is_secretary_lever(kind, name):
+            what = "timeline lever" if kind == "lever" else "parameter"
+            ck.fail_field(
+                field_name,
+                value,
+                f"has no meaning for {what} '{name}': only the secretary's levers can be set for "
+                "a selection of municipalities",
+                f"where only on {', '.join(SECRETARY_LEVERS)}; leave where out to vary '{name}' "
+                "for all municipalities",
+            )
+        text = ck.string(value, field_name, WHERE_FORMS)
+        try:
+            selector = parse_where(text)
+        except LeverError as exc:
+            ck.fail_field(field_name, value, f"cannot be used: {exc.problem}", exc.allowed)
+        from model.governance_model import select_municipalities
+
+        chosen = select_municipalities(list(municipalities) if municipalities else None)
+        if not selector.mask(chosen).any():
+            ck.fail_field(
+                field_name,
+                value,
+                "selects none of the experiment's municipalities (experiment.municipalities = "
+                f"{list(municipalities) if municipalities else 'all'})",
+                "a where that selects at least one of them, or more experiment.municipalities",
+            )
+        return selector.text
+
+    def choice_factor(
+        self,
+        table: dict[str, Any],
+        where: str,
+        design: Design,
+        name: str,
+        column: str,
+        selection: str | None,
+        label: dict[str, str] | None,
+    ) -> Factor:
+        """A categorical factor: one of the secretary's choices, with text levels."""
+        ck = self.ck
+        values = CHOICES[name].values
+        allowed_levels = f"levels = [...] with texts from {quoted(values)}"
+        if design.method != "factorial":
+            ck.fail_field(
+                join(where, "name"),
+                table["name"],
+                f"is a categorical choice, which design.method = '{design.method}' cannot "
+                "sample (SALib samples numbers from ranges)",
+                f"categorical factors need a factorial design: design.method = 'factorial' with "
+                f"{allowed_levels}",
+            )
+        for key in ("range", "distribution", "peak", "mean", "sd", "integer"):
+            if key in table:
+                ck.fail_field(
+                    join(where, key),
+                    table[key],
+                    f"has no meaning for the categorical choice '{name}'",
+                    allowed_levels,
+                )
+        if "levels" not in table:
+            ck.fail_field(
+                join(where, "levels"),
+                MISSING,
+                f"the categorical choice '{name}' needs its levels",
+                allowed_levels,
+            )
+        value = table["levels"]
+        field_name = join(where, "levels")
+        if not isinstance(value, list):
+            ck.fail_field(
+                field_name, value, f"is a {type_name(value)}, not an array", allowed_levels
+            )
+        if not value:
+            ck.fail_field(field_name, value, "is empty", allowed_levels)
+        levels: list[str] = []
+        for i, item in enumerate(value):
+            at = join(field_name, i)
+            if not isinstance(item, str) or item not in values:
+                close = (
+                    difflib.get_close_matches(item, values, n=2, cutoff=0.5)
+                    if isinstance(item, str)
+                    else []
+                )
+                hint = f" (did you mean {quoted(close)}?)" if close else ""
+                ck.fail_field(at, item, f"is not a value of '{name}'{hint}", allowed_levels)
+            if item in levels:
+                ck.fail_field(at, item, "is given twice", "each level once")
+            levels.append(item)
+        return Factor(
+            column, "choice", levels=tuple(levels), label=label, key=name, where=selection
+        )
 
     def levels(self, value: Any, where: str, in_range) -> tuple[float, ...]:
         ck = self.ck

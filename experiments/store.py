@@ -4,7 +4,8 @@ Layout of an experiment folder ``DIR``::
 
     manifest.json          spec, code and package versions, seed root, sessions, times, counts
     spec.toml              the spec as it was read
-    points.parquet         the design: point, one column per factor (values given to the model)
+    points.parquet         the design: point, one column per factor (values given to the model;
+                           texts for categorical factors)
     design.parquet         the sampler's raw output (what the SALib analyses need)
     runs/part-*.parquet    one row per finished run: run_id, point, replication, seed, factors,
                            outcomes, wall_time
@@ -75,7 +76,9 @@ def runs_schema(spec: Spec) -> pa.Schema:
         pa.field("replication", pa.int32()),
         pa.field("seed", pa.int64()),
     ]
-    fields += [pa.field(f.name, pa.int64() if f.integer else pa.float64()) for f in spec.factors]
+    for f in spec.factors:
+        kind = pa.string() if f.categorical else pa.int64() if f.integer else pa.float64()
+        fields.append(pa.field(f.name, kind))
     fields += [pa.field(o.name, pa.float64()) for o in spec.outcomes]
     fields.append(pa.field("wall_time", pa.float64()))
     return pa.schema(fields)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from model.calendar import CalendarError
-from model.parameters import PARAMETERS, ParameterError
+from model.parameters import CHOICES, PARAMETERS, ParameterError
 from model.timeline import TimelineError
 from scenarios.scenario import ScenarioError
 
@@ -42,16 +42,28 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
 
 def _cmd_params(args: argparse.Namespace) -> int:
     rows = [p for p in PARAMETERS.values() if p.calibratable or not args.calibratable]
+    if args.levers:
+        rows = [p for p in rows if p.lever]
+    choices = [] if args.calibratable else list(CHOICES.values())
     if args.format == "csv":
-        print("name,default,unit,low,high,source")
+        print("name,default,unit,low,high,lever,source")
         for p in rows:
-            print(f'{p.name},{p.default},"{p.unit}",{p.low},{p.high},"{p.source}"')
+            lever = "yes" if p.lever else "no"
+            print(f'{p.name},{p.default},"{p.unit}",{p.low},{p.high},{lever},"{p.source}"')
+        for c in choices:
+            print(f'{c.name},{c.default},"one of: {" ".join(c.values)}",,,yes,"{c.source}"')
         return 0
-    width = max(len(p.name) for p in rows)
+    width = max(len(p.name) for p in [*rows, *choices])
     for p in rows:
-        print(f"{p.name:<{width}}  {p.default:>8g}  [{p.low:g}, {p.high:g}] {p.unit}")
+        tag = "  (lever: [[strategy]])" if p.lever else ""
+        print(f"{p.name:<{width}}  {p.default:>8g}  [{p.low:g}, {p.high:g}] {p.unit}{tag}")
         print(f"{'':<{width}}  {p.description}")
         print(f"{'':<{width}}  source: {p.source}")
+    for c in choices:
+        values = ", ".join(c.values)
+        print(f"{c.name:<{width}}  {c.default:>8}  one of: {values}  (lever: [[strategy]])")
+        print(f"{'':<{width}}  {c.description}")
+        print(f"{'':<{width}}  source: {c.source}")
     return 0
 
 
@@ -82,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="List every declared parameter: default, range, unit, source.",
     )
     p.add_argument("--calibratable", action="store_true", help="only free (to be calibrated) ones")
+    p.add_argument(
+        "--levers",
+        action="store_true",
+        help="only the secretary's choices (settable per municipality in [[strategy]] tables)",
+    )
     p.add_argument("--format", choices=("table", "csv"), default="table")
     p.set_defaults(func=_cmd_params)
 

@@ -2,13 +2,14 @@
 
 One step is one month (Jan 2013 - Dec 2029 by default). Institutional actors (secretary, college,
 council: one each per municipality) and many staff and citizen agents are Mesa agents whose hot
-state lives in arrays owned by the model; each step runs the mechanisms of `model.mechanisms` in
-the order documented in docs/ODD.md §3 ("Process overview and scheduling").
+state lives in arrays owned by the model; each step runs the sub-steps of `model.schedule.MONTH`
+in order (docs/ODD.md §3, "Process overview and scheduling", is generated from it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import mesa
@@ -28,24 +29,21 @@ from agents import (
     Staff,
     StaffArrays,
 )
-from agents.college import college_mix
-from agents.secretary import ROLE_COOPERATION, ROLE_TRANSFORMATION_EXAMPLE, ROLES
+from agents.secretary import ROLE_TRANSFORMATION_EXAMPLE, ROLES
 from model.calendar import MonthCalendar
-from model.indicators import INDICATORS, compute_indicators
-from model.mechanisms import (
-    budget,
-    cooperation,
-    council,
-    participation,
-    satisfaction,
-    staff_learning,
-    steering,
-    transformation,
-    transition,
-    urgency,
+from model.indicators import INDICATORS
+from model.instruments import INSTRUMENTS
+from model.levers import LeverArrays, StrategyRule, as_rules
+from model.mechanisms import cooperation, participation, staff_learning, steering, strategy
+from model.mechanisms import transition as transition_mechanisms
+from model.municipalities import (
+    MunicipalityArrays,
+    find_municipality,
+    find_province,
+    load_municipalities,
 )
-from model.municipalities import MunicipalityArrays, load_municipalities
-from model.parameters import ParameterError, resolve_parameters
+from model.parameters import STRATEGIES, ParameterError, resolve_parameters
+from model.schedule import MONTH, Month
 from model.state import MunicipalState
 from model.timeline import DOMAINS, Timeline
 
@@ -61,6 +59,7 @@ STREAMS: tuple[str, ...] = (
     "incidents",
     "staff",
     "citizens",
+    "init_context",
 )
 """Named child random streams: each mechanism draws from its own, so a change in one
 mechanism's draws does not shift any other's."""
@@ -77,13 +76,46 @@ def select_municipalities(selection: Sequence[str] | None) -> pd.DataFrame:
         return frame
     keep = np.zeros(len(frame), dtype=bool)
     for item in selection:
-        match = (frame["code"] == item) | (frame["name"] == item) | (frame["province"] == item)
+        name, province = find_municipality(str(item)), find_province(str(item))
+        match = (frame["name"] == name) | (frame["province"] == province)
         if not match.any():
             raise ParameterError(
                 f"'{item}' is not a 2017 municipality code (GMxxxx), municipality name or province"
             )
         keep |= match.to_numpy()
     return frame[keep].reset_index(drop=True)
+
+
+@cache
+def national_mean_capacity() -> float:
+    """Mean implementation capacity of the 388 municipalities.
+
+    A fixed reference, so that a province subset draws its experience as the whole country would.
+    """
+    population = load_municipalities()["population"].to_numpy(dtype=np.float64)
+    return float(transition_mechanisms.capacity_from_population(population).mean())
+
+
+class IndicatorCollector(mesa.DataCollector):
+    """Mesa's `DataCollector` for the national indicators, without a copy per value.
+
+    Every model reporter reads one float of ``model.indicators`` (computed once per step by
+    `model.indicators.compute_indicators`); floats are immutable, so the value is stored as it
+    is instead of through ``deepcopy``. Everything else (``get_model_vars_dataframe``, tables,
+    agent reporters) is Mesa's.
+    """
+
+    def collect(self, model: mesa.Model) -> None:
+        """Store this step's indicators (then anything else Mesa collects)."""
+        values = model.indicators
+        for name, column in self.model_vars.items():
+            column.append(values[name])
+        if self.agent_reporters or self.agenttype_reporters:
+            reporters, self.model_reporters = self.model_reporters, {}
+            try:
+                super().collect(model)
+            finally:
+                self.model_reporters = reporters
 
 
 class GovernanceModel(mesa.Model):
@@ -95,6 +127,9 @@ class GovernanceModel(mesa.Model):
         rng: Seed or numpy Generator; all randomness comes from it.
         calendar: Simulated period; Jan 2013 - Dec 2029 if None.
         municipalities: Optional subset (CBS codes, names or provinces); all 388 if None.
+        strategy: The secretary's choices per municipality: `model.levers.StrategyRule` objects
+            or mappings with ``where`` and lever keys (a scenario's ``[[strategy]]`` tables),
+            applied in order.
         **overrides: Further parameter overrides as keywords (for sliders and batch runs).
 
     Raises:
@@ -110,6 +145,7 @@ class GovernanceModel(mesa.Model):
         rng: Any = None,
         calendar: MonthCalendar | None = None,
         municipalities: Sequence[str] | None = None,
+        strategy: Sequence[StrategyRule | Mapping[str, Any]] | None = None,
         **overrides: Any,
     ) -> None:
         super().__init__(rng=rng)
@@ -120,15 +156,17 @@ class GovernanceModel(mesa.Model):
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
         self.frame = select_municipalities(municipalities)
         self.municipalities = MunicipalityArrays.from_frame(self.frame)
+        self.strategy_rules = as_rules(strategy)
+        self.levers = LeverArrays.resolve(self.strategy_rules, self.frame, self.params)
         self.events: list[dict[str, Any]] = []
         self._build_population()
-        self._shock_level = np.cumsum(self.compiled.budget_shock, axis=0)
+        self.shock_level = np.cumsum(self.compiled.budget_shock, axis=0)
         self.team_adoption = staff_learning.team_adoption(self.staff, self.municipalities.n)
         self.last_participation = participation.ParticipationOutcome(
             *(np.zeros((self.municipalities.n, 2)) for _ in range(5))
         )
         self.indicators: dict[str, float] = {}
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = IndicatorCollector(
             model_reporters={i.name: _reporter(i.name) for i in INDICATORS}
         )
         self.running = True
@@ -143,6 +181,8 @@ class GovernanceModel(mesa.Model):
             s["init_secretaries"],
             p["comfort_mode_weight"],
             p["undesired_mode_weight"],
+            self.levers.role,
+            self.levers.regisseur,
         )
         self.colleges = CollegeArrays.create(n, s["init_colleges"])
         self.councils = CouncilArrays.create(n, p["council_reopen_tendency"], s["init_councils"])
@@ -152,22 +192,64 @@ class GovernanceModel(mesa.Model):
         citizen_counts = np.maximum(
             p["citizen_floor"], np.rint(mun.population / 1000.0 * p["citizens_per_1000"])
         ).astype(np.int64)
-        self.staff = StaffArrays.create(staff_counts, p["resister_share"], s["init_staff"])
+        self.staff = StaffArrays.create(
+            staff_counts, p["resister_share"], s["init_staff"], p["generalist_share"]
+        )
         self.citizens = CitizenArrays.create(citizen_counts, s["init_citizens"])
         rng = s["init_municipal"]
+        capacity = transition_mechanisms.capacity_from_population(mun.population)
+        context = s["init_context"]
         self.state = MunicipalState.create(
-            capacity=transition.capacity_from_population(mun.population),
+            capacity=capacity,
             steering=steering.initial_steering(n, rng),
             cooperation=(cooperation.INITIAL_SOCIAL_COOPERATION, p["initial_physical_cooperation"]),
             budget_sensitivity=np.clip(rng.lognormal(0.0, 0.3, n), 0.5, 2.0),
+            experience=strategy.draw_experience(
+                capacity, p["experiment_share"], context, national_mean_capacity()
+            ),
+            subversion_exposure=steering.draw_subversion_exposure(n, context),
         )
+        self.state.specialists = staff_learning.team_specialists(self.staff, n)
         self.secretary_agents = [Secretary(self, i) for i in range(n)]
         self.college_agents = [College(self, i) for i in range(n)]
         self.council_agents = [Council(self, i) for i in range(n)]
+        self._views_created = False
+
+    # ------------------------------------------------------------------ agent views
+    def create_views(self) -> None:
+        """Create the `Staff` and `Citizen` agent objects (views on their array rows) once.
+
+        The mechanisms never need them: they update the arrays. They are created the first
+        time anyone asks Mesa for the model's agents (`agents`, `agents_by_type`,
+        `agent_types`), so a run for the survey or an experiment does not build some 40,000
+        Python objects it never reads. Their ``unique_id`` follow the institutional agents'
+        in row order, as if they had been created with the model.
+        """
+        if self._views_created:
+            return
+        self._views_created = True
         for i in range(self.staff.n):
             Staff(self, i)
         for i in range(self.citizens.n):
             Citizen(self, i)
+
+    @property
+    def agents(self) -> Any:
+        """All Mesa agents of the model (creates the staff and citizen views first)."""
+        self.create_views()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, Any]:
+        """Mesa agents by type (creates the staff and citizen views first)."""
+        self.create_views()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Agent types of the model (creates the staff and citizen views first)."""
+        self.create_views()
+        return super().agent_types
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -187,212 +269,22 @@ class GovernanceModel(mesa.Model):
 
     # ------------------------------------------------------------------ the monthly step
     def step(self) -> None:
-        """Simulate one month; see docs/ODD.md §3 for the order."""
+        """Simulate one month: the sub-steps of `model.schedule.MONTH`, in order."""
         k = self.steps
         if k > self.calendar.n_steps:
             self.running = False
             return
-        p, st, ct = self.params, self.state, self.compiled
-        mun = self.municipalities
-        known = ct.known[k]
-        in_force = k >= ct.entry_step[k]
-        self._institutional_events(k)
-
-        # urgency and attention (P4, P9, P11)
-        st.urgency = urgency.national_urgency(ct, k, p)
-        deadline_target = transition.next_deadline_target(ct.entry_step[k], ct.completion_step, k)
-        st.time_pressure = urgency.time_pressure(
-            st.transition, st.capacity, ct, k, deadline_target, p
+        ct = self.compiled
+        month = Month(
+            k=k,
+            known=ct.known[k],
+            in_force=k >= ct.entry_step[k],
+            new_secretary=np.zeros(self.municipalities.n, dtype=bool),
         )
-        st.dso_availability = float(ct.dso_availability[k])
-        # incidents are public: college and council both react, with the college's risk aversion
-        for body in (self.colleges, self.councils):
-            urgency.update_attention(
-                body.attention,
-                body.engagement,
-                st.urgency,
-                self.colleges.incident_pressure,
-                self.colleges.risk_aversion,
-                p,
-                known,
-            )
-
-        # budget and incidents (P3)
-        months_in_force = (k - ct.entry_step[k]).astype(np.float64)
-        target = budget.budget_target(
-            months_in_force,
-            known,
-            k <= ct.completion_step,
-            st.transformation,
-            self._shock_level[k],
-            p,
-        )
-        budget.update_budget_pressure(st.budget, target, st.budget_sensitivity)
-        incidents = budget.draw_incidents(
-            st.transition, in_force, mun.population, p, self.streams["incidents"]
-        )
-        budget.update_incident_pressure(
-            self.colleges.incident_pressure, incidents, p["physical_risk_weight"]
-        )
-        st.incidents_total += incidents.sum(axis=0)
-
-        # regional cooperation (P5)
-        role_coop = np.asarray(ROLE_COOPERATION)[self.secretaries.role]
-        cooperation.form_regional_cooperation(
-            st.cooperation,
-            st.urgency,
-            st.capacity,
-            role_coop,
-            (mun.region_of(0), mun.region_of(1)),
-            ct.cooperation_floor[k],
-            p,
-        )
-
-        # attention split, effort and transition (P1, P8, P9)
-        example = self.role_example()
-        st.secretary_split = transition.secretary_attention_split(st.urgency, example)
-        st.attention = transition.organisational_attention(
-            self.colleges.attention,
-            st.secretary_split,
-            self.secretaries.regisseur,
-            p["regisseur_bonus"],
-        )
-        st.transition_effort = transition.transition_effort(
-            st.transition, st.time_pressure, p["transition_focus_base"]
-        )
-        transition.connect_dso(
-            st.dso_connection,
-            st.attention[:, 1] * known[1],
-            st.dso_availability,
-            p["dso_connect_rate"],
-        )
-        pooled = transition.pooled_capacity(st.capacity, st.cooperation, p["pooling_gain"])
-        transition.produce_transition(
-            st.transition,
-            pooled,
-            st.attention,
-            st.transition_effort,
-            known,
-            st.dso_connection,
-            p,
-            st.urgency,
-        )
-
-        # staff (P1, P6)
-        work = st.transition_effort * st.attention * known[None, :]
-        staff_learning.update_workload(self.staff, work, p["implementation_load"])
-        transformation_work = (1.0 - st.transition_effort) * st.attention * known[None, :]
-        org_change = np.minimum(1.0, 3.0 * st.secretary_split[:, 2])
-        team_input = staff_learning.learning_input(
-            transformation_work, org_change, example, ct.joint_training[k], p
-        )
-        # a domain team trains on its own task once it is known; the organisation-wide change
-        # reaches the rest of the organisation and not-yet-known domains at the spillover share
-        team_input = staff_learning.spread_organisation_change(
-            team_input, known, p["organisation_spillover"]
-        )
-        peers = staff_learning.peer_share(self.team_adoption, p["organisation_spillover"])
-        staff_learning.train_staff(self.staff, team_input, peers, p)
-        staff_learning.adopt_and_revert(self.staff, p, self.streams["staff"])
-        self.team_adoption = staff_learning.team_adoption(self.staff, mun.n)
-
-        # citizens (P2, P10)
-        open_ = participation.openness(st.steering, st.time_pressure, p["time_pressure_closure"])
-        open_ = open_ * known[None, :]
-        self.last_participation = participation.participate(
-            self.citizens,
-            open_,
-            self.councils.reopen_tendency,
-            self.councils.trust_in_citizens,
-            self.councils.steering,
-            p,
-            self.streams["citizens"],
-        )
-        participation.update_practice(
-            st.practice_quality, st.practice_breadth, self.last_participation
-        )
-        participation.update_council_trust(self.councils.trust_in_citizens, self.last_participation)
-        council.update_council_steering(
-            self.councils.steering,
-            self.councils.attention,
-            self.colleges.incident_pressure,
-            p["council_grip"],
-            incident_grip=p["incident_grip"],
-        )
-
-        # transformation (emergent)
-        st.transformation = transformation.transformation_progress(
-            self.team_adoption[:, :2],
-            st.practice_quality * st.practice_breadth,
-            p["adoption_weight"],
-        )
-
-        # steering (P2, P3, P5, P8)
-        expected = transition.expected_transition(
-            ct.known_step, ct.entry_step[k], ct.completion_step, k
-        )
-        lag = np.clip(expected[None, :] - st.transition, 0.0, 1.0) * known[None, :]
-        pulls = steering.steering_pulls(
-            st.time_pressure, st.cooperation, self.colleges.incident_pressure, lag, st.budget, p
-        )
-        w = p["secretary_steering_weight"]
-        preferred = w * self.secretaries.desired_mix + (1 - w) * college_mix(self.colleges.stance)
-        before = st.steering.argmax(axis=2)
-        steering.drift_steering(
-            st.steering, steering.steering_target(preferred, pulls), p["steering_adapt_rate"], known
-        )
-        self._log_mode_changes(before, st.steering.argmax(axis=2), pulls)
-
-        # secretary satisfaction (P7)
-        sat_target = satisfaction.satisfaction_target(
-            st.transition,
-            expected,
-            st.transformation,
-            self.colleges.incident_pressure,
-            st.budget,
-            p["satisfaction_base"],
-            p["progress_satisfaction_weight"],
-        )
-        satisfaction.update_satisfaction(
-            self.secretaries.satisfaction, sat_target, known, p["satisfaction_rate"]
-        )
-        for d in range(2):
-            if k == ct.entry_step[k][d]:
-                self.secretaries.satisfaction_at_entry[:, d] = self.secretaries.satisfaction[:, d]
-
-        self.indicators = compute_indicators(self)
-        self.datacollector.collect(self)
+        for sub in MONTH:
+            sub.run(self, month)
         if k >= self.calendar.n_steps:
             self.running = False
-
-    def _institutional_events(self, k: int) -> None:
-        """Secretary turnover and elections: per-agent behaviour of the institutional actors."""
-        n = self.municipalities.n
-        monthly = 1.0 - (1.0 - self.params["secretary_turnover_per_year"]) ** (1.0 / 12.0)
-        rng = self.streams["secretary_turnover"]
-        for row in np.flatnonzero(rng.random(n) < monthly):
-            self.secretary_agents[row].replace(rng)
-        if self.compiled.election[k]:
-            rng = self.streams["elections"]
-            choices = self.compiled.coalition.get(k, ())
-            applies = rng.random((n, len(choices))) < np.array([c.share for c in choices])
-            for row in range(n):
-                mine = [c for c, a in zip(choices, applies[row], strict=True) if a]
-                self.council_agents[row].hold_election(mine, rng)
-                self.college_agents[row].form_coalition(mine, rng)
-
-    def _log_mode_changes(self, before: np.ndarray, after: np.ndarray, pulls: Any) -> None:
-        for m, d in zip(*np.nonzero(before != after), strict=True):
-            a, b = int(before[m, d]), int(after[m, d])
-            self.state.mode_changes[d, a, b] += 1
-            self.log_event(
-                int(m),
-                "mode_change",
-                domain=DOMAINS[d],
-                from_mode=MODES[a],
-                to_mode=MODES[b],
-                cause=steering.change_cause(b, pulls, m, d),
-            )
 
     # ------------------------------------------------------------------ running and output
     def run(self, until: Any = None) -> GovernanceModel:
@@ -455,6 +347,15 @@ class GovernanceModel(mesa.Model):
                 ],
                 minlength=n,
             )
+        for d, dom in enumerate(DOMAINS):
+            frame[f"strategy_{dom}"] = [STRATEGIES[i] for i in st.strategy[:, d]]
+            frame[f"readiness_{dom}"] = st.readiness[:, d]
+        for c, instrument in enumerate(INSTRUMENTS):
+            frame[f"instrument_{instrument.name}"] = st.instruments[:, c]
+        frame["dso_preparation"] = st.dso_preparation
+        frame["experience"] = st.experience
+        for name, values in self.levers.values.items():
+            frame[f"lever_{name}"] = values
         frame["staff_adoption_other"] = self.team_adoption[:, 2]
         frame["staff_readiness"] = np.bincount(
             self.staff.municipality, weights=self.staff.readiness, minlength=n

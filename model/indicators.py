@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.secretary import MODES
+from model.instruments import INSTRUMENTS
 from model.municipalities import SIZE_CLASSES
+from model.parameters import STRATEGIES
 from model.timeline import DOMAINS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,6 +61,23 @@ TERMS: dict[str, tuple[str, str]] = {
         "geblokkeerde of heropende initiatieven",
         "initiatives blocked or reopened",
     ),
+    "strategy": ("aandeel gemeenten met strategie", "share of municipalities with strategy"),
+    "on_schedule": (
+        "aandeel gemeenten met transitie op schema",
+        "share of municipalities with the transition on schedule",
+    ),
+    "wait": ("afwachten", "wait"),
+    "prepare": ("voorbereiden", "prepare"),
+    "front_run": ("voorlopen", "front-run"),
+    "instrument": ("voortgang instrument", "instrument progress"),
+    "dso_preparation": (
+        "voorbereiding DSO (gemeentelijke lijn)",
+        "DSO preparation (municipal line)",
+    ),
+    "p10": ("10e percentiel van gemeenten", "10th percentile of municipalities"),
+    "p50": ("mediaan van gemeenten", "median of municipalities"),
+    "p90": ("90e percentiel van gemeenten", "90th percentile of municipalities"),
+    **{i.name: (i.nl, i.en) for i in INSTRUMENTS},
 }
 """Dutch and English labels of every term used in indicator names."""
 
@@ -70,7 +89,17 @@ UNITS: dict[str, str] = {
     "mode_changes": "count",
     "incidents": "count",
     "initiatives_blocked": "share",
+    "strategy": "share",
+    "on_schedule": "share",
 }
+
+ON_SCHEDULE_TOLERANCE = 0.02
+"""A municipality is on schedule when its transition is within this of the plan
+(`model.mechanisms.transition.expected_transition`): rounding, not a judgement."""
+
+PERCENTILES: tuple[str, ...] = ("p10", "p50", "p90")
+"""Percentiles across municipalities that the national series carry for transition and
+transformation (per domain and size class): heterogeneity is an output."""
 
 
 @dataclass(frozen=True)
@@ -88,9 +117,16 @@ class Indicator:
         if self.quantity == "mode_changes":
             d, a, b = self.parts
             return f"{head}: {TERMS[a][i]} → {TERMS[b][i]} ({TERMS[d][i]})"
-        if not self.parts:
-            return head
-        return f"{head} — " + ", ".join(TERMS[p][i] for p in self.parts)
+        parts = [p for p in self.parts if p not in PERCENTILES]
+        stat = [p for p in self.parts if p in PERCENTILES]
+        text = head if not parts else f"{head} — " + ", ".join(TERMS[p][i] for p in parts)
+        return f"{text} ({TERMS[stat[0]][i]})" if stat else text
+
+    @property
+    def statistic(self) -> str:
+        """``mean`` (or the national value) or the percentile (``p10``, ``p50``, ``p90``)."""
+        last = self.parts[-1] if self.parts else ""
+        return last if last in PERCENTILES else "mean"
 
     @property
     def unit(self) -> str:
@@ -110,6 +146,15 @@ def _build() -> tuple[Indicator, ...]:
         for s in SIZE_CLASSES:
             add("transition", d, s)
             add("transformation", d, s)
+        for q in ("transition", "transformation"):
+            for stat in PERCENTILES:
+                add(q, d, stat)
+            for s in SIZE_CLASSES:
+                for stat in PERCENTILES:
+                    add(q, d, s, stat)
+        for strat in STRATEGIES:
+            add("strategy", d, strat)
+        add("on_schedule", d)
         for mode in MODES:
             add("dominant", d, mode)
             add("mix", d, mode)
@@ -132,6 +177,10 @@ def _build() -> tuple[Indicator, ...]:
             for b in MODES:
                 if a != b:
                     add("mode_changes", d, a, b)
+    for instrument in INSTRUMENTS:
+        if instrument.name != "dso_connection":
+            add("instrument", instrument.name)
+    add("dso_preparation")
     add("staff_adoption", "other")
     add("citizen_trust")
     add("council_trust")
@@ -160,16 +209,34 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     adoption = model.team_adoption
     dominant = s.steering.argmax(axis=2)
     out = model.last_participation
+    progress = np.column_stack([s.transition, s.transformation])  # (M, 4): T_s, T_p, F_s, F_p
+    quantiles = _quantiles(progress, size, len(SIZE_CLASSES))
+    known = model.compiled.known[model.steps] if model.steps else np.zeros(2, dtype=bool)
+    strategy_share = [
+        np.bincount(s.strategy[:, d], minlength=len(STRATEGIES)) / len(s.strategy) for d in range(2)
+    ]
+    for c, instrument in enumerate(INSTRUMENTS):
+        if instrument.name != "dso_connection":
+            values[f"instrument_{instrument.name}"] = float(s.instruments[:, c].mean())
+    values["dso_preparation"] = float(s.dso_preparation.mean())
     for d, dom in enumerate(DOMAINS):
-        for q, arr in (
-            ("transition", s.transition[:, d]),
-            ("transformation", s.transformation[:, d]),
+        for j, (q, arr) in enumerate(
+            (("transition", s.transition[:, d]), ("transformation", s.transformation[:, d]))
         ):
+            column = 2 * j + d
             values[f"{q}_{dom}"] = float(arr.mean())
             by_size = np.bincount(size, weights=arr, minlength=len(SIZE_CLASSES))
             by_size = by_size / np.maximum(size_n, 1)
             for k, cls in enumerate(SIZE_CLASSES):
                 values[f"{q}_{dom}_{cls}"] = float(by_size[k])
+            for i, stat in enumerate(PERCENTILES):
+                values[f"{q}_{dom}_{stat}"] = float(quantiles[0][i, column])
+                for k, cls in enumerate(SIZE_CLASSES):
+                    values[f"{q}_{dom}_{cls}_{stat}"] = float(quantiles[k + 1][i, column])
+        for i, strat in enumerate(STRATEGIES):
+            values[f"strategy_{dom}_{strat}"] = float(strategy_share[d][i]) if known[d] else 0.0
+        on_plan = s.transition[:, d] >= s.plan[d] - ON_SCHEDULE_TOLERANCE
+        values[f"on_schedule_{dom}"] = float(on_plan.mean()) if known[d] else 0.0
         dom_share = np.bincount(dominant[:, d], minlength=4) / len(dominant)
         mix = s.steering[:, d, :].mean(axis=0)
         for k, mode in enumerate(MODES):
@@ -201,3 +268,40 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     values["dso_connection"] = float(s.dso_connection.mean())
     values["dso_availability"] = float(s.dso_availability)
     return values
+
+
+_QUANTILE_LEVELS = np.array([0.1, 0.5, 0.9])
+
+
+def _quantiles(values: np.ndarray, group: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    """10th, 50th and 90th percentile (3, k) of ``values`` (M, k), nationally and per group.
+
+    The same numbers as ``np.quantile`` (its default, linear interpolation) from one sort of
+    all groups at once. An empty group (a size class missing from a subset of municipalities)
+    gives 0, as its mean does in the size-class indicators.
+    """
+    m = values.shape[0]
+    out = [_sorted_quantiles(np.sort(values, axis=0), np.array([0]), np.array([m]))[0]]
+    order = np.argsort(group, kind="stable")
+    counts = np.bincount(group, minlength=n_groups)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    # values in [0, 1]: adding 2 x group sorts by group first, then by value
+    keyed = np.sort(values[order] + 2.0 * group[order][:, None], axis=0)
+    keyed -= 2.0 * np.repeat(np.arange(n_groups), counts)[:, None]
+    out += list(_sorted_quantiles(keyed, starts, counts))
+    return out
+
+
+def _sorted_quantiles(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Percentiles (groups, 3, k) of column-sorted rows, groups given by start and count."""
+    pos = _QUANTILE_LEVELS[None, :] * np.maximum(counts - 1, 0)[:, None]
+    low = np.floor(pos).astype(np.int64)
+    frac = (pos - low)[..., None]
+    high = np.minimum(low + 1, np.maximum(counts - 1, 0)[:, None])
+    base = starts[:, None]
+    last = len(ordered) - 1
+    lo = ordered[np.minimum(base + low, last)]
+    hi = ordered[np.minimum(base + high, last)]
+    result = lo + frac * (hi - lo)
+    result[counts == 0] = 0.0
+    return result

@@ -15,6 +15,7 @@ k-means on centroids, with per-province counts close to the real split of the 29
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -172,3 +173,77 @@ class MunicipalityArrays:
             n_youth_regions=int(youth.max()) + 1,
             n_od_clusters=int(od.max()) + 1,
         )
+
+
+NAME_ALIASES: dict[str, str] = {
+    "den haag": "'s-Gravenhage",
+    "the hague": "'s-Gravenhage",
+    "den bosch": "'s-Hertogenbosch",
+    "s-hertogenbosch": "'s-Hertogenbosch",
+    "hertogenbosch": "'s-Hertogenbosch",
+    "s-gravenhage": "'s-Gravenhage",
+    "nuenen": "Nuenen, Gerwen en Nederwetten",
+    "bergen nh": "Bergen (NH.)",
+    "bergen noord-holland": "Bergen (NH.)",
+    "bergen l": "Bergen (L.)",
+    "bergen limburg": "Bergen (L.)",
+    "sudwest friesland": "Súdwest-Fryslân",
+}
+"""Common names of municipalities whose official 2017 name differs (matched after `normalise`)."""
+
+PROVINCE_ALIASES: dict[str, str] = {"fryslan": "Friesland", "fryslân": "Friesland"}
+"""Other names of provinces (matched after `normalise`)."""
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents and punctuation dropped, single spaces.
+
+    For matching names typed by people ("Súdwest-Fryslân" and "sudwest fryslan" match;
+    "'s-Gravenhage" and "s gravenhage").
+    """
+    plain = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    plain = re.sub(r"[^a-z0-9]+", " ", plain)
+    return " ".join(plain.split())
+
+
+@cache
+def _name_index() -> dict[str, str]:
+    frame = load_municipalities()
+    index = {normalise(name): name for name in frame["name"]}
+    for alias, official in NAME_ALIASES.items():
+        index.setdefault(normalise(alias), official)
+    return index
+
+
+def find_municipality(text: str) -> str | None:
+    """The official 2017 name of the municipality ``text`` names (code, name or alias), or None.
+
+    Codes are ``GMxxxx``; names match without regard to case, accents or punctuation, and common
+    names ("Den Haag", "Den Bosch") find the official one.
+    """
+    frame = load_municipalities()
+    code = str(text).strip().upper()
+    if code in set(frame["code"]):
+        return str(frame.loc[frame["code"] == code, "name"].iloc[0])
+    return _name_index().get(normalise(text))
+
+
+def find_province(text: str) -> str | None:
+    """The province ``text`` names (case, accents and 'Fryslân' allowed), or None."""
+    key = normalise(text)
+    for province in load_municipalities()["province"].unique():
+        if normalise(province) == key:
+            return str(province)
+    alias = PROVINCE_ALIASES.get(key)
+    return alias
+
+
+def find_youth_region(text: str) -> str | None:
+    """The code (``JZxx``) of the youth-care region ``text`` names (code or name), or None."""
+    frame = load_municipalities()
+    key = normalise(text)
+    for code, name in zip(frame["youth_region"], frame["youth_region_name"], strict=True):
+        if normalise(code) == key or normalise(name) == key:
+            return str(code)
+    return None

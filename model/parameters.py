@@ -37,6 +37,9 @@ class Parameter:
         source: Report passage or cited fact, or ``CALIBRATE``.
         description: One line saying what the parameter does.
         integer: Whether the value must be a whole number.
+        lever: Whether it is one of the secretary's choices (report §5.5, the seven lessons;
+            §4.3), settable per municipality, size class, province or nationally in a scenario
+            file's ``[[strategy]]`` tables (`model.levers`).
     """
 
     name: str
@@ -47,6 +50,7 @@ class Parameter:
     source: str
     description: str
     integer: bool = False
+    lever: bool = False
 
     @property
     def calibratable(self) -> bool:
@@ -78,6 +82,15 @@ class Parameter:
 
 def _p(name, default, unit, low, high, source, description, integer=False) -> Parameter:
     return Parameter(name, default, unit, low, high, source, description, integer)
+
+
+LEVER_UNIT = "0-1 (0: as the typical secretary of 2017 did; 1: fully as the lesson asks)"
+"""Scale of the secretary's numeric choices: 0 leaves the model's calibrated behaviour of 2017
+as it is (the report describes what most secretaries did), 1 follows the lesson completely."""
+
+
+def _lever(name: str, source: str, description: str) -> Parameter:
+    return Parameter(name, 0.0, LEVER_UNIT, 0.0, 1.0, source, description, False, True)
 
 
 _DECLARED: tuple[Parameter, ...] = (
@@ -182,6 +195,54 @@ _DECLARED: tuple[Parameter, ...] = (
         "How much a connector/changer secretary's example speeds staff learning (report §4.4 "
         "'Geef het juiste voorbeeld').",
     ),
+    # --- strategy per municipality and domain (report §1.8, §2.3, §4.3, Kader 10) -------------
+    _p(
+        "wait_threshold",
+        0.4,
+        "readiness to act (0-1)",
+        0.0,
+        1.0,
+        "report §4.3: 'Sommige gemeentesecretarissen kiezen ervoor om te wachten tot er meer "
+        "helderheid is over het stelsel, zodat ze op een later moment hun organisatie gericht "
+        "aan het werk kunnen zetten'; §1.8: the advocate 'start als het benodigde budget en de "
+        "menskracht voor de implementatie zijn geregeld'; level " + CALIBRATE,
+        "Readiness to act below which a municipality waits for the national rules and system.",
+    ),
+    _p(
+        "front_run_threshold",
+        0.65,
+        "readiness to act (0-1)",
+        0.0,
+        1.0,
+        "report §4.3: 'anderen kiezen ervoor om actief te lobbyen'; §1.8: the changer 'pleit "
+        "voor experimenten'; Kader 10: 'voorbeeldwerking vanuit de CHW en de experimenten met "
+        "uitnodigingsplanologie'; level " + CALIBRATE,
+        "Readiness to act from which a municipality front-runs (starts at full effort, lobbies, "
+        "experiments); at or below wait_threshold nobody prepares.",
+    ),
+    _p(
+        "prepare_effort",
+        0.5,
+        "share of full transition effort",
+        0.0,
+        1.0,
+        "report §5.5 'Benut de beschikbare tijd'; §3.2: secretaries 'zetten vooral in op een "
+        "incrementele verandering'; size " + CALIBRATE,
+        "Effort a preparing municipality gives its transition while the deadline does not yet "
+        "press (more when it does).",
+    ),
+    _p(
+        "experiment_share",
+        0.25,
+        "share of municipalities",
+        0.0,
+        1.0,
+        "report Kader 10: 'Er is voorbeeldwerking vanuit de CHW en de experimenten met "
+        "uitnodigingsplanologie'; §3.2: 'In het fysieke domein is ervaring opgedaan met de "
+        "Crisis- en Herstelwet (CHW)'; share " + CALIBRATE,
+        "Share of municipalities (more of the larger ones) with experience of Crisis- en "
+        "herstelwet experiments or invitation planning before the Omgevingswet.",
+    ),
     # --- urgency and attention (P4, P9, P11; report §3.3, Kader 10) -----------------------------
     _p(
         "urgency_horizon_months",
@@ -251,17 +312,6 @@ _DECLARED: tuple[Parameter, ...] = (
         "Rate at which attention decays without urgency.",
     ),
     _p(
-        "attention_floor",
-        0.5,
-        "attention (0-1)",
-        0.0,
-        0.9,
-        "report §3.2, table 4: many colleges and councils stay involved in a decentralisation "
-        "once it is on the agenda (75/72% for the 3D, 67/59% for the Omgevingswet); level "
-        + CALIBRATE,
-        "Attention a college or council keeps for a known decentralisation without urgency.",
-    ),
-    _p(
         "council_grip",
         0.7,
         "steering per unit of attention",
@@ -270,7 +320,7 @@ _DECLARED: tuple[Parameter, ...] = (
         "report §3.2, table 4: 'Wel betrokken, nog weinig sturing' (involvement 72%, steering "
         "43% for the 3D); 'de raad stelt de kaders vast, het overige is uitvoering'; size "
         + CALIBRATE,
-        "Share of its attention a council turns into steering of the 3D (physical: 0.9 of it).",
+        "Share of its attention a council turns into steering, in both domains.",
     ),
     _p(
         "incident_grip",
@@ -303,19 +353,6 @@ _DECLARED: tuple[Parameter, ...] = (
         "Monthly transition production at full capacity and attention.",
     ),
     _p(
-        "urgency_action_share",
-        0.0,
-        "share of transition production",
-        0.0,
-        1.0,
-        "report §3.2 'Wel betrokken, nog weinig sturing'; Kader 10 'Onzekerheid ten aanzien "
-        "rijkseisen en uitstel maken handelen minder urgent'; §3.3 the Omgevingswet's lead time "
-        "'te ruim en te fluide om de energie ... vast te houden'; §2.3 the Omgevingswet's "
-        "introduction is not far advanced in 2017; size " + CALIBRATE,
-        "Share of transition production that waits for felt national urgency (0: involvement "
-        "alone drives the work; 1: work in proportion to urgency).",
-    ),
-    _p(
         "transition_focus_base",
         0.6,
         "share of effort",
@@ -324,6 +361,55 @@ _DECLARED: tuple[Parameter, ...] = (
         "report §3.2/§5.3: 'veelal ligt de focus in de organisatie nog op de transitie'; size "
         + CALIBRATE,
         "Share of effort on transition when there is no time pressure.",
+    ),
+    _p(
+        "rules_share",
+        0.4,
+        "share of an instrument",
+        0.0,
+        1.0,
+        "report Kader 10 / §3.3: 'Onzekerheid ten aanzien rijkseisen en uitstel maken handelen "
+        "minder urgent'; §5.4: 'helderheid over verplichtingen en timing'; the 3D laws were "
+        "adopted in 2014 (DESIGN §2), the Omgevingswet's orders in council published in August "
+        "2018; size " + CALIBRATE,
+        "Part of a rules-dependent instrument (care procurement, budgets, access, omgevingsplan, "
+        "permit process) that cannot be finished before the national rules are final.",
+    ),
+    _p(
+        "instrument_learning",
+        0.3,
+        "learning input per unit of transition work",
+        0.0,
+        1.0,
+        "report §4.4, Kampen: 'We gebruiken het traject voor het opstellen van instrumenten uit "
+        "de Omgevingswet (omgevingsvisie en omgevingsplan) om de gedragsverandering te "
+        "realiseren ... In Kampen bleek dit te werken' ('omgekeerd interveniëren'); size "
+        + CALIBRATE,
+        "How much work on the instruments that carry behaviour change (omgevingsvisie, "
+        "omgevingsplan, the social teams) counts as learning by doing for the domain's staff.",
+    ),
+    _p(
+        "integrality_complexity",
+        0.3,
+        "share of transition production",
+        0.0,
+        1.0,
+        "report §3.3: 'Nog meer integraliteit dan in de bestaande situatie leidt tot te grote "
+        "complexiteit'; §5.5: 'Bevorder integraliteit, maar maak het niet te complex'; size "
+        + CALIBRATE,
+        "Transition production lost to coordination at full integrality (grows with its square).",
+    ),
+    _p(
+        "generalist_share",
+        0.3,
+        "share of staff",
+        0.0,
+        1.0,
+        "report §4.4: 'de opkomst van ruimtelijke generalisten'; 'een stap in het "
+        "transformatieproces was het beleggen van meer werkzaamheden bij generalisten'; but "
+        "'De noodzaak om binnen de brede blik bepaalde specialismen te behouden blijft'; share "
+        "assumed",
+        "Share of staff who are generalists rather than specialists.",
     ),
     _p(
         "pooling_gain",
@@ -335,17 +421,8 @@ _DECLARED: tuple[Parameter, ...] = (
         "How much regional cooperation closes a small municipality's capacity gap (P5).",
     ),
     _p(
-        "dso_share",
-        0.35,
-        "share of physical transition",
-        0.0,
-        1.0,
-        "report §3.3/§4.3: the DSO is 'de kurk waarop de Omgevingswet drijft'; size " + CALIBRATE,
-        "Part of the physical transition that needs a connection to the national DSO (P9).",
-    ),
-    _p(
         "dso_connect_rate",
-        0.08,
+        0.3,
         "per month",
         0.0,
         1.0,
@@ -527,6 +604,19 @@ _DECLARED: tuple[Parameter, ...] = (
         5.0,
         "report §3.3: fear of incidents with vulnerable groups; size " + CALIBRATE,
         "Pull to legal steering after incidents.",
+    ),
+    _p(
+        "subversion_pull",
+        0.2,
+        "pull per unit of exposure and openness",
+        0.0,
+        5.0,
+        "report §2.2: 'Zeker wanneer ondermijning aan de orde is, kan de gemeentesecretaris een "
+        "rechtmatige overheid verkiezen boven een responsieve'; §4.2: criminal subversion 'is met "
+        "name een factor in het fysieke domein ... meer vrijheid voor inwoners en ondernemers kan "
+        "immers misbruikt worden'; size " + CALIBRATE,
+        "Pull of the physical domain's steering to legal where a municipality is exposed to "
+        "subversion, in proportion to how open it is.",
     ),
     # --- budget (P3; report §3.3, Kader 10) -----------------------------------------------------
     _p(
@@ -724,9 +814,164 @@ _DECLARED: tuple[Parameter, ...] = (
         "verschil in hoe vergevorderd de invoering is'; size " + CALIBRATE,
         "How much the part of the transition not yet done lowers satisfaction.",
     ),
+    _p(
+        "postponement_criticism",
+        0.3,
+        "satisfaction per unit of lost credibility",
+        0.0,
+        1.0,
+        "report Kader 10: 'Extra uitstel leidt tot kritiek vanuit gemeentesecretarissen. Door "
+        "uitstel is het lastiger om het thema op de agenda te houden'; size " + CALIBRATE,
+        "How much the credibility a postponement costs lowers satisfaction with the introduction.",
+    ),
+    # --- the secretary's choices: the seven lessons (report §5.5) and the DSO lobby (§4.3) ------
+    _lever(
+        "transformation_first",
+        "report §5.5 lesson 1 'Bezint eer ge begint': 'Ook in het fysieke domein ligt het gevaar "
+        "op de loer dat gemeenten dezelfde strategie blijven voeren als men nu reeds hanteert. "
+        "Sturing op de gewenste transformatie is noodzakelijk'",
+        "Steer on the transformation from the start: less of the effort on transition when the "
+        "deadline does not press, and a faster break with the inherited steering mix.",
+    ),
+    _lever(
+        "link_organisation_change",
+        "report §5.5 lesson 2 'Gebruik decentralisaties als katalysator voor eigen doelen. Sla "
+        "twee vliegen in één klap: koppel de decentralisaties aan de al ingezette "
+        "organisatieveranderingen'; §4.4",
+        "Couple the decentralisations to the organisation change already running: more of the "
+        "secretary's attention on the organisation-wide change (on top of what the role does).",
+    ),
+    _lever(
+        "data_driven",
+        "report §5.5 lesson 3 'Sluit aan bij de digitaliserende samenleving ... In het sociaal "
+        "domein liggen veel kansen voor datagebruik die nog niet worden gepakt'; §2.3 the "
+        "social monitor per district shows 'de gebieden waar preventie nodig is'; §4.3 the "
+        "municipal line of the DSO; §4.1 'fors investeren in informatievoorziening'",
+        "Work data-driven: the municipal line of the DSO is prepared faster and the social "
+        "monitor aims prevention (deficits fall more with transformation), at an investment "
+        "cost in budget pressure.",
+    ),
+    _lever(
+        "start_early",
+        "report §5.5 lesson 4 'Benut de beschikbare tijd ... het is wijs om deze tijdsdruk te "
+        "voorkomen bij de implementatie van de Omgevingswet'",
+        "Prepare rather than wait: lowers the readiness to act below which a municipality waits.",
+    ),
+    _lever(
+        "integrality",
+        "report §5.5 lesson 5 'Stuur op integraliteit. Breng medewerkers van verschillende "
+        "sectoren met elkaar in gesprek. Bevorder integraliteit, maar maak het niet te complex. "
+        "Geef medewerkers die betrokken zijn geweest bij de 3D's ook een rol in de implementatie "
+        "van de Omgevingswet'; §4.4 Kampen",
+        "Mixed teams: staff learn from the whole organisation (3D staff in the Omgevingswet), at "
+        "a coordination cost in transition production (integrality_complexity).",
+    ),
+    _lever(
+        "coach_college",
+        "report §5.5 lesson 6 'Coach het college. Houd het bestuur scherp op zijn rol en zijn "
+        "bijdrage aan de rolverandering'; lesson 4 'Houd wel de aandacht van college en "
+        "gemeenteraad vast'; §4.4 'Manage de verwachtingen in het college en de gemeenteraad'",
+        "Coach the college: keeps college (and, through the griffie, council) attention, moves "
+        "the college's steering towards the secretary's, tempers impatience for results; costs "
+        "the secretary's time.",
+    ),
+    _lever(
+        "use_elections",
+        "report §5.5 lesson 7 'Benut de verkiezingen ... Organiseer ... gesprekken tijdens de "
+        "coalitieonderhandeling op welke thema's het college en de gemeenteraad willen sturen "
+        "en waar zij willen loslaten'",
+        "Chance that the secretary organises the talks at an election: the new coalition then "
+        "steers or lets go per domain as the secretary's desired steering says.",
+    ),
+    _lever(
+        "dso_lobby",
+        "report §4.3: 'anderen kiezen ervoor om actief te lobbyen, zodat het stelsel zo sterk "
+        "mogelijk aansluit bij de gemeentelijke behoefte'; the secretaries' role: 'het opzetten "
+        "van een lobby richting de rijksoverheid'; §5.4 'een krachtige aanpak van het DSO'",
+        "Lobby and work on the municipal line of the DSO: faster preparation of the connection "
+        "and less uncertainty about the system; costs the secretary's time.",
+    ),
 )
 
 PARAMETERS: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _DECLARED})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of the secretary's categorical choices, settable per municipality (`model.levers`).
+
+    Attributes:
+        name: Key in a scenario file's ``[[strategy]]`` table.
+        default: Value when nothing sets it: the model draws or chooses it.
+        values: Allowed values (the default first).
+        source: Report passage.
+        description: One line saying what the choice does.
+    """
+
+    name: str
+    default: str
+    values: tuple[str, ...]
+    source: str
+    description: str
+
+    def check(self, value: object) -> str:
+        """Return ``value`` if it is allowed, else raise `ParameterError`."""
+        if not isinstance(value, str) or value not in self.values:
+            raise ParameterError(
+                f"'{self.name}' must be one of {', '.join(repr(v) for v in self.values)}, "
+                f"got {value!r}"
+            )
+        return value
+
+
+STRATEGIES: tuple[str, str, str] = ("wait", "prepare", "front_run")
+"""A municipality's strategy per domain (report §4.3, Kader 10; `model.mechanisms.strategy`)."""
+
+_CHOICES: tuple[Choice, ...] = (
+    Choice(
+        "role",
+        "drawn",
+        ("drawn", "advocate", "executor", "connector", "changer"),
+        "report §1.8: the four roles (belangenbehartiger, uitvoerder, verbinder, veranderaar); "
+        "§3.2 improvement point 'het vervullen bij de decentralisaties van een rol als verbinder "
+        "en veranderaar. Momenteel is de persoonlijke voorkeur vaak doorslaggevend'",
+        "The secretary's preferred role; 'drawn' draws it from the desired steering (Table 1). "
+        "Kept when a new secretary is appointed.",
+    ),
+    Choice(
+        "stance",
+        "drawn",
+        ("drawn", "regisseur", "coach"),
+        "report §3.2/§5.3: secretaries 'pakken veelal niet de rol van regisseur van de "
+        "transitie, maar stellen zich op als coach of adviseur'; improvement point 'het invullen "
+        "van de rol van regisseur in de transitie'",
+        "Whether the secretary directs the implementation or coaches its director; 'drawn' "
+        "draws it (regisseur_share). Kept when a new secretary is appointed.",
+    ),
+    Choice(
+        "social_strategy",
+        "chosen",
+        ("chosen", *STRATEGIES),
+        "report §4.3 and Kader 10: waiting for the national rules versus lobbying and starting",
+        "The 3D strategy: 'chosen' lets the municipality choose and revise it; otherwise fixed.",
+    ),
+    Choice(
+        "physical_strategy",
+        "chosen",
+        ("chosen", *STRATEGIES),
+        "report §4.3: 'Sommige gemeentesecretarissen kiezen ervoor om te wachten tot er meer "
+        "helderheid is over het stelsel ... anderen kiezen ervoor om actief te lobbyen'; "
+        "Kader 10 'Benutten van overgangstermijnen'",
+        "The Omgevingswet strategy: 'chosen' lets the municipality choose and revise it; "
+        "otherwise fixed (e.g. 'wait' for the DSO).",
+    ),
+)
+
+CHOICES: Mapping[str, Choice] = MappingProxyType({c.name: c for c in _CHOICES})
+
+LEVERS: tuple[str, ...] = (*CHOICES, *(p.name for p in _DECLARED if p.lever))
+"""Every key a ``[[strategy]]`` table may set besides ``where``: the choices, then the numeric
+levers (declared parameters with ``lever=True``)."""
 
 
 CALIBRATED_PATH = Path(__file__).parent / "data" / "calibrated_parameters.json"

@@ -6,11 +6,19 @@ Scenario files (scenarios/) build a `Timeline`; the model never sees a scenario.
 Baseline facts (report §1.1-§1.3, §4.3; DESIGN §2):
 - 3D (social domain): decentralisation announced in the 2012 coalition agreement, so preparation
   runs from the start of the model (Jan 2013); laws adopted 2014; in force 1 Jan 2015.
+- 3D national rules: the last of the three laws, the Wmo 2015, was adopted by the Senate on
+  8 July 2014 (the Jeugdwet on 18 February 2014; DESIGN §2: "3D: laws adopted 2014"), and the
+  municipalities' 2015 budgets followed in the May circular of 2014: part of the 3D work
+  (contracts, budgets) could not be finished before July 2014.
 - Omgevingswet (physical domain): adopted by the Senate in March 2016; entry planned
   1 Jan 2019; in July 2017 the minister of I&M told parliament that 2019 would not be met, and
   1 Jan 2021 was set later that year (Omgevingshuis, "Omgevingswet uitgesteld", 2017); the
   report has "twee jaar uitstel, tot 1-1-2021" (§1.1); completion by 2029. The model dates the
   postponement at its first announcement, July 2017.
+- Omgevingswet national rules: the four general orders in council (AMvB's: Besluit activiteiten
+  leefomgeving, Besluit kwaliteit leefomgeving, Besluit bouwwerken leefomgeving,
+  Omgevingsbesluit) were published in the Staatsblad on 31 August 2018; before that the
+  "rijkseisen" were uncertain (report Kader 10: "Onzekerheid ten aanzien rijkseisen").
 - DSO: launch planned mid-2019, all original functions available in 2024 (report §4.3).
 - Municipal elections: 19 Mar 2014, 21 Mar 2018, 16 Mar 2022, 18 Mar 2026.
 """
@@ -54,12 +62,20 @@ class DomainTimeline:
         entry: Entry into force as first announced.
         postponements: Later announcements of a new entry date, in order.
         completion: Date by which implementation must be complete (None: at entry).
+        rules_final: Date from which the national rules (laws, orders in council, budgets) are
+            final, so that the part of the work that depends on them can be finished (None: when
+            the task is known).
     """
 
     known: dt.date
     entry: dt.date
     postponements: tuple[Postponement, ...] = ()
     completion: dt.date | None = None
+    rules_final: dt.date | None = None
+
+    def rules_date(self) -> dt.date:
+        """Date from which the national rules are final (the known date when not given)."""
+        return self.rules_final if self.rules_final is not None else self.known
 
     def final_entry(self) -> dt.date:
         """Entry date after all postponements."""
@@ -90,6 +106,11 @@ class DomainTimeline:
                     f"{p.new_entry} that is not after the announcement"
                 )
             current, last_announced = p.new_entry, p.announced
+        if self.rules_final is not None and self.rules_final < self.known:
+            raise TimelineError(
+                f"{name}: the national rules become final on {self.rules_final}, before the "
+                f"task is known ({self.known})"
+            )
         if self.completion is not None and self.completion < current:
             raise TimelineError(
                 f"{name}: completion {self.completion} lies before entry into force {current}"
@@ -137,12 +158,15 @@ class CoalitionChoice:
 class Timeline:
     """All exogenous events of a run (DESIGN §2, "Exogenous timeline")."""
 
-    social: DomainTimeline = DomainTimeline(known=dt.date(2013, 1, 1), entry=dt.date(2015, 1, 1))
+    social: DomainTimeline = DomainTimeline(
+        known=dt.date(2013, 1, 1), entry=dt.date(2015, 1, 1), rules_final=dt.date(2014, 7, 1)
+    )
     physical: DomainTimeline = DomainTimeline(
         known=dt.date(2016, 3, 1),
         entry=dt.date(2019, 1, 1),
         postponements=(Postponement(dt.date(2017, 7, 1), dt.date(2021, 1, 1)),),
         completion=dt.date(2029, 12, 31),
+        rules_final=dt.date(2018, 9, 1),
     )
     dso_start: dt.date = dt.date(2019, 7, 1)
     dso_full: dt.date = dt.date(2024, 1, 1)
@@ -204,6 +228,8 @@ class Timeline:
         for name in DOMAINS:
             d = self.domain(name)
             out.append((d.known, name, "task known"))
+            if d.rules_final is not None:
+                out.append((d.rules_final, name, "national rules final"))
             out.append((d.entry, name, "entry into force (planned)"))
             for p in d.postponements:
                 out.append((p.announced, name, f"postponement announced: entry {p.new_entry}"))
@@ -234,6 +260,7 @@ class CompiledTimeline:
     Attributes:
         known: (steps+1, 2) whether each domain's task is known.
         known_step: (2,) step from which each domain's task is known.
+        rules_known: (steps+1, 2) whether each domain's national rules are final.
         entry_step: (steps+1, 2) the entry step as announced at each step.
         postponements: (steps+1, 2) number of postponements announced so far.
         completion_step: (2,) completion step per domain (entry step for the social domain).
@@ -247,6 +274,7 @@ class CompiledTimeline:
 
     known: np.ndarray
     known_step: np.ndarray
+    rules_known: np.ndarray
     entry_step: np.ndarray
     postponements: np.ndarray
     completion_step: np.ndarray
@@ -263,6 +291,7 @@ class CompiledTimeline:
         n = calendar.n_steps
         steps = np.arange(n + 1)
         known = np.zeros((n + 1, 2), dtype=bool)
+        rules = np.zeros((n + 1, 2), dtype=bool)
         entry = np.zeros((n + 1, 2), dtype=np.int64)
         npost = np.zeros((n + 1, 2), dtype=np.int64)
         completion = np.zeros(2, dtype=np.int64)
@@ -271,6 +300,7 @@ class CompiledTimeline:
             dom = timeline.domain(name)
             known_step[d] = calendar.step_of(dom.known)
             known[:, d] = steps >= known_step[d]
+            rules[:, d] = steps >= calendar.step_of(dom.rules_date())
             entry[:, d] = calendar.step_of(dom.entry)
             for p in dom.postponements:
                 at = steps >= calendar.step_of(p.announced)
@@ -300,6 +330,7 @@ class CompiledTimeline:
         return cls(
             known,
             known_step,
+            rules,
             entry,
             npost,
             completion,

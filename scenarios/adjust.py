@@ -39,7 +39,6 @@ from model.timeline import (
     BudgetShock,
     CoalitionChoice,
     CooperationPolicy,
-    DomainTimeline,
     Postponement,
     Timeline,
     TimelineError,
@@ -285,7 +284,8 @@ def set_lead_time(
             f"puts the entry into force ({entry}) after the completion date ({old.completion})",
             f"at most {months_between(start, old.completion)} months from {start}",
         )
-    new = DomainTimeline(known=start, entry=entry, postponements=(), completion=old.completion)
+    rules = old.rules_final if old.rules_final is None else max(old.rules_final, start)
+    new = replace(old, known=start, entry=entry, postponements=(), rules_final=rules)
     return _valid(name, timeline.with_domain(domain, new))
 
 

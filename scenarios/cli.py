@@ -9,10 +9,14 @@ paragraph; nothing is written in that case.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 from typing import Any
 
+from model.levers import WHERE_FORMS, LeverError, StrategyRule
+from model.parameters import LEVERS
 from scenarios.ensemble import DEFAULT_OUT, DEFAULT_REPLICATIONS, DEFAULT_SEED, run_ensemble
+from scenarios.scenario import ScenarioError
 
 FALLBACK_STANDARD_SET: tuple[str, ...] = (
     "baseline",
@@ -41,6 +45,55 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+STRATEGY_FORM = (
+    "'WHERE: key=value, key=value', e.g. 'Borne: role=changer, dso_lobby=0.8' or "
+    "'size_class <20k: start_early=1'"
+)
+
+
+def parse_strategy_option(text: str) -> StrategyRule:
+    """One ``--strategy`` value as a `StrategyRule` (the form of `STRATEGY_FORM`).
+
+    Raises:
+        ScenarioError: One paragraph naming the value and what is allowed.
+    """
+
+    def fail(problem: str, allowed: str) -> ScenarioError:
+        return ScenarioError(f"--strategy {text!r}: {problem}. Allowed: {allowed}.")
+
+    where, sep, rest = text.partition(":")
+    if not sep or not where.strip() or not rest.strip():
+        raise fail("is not of the form WHERE: key=value", STRATEGY_FORM)
+    values: dict[str, Any] = {}
+    for item in rest.split(","):
+        key, eq, raw = item.partition("=")
+        key, raw = key.strip(), raw.strip()
+        if not eq or not key or not raw:
+            raise fail(f"'{item.strip()}' is not key=value", STRATEGY_FORM)
+        try:
+            values[key] = float(raw)
+        except ValueError:
+            values[key] = raw
+    try:
+        return StrategyRule(where.strip(), values)
+    except LeverError as exc:
+        allowed = exc.allowed or f"where ({WHERE_FORMS}) and keys {', '.join(LEVERS)}"
+        raise fail(exc.problem, allowed) from None
+
+
+def with_strategy(scenarios: list[str], rules: list[StrategyRule]) -> list[Any]:
+    """The scenarios, with ``rules`` appended to each one's ``[[strategy]]`` rules."""
+    if not rules:
+        return scenarios
+    from scenarios.loader import load_scenario
+
+    out = []
+    for ref in scenarios:
+        scenario = load_scenario(ref)
+        out.append(dataclasses.replace(scenario, strategy=(*scenario.strategy, *rules)))
+    return out
 
 
 def default_workers() -> int:
@@ -100,6 +153,15 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--until", default=None, help="last simulated month (default 2029-12)")
     p.add_argument(
+        "--strategy",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="the secretary's choices for a selection of municipalities, applied to every "
+        "scenario after its own [[strategy]] tables: " + STRATEGY_FORM + "; repeatable "
+        "(later rules win; docs/scenarios.md)",
+    )
+    p.add_argument(
         "--reference",
         default=None,
         help="scenario to compare against (default: baseline if run, else the first)",
@@ -119,6 +181,8 @@ def command_line(args: argparse.Namespace, scenarios: list[str], workers: int) -
         cmd += ["--municipalities", *args.municipalities]
     if args.until:
         cmd += ["--until", args.until]
+    for rule in getattr(args, "strategy", []):
+        cmd += ["--strategy", rule]
     if args.reference:
         cmd += ["--reference", args.reference]
     if args.no_report:
@@ -130,8 +194,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run ``govsim run`` with parsed arguments; print what was written."""
     scenarios = list(args.scenarios) or list(standard_set())
     workers = args.workers or default_workers()
+    rules = [parse_strategy_option(text) for text in args.strategy]
     output = run_ensemble(
-        scenarios,
+        with_strategy(scenarios, rules),
         replications=args.replications,
         seed=args.seed,
         workers=workers,

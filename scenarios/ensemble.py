@@ -389,6 +389,7 @@ def run_ensemble(
                 "source_text": s.source_text,
                 "overrides": s.params,
                 "parameters": resolve_parameters(s.params),
+                "strategy": [rule.to_mapping() for rule in s.strategy],
                 "events": [
                     {"date": d.isoformat(), "domain": dom, "event": what}
                     for d, dom, what in s.timeline.events()

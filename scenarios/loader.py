@@ -15,7 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from model.parameters import PARAMETERS, ParameterError, resolve_parameters
+from model.levers import WHERE_FORMS, LeverError, StrategyRule, parse_where
+from model.parameters import CHOICES, LEVERS, PARAMETERS, ParameterError, resolve_parameters
 from model.timeline import DomainTimeline, Postponement, Timeline, TimelineError
 from scenarios import adjust
 from scenarios.scenario import Scenario, ScenarioError
@@ -56,15 +57,24 @@ TOP_KEYS = (
     "budget_shocks",
     "cooperation",
     "coalition",
+    "strategy",
 )
 REQUIRED_TOP = ("name", "title", "description")
 LANGUAGES = ("nl", "en")
-DOMAIN_KEYS = ("known", "entry", "completion", "lead_time_months", "postponements")
+DOMAIN_KEYS = (
+    "known",
+    "entry",
+    "completion",
+    "rules_final",
+    "lead_time_months",
+    "postponements",
+)
 POSTPONEMENT_KEYS = ("announced", "new_entry")
 DSO_KEYS = ("start", "full", "delay_months", "postpone_entry", "announced")
 SHOCK_KEYS = ("date", "domain", "size")
 COOPERATION_KEYS = ("domain", "start", "intensity", "training")
 COALITION_KEYS = ("election", "domain", "stance", "share")
+STRATEGY_KEYS = ("where", *LEVERS)
 
 
 # ---------------------------------------------------------------------------- public API
@@ -202,6 +212,9 @@ class _Builder:
             timeline = self.cooperation(timeline, data["cooperation"])
         if "coalition" in data:
             timeline = self.coalition(timeline, data["coalition"])
+        strategy = base.strategy if base else ()
+        if "strategy" in data:
+            strategy = (*strategy, *self.strategy(data["strategy"]))
         try:
             timeline.validate()
         except TimelineError as exc:
@@ -215,6 +228,7 @@ class _Builder:
             description=description,
             params=params,
             timeline=timeline,
+            strategy=strategy,
             source_text=text,
             path=self.path,
         )
@@ -332,7 +346,22 @@ class _Builder:
         postponements = old.postponements
         if "postponements" in table:
             postponements = self.postponements(table["postponements"], domain)
-        updated = DomainTimeline(known, entry, postponements, completion)
+        rules = old.rules_final if old.rules_final is None else max(old.rules_final, known)
+        if "rules_final" in table:
+            field = join(domain, "rules_final")
+            rules = ck.date(
+                table["rules_final"],
+                field,
+                why=" (when the national rules of this decentralisation become final)",
+            )
+            if rules < known:
+                ck.fail_field(
+                    field,
+                    table["rules_final"],
+                    f"lies before the date the task is known ({known})",
+                    f"{field} on or after {domain}.known",
+                )
+        updated = DomainTimeline(known, entry, postponements, completion, rules)
         timeline = timeline.with_domain(domain, updated)
         if "lead_time_months" in table:
             field = join(domain, "lead_time_months")
@@ -555,6 +584,38 @@ class _Builder:
                 ),
             )
         return timeline
+
+    def strategy(self, value: Any) -> tuple[StrategyRule, ...]:
+        """``[[strategy]]``: the secretary's choices per municipality (`model.levers`)."""
+        ck = self.ck
+        out = []
+        for where, t in self.entries(value, "strategy", STRATEGY_KEYS, ("where",)):
+            field = join(where, "where")
+            selection = ck.string(t["where"], field, WHERE_FORMS)
+            try:
+                parse_where(selection)
+            except LeverError as exc:
+                ck.fail_field(field, t["where"], exc.problem, exc.allowed)
+            values: dict[str, Any] = {}
+            for key, item in t.items():
+                if key == "where":
+                    continue
+                if key in CHOICES:
+                    values[key] = ck.choice(item, join(where, key), CHOICES[key].values, key)
+                else:
+                    param = PARAMETERS[key]
+                    values[key] = ck.number(
+                        item, join(where, key), param.low, param.high, param.unit
+                    )
+            if not values:
+                ck.fail_field(
+                    where,
+                    t,
+                    "sets no choice besides 'where'",
+                    f"'where' and at least one of {quoted(LEVERS)} (docs/scenarios.md)",
+                )
+            out.append(StrategyRule(selection, values))
+        return tuple(out)
 
     def coalition(self, timeline: Timeline, value: Any) -> Timeline:
         ck = self.ck

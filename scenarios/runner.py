@@ -37,6 +37,7 @@ import pandas as pd
 
 from model.calendar import CalendarError, MonthCalendar, parse_date
 from model.indicators import BY_NAME, INDICATORS
+from model.levers import StrategyRule
 from model.parameters import ParameterError, resolve_parameters
 from scenarios.scenario import Scenario
 
@@ -105,6 +106,8 @@ class RunTask:
         municipalities: Optional subset (CBS codes, names or provinces); None: all 388.
         outputs: What to keep (`Outputs`).
         key: Free label carried into the result unchanged (e.g. an experiment's point id).
+        strategy: Further ``[[strategy]]`` rules applied after the scenario's own (experiment
+            factors set for a selection of municipalities, the CLI's ``--strategy``).
     """
 
     scenario: Scenario
@@ -115,6 +118,11 @@ class RunTask:
     municipalities: tuple[str, ...] | None = None
     outputs: Outputs = field(default_factory=Outputs)
     key: Any = None
+    strategy: tuple[StrategyRule, ...] = ()
+
+    def rules(self) -> tuple[StrategyRule, ...]:
+        """The secretary's choices of this run: the scenario's rules, then the task's."""
+        return (*self.scenario.strategy, *self.strategy)
 
     def parameters(self) -> dict[str, Any]:
         """Parameter overrides given to the model: the scenario's, then the task's."""
@@ -194,6 +202,7 @@ def run_task(task: RunTask) -> RunResult:
         timeline=task.scenario.timeline,
         rng=task.seed,
         municipalities=task.municipalities,
+        strategy=task.rules(),
     )
     cal: MonthCalendar = model.calendar
     last = cal.n_steps if task.until is None else min(cal.step_of(task.until), cal.n_steps)

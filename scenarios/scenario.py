@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from model.levers import StrategyRule
 from model.timeline import Timeline
 
 
@@ -23,6 +24,8 @@ class Scenario:
         description: ``{"nl": ..., "en": ...}`` one-paragraph descriptions.
         params: Parameter overrides (validated against `model.parameters`).
         timeline: The exogenous timeline.
+        strategy: The secretary's choices per municipality (``[[strategy]]`` tables, in order;
+            a base scenario's come first).
         source_text: The file's text as read (recorded in manifests).
         path: Where the file was read from (None for scenarios built in code).
     """
@@ -32,6 +35,7 @@ class Scenario:
     description: dict[str, str]
     params: dict[str, Any] = field(default_factory=dict)
     timeline: Timeline = field(default_factory=Timeline)
+    strategy: tuple[StrategyRule, ...] = ()
     source_text: str = ""
     path: Path | None = None
 

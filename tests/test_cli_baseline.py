@@ -14,6 +14,7 @@ import pytest
 from govsim.baseline import summary_table
 from govsim.cli import build_parser, main
 from model import PARAMETERS
+from model.parameters import CHOICES
 
 
 def _govsim(*args: str) -> subprocess.CompletedProcess:
@@ -32,14 +33,20 @@ def test_params_prints_every_parameter(capsys):
     for name, p in PARAMETERS.items():
         assert name in out
         assert f"[{p.low:g}, {p.high:g}]" in out
-    assert out.count("source: ") == len(PARAMETERS)
+    for name in CHOICES:
+        assert name in out
+    assert out.count("source: ") == len(PARAMETERS) + len(CHOICES)
 
 
 def test_params_csv_is_parseable_and_complete(capsys):
     assert main(["params", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert [r["name"] for r in rows] == list(PARAMETERS)
-    for row in rows:
+    assert [r["name"] for r in rows] == [*PARAMETERS, *CHOICES]
+    for row in rows[len(PARAMETERS) :]:
+        choice = CHOICES[row["name"]]
+        assert row["lever"] == "yes" and row["low"] == row["high"] == ""
+        assert row["unit"].split()[2:] == list(choice.values)
+    for row in rows[: len(PARAMETERS)]:
         p = PARAMETERS[row["name"]]
         assert float(row["default"]) == p.default
         assert float(row["low"]) == p.low and float(row["high"]) == p.high

@@ -188,3 +188,17 @@ def test_parameter_table_render_reflects_its_input() -> None:
     (name,) = one
     assert f"`{name}`" in text
     assert all(f"`{other}`" not in text for other in list(PARAMETERS)[1:])
+
+
+def test_the_readme_python_api_example_runs() -> None:
+    """The README's "Python API" block runs as written and shows what it says."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Python API", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    mine = namespace["mine"]
+    snap = mine.snapshot().set_index("name")
+    assert snap.loc["Borne", "strategy_physical"] == "wait"
+    assert snap.loc["Borne", "secretary_role"] == "changer"
+    assert snap["lever_coach_college"].eq(0.7).all()
+    assert len(namespace["series"]) == namespace["model"].steps

@@ -6,6 +6,7 @@ import argparse
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -116,3 +117,229 @@ def test_register_adds_experiment_to_a_govsim_parser(capsys):
     assert args.below and args.threshold == 0.5
     with pytest.raises(SystemExit):
         parser.parse_args(["experiment", "sensitivity", "d", "--outcome", "o", "--method", "x"])
+
+
+# ---------------------------------------------------------------------------- secretary's levers
+LEVERS_SPEC = """
+[experiment]
+name = "levers_test"
+scenario = "baseline"
+replications = 2
+seed = 3
+municipalities = ["Utrecht"]      # the province (26 municipalities), the city among them
+until = "2014-12"
+
+[design]
+method = "factorial"
+
+[[factors]]
+name = "role"
+levels = ["changer", "advocate", "executor"]
+
+[[factors]]
+name = "coach_college"
+where = "Utrecht"                 # the municipality Utrecht only
+levels = [0.0, 1.0]
+
+[[outcomes]]
+indicator = "transformation_social"
+date = "2014-12"
+"""
+
+
+@pytest.fixture(scope="module")
+def lever_experiment(tmp_path_factory) -> Path:
+    from experiments.run import run_experiment
+
+    tmp = tmp_path_factory.mktemp("levers")
+    spec = tmp / "spec.toml"
+    spec.write_text(LEVERS_SPEC, encoding="utf-8")
+    out = tmp / "out"
+    report = run_experiment(spec, out, workers=1, progress=False)
+    assert report.status == "complete" and report.runs_done == 12
+    return out
+
+
+def test_a_where_factor_changes_only_that_municipality(lever_experiment):
+    from dataclasses import replace
+
+    from experiments.run import plan
+    from experiments.spec import load_spec
+    from scenarios.runner import Outputs, run_task
+
+    p = plan(load_spec(lever_experiment.parent / "spec.toml"))
+    task = p.tasks[1 * 2]  # point 1: changer, coach_college 1 in Utrecht, replication 0
+    assert task.overrides == {}
+    snapshot_task = replace(
+        task,
+        until="2013-02",
+        outputs=Outputs(
+            snapshot_dates=("end",),
+            snapshot_columns=("name", "lever_coach_college", "secretary_role"),
+        ),
+    )
+    snap = run_task(snapshot_task).snapshots["end"].set_index("name")
+    national = task.resolved_parameters()["coach_college"]
+    assert len(snap) == 26 and national != 1.0
+    assert snap.loc["Utrecht", "lever_coach_college"] == 1.0
+    others = snap.drop(index="Utrecht")["lever_coach_college"]
+    assert (others == national).all()
+    assert (snap["secretary_role"] == "changer").all()  # a choice without where: everywhere
+    point0 = replace(snapshot_task, strategy=p.tasks[0].strategy)
+    assert (
+        run_task(point0).snapshots["end"].set_index("name").loc["Utrecht", "lever_coach_college"]
+        == national
+    )
+
+
+def test_categorical_levels_are_stored_as_texts_and_change_the_outcome(lever_experiment):
+    import pyarrow.parquet as pq
+
+    from experiments.store import load_points, load_runs, query
+
+    runs = load_runs(lever_experiment)
+    assert runs["role"].tolist() == [
+        r for r in ("changer", "advocate", "executor") for _ in range(4)
+    ]
+    assert runs["coach_college@Utrecht"].tolist() == [0.0, 0.0, 1.0, 1.0] * 3
+    part = next((lever_experiment / "runs").glob("part-*.parquet"))
+    schema = pq.read_schema(part)
+    assert str(schema.field("role").type) == "string"
+    assert str(pq.read_schema(lever_experiment / "points.parquet").field("role").type) == "string"
+    assert (
+        load_points(lever_experiment)["role"].tolist()
+        == ["changer"] * 2 + ["advocate"] * 2 + ["executor"] * 2
+    )
+    means = query(
+        lever_experiment,
+        "SELECT role, avg(transformation_social_2014) AS t, count(*) AS n, "
+        'avg("coach_college@Utrecht") AS c FROM runs GROUP BY role',
+    ).set_index("role")
+    assert means["n"].tolist() == [4, 4, 4] and (means["c"] == 0.5).all()
+    # the changer transforms faster than the advocate (same seeds: common random numbers)
+    assert means.loc["changer", "t"] > means.loc["advocate", "t"] + 0.02
+    changer = runs[runs["role"] == "changer"]["transformation_social_2014"].to_numpy()
+    advocate = runs[runs["role"] == "advocate"]["transformation_social_2014"].to_numpy()
+    assert (changer > advocate).all()
+
+
+def test_lever_experiment_resumes_and_refuses_a_changed_where(lever_experiment, tmp_path):
+    import json
+    import shutil
+
+    from experiments.run import run_experiment
+    from experiments.spec import ExperimentError
+
+    spec = lever_experiment.parent / "spec.toml"
+    again = run_experiment(spec, lever_experiment, workers=1, progress=False)
+    assert (again.runs_skipped, again.runs_done) == (12, 0)
+    manifest = json.loads((lever_experiment / "manifest.json").read_text(encoding="utf-8"))
+    factors = manifest["design"]["factors"]
+    assert factors[0] == {
+        "name": "role",
+        "key": "role",
+        "kind": "choice",
+        "integer": False,
+        "where": "all",
+        "levels": ["changer", "advocate", "executor"],
+    }
+    assert (factors[1]["name"], factors[1]["key"], factors[1]["where"]) == (
+        "coach_college@Utrecht",
+        "coach_college",
+        "Utrecht",
+    )
+    assert ["role", "string"] in manifest["columns"]["runs"]
+    changed = tmp_path / "changed.toml"
+    changed.write_text(LEVERS_SPEC.replace('where = "Utrecht"', 'where = "Amersfoort"'), "utf-8")
+    copy = tmp_path / "copy"
+    shutil.copytree(lever_experiment, copy)
+    with pytest.raises(ExperimentError, match="different experiment"):
+        run_experiment(changed, copy, workers=1, progress=False)
+    (copy / "manifest.json").unlink()  # without a manifest the stored design is compared
+    with pytest.raises(ExperimentError, match="design of a different experiment"):
+        run_experiment(_swapped(tmp_path), copy, workers=1, progress=False)
+
+
+def _swapped(tmp_path: Path) -> Path:
+    path = tmp_path / "swap.toml"
+    path.write_text(
+        LEVERS_SPEC.replace(
+            '["changer", "advocate", "executor"]', '["advocate", "changer", "executor"]'
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_discovery_with_a_categorical_factor_and_no_sensitivity(lever_experiment, capsys):
+    from experiments.discovery import discover
+    from experiments.sensitivity import sensitivity
+    from experiments.spec import ExperimentError
+    from experiments.store import load_runs
+
+    runs = load_runs(lever_experiment)
+    threshold = float(runs[runs["role"] == "changer"]["transformation_social_2014"].min())
+    assert (runs[runs["role"] == "advocate"]["transformation_social_2014"] < threshold).all()
+    result = discover(lever_experiment, "transformation_social_2014", threshold, write=False)
+    role = result.box.limits.set_index("factor").loc["role"]
+    assert role["restricted_low"] and "changer" in role["levels"]
+    assert "advocate" not in role["levels"]
+    assert "the secretary's role is changer" in result.statements["en"]
+    assert "de rol van de secretaris is changer" in result.statements["nl"]
+    with pytest.raises(ExperimentError, match="needs a design with method = 'morris' or 'sobol'"):
+        sensitivity(lever_experiment, "transformation_social_2014", write=False)
+    assert (
+        experiment_main(
+            ["sensitivity", str(lever_experiment), "--outcome", "transformation_social_2014"]
+        )
+        == 2
+    )
+    assert "factorial" in capsys.readouterr().err
+
+
+def test_morris_over_a_lever_for_two_selections(tmp_path):
+    from experiments.run import run_experiment
+    from experiments.sensitivity import sensitivity
+    from experiments.store import load_points
+
+    spec = tmp_path / "morris.toml"
+    spec.write_text(
+        """
+[experiment]
+scenario = "baseline"
+seed = 2
+municipalities = ["Utrecht"]
+
+[design]
+method = "morris"
+samples = 2
+seed = 1
+
+[[factors]]
+name = "coach_college"
+where = "Utrecht"
+range = [0, 1]
+
+[[factors]]
+name = "coach_college"
+where = "size_class <20k"
+column = "coach_small"
+range = [0, 1]
+
+[[outcomes]]
+indicator = "college_attention_social"
+date = "2014-12"
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    report = run_experiment(spec, out, workers=1, progress=False)
+    assert report.runs_done == 6
+    assert list(load_points(out, raw=True).columns) == [
+        "point",
+        "coach_college@Utrecht",
+        "coach_small",
+    ]
+    result = sensitivity(out, "college_attention_social_2014", write=False)
+    assert set(result.table["factor"]) == {"coach_college@Utrecht", "coach_small"}
+    assert np.isfinite(result.table["mu_star"]).all()

@@ -267,3 +267,115 @@ date = "2013-03"
         "transition_social_mean_2013_02_2013_04": 5.0,
         "transition_social_max_2013_01_2013_03": 4.0,
     }
+
+
+# ---------------------------------------------------------------------------- secretary's levers
+CHOICES_AND_WHERE = """
+[[factors]]
+name = "role"
+levels = ["changer", "advocate", "executor"]
+
+[[factors]]
+name = "coach_college"
+where = "Lelystad"
+levels = [0, 1]
+
+[[factors]]
+name = "coach_college"
+levels = [0.25]
+
+[[factors]]
+name = "training_intensity"
+levels = [0.4]
+"""
+
+
+def test_categorical_factorial_holds_indices_and_gives_texts():
+    spec = loads_spec(spec_text('method = "factorial"', CHOICES_AND_WHERE))
+    design = build_design(spec)
+    assert design.n_points == design_size(spec) == 6
+    assert design.names == ("role", "coach_college@Lelystad", "coach_college", "training_intensity")
+    # first factor slowest; the role is held as the index of its level
+    np.testing.assert_array_equal(design.values[:, 0], [0, 0, 1, 1, 2, 2])
+    np.testing.assert_array_equal(design.values[:, 1], [0, 1, 0, 1, 0, 1])
+    assert design.point(3) == {
+        "role": "advocate",
+        "coach_college@Lelystad": 1.0,
+        "coach_college": 0.25,
+        "training_intensity": 0.4,
+    }
+    frame = design.frame()
+    assert frame["role"].tolist() == [
+        "changer",
+        "changer",
+        "advocate",
+        "advocate",
+        "executor",
+        "executor",
+    ]
+    assert design.frame(raw=True)["role"].tolist() == frame["role"].tolist()
+    assert frame["coach_college@Lelystad"].tolist() == [0.0, 1.0] * 3
+
+
+def test_plan_turns_where_and_choices_into_strategy_rules_in_factor_order():
+    spec = loads_spec(spec_text('method = "factorial"', CHOICES_AND_WHERE, replications=2))
+    p = plan(spec)
+    assert p.n_runs == 12
+    task = p.tasks[3 * 2 + 1]  # point 3 (advocate, coach_college 1 in Lelystad), replication 1
+    assert task.replication == 1
+    assert [(r.where, dict(r.values)) for r in task.strategy] == [
+        ("all", {"role": "advocate"}),
+        ("Lelystad", {"coach_college": 1.0}),
+    ]
+    # the national coach_college and the plain parameter remain overrides; the rules are not
+    assert task.overrides == {"coach_college": 0.25, "training_intensity": 0.4}
+    assert task.scenario is spec.scenario  # no timeline lever: the base scenario itself
+    assert task.rules()[-2:] == task.strategy  # after the scenario's own [[strategy]] rules
+    roles = [t.strategy[0].values["role"] for t in p.tasks]
+    assert roles == ["changer"] * 4 + ["advocate"] * 4 + ["executor"] * 4
+
+
+def test_fingerprint_covers_where_and_levels():
+    text = spec_text('method = "factorial"', CHOICES_AND_WHERE)
+    a = plan(loads_spec(text)).fingerprint
+    assert plan(loads_spec(text.replace('"Lelystad"', '"Almere"'))).fingerprint != a
+    swapped = text.replace(
+        '["changer", "advocate", "executor"]', '["advocate", "changer", "executor"]'
+    )
+    assert plan(loads_spec(swapped)).fingerprint != a
+    assert plan(loads_spec("# comment\n" + text)).fingerprint == a
+
+
+def test_choices_are_factor_names_of_their_own():
+    from model.parameters import CHOICES
+
+    for name in CHOICES:
+        assert name not in PARAMETERS and name not in LEVERS
+        assert split_factor_name(name) == ("choice", name)
+    assert split_factor_name("lever.role") is None and split_factor_name("param.role") is None
+
+
+def test_condition_text_for_choices_and_selections():
+    en = condition_text("role", "choice", None, None, "en", where="all", levels=["changer"])
+    assert en == "the secretary's role is changer"
+    nl = condition_text(
+        "role",
+        "choice",
+        None,
+        None,
+        "nl",
+        where="province Utrecht",
+        levels=["changer", "connector"],
+    )
+    assert nl == "de rol van de secretaris voor province Utrecht is changer of connector"
+    three = condition_text("stance", "choice", None, None, "en", levels=["a", "b", "c"])
+    assert three == "the secretary's stance is a, b or c"
+    lever = condition_text("coach_college", "parameter", 0.5, None, "en", where="size_class <20k")
+    assert lever == "parameter coach_college for size_class <20k ≥ 0.5"
+    label = {"nl": "coachen (klein)", "en": "coaching (small)"}
+    assert (
+        condition_text(
+            "coach_college", "parameter", None, 0.25, "nl", where="size_class <20k", label=label
+        )
+        == "coachen (klein) ≤ 0,25"
+    )

@@ -118,8 +118,8 @@ def test_core_functions_on_raw_arrays():
 
 def test_morris_on_the_model_finds_training_intensity(tmp_path, capsys):
     """Utrecht, 2013-2029: training intensity dominates physical transformation in 2029;
-    satisfaction_rate (inert: it only feeds the secretaries' satisfaction) and
-    physical_risk_weight (near-inert for transformation) do not."""
+    satisfaction_rate (inert: it only feeds the secretaries' satisfaction) does not, and
+    physical_risk_weight (minor for transformation) less."""
     text = (
         spec("morris", 6)
         .replace('["Flevoland"]', '["Utrecht"]')
@@ -139,10 +139,13 @@ def test_morris_on_the_model_finds_training_intensity(tmp_path, capsys):
     table = pd.read_csv(out / "analysis" / "sensitivity-transformation_physical_2029-morris.csv")
     table = table.set_index("factor")
     ti = table.loc["training_intensity"]
-    assert ti["mu"] > 0.05  # more training, more transformation
-    for inert in ("satisfaction_rate", "physical_risk_weight"):
-        assert table.loc[inert, "mu_star"] < ti["mu_star"] / 5
-        assert table.loc[inert, "mu_star_high"] < ti["mu_star_low"]
+    assert ti["mu"] > 0.5 * ti["mu_star"] > 0  # more training, more transformation, mostly
+    inert = table.loc["satisfaction_rate"]
+    assert inert["mu_star"] < ti["mu_star"] / 5
+    assert inert["mu_star_high"] < ti["mu_star_low"]
+    # model v2: incidents reach the transformation through the college's steering, so the risk
+    # weight is minor rather than inert (mu* 0.007 against 0.036 at the installed set)
+    assert table.loc["physical_risk_weight", "mu_star"] < ti["mu_star"] / 2
 
 
 def test_sensitivity_refuses_what_it_cannot_do(tmp_path, monkeypatch):

@@ -303,3 +303,277 @@ def test_the_format_example_in_the_docs_is_a_valid_spec():
     spec = loads_spec(block)
     assert [f.name for f in spec.factors] == ["dso_delay_months", "training_intensity"]
     assert spec.series is not None and len(spec.outcomes) == 2
+
+
+# ---------------------------------------------------------------------------- secretary's levers
+LEVERS_SPEC = """
+[experiment]
+name = "levers"
+scenario = "baseline"
+municipalities = ["Utrecht"]
+
+[design]
+method = "factorial"
+
+[[factors]]
+name = "role"
+levels = ["changer", "advocate"]
+
+[[factors]]
+name = "coach_college"
+where = "size_class  <20k"
+levels = [0, 1]
+
+[[factors]]
+name = "coach_college"
+where = "size_class >=20k"
+column = "coach_large"
+levels = [0, 0.5]
+
+[[factors]]
+name = "start_early"
+levels = [0.2]
+
+[[outcomes]]
+indicator = "transformation_social"
+date = "2014-12"
+"""
+
+
+def test_where_and_categorical_factors_load(tmp_path):
+    spec = load_spec(write(tmp_path, LEVERS_SPEC))
+    role, small, large, early = spec.factors
+    assert (role.name, role.key, role.kind, role.where) == ("role", "role", "choice", "all")
+    assert role.levels == ("changer", "advocate") and role.categorical
+    # the where's spaces are normalised, as a [[strategy]] rule does; the column says both
+    assert (small.name, small.key, small.kind) == (
+        "coach_college@size_class <20k",
+        "coach_college",
+        "parameter",
+    )
+    assert small.where == "size_class <20k" and small.levels == (0.0, 1.0)
+    assert (large.name, large.key, large.where) == (
+        "coach_large",
+        "coach_college",
+        "size_class >=20k",
+    )
+    # a numeric lever without where stays a national parameter value
+    assert (early.name, early.key, early.kind, early.where) == (
+        "start_early",
+        "start_early",
+        "parameter",
+        None,
+    )
+    assert design_size(spec) == 2 * 2 * 2 * 1
+    entry = small.as_dict()
+    assert entry["key"] == "coach_college" and entry["where"] == "size_class <20k"
+    assert role.as_dict()["levels"] == ["changer", "advocate"]
+    assert spec.factor("coach_large") is large
+
+
+def test_the_same_lever_for_disjoint_selections_and_nationally(tmp_path):
+    text = LEVERS_SPEC + '\n[[factors]]\nname = "coach_college"\nlevels = [0.3]\n'
+    spec = load_spec(write(tmp_path, text))
+    assert [f.name for f in spec.factors][-1] == "coach_college"
+    assert [f.where for f in spec.factors if f.key == "coach_college"] == [
+        "size_class <20k",
+        "size_class >=20k",
+        None,
+    ]
+
+
+def _swap(old: str, new: str) -> str:
+    return replace_once(LEVERS_SPEC, old, new)
+
+
+EXTRA = '\n[[factors]]\nname = "{name}"\n{body}\n'
+
+BROKEN_LEVERS: list[tuple[str, str, tuple[str, ...]]] = [
+    (
+        "where-on-a-plain-parameter",
+        LEVERS_SPEC + EXTRA.format(name="training_intensity", body='where = "all"\nlevels = [0.5]'),
+        ("factors[4].where", "'all'", "parameter 'training_intensity'", "coach_college", "role"),
+    ),
+    (
+        "where-on-a-timeline-lever",
+        LEVERS_SPEC + EXTRA.format(name="dso_delay_months", body='where = "Utrecht"\nlevels = [0]'),
+        ("factors[4].where", "'Utrecht'", "timeline lever 'dso_delay_months'", "leave where out"),
+    ),
+    (
+        "where-unknown-province",
+        _swap('"size_class >=20k"', '"province Atlantis"'),
+        ("factors[2].where", "'province Atlantis'", "'Atlantis' is not a province", "Groningen"),
+    ),
+    (
+        "where-unknown-size-class",
+        _swap('"size_class >=20k"', '"size_class <30k"'),
+        ("factors[2].where", "'size_class <30k'", "is not a size class", "10k-20k"),
+    ),
+    (
+        "where-unknown-municipality",
+        _swap('"size_class >=20k"', '"Atlantis"'),
+        ("factors[2].where", "'Atlantis'", "names no municipality", "province NAME"),
+    ),
+    (
+        "where-not-a-text",
+        _swap('"size_class >=20k"', "5"),
+        ("factors[2].where", "5", "not a text", "size_class CLASS"),
+    ),
+    (
+        "where-outside-the-experiment",
+        _swap('"size_class >=20k"', '"province Groningen"'),
+        ("factors[2].where", "'province Groningen'", "selects none", "['Utrecht']"),
+    ),
+    (
+        "same-lever-same-selection",
+        _swap('"size_class >=20k"', '"size <20k"'),
+        ("factors[2].where", "'size <20k'", "same municipalities as factors[1]", "different where"),
+    ),
+    (
+        "national-and-all-for-the-same-lever",
+        replace_once(
+            _swap('where = "size_class >=20k"\n', 'where = "all"\n'),
+            'name = "start_early"',
+            'name = "coach_college"',
+        ),
+        ("factors[3].name", "'coach_college'", "same municipalities as factors[2]"),
+    ),
+    (
+        "choice-twice-for-all",
+        LEVERS_SPEC + EXTRA.format(name="role", body='where = "all"\nlevels = ["executor"]'),
+        ("factors[4].where", "'all'", "same municipalities as factors[0]"),
+    ),
+    (
+        "column-clash",
+        _swap('column = "coach_large"', 'column = "start_early"'),
+        ("factors[3].name", "'start_early'", "factors[2] has already", "column"),
+    ),
+    (
+        "column-not-a-name",
+        _swap('column = "coach_large"', 'column = "Coach Large"'),
+        ("factors[2].column", "'Coach Large'", "not a usable column name", "lower-case"),
+    ),
+    (
+        "column-reserved",
+        _swap('column = "coach_large"', 'column = "seed"'),
+        ("factors[2].column", "'seed'", "fixed result column", "'run_id'"),
+    ),
+    (
+        "choice-unknown-level",
+        _swap('["changer", "advocate"]', '["changer", "advocat"]'),
+        ("factors[0].levels[1]", "'advocat'", "did you mean 'advocate'", "'connector'"),
+    ),
+    (
+        "choice-level-not-a-text",
+        _swap('["changer", "advocate"]', '["changer", 1]'),
+        ("factors[0].levels[1]", "1", "not a value of 'role'", "'drawn'"),
+    ),
+    (
+        "choice-level-twice",
+        _swap('["changer", "advocate"]', '["changer", "changer"]'),
+        ("factors[0].levels[1]", "'changer'", "given twice"),
+    ),
+    (
+        "choice-with-a-range",
+        _swap('levels = ["changer", "advocate"]', "range = [0, 1]"),
+        ("factors[0].range", "[0, 1]", "categorical choice 'role'", "levels = [...]"),
+    ),
+    (
+        "choice-without-levels",
+        _swap('levels = ["changer", "advocate"]\n', ""),
+        ("factors[0].levels", "missing", "needs its levels", "'changer'"),
+    ),
+    (
+        "choice-empty-levels",
+        _swap('["changer", "advocate"]', "[]"),
+        ("factors[0].levels", "is empty", "'advocate'"),
+    ),
+    (
+        "choice-stance-unknown-level",
+        _swap(
+            'name = "role"\nlevels = ["changer", "advocate"]', 'name = "stance"\nlevels = ["boss"]'
+        ),
+        ("factors[0].levels[0]", "'boss'", "not a value of 'stance'", "'regisseur'", "'coach'"),
+    ),
+]
+
+
+def _lhs(text: str, method: str) -> str:
+    sampled = {
+        "lhs": 'method = "lhs"\nsamples = 4',
+        "sobol": 'method = "sobol"\nsamples = 4',
+        "morris": 'method = "morris"\nsamples = 2',
+    }[method]
+    return (
+        text.replace('method = "factorial"', sampled)
+        .replace("levels = [0, 1]", "range = [0, 1]")
+        .replace("levels = [0, 0.5]", "range = [0, 0.5]")
+        .replace("levels = [0.2]", "range = [0.2, 0.4]")
+    )
+
+
+for _method in ("lhs", "sobol", "morris"):
+    BROKEN_LEVERS.append(
+        (
+            f"choice-in-{_method}",
+            _lhs(LEVERS_SPEC, _method),
+            (
+                "factors[0].name",
+                "'role'",
+                f"design.method = '{_method}' cannot sample",
+                "categorical factors need a factorial design",
+                "'changer'",
+            ),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "text, fragments", [b[1:] for b in BROKEN_LEVERS], ids=[b[0] for b in BROKEN_LEVERS]
+)
+def test_broken_lever_factor_gives_clear_error_and_writes_nothing(tmp_path, text, fragments):
+    test_broken_spec_gives_clear_error_and_writes_nothing(tmp_path, text, fragments)
+
+
+def test_sampled_where_factors_are_fine_without_choices(tmp_path):
+    text = _lhs(LEVERS_SPEC, "lhs").replace(
+        '[[factors]]\nname = "role"\nlevels = ["changer", "advocate"]\n', ""
+    )
+    spec = load_spec(write(tmp_path, text))
+    assert [f.name for f in spec.factors] == [
+        "coach_college@size_class <20k",
+        "coach_large",
+        "start_early",
+    ]
+    assert spec.factors[0].low == 0 and spec.factors[0].high == 1
+
+
+def test_the_lessons_example_varies_roles_and_a_lever_for_small_municipalities():
+    spec = load_spec(SPECS / "lessons_factorial.toml")
+    role, coach = spec.factors
+    assert role.kind == "choice" and role.where == "all" and len(role.levels) == 4
+    assert (coach.key, coach.where, coach.name) == (
+        "coach_college",
+        "size_class <20k",
+        "coach_small",
+    )
+    assert spec.municipalities == ("Groningen",) and design_size(spec) == 8
+
+
+def test_docs_show_where_and_categorical_levels():
+    import re
+
+    text = (SPECS.parent.parent / "docs" / "experiments.md").read_text(encoding="utf-8")
+    assert "lessons_factorial.toml" in text and '"coach_college@size_class <20k"' in text
+    blocks = re.findall(r"```toml\n(.*?)```", text, re.S)
+    example = next(b for b in blocks if b.startswith('[design]\nmethod = "factorial"'))
+    spec = loads_spec(
+        '[experiment]\nscenario = "baseline"\n'
+        + example
+        + '\n[[outcomes]]\nindicator = "transformation_social"\ndate = "2014-12"\n'
+    )
+    assert [f.name for f in spec.factors] == [
+        "role",
+        "coach_college@size_class <20k",
+        "coach_large",
+    ]

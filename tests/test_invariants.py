@@ -21,6 +21,11 @@ UNIT_ARRAYS = (
     ("state", "attention"),
     ("state", "time_pressure"),
     ("state", "dso_connection"),
+    ("state", "instruments"),
+    ("state", "dso_preparation"),
+    ("state", "readiness"),
+    ("state", "instrument_pressure"),
+    ("state", "work"),
     ("state", "transition_effort"),
     ("state", "practice_quality"),
     ("state", "practice_breadth"),
@@ -46,7 +51,9 @@ def _check_step(model: GovernanceModel, previous_transition: np.ndarray) -> None
     mix = model.state.steering
     assert mix.min() >= 0.0
     np.testing.assert_allclose(mix.sum(axis=2), 1.0, rtol=0, atol=1e-9)
-    assert np.all(model.state.transition >= previous_transition)
+    assert np.all(model.state.instruments >= previous_transition)
+    assert np.all(np.isin(model.state.strategy, (0, 1, 2)))
+    np.testing.assert_allclose(model.state.secretary_split.sum(axis=1), 1.0, atol=1e-12)
 
 
 @given(
@@ -55,8 +62,13 @@ def _check_step(model: GovernanceModel, previous_transition: np.ndarray) -> None
     training_intensity=st.floats(0.0, 1.0),
     time_pressure_legal_pull=st.floats(0.0, 5.0),
     implementation_load=st.floats(0.0, 3.0),
-    dso_share=st.floats(0.0, 1.0),
+    rules_share=st.floats(0.0, 1.0),
+    wait_threshold=st.floats(0.0, 1.0),
     council_reopen_tendency=st.floats(0.0, 1.0),
+    lever=st.sampled_from(
+        ["coach_college", "integrality", "dso_lobby", "data_driven", "transformation_first"]
+    ),
+    level=st.floats(0.0, 1.0),
 )
 @settings(max_examples=8)
 def test_values_stay_in_unit_interval_and_mixes_on_the_simplex(
@@ -65,8 +77,11 @@ def test_values_stay_in_unit_interval_and_mixes_on_the_simplex(
     training_intensity,
     time_pressure_legal_pull,
     implementation_load,
-    dso_share,
+    rules_share,
+    wait_threshold,
     council_reopen_tendency,
+    lever,
+    level,
 ):
     model = GovernanceModel(
         rng=seed,
@@ -74,15 +89,17 @@ def test_values_stay_in_unit_interval_and_mixes_on_the_simplex(
         training_intensity=training_intensity,
         time_pressure_legal_pull=time_pressure_legal_pull,
         implementation_load=implementation_load,
-        dso_share=dso_share,
+        rules_share=rules_share,
+        wait_threshold=wait_threshold,
         council_reopen_tendency=council_reopen_tendency,
+        strategy=[{"where": "all", lever: level, "use_elections": 1.0}],
     )
-    previous = model.state.transition.copy()
+    previous = model.state.instruments.copy()
     _check_step(model, previous)
     while model.running:
         model.step()
         _check_step(model, previous)
-        previous = model.state.transition.copy()
+        previous = model.state.instruments.copy()
     assert model.steps == model.calendar.n_steps == 204
     series = model.national_series()
     assert len(series) == 204
@@ -165,6 +182,7 @@ def test_mode_change_log_agrees_with_counts_and_cumulative_series(baseline):
     changes = events[events["kind"] == "mode_change"]
     assert len(changes) == run.model.state.mode_changes.sum()
     assert set(changes["cause"]) <= {
+        "subversion",
         "time_pressure",
         "regional_bodies",
         "incidents",

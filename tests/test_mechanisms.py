@@ -14,6 +14,7 @@ from agents import ROLES
 from agents.citizen import CitizenArrays
 from agents.staff import StaffArrays
 from model import GovernanceModel, MonthCalendar, Timeline, resolve_parameters
+from model.instruments import DOMAIN_OF, INSTRUMENTS, PLAN_INDEX, VISION_INDEX
 from model.mechanisms import (
     budget,
     cooperation,
@@ -22,6 +23,7 @@ from model.mechanisms import (
     satisfaction,
     staff_learning,
     steering,
+    strategy,
     transformation,
     transition,
     urgency,
@@ -127,69 +129,88 @@ def test_no_urgency_before_the_task_is_known():
 
 
 def test_time_pressure_rises_as_deadline_nears_and_falls_with_capacity():
-    p = params(transition_rate=0.12)
     ct = BASE.compile(CAL)
-    trans = np.full((3, 2), 0.5)
-    capacity = np.array([0.3, 0.6, 1.0])
+    progress = np.full((3, len(INSTRUMENTS)), 0.5)
+    capacity = np.repeat(np.array([[0.3], [0.6], [1.0]]), len(INSTRUMENTS), axis=1)
 
     def pressure(date):
         k = step(date)
-        target = transition.next_deadline_target(ct.entry_step[k], ct.completion_step, k)
-        return urgency.time_pressure(trans, capacity, ct, k, target, p)
+        due = transition.due_steps(ct.entry_step[k], ct.completion_step)
+        return transition.instrument_pressure(progress, capacity, due, k, 0.12, ct.known[k])
 
     early, late = pressure("2013-06"), pressure("2014-06")
-    assert np.all(late[:, 0] > early[:, 0])
-    assert np.all(np.diff(early[:, 0]) < 0)  # more capacity, less pressure
-    assert early[:, 1].tolist() == [0.0, 0.0, 0.0]  # Omgevingswet not yet known in 2013
-    # already done: no pressure
-    done = urgency.time_pressure(
-        np.ones((3, 2)), capacity, ct, step("2014-06"), np.array([1.0, 0.5]), p
+    social = DOMAIN_OF == 0
+    assert np.all(late[:, social] > early[:, social])
+    assert np.all(np.diff(early[:, social], axis=0) < 0)  # more capacity, less pressure
+    assert np.all(early[:, ~social] == 0.0)  # Omgevingswet not yet known in 2013
+    # done instruments press no more; the domain's pressure is their mean times credibility
+    k = step("2014-06")
+    due = transition.due_steps(ct.entry_step[k], ct.completion_step)
+    done = transition.instrument_pressure(
+        np.ones_like(progress), capacity, due, k, 0.12, ct.known[k]
     )
     assert np.all(done == 0.0)
+    felt = transition.time_pressure(late, np.array([1.0, 0.5]))
+    np.testing.assert_allclose(felt[:, 0], late[:, social].mean(axis=1))
 
 
-def test_attention_decays_without_urgency_and_is_renewed_by_it():
-    p = params(attention_renewal=0.15, attention_decay=0.06, attention_floor=0.2)
+def test_physical_instruments_due_at_entry_press_harder_than_those_due_at_completion():
+    ct = BASE.compile(CAL)
+    k = step("2020-01")
+    due = transition.due_steps(ct.entry_step[k], ct.completion_step)
+    p = transition.instrument_pressure(
+        np.zeros((1, len(INSTRUMENTS))), np.ones((1, len(INSTRUMENTS))), due, k, 0.05, ct.known[k]
+    )[0]
+    names = [i.name for i in INSTRUMENTS]
+    assert p[names.index("permit_process")] > p[names.index("omgevingsplan")]
+    assert p[names.index("dso_connection")] > p[names.index("omgevingsvisie")]
+
+
+def test_attention_decays_without_drive_and_is_renewed_by_it():
+    p = params(attention_renewal=0.15, attention_decay=0.06)
     engagement = np.full(3, 0.7)
     no_incidents, risk = np.zeros((3, 2)), np.full(3, 0.5)
     quiet = np.full((3, 2), 0.5)
     urgent = quiet.copy()
-    urgency.update_attention(quiet, engagement, np.zeros(2), no_incidents, risk, p)
-    urgency.update_attention(urgent, engagement, np.ones(2), no_incidents, risk, p)
+    urgency.update_attention(quiet, engagement, np.zeros((3, 2)), no_incidents, risk, p)
+    urgency.update_attention(urgent, engagement, np.ones((3, 2)), no_incidents, risk, p)
     assert np.all(quiet < 0.5)
     assert np.all(urgent > 0.5)
     # incidents renew attention too, more for risk-averse colleges
     att = np.full((2, 2), 0.3)
     urgency.update_attention(
-        att, np.full(2, 0.7), np.full(2, 0.3), np.ones((2, 2)), np.array([0.1, 0.9]), p
+        att, np.full(2, 0.7), np.full((2, 2), 0.3), np.ones((2, 2)), np.array([0.1, 0.9]), p
     )
     assert np.all(att[1] > att[0])
 
 
-def test_attention_settles_at_the_floor_of_a_known_task_and_fades_before():
-    p = params(attention_renewal=0.15, attention_decay=0.1, attention_floor=0.6)
-    engagement, no_incidents, risk = np.full(2, 0.7), np.zeros((2, 2)), np.full(2, 0.5)
+def test_without_drive_attention_fades_to_zero_there_is_no_floor():
+    p = params(attention_renewal=0.15, attention_decay=0.1)
     att = np.array([[0.9, 0.9], [0.1, 0.1]])
-    for _ in range(120):
-        urgency.update_attention(
-            att, engagement, np.zeros(2), no_incidents, risk, p, np.array([True, False])
-        )
-    # known task: high and low attention both settle at the floor
-    assert att[:, 0] == pytest.approx([0.6, 0.6], abs=1e-3)
-    # unknown task: no floor, attention fades towards zero
-    assert np.all(att[:, 1] < 0.01)
-    # a higher floor keeps more attention
-    high = np.full((1, 2), 0.9)
-    for _ in range(120):
-        urgency.update_attention(
-            high,
-            engagement[:1],
-            np.zeros(2),
-            no_incidents[:1],
-            risk[:1],
-            params(attention_decay=0.1, attention_floor=0.8),
-        )
-    assert np.all(high > 0.79)
+    for _ in range(200):
+        urgency.update_attention(att, np.full(2, 0.7), np.zeros((2, 2)), np.zeros((2, 2)),
+                                 np.full(2, 0.5), p)  # fmt: skip
+    assert np.all(att < 0.01)
+
+
+def test_attention_drive_combines_urgency_strategy_and_coaching():
+    known = np.array([True, False])
+    agenda = np.array([[0.0, 0.0], [0.5, 0.5], [0.0, 0.0]])
+    coach = np.array([0.0, 0.0, 0.6])
+    drive = urgency.attention_drive(np.array([0.2, 0.9]), agenda, coach, known)
+    assert drive[0, 0] == pytest.approx(0.2)  # urgency alone
+    assert drive[1, 0] == pytest.approx(1 - 0.8 * 0.5)  # a preparing organisation adds
+    assert drive[2, 0] == pytest.approx(1 - 0.8 * 0.4)  # coaching adds (lesson 6)
+    assert np.all(drive[:, 1] == 0.0)  # nothing renews attention to an unknown domain
+    # a coached college's attention settles higher than an uncoached one
+    p = params()
+    plain, coached = np.full((1, 2), 0.3), np.full((1, 2), 0.3)
+    for _ in range(60):
+        for att, c in ((plain, 0.0), (coached, 1.0)):
+            d = urgency.attention_drive(np.array([0.2, 0.2]), np.zeros((1, 2)), np.array([c]),
+                                        np.array([True, True]))  # fmt: skip
+            urgency.update_attention(att, np.full(1, 0.7), d, np.zeros((1, 2)), np.full(1, 0.5), p)
+    assert np.all(coached > plain + 0.1)
 
 
 # ================================================================ transition (P1, P5, P8, P9)
@@ -205,58 +226,75 @@ def test_effort_shifts_to_transition_under_time_pressure():
     assert np.all(nearly < effort)
 
 
-def test_transition_cannot_exceed_the_dso_ceiling():
-    p = params(dso_share=0.35, transition_rate=0.5)
-    args = (np.ones((1, 2)), np.ones((1, 2)), np.ones((1, 2)), np.array([True, True]))
-    unconnected = np.array([[0.3, 0.9]])
-    transition.produce_transition(unconnected, *args, np.zeros(1), p)
-    assert unconnected[0, 1] == pytest.approx(0.65)
-    assert unconnected[0, 0] > 0.3  # the social domain has no DSO ceiling
-    connected = np.array([[0.3, 0.9]])
-    transition.produce_transition(connected, *args, np.ones(1), p)
-    assert connected[0, 1] > 0.9
+def test_transformation_first_lowers_the_transition_share_when_the_deadline_does_not_press():
+    """Lesson 1 'Bezint eer ge begint' (lever transformation_first)."""
+    trans, calm = np.zeros((2, 2)), np.zeros((2, 2))
+    effort = transition.transition_effort(trans, calm, 0.6, np.array([0.0, 0.8]))
+    assert effort[0, 0] == pytest.approx(0.6)
+    assert effort[1, 0] == pytest.approx(0.6 * 0.2)
+    # under full time pressure the deadline decides, whatever the lever
+    full = transition.transition_effort(trans, np.ones((2, 2)), 0.6, np.array([0.0, 0.8]))
+    np.testing.assert_allclose(full, 1.0)
 
 
-def test_no_transition_before_the_task_is_known():
-    trans = np.array([[0.1, 0.0]])
-    transition.produce_transition(
-        trans, np.ones((1, 2)), np.ones((1, 2)), np.ones((1, 2)), np.array([True, False]),
-        np.zeros(1), params(),
-    )  # fmt: skip
-    assert trans[0, 0] > 0.1
-    assert trans[0, 1] == 0.0
+def test_rules_dependent_instruments_wait_for_the_national_rules():
+    names = [i.name for i in INSTRUMENTS]
+    before = transition.instrument_ceiling(np.array([False, False]), 0.4)
+    after = transition.instrument_ceiling(np.array([True, True]), 0.4)
+    assert before[names.index("care_procurement")] == pytest.approx(0.6)
+    assert before[names.index("omgevingsplan")] == pytest.approx(0.6)
+    assert before[names.index("omgevingsvisie")] == 1.0  # a vision needs no national rules
+    assert np.all(after == 1.0)
+    progress = np.full((1, len(INSTRUMENTS)), 0.55)
+    transition.produce_instruments(
+        progress, np.ones_like(progress), np.ones_like(progress), before, 0.5
+    )
+    assert progress[0, names.index("care_procurement")] == pytest.approx(0.6)
+    assert progress[0, names.index("omgevingsvisie")] > 0.6
 
 
-def test_more_attention_and_capacity_give_more_transition():
-    p = params()
-    known = np.array([True, True])
+def test_no_production_without_work_and_more_with_capacity_and_work():
     out = []
-    for cap, att in ((0.4, 0.5), (0.8, 0.5), (0.8, 1.0)):
-        trans = np.zeros((1, 2))
-        transition.produce_transition(
-            trans, np.full((1, 2), cap), np.full((1, 2), att), np.ones((1, 2)), known,
-            np.ones(1), p,
-        )  # fmt: skip
-        out.append(trans[0, 0])
-    assert out[0] < out[1] < out[2]
+    for cap, work in ((0.4, 0.0), (0.4, 0.5), (0.8, 0.5), (0.8, 1.0)):
+        x = np.zeros((1, len(INSTRUMENTS)))
+        transition.produce_instruments(
+            x, np.full_like(x, cap), np.full_like(x, work), np.ones(len(INSTRUMENTS)), 0.1
+        )
+        out.append(x[0, 0])
+    assert out[0] == 0.0
+    assert out[1] < out[2] < out[3]
 
 
-def test_work_that_waits_for_urgency_is_slower_when_the_deadline_is_far():
-    known = np.array([True, True])
-    ones = (np.ones((1, 2)), np.ones((1, 2)), np.ones((1, 2)), known, np.ones(1))
-    urgency = np.array([0.9, 0.1])
-    out = {}
-    for share in (0.0, 0.5, 1.0):
-        trans = np.zeros((1, 2))
-        transition.produce_transition(trans, *ones, params(urgency_action_share=share), urgency)
-        out[share] = trans[0]
-    # share 0: urgency plays no part (both domains equal); more share, slower where urgency is low
-    assert out[0.0][0] == pytest.approx(out[0.0][1])
-    assert out[1.0][1] < out[0.5][1] < out[0.0][1]
-    assert out[1.0][1] == pytest.approx(0.1 * out[0.0][1])
-    assert out[1.0][0] == pytest.approx(0.9 * out[0.0][0])
-    assert transition.urgency_action(None, 1.0) == 1.0
-    np.testing.assert_allclose(transition.urgency_action(urgency, 0.5), [0.95, 0.55])
+def test_the_omgevingsplan_follows_the_omgevingsvisie():
+    """'Formuleer een visie ... Vervolgens kun je de visie vertalen in wet- en regelgeving'."""
+    ones = np.ones((2, len(INSTRUMENTS)))
+    x = np.zeros((2, len(INSTRUMENTS)))
+    x[1, VISION_INDEX] = 1.0
+    transition.produce_instruments(x, ones, ones, np.ones(len(INSTRUMENTS)), 0.1)
+    assert x[1, PLAN_INDEX] == pytest.approx(2 * x[0, PLAN_INDEX])
+
+
+def test_specialist_work_slows_without_specialists_and_integrality_costs_capacity():
+    spec = transition.specialist_factor(np.array([[0.0, 0.0], [0.25, 0.25], [0.7, 0.7]]))
+    assert spec[0, 0] == pytest.approx(transition.SPECIALIST_FLOOR)
+    assert spec[0, 0] < spec[1, 0] < spec[2, 0] == pytest.approx(1.0)
+    cap = transition.instrument_capacity(np.full(3, 0.6), np.zeros((3, 2)), 0.6, spec, np.ones(3))
+    specialist = np.array([i.specialist for i in INSTRUMENTS])
+    assert np.all(cap[0, specialist] < cap[2, specialist])
+    np.testing.assert_allclose(cap[0, ~specialist], cap[2, ~specialist])
+    complexity = transition.complexity_factor(np.array([0.0, 0.5, 1.0]), 0.3)
+    np.testing.assert_allclose(complexity, [1.0, 1 - 0.3 * 0.25, 0.7])
+
+
+def test_regional_cooperation_pools_capacity_per_instrument():
+    cap = transition.instrument_capacity(
+        np.array([0.4, 0.4]), np.array([[0.0, 0.0], [0.8, 0.8]]), 0.6, np.ones((2, 2)),
+        np.ones(2),
+    )  # fmt: skip
+    names = [i.name for i in INSTRUMENTS]
+    gain = cap[1] - cap[0]
+    assert gain[names.index("dso_connection")] > gain[names.index("omgevingsplan")] > 0.0
+    assert gain[names.index("care_procurement")] > gain[names.index("access_teams")] == 0.0
 
 
 def test_pooled_capacity_helps_small_municipalities_more_than_large():
@@ -278,26 +316,57 @@ def test_capacity_grows_with_population_within_bounds():
     assert cap.min() >= 0.25 and cap.max() <= 1.0
 
 
-def test_dso_connection_follows_national_availability():
+def test_dso_connection_follows_national_availability_faster_when_prepared():
     conn = np.zeros(3)
-    transition.connect_dso(conn, np.ones(3), 0.0, 0.5)
+    transition.connect_dso(conn, np.ones(3), np.ones(3), np.zeros(3), 0.0, 0.5)
     assert np.all(conn == 0.0)
-    transition.connect_dso(conn, np.array([0.0, 0.5, 1.0]), 0.6, 0.5)
+    transition.connect_dso(conn, np.ones(3), np.array([0.0, 0.5, 1.0]), np.zeros(3), 0.6, 0.5)
     assert conn[0] == 0.0 and 0.0 < conn[1] < conn[2] <= 0.6
+    plain, prepared = np.zeros(1), np.zeros(1)
+    transition.connect_dso(plain, np.ones(1), np.full(1, 0.5), np.zeros(1), 1.0, 0.5)
+    transition.connect_dso(prepared, np.ones(1), np.full(1, 0.5), np.ones(1), 1.0, 0.5)
+    assert prepared[0] == pytest.approx(plain[0] / transition.DSO_PREPARED_BASE)
 
 
-def test_secretary_attention_split_follows_urgency_and_role():
-    split = transition.secretary_attention_split(np.array([0.9, 0.1]), np.array([0.0, 1.0]))
+def test_the_municipal_line_of_the_dso_is_prepared_before_the_system_is_there():
+    prep = np.zeros(3)
+    transition.prepare_dso(prep, np.ones(3), np.full(3, 0.5), 0.2, np.array([0.0, 0.0, 1.0]))
+    assert prep[0] > 0.0  # no availability needed
+    assert prep[2] == pytest.approx(2 * prep[0])  # data-driven work and lobbying speed it
+    none = np.zeros(1)
+    transition.prepare_dso(none, np.ones(1), np.zeros(1), 0.2, np.ones(1))
+    assert none[0] == 0.0
+
+
+def test_secretary_attention_split_follows_urgency_strategy_and_role():
+    split = transition.secretary_attention_split(
+        np.array([0.9, 0.1]), np.zeros((2, 2)), np.array([0.0, 1.0]), np.zeros(2)
+    )
     np.testing.assert_allclose(split.sum(axis=1), 1.0)
     assert np.all(split[:, 0] > split[:, 1])  # the urgent domain gets more
     assert split[1, 2] > split[0, 2]  # a changer links to organisation change
+    # a front-running organisation keeps its domain on the secretary's agenda
+    agenda = transition.secretary_attention_split(
+        np.array([0.9, 0.1]), np.array([[0.0, 1.0]]), np.zeros(1), np.zeros(1)
+    )
+    assert agenda[0, 1] > split[0, 1]
+    # lobbying and coaching take time from the domains
+    busy = transition.secretary_attention_split(
+        np.array([0.9, 0.1]), np.zeros((1, 2)), np.zeros(1), np.full(1, 2.0)
+    )
+    assert np.all(busy[0, :3] < split[0, :3]) and busy[0, 3] > 0.0
 
 
 def test_regisseur_raises_organisational_attention():
     college = np.full((2, 2), 0.4)
-    split = np.full((2, 3), 1 / 3)
+    split = np.full((2, 4), 1 / 4)
     att = transition.organisational_attention(college, split, np.array([False, True]), 0.25)
     assert np.all(att[1] > att[0])
+
+
+def test_organisation_change_is_full_at_a_third_of_the_secretary_attention():
+    split = np.array([[0.4, 0.4, 0.1, 0.1], [0.2, 0.2, 0.5, 0.1]])
+    np.testing.assert_allclose(transition.organisation_change(split), [0.3, 1.0])
 
 
 def test_expected_transition_plan():
@@ -311,7 +380,110 @@ def test_expected_transition_plan():
     assert e[0] == pytest.approx(1.0)
     k = step("2021-01")
     e = transition.expected_transition(ct.known_step, ct.entry_step[k], ct.completion_step, k)
-    assert e[1] == pytest.approx(transition.REQUIRED_AT_ENTRY)
+    # at entry: the permit process and the DSO connection are due, the vision and plan are not
+    known, completion = ct.known_step[1], ct.completion_step[1]
+    share = (k - known) / (completion - known)
+    assert e[1] == pytest.approx(0.5 + 0.5 * share)
+    k = step("2029-12")
+    e = transition.expected_transition(ct.known_step, ct.entry_step[k], ct.completion_step, k)
+    assert e[1] == pytest.approx(1.0)
+
+
+# ================================================================ strategy (§4.3, Kader 10)
+def _readiness(role=3, regisseur=True, attention=0.5, capacity=0.6, clarity=0.5, urgency=0.5,
+               neighbours=0.5, experience=0.0):  # fmt: skip
+    n = 1
+    return strategy.readiness_to_act(
+        np.full(n, role), np.full(n, regisseur), np.full((n, 2), attention),
+        np.full((n, 2), capacity), np.full((n, 2), clarity), np.full(2, urgency),
+        np.full((n, 2), neighbours), np.full(n, experience),
+    )[0]  # fmt: skip
+
+
+def test_readiness_to_act_rises_with_every_factor_the_report_names():
+    base = _readiness(role=1, regisseur=False)
+    assert np.all(_readiness(role=3, regisseur=False) > base)  # the changer pleads for experiments
+    assert np.all(_readiness(role=0, regisseur=False) < base)  # the advocate waits for budget
+    assert np.all(_readiness(role=1, regisseur=True) > base)
+    for factor in ("attention", "capacity", "clarity", "urgency", "neighbours"):
+        assert np.all(_readiness(role=1, regisseur=False, **{factor: 0.9}) > base), factor
+    with_experience = _readiness(role=1, regisseur=False, experience=1.0)
+    assert with_experience[1] > base[1] and with_experience[0] == base[0]  # CHW: physical only
+
+
+def test_strategy_follows_the_thresholds_and_start_early_lowers_the_wait_threshold():
+    ready = np.array([[0.2, 0.5], [0.45, 0.8]])
+    chosen = strategy.choose_strategy(ready, 0.4, 0.7, np.zeros(2))
+    assert chosen.tolist() == [[strategy.WAIT, strategy.PREPARE], [strategy.PREPARE,
+                                                                   strategy.FRONT_RUN]]  # fmt: skip
+    early = strategy.choose_strategy(ready, 0.4, 0.7, np.array([0.6, 0.0]))
+    assert early[0, 0] == strategy.PREPARE  # lesson 4: prepare rather than wait
+    crossed = strategy.choose_strategy(ready, 0.6, 0.3, np.zeros(2))
+    assert crossed[0, 0] == strategy.WAIT  # waiting wins where the thresholds cross
+
+
+def test_strategy_is_reviewed_at_the_moments_the_report_names_and_only_while_open():
+    ct = BASE.compile(CAL)
+
+    def due(date, january=False, postponed=(False, False), election=False):
+        return strategy.review_due(step(date), ct.known_step, ct.completion_step, january,
+                                   np.array(postponed), election).tolist()  # fmt: skip
+
+    assert due("2013-01") == [True, False]  # the 3D known
+    assert due("2013-05") == [False, False]
+    assert due("2014-01", january=True) == [True, False]
+    assert due("2016-03") == [False, True]  # the Omgevingswet known
+    assert due("2017-07", postponed=(False, True)) == [False, True]  # the 3D is in force
+    assert due("2018-03", election=True) == [False, True]
+    assert due("2015-01", january=True) == [False, False]  # 3D in force: nothing to time
+    fixed = np.array([[-1, 2]])
+    new = strategy.revise_strategy(np.zeros((1, 2), np.int8), np.ones((1, 2), np.int8),
+                                   np.array([[False, False]]), fixed)  # fmt: skip
+    assert new.tolist() == [[0, 2]]
+
+
+def test_intensity_by_strategy():
+    pressure = np.full((3, len(INSTRUMENTS)), 0.2)
+    strat = np.array([[strategy.WAIT] * 2, [strategy.PREPARE] * 2, [strategy.FRONT_RUN] * 2])
+    waiting = strategy.transition_intensity(strat, pressure, np.array([False, False]), 0.5)
+    assert np.all(waiting[0] == 0.0)  # waits for the national frame
+    np.testing.assert_allclose(waiting[1], 0.5)
+    np.testing.assert_allclose(waiting[2], 1.0)
+    started = strategy.transition_intensity(strat, pressure, np.array([True, True]), 0.5)
+    np.testing.assert_allclose(started[0], 0.2)  # then does what the deadline requires
+    assert strategy.ready_to_start(np.array([False, False]), np.array([False, True])).tolist() == [
+        False, True]  # fmt: skip
+    assert strategy.started(strat, np.array([False, True]), np.array([True, True])).tolist() == [
+        [0.0, 1.0], [1.0, 1.0], [1.0, 1.0]]  # fmt: skip
+
+
+def test_clarity_of_the_national_frame_and_the_lobby():
+    c = strategy.national_clarity(np.array([1.0, 0.7]), np.array([True, False]), 0.0)
+    np.testing.assert_allclose(c, [1.0, 0.0])
+    c = strategy.national_clarity(np.array([1.0, 0.7]), np.array([True, True]), 0.2)
+    np.testing.assert_allclose(c, [1.0, 0.7])
+    seen = strategy.municipal_clarity(np.array([1.0, 0.4]), np.array([0.0, 1.0]))
+    assert seen[0, 1] == pytest.approx(0.4)
+    assert seen[1, 1] == pytest.approx(0.4 + strategy.LOBBY_CLARITY * 0.6)
+    np.testing.assert_allclose(seen[:, 0], 1.0)
+
+
+def test_neighbours_acting_is_the_share_of_the_region_not_waiting():
+    strat = np.array([[0, 1], [2, 0], [0, 0], [1, 1]], dtype=np.int8)
+    region = (np.array([0, 0, 1, 1]), 2)
+    share = strategy.neighbours_acting(strat, (region, region))
+    np.testing.assert_allclose(share[:, 0], [0.5, 0.5, 0.5, 0.5])
+    np.testing.assert_allclose(share[:, 1], [0.5, 0.5, 0.5, 0.5])
+    strat[2, 0] = 2
+    np.testing.assert_allclose(strategy.neighbours_acting(strat, (region, region))[2:, 0], 1.0)
+
+
+def test_experience_is_drawn_more_often_for_larger_municipalities():
+    cap = np.repeat([0.3, 0.9], 20_000)
+    exp = strategy.draw_experience(cap, 0.25, np.random.default_rng(0), 0.6)
+    assert exp[:20_000].mean() == pytest.approx(0.125, abs=0.01)
+    assert exp[20_000:].mean() == pytest.approx(0.375, abs=0.01)
+    assert np.all(strategy.draw_experience(cap, 0.0, np.random.default_rng(0), 0.6) == 0.0)
 
 
 # ================================================================ staff (P1, P6)
@@ -465,6 +637,25 @@ def test_council_grip_makes_reopening_bite():
     assert trust_firm < trust_loose
 
 
+def test_a_plan_from_society_binds_the_council():
+    """Breda, Markdal (report §4.2): society's own plan is hard for the council to overturn."""
+    legit = participation.society_plan_legitimacy(np.array([[0.2, 0.8]]), np.array([[1.0, 1.0]]))
+    np.testing.assert_allclose(legit, [[0.2, 0.8]])
+    assert participation.society_plan_legitimacy(np.ones((1, 2)), np.zeros((1, 2))).max() == 0.0
+    blocked = []
+    for bind in (0.0, 0.9):
+        citizens = CitizenArrays.create(np.array([20_000]), np.random.default_rng(5))
+        citizens.capacity[:] = 1.0
+        citizens.willingness[:] = 1.0
+        out = participation.participate(
+            citizens, np.full((1, 2), 0.9), np.ones(1), np.zeros(1), np.ones((1, 2)),
+            params(participation_rate=0.5, initiative_rate=0.5), np.random.default_rng(6),
+            np.full((1, 2), bind),
+        )  # fmt: skip
+        blocked.append(out.blocked.sum() / out.initiatives.sum())
+    assert blocked[1] < blocked[0]
+
+
 def test_participation_needs_an_open_door():
     citizens = CitizenArrays.create(np.array([5_000]), np.random.default_rng(1))
     out = participation.participate(
@@ -500,6 +691,7 @@ def _target(**situation):
         "incident_pressure": 0.0,
         "lag": 0.0,
         "budget": 0.0,
+        "subversion": 0.0,
     }
     values.update(situation)
     arrays = {k: np.full((1, 2), v) for k, v in values.items()}
@@ -510,6 +702,7 @@ def _target(**situation):
         arrays["lag"],
         arrays["budget"],
         params(**PULLS),
+        arrays["subversion"],
     )
     return steering.steering_target(PREFERRED, pulls)[0, 0]
 
@@ -522,6 +715,7 @@ PULLS = {
         "incident_pull",
         "slow_progress_pull",
         "deficit_pull",
+        "subversion_pull",
     )
 }
 """The pulls at their declared (non-zero) sizes: the test is of the mechanism, not of the
@@ -540,6 +734,7 @@ def test_no_pulls_keep_the_preferred_mix():
         ({"incident_pressure": 0.8}, LEGAL),
         ({"lag": 0.5}, PERFORMING),
         ({"budget": 0.5}, PERFORMING),
+        ({"subversion": 0.8}, LEGAL),
     ],
 )
 def test_pulls_move_the_target_towards_their_mode(situation, mode):
@@ -558,7 +753,7 @@ def test_stronger_time_pressure_pulls_harder_to_legal():
 @given(
     seed=st.integers(0, 2**32 - 1),
     rate=st.floats(0.0, 1.0),
-    pulls=st.lists(st.floats(0.0, 5.0), min_size=5, max_size=5),
+    pulls=st.lists(st.floats(0.0, 5.0), min_size=6, max_size=6),
 )
 def test_drift_steering_keeps_the_simplex_and_approaches_the_target(seed, rate, pulls):
     rng = np.random.default_rng(seed)
@@ -586,10 +781,50 @@ def test_initial_steering_is_on_the_simplex_near_the_initial_mix():
 
 def test_change_cause_names_the_strongest_pull():
     z = np.zeros((1, 2))
-    pulls = steering.SteeringPulls(z + 0.1, z + 0.5, z, z + 0.2, z + 0.4)
+    pulls = steering.SteeringPulls(z + 0.1, z + 0.5, z, z + 0.2, z + 0.4, z)
     assert steering.change_cause(LEGAL, pulls, 0, 0) == "regional_bodies"
     assert steering.change_cause(PERFORMING, pulls, 0, 1) == "deficit"
     assert steering.change_cause(RESPONSIVE, pulls, 0, 0) == "preferences"
+    risky = steering.SteeringPulls(z + 0.1, z + 0.2, z, z, z, z + 0.9)
+    assert steering.change_cause(LEGAL, risky, 0, 1) == "subversion"
+
+
+def test_subversion_pressure_is_physical_and_grows_with_openness():
+    """Report §4.2: subversion 'is met name een factor in het fysieke domein'."""
+    risk = steering.subversion_pressure(np.array([0.5, 0.5]), np.array([[0.8, 0.2], [0.8, 0.9]]))
+    assert np.all(risk[:, 0] == 0.0)
+    assert risk[1, 1] > risk[0, 1] > 0.0
+    exposure = steering.draw_subversion_exposure(10_000, np.random.default_rng(0))
+    assert 0.0 <= exposure.min() and exposure.max() <= 1.0
+    assert exposure.mean() == pytest.approx(2 / 7, abs=0.01)
+
+
+def test_coaching_tempers_the_pull_to_performing_under_slow_progress():
+    lag = np.full((2, 2), 0.5)
+    z = np.zeros((2, 2))
+    pulls = steering.steering_pulls(z, z, z, lag, z, params(**PULLS), None, np.array([0.0, 1.0]))
+    assert pulls.slow_progress[1, 0] == pytest.approx(
+        pulls.slow_progress[0, 0] * (1 - steering.COACHED_PATIENCE)
+    )
+
+
+def test_coaching_moves_the_preferred_mix_towards_the_secretary():
+    desired = np.tile(np.array([0.0, 0.1, 0.4, 0.5]), (2, 2, 1))
+    college = np.tile(np.array([0.5, 0.5, 0.0, 0.0]), (2, 2, 1))
+    mix = steering.preferred_mix(desired, college, 0.6, np.array([0.0, 1.0]))
+    np.testing.assert_allclose(mix[0, 0], 0.6 * desired[0, 0] + 0.4 * college[0, 0])
+    np.testing.assert_allclose(mix[1, 0], desired[1, 0])
+    np.testing.assert_allclose(mix.sum(axis=2), 1.0)
+
+
+def test_transformation_first_speeds_the_break_with_the_inherited_mix():
+    rates = steering.adapt_rate(0.1, np.array([0.0, 0.5, 1.0]))
+    np.testing.assert_allclose(rates, [0.1, 0.15, 0.2])
+    assert steering.adapt_rate(0.8, np.ones(1))[0] == 1.0
+    lag = steering.progress_lag(
+        np.array([0.5, 0.5]), np.array([[0.2, 0.7]]), np.array([True, False])
+    )
+    np.testing.assert_allclose(lag, [[0.3, 0.0]])
 
 
 # ================================================================ satisfaction (P7)
@@ -620,6 +855,32 @@ def test_satisfaction_falls_with_the_part_of_the_transition_still_to_do():
     assert weighted[0, 1] == pytest.approx(0.6 - 0.5 * 0.8)
     higher = satisfaction.satisfaction_target(transition, expected, zeros, zeros, zeros, 0.7, 0.5)
     assert np.all(higher > weighted)
+
+
+def test_before_entry_the_plan_is_no_yardstick_and_a_postponement_draws_criticism():
+    """Kader 10 'Extra uitstel leidt tot kritiek': a later deadline never raises satisfaction."""
+    transition = np.array([[0.4, 0.4]])
+    zeros = np.zeros((1, 2))
+    ahead = satisfaction.satisfaction_target(
+        transition, np.array([0.1, 0.1]), zeros, zeros, zeros, 0.6, 0.3,
+        np.array([True, False]),
+    )  # fmt: skip
+    behind = satisfaction.satisfaction_target(
+        transition, np.array([0.9, 0.9]), zeros, zeros, zeros, 0.6, 0.3,
+        np.array([True, False]),
+    )  # fmt: skip
+    assert ahead[0, 0] > behind[0, 0]  # in force: progress against the requirement counts
+    assert ahead[0, 1] == pytest.approx(behind[0, 1])  # not yet in force: the plan does not
+    credible = satisfaction.satisfaction_target(
+        transition, np.zeros(2), zeros, zeros, zeros, 0.6, 0.3, np.array([False, False]),
+        np.array([1.0, 1.0]), 0.3,
+    )  # fmt: skip
+    postponed = satisfaction.satisfaction_target(
+        transition, np.zeros(2), zeros, zeros, zeros, 0.6, 0.3, np.array([False, False]),
+        np.array([1.0, 0.7]), 0.3,
+    )  # fmt: skip
+    assert postponed[0, 1] == pytest.approx(credible[0, 1] - 0.3 * 0.3)
+    assert postponed[0, 0] == pytest.approx(credible[0, 0])
 
 
 def test_satisfaction_moves_only_where_the_task_is_known():
@@ -726,6 +987,31 @@ def test_transformation_damps_deficits():
     assert high[0, 1] == low[0, 1] == pytest.approx(p["physical_implementation_cost"])
 
 
+def test_data_driven_work_aims_prevention_and_costs_an_investment():
+    """Lesson 3: the district monitor aims prevention (§2.3); data cost money (§4.1)."""
+    p = params()
+    args = (np.array([60.0, 0.0]), np.array([True, True]), np.array([True, True]))
+    half = np.full((2, 2), 0.4)
+    target = budget.budget_target(*args, half, np.zeros(2), p, np.array([0.0, 1.0]))
+    deficit = budget.MAX_DEFICIT * (1 - np.exp(-p["deficit_growth_per_year"] * 5.0))
+    plain = p["social_budget_cut"] + deficit * 0.6
+    assert target[0, 0] == pytest.approx(plain)
+    assert target[1, 0] == pytest.approx(p["social_budget_cut"] + deficit * 0.2
+                                          + budget.DATA_INVESTMENT)  # fmt: skip
+    assert target[1, 1] == pytest.approx(target[0, 1] + budget.DATA_INVESTMENT)
+
+
+def test_missing_specialists_make_incidents_more_frequent():
+    """Report §4.4: youth care keeps its specialists, 'een sector met een groot risico'."""
+    p = params(incident_rate=0.5)
+    pop = np.full(2000, 2e5)
+    zeros = np.zeros((2000, 2))
+    force = np.array([True, True])
+    plain = budget.draw_incidents(zeros, force, pop, p, np.random.default_rng(3))
+    gap = budget.draw_incidents(zeros, force, pop, p, np.random.default_rng(3), np.ones((2000, 2)))
+    assert gap.sum() == pytest.approx(2 * plain.sum(), rel=0.05)
+
+
 def test_incidents_need_the_law_in_force():
     p = params(incident_rate=1.0)
     pop = np.full(50, 1_000_000.0)
@@ -819,6 +1105,38 @@ def test_organisation_change_reaches_other_teams_at_the_spillover_share():
     isolated = staff_learning.spread_organisation_change(team_input, known, 0.0)
     assert np.all(isolated[:, 1:] == 0.0)
     assert isolated[:, 0] == pytest.approx([0.4, 0.2])
+
+
+def test_work_on_learning_instruments_counts_as_learning_and_less_as_load():
+    """Kampen, report §4.4: 'omgekeerd interveniëren' (parameter instrument_learning)."""
+    work = np.full((1, 2), 0.2)
+    base = (work, np.full(1, 0.3), np.zeros(1), np.zeros(2))
+    none = staff_learning.learning_input(*base, params(instrument_learning=0.0), np.ones((1, 2)))
+    some = staff_learning.learning_input(*base, params(instrument_learning=0.5), np.ones((1, 2)))
+    plain = staff_learning.learning_input(*base, params(instrument_learning=0.5))
+    np.testing.assert_allclose(none, plain)
+    assert np.all(some[:, :2] > none[:, :2])
+    assert some[0, 2] == none[0, 2]  # the rest of the organisation learns from the change
+    learning = np.array([1.0, 0.0])
+    load = staff_learning.instrument_load(np.full((1, 2), 0.6), learning, 0.5)
+    np.testing.assert_allclose(load, [[0.3, 0.6]])
+
+
+def test_integrality_mixes_the_teams():
+    spill = staff_learning.mixed_spillover(0.3, np.array([0.0, 0.5, 1.0]))
+    np.testing.assert_allclose(spill, [0.3, 0.65, 1.0])
+    share = np.array([[0.9, 0.0, 0.3], [0.9, 0.0, 0.3]])
+    peers = staff_learning.peer_share(share, np.array([0.0, 1.0]))
+    np.testing.assert_allclose(peers, [[0.9, 0.0, 0.3], [0.4, 0.4, 0.4]])
+
+
+def test_team_specialists_is_the_share_of_non_generalists():
+    staff = StaffArrays.create(np.array([1000, 1000]), 0.0, np.random.default_rng(0), 0.3)
+    spec = staff_learning.team_specialists(staff, 2)
+    assert spec.shape == (2, 2)
+    np.testing.assert_allclose(spec, 0.7, atol=0.08)
+    allround = StaffArrays.create(np.array([100]), 0.0, np.random.default_rng(0), 1.0)
+    assert np.all(staff_learning.team_specialists(allround, 1) == 0.0)
 
 
 def test_peers_include_the_rest_of_the_organisation_at_the_spillover_share():

@@ -402,6 +402,63 @@ BROKEN: list[tuple[str, str, tuple[str, ...]]] = [
         HEADER + "[physical]\ncompletion = 2020-12-31\n",
         ("'physical.completion'", "2020-12-31", "2021-01-01"),
     ),
+    (
+        "rules_final_before_known",
+        HEADER + "[social]\nrules_final = 2012-06-01\n",
+        ("'social.rules_final'", "2012-06-01", "before the date the task is known", "2013-01-01"),
+    ),
+    (
+        "strategy_unknown_key",
+        HEADER + '[[strategy]]\nwhere = "all"\ncoach_colege = 0.5\n',
+        ("'strategy[0].coach_colege'", "0.5", "did you mean 'coach_college'", "'dso_lobby'"),
+    ),
+    (
+        "strategy_without_where",
+        HEADER + "[[strategy]]\ncoach_college = 0.5\n",
+        ("'strategy[0].where'", "missing", "'where'"),
+    ),
+    (
+        "strategy_bad_where",
+        HEADER + '[[strategy]]\nwhere = "province Atlantis"\ncoach_college = 0.5\n',
+        ("'strategy[0].where'", "'province Atlantis'", "not a province", "Utrecht"),
+    ),
+    (
+        "strategy_unknown_municipality",
+        HEADER
+        + '[[strategy]]\nwhere = "all"\nrole = "changer"\n[[strategy]]\n'
+        + 'where = "Gotham"\nrole = "changer"\n',
+        ("'strategy[1].where'", "'Gotham'", "names no municipality", "size_class"),
+    ),
+    (
+        "strategy_bad_size_class",
+        HEADER + '[[strategy]]\nwhere = "size_class <30k"\nstart_early = 1.0\n',
+        ("'strategy[0].where'", "'size_class <30k'", "not a size class", "20k-50k"),
+    ),
+    (
+        "strategy_bad_role",
+        HEADER + '[[strategy]]\nwhere = "all"\nrole = "king"\n',
+        ("'strategy[0].role'", "'king'", "'advocate'", "'changer'"),
+    ),
+    (
+        "strategy_lever_out_of_range",
+        HEADER + '[[strategy]]\nwhere = "Borne"\ndso_lobby = 1.5\n',
+        ("'strategy[0].dso_lobby'", "1.5", "out of range", "from 0.0 to 1.0"),
+    ),
+    (
+        "strategy_lever_not_a_number",
+        HEADER + '[[strategy]]\nwhere = "Borne"\nintegrality = "much"\n',
+        ("'strategy[0].integrality'", "'much'", "not a number"),
+    ),
+    (
+        "strategy_sets_nothing",
+        HEADER + '[[strategy]]\nwhere = "Borne"\n',
+        ("'strategy[0]'", "sets no choice", "'coach_college'"),
+    ),
+    (
+        "strategy_not_an_array",
+        HEADER.replace('name = "broken"\n', 'name = "broken"\nstrategy = "all"\n'),
+        ("'strategy'", "'all'", "[[strategy]]"),
+    ),
 ]
 
 
@@ -422,6 +479,74 @@ def test_broken_file_gives_one_clear_paragraph(
     assert "Traceback" not in message
     assert info.value.__cause__ is None or not isinstance(info.value.__cause__, KeyError)
     assert sorted(tmp_path.rglob("*")) == before
+
+
+EVERY_STRATEGY_KEY = (
+    HEADER
+    + """
+[[strategy]]                 # the secretary's choices; later tables win where they overlap
+where = "all"
+transformation_first = 0.8
+link_organisation_change = 0.8
+data_driven = 0.5
+start_early = 0.8
+integrality = 0.6
+coach_college = 0.7
+use_elections = 0.7
+dso_lobby = 0.5
+
+[[strategy]]
+where = "size_class <20k"
+role = "changer"
+stance = "regisseur"
+physical_strategy = "prepare"
+
+[[strategy]]
+where = "province Utrecht"
+role = "connector"
+social_strategy = "front_run"
+
+[[strategy]]
+where = "region Twente"
+coach_college = 0.2
+
+[[strategy]]
+where = "Borne"
+physical_strategy = "wait"
+dso_lobby = 0.0
+"""
+)
+
+
+def test_every_strategy_key_at_several_levels_loads_and_runs(tmp_path: Path) -> None:
+    path = tmp_path / "every_key.toml"
+    path.write_text(EVERY_STRATEGY_KEY, encoding="utf-8")
+    scenario = load_scenario(path)
+    from model.parameters import LEVERS
+
+    keys = {k for rule in scenario.strategy for k in rule.values}
+    assert keys == set(LEVERS)
+    assert [r.where for r in scenario.strategy] == [
+        "all", "size_class <20k", "province Utrecht", "region Twente", "Borne",
+    ]  # fmt: skip
+    model = GovernanceModel(
+        scenario.params, scenario.timeline, rng=1, municipalities=["Overijssel", "Utrecht"],
+        strategy=scenario.strategy,
+    ).run("2016-06")  # fmt: skip
+    snap = model.snapshot().set_index("name")
+    assert snap.loc["Borne", "strategy_physical"] == "wait"
+    assert snap.loc["Borne", "lever_dso_lobby"] == 0.0
+    assert snap.loc["Enschede", "lever_coach_college"] == 0.2  # Twente
+    assert snap.loc["Utrecht", "secretary_role"] == "connector"
+    assert snap.loc["Zwolle", "lever_coach_college"] == 0.7
+    # a file extending it adds its own rules after the base's
+    child = tmp_path / "child.toml"
+    child.write_text(
+        'extends = "every_key.toml"\n' + HEADER.replace('"broken"', '"child"')
+        + '[[strategy]]\nwhere = "all"\nrole = "drawn"\n',
+        encoding="utf-8",
+    )  # fmt: skip
+    assert len(load_scenario(child).strategy) == 6
 
 
 def test_broken_table_is_large_enough() -> None:
@@ -455,3 +580,8 @@ def test_documented_example_loads() -> None:
     # every key of the format appears in the example
     for key in ("extends", "lead_time_months", "start", "full", "postpone_entry", "announced"):
         assert key in example
+    from model.parameters import LEVERS
+
+    assert timeline.social.rules_final == D(2014, 7, 1)
+    assert {k for rule in scenario.strategy for k in rule.values} == set(LEVERS)
+    assert [rule.where for rule in scenario.strategy] == ["size_class <20k", "Borne"]

@@ -3,6 +3,7 @@ rendering, texts, presets and sliders, the per-session state, exports and the co
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 
@@ -13,8 +14,9 @@ from PIL import Image
 
 from agents.secretary import MODES, ROLES
 from model import GovernanceModel
+from model.levers import StrategyRule
 from model.mechanisms.steering import LEGAL_CAUSES, PERFORMING_CAUSES
-from model.parameters import PARAMETERS
+from model.parameters import CHOICES, PARAMETERS, STRATEGIES
 from viz import drilldown, export, i18n, presets, survey
 from viz.charts import CHART_INDICATORS, ChartRenderer, timeline_events
 from viz.map_view import MAP_INDICATORS, MapRenderer, municipality_values
@@ -135,6 +137,46 @@ def test_every_text_exists_in_both_languages():
         assert f"cause_{cause}" in i18n.STRINGS, cause
 
 
+def test_every_secretary_choice_has_dutch_and_english_labels_and_help():
+    levers = [name for name, p in PARAMETERS.items() if p.lever]
+    assert [s.key for s in presets.LEVER_SLIDERS] == levers  # every numeric lever has a slider
+    for name in levers:
+        for key in (f"lever_{name}", f"lever_{name}_help"):
+            nl, en = i18n.STRINGS[key]
+            assert nl.strip() and en.strip() and nl != en, key
+    for key in presets.CHOICE_SELECTS:
+        for text_key in (f"choice_{key}", f"choice_{key}_help"):
+            nl, en = i18n.STRINGS[text_key]
+            assert nl.strip() and en.strip() and nl != en, text_key
+        for value in CHOICES[key].values:
+            nl, en = i18n.choice_option(key, value, "nl"), i18n.choice_option(key, value, "en")
+            assert nl.strip() and en.strip(), (key, value)
+            assert "_" not in nl, (key, value)  # a translation, not the raw value
+    assert i18n.choice_option("physical_strategy", "front_run", "nl") == "voorlopen"
+    assert i18n.choice_option("role", "drawn", "nl").startswith("zoals in het scenario")
+    assert i18n.t("choices", "nl") == "Keuzes van de secretaris"
+
+
+def test_strategy_events_read_in_plain_language():
+    change = {
+        "date": dt.date(2016, 3, 1),
+        "kind": "strategy_change",
+        "domain": "physical",
+        "from_strategy": "wait",
+        "to_strategy": "front_run",
+        "cause": "task_known",
+    }
+    assert i18n.event_sentence(change, "nl") == (
+        "2016-03: strategie in het fysiek domein van afwachten naar voorlopen: taak bekend"
+    )
+    assert i18n.event_sentence(change, "en") == (
+        "2016-03: strategy in the physical domain moved from wait to front-run: task known"
+    )
+    talks = {"date": dt.date(2018, 3, 1), "kind": "coalition_talks"}
+    assert "coalition_talks" not in i18n.event_sentence(talks, "nl")
+    assert "coalitie" in i18n.event_sentence(talks, "nl")
+
+
 def test_event_sentences_in_plain_language():
     event = {
         "step": 39,
@@ -177,9 +219,22 @@ def test_drilldown_describes_the_actors(model):
     assert row is not None and drilldown.find_row(model, "GM0307") == row
     assert drilldown.find_row(model, "Atlantis") is None
     sections = {s.key: s for s in drilldown.sections(model, row, "en")}
-    assert set(sections) == {"secretary", "college", "council", "staff", "citizens", "progress"}
+    assert set(sections) == {
+        "secretary",
+        "choices",
+        "college",
+        "council",
+        "staff",
+        "citizens",
+        "progress",
+    }
     role = model.secretary_agents[row].role
     assert sections["secretary"].rows[0].text == i18n.role(role, "en")
+    choices = sections["choices"].rows
+    strategy = model.snapshot()[["strategy_social", "strategy_physical"]].iloc[row]
+    assert [r.text for r in choices[:2]] == [i18n.term(s, "en") for s in strategy]
+    levers = [i18n.lever(s.key, "en") for s in presets.LEVER_SLIDERS]
+    assert [r.label for r in choices[2:]] == levers
     assert all(r.value is None or 0 <= r.value <= 1 for s in sections.values() for r in s.rows)
     lines = drilldown.event_lines(model, row, "nl")
     mine = [e for e in model.events if e["municipality"] == row]
@@ -188,7 +243,7 @@ def test_drilldown_describes_the_actors(model):
 
 # ---------------------------------------------------------------------------- presets and sliders
 def test_sliders_take_their_ranges_from_the_parameters():
-    for spec in presets.SLIDERS:
+    for spec in (*presets.SLIDERS, *presets.LEVER_SLIDERS):
         if spec.is_parameter:
             p = PARAMETERS[spec.key]
             assert (spec.low, spec.high) == (p.low, p.high)
@@ -284,6 +339,63 @@ def test_run_builds_with_slider_overrides():
     )
     assert run.model.params["regisseur_share"] == 0.9
     assert run.model.timeline.dso_full == dt.date(2024, 7, 1)
+
+
+def test_lever_slider_reaches_the_params_and_the_lever_arrays():
+    session = Session(["Utrecht"])
+    session.reset("baseline", 4, {"coach_college": 0.7}, compare_with="dso_delay")
+    for run in session.runs:
+        assert run.model.params["coach_college"] == pytest.approx(0.7)
+        assert np.allclose(run.model.levers["coach_college"], 0.7)
+        assert np.allclose(run.model.levers["dso_lobby"], 0.0)  # untouched: the scenario's
+    row = drilldown.find_row(session.model, "Utrecht")
+    assert session.model.secretary_agents[row].describe()["levers"]["coach_college"] == 0.7
+
+
+def test_role_stance_and_strategy_selects_fix_every_secretary():
+    overrides = {"role": "changer", "stance": "coach", "physical_strategy": "wait"}
+    run = Run.build(presets.load("baseline"), 4, overrides, ["Utrecht"])
+    model = run.model
+    assert len(model.secretary_agents) == 26
+    assert {a.role for a in model.secretary_agents} == {"changer"}
+    assert {a.stance for a in model.secretary_agents} == {"coach"}
+    assert (model.levers.strategy[:, 1] == STRATEGIES.index("wait")).all()
+    assert (model.levers.strategy[:, 0] == -1).all()  # the social strategy is still chosen
+    # a different role gives a different population
+    other = Run.build(presets.load("baseline"), 4, {"role": "advocate"}, ["Utrecht"])
+    assert {a.role for a in other.model.secretary_agents} == {"advocate"}
+
+
+def test_choices_left_at_their_default_are_no_override():
+    scenario = presets.load("baseline")
+    assert presets.strategy_rules(scenario, {}) == scenario.strategy
+    assert presets.set_choice({"role": "changer"}, "role", "drawn") == {}
+    assert presets.set_choice({}, "physical_strategy", "chosen") == {}
+    assert presets.set_choice({}, "stance", "coach") == {"stance": "coach"}
+    assert presets.strategy_rules(scenario, {"role": "drawn", "lead_time": 30}) == ()
+    assert presets.choice_value({}, "role") == "drawn"
+    assert presets.choice_value({"role": "changer"}, "role") == "changer"
+    with pytest.raises(ValueError):
+        presets.strategy_rules(scenario, {"role": "boss"})
+
+
+def test_the_national_choices_win_over_the_scenario_rules():
+    scenario = dataclasses.replace(
+        presets.load("baseline"),
+        strategy=(
+            StrategyRule("Utrecht", {"coach_college": 0.2, "role": "executor"}),
+            StrategyRule("all", {"data_driven": 0.4}),
+        ),
+    )
+    assert presets.scenario_value(scenario, "data_driven") == pytest.approx(0.4)
+    assert presets.scenario_value(scenario, "coach_college") == 0.0
+    rules = presets.strategy_rules(scenario, {"coach_college": 0.9, "role": "connector"})
+    assert rules[:2] == scenario.strategy
+    assert rules[-1] == StrategyRule("all", {"coach_college": 0.9, "role": "connector"})
+    run = Run.build(scenario, 4, {"coach_college": 0.9, "role": "connector"}, ["Utrecht", "Zeist"])
+    assert np.allclose(run.model.levers["coach_college"], 0.9)
+    assert np.allclose(run.model.levers["data_driven"], 0.4)  # the scenario's own rule stays
+    assert {a.role for a in run.model.secretary_agents} == {"connector"}
 
 
 # ---------------------------------------------------------------------------- export

@@ -11,6 +11,7 @@ import time
 import uuid
 
 import ipyvuetify as v
+import numpy as np
 import pytest
 import solara
 from solara.server import kernel, kernel_context
@@ -124,6 +125,10 @@ def test_drilldown_shows_the_chosen_municipality(rendered):
     rc.find(meta_ref="lang_en").widget.click()
     assert secretary_texts(rc)[:2] == [i18n.role(role, "en"), i18n.stance(stance, "en")]
     assert "inhabitants" in html(rc, "muni_header_0")
+    choices = rc.find(meta_ref="section_choices_0").find(meta_ref="row_text").widgets
+    assert choices[0].unsafe_innerHTML in {
+        i18n.term(s, "en") for s in ("wait", "prepare", "front_run")
+    }
 
 
 def test_clicking_the_map_picks_a_municipality(rendered):
@@ -183,6 +188,37 @@ def test_slider_change_alters_the_model_after_reset(rendered):
         session.model.timeline.dso_full.year == presets.load("baseline").timeline.dso_full.year + 1
     )
     rc.find(meta_ref="pending").assert_empty()
+
+
+def test_secretary_choices_are_labelled_and_reach_the_model_after_reset(rendered):
+    rc, session = rendered
+    role = rc.find(meta_ref="select_role").widget
+    assert role.label == "Rol van de secretaris"
+    assert role.v_model == "drawn"
+    texts = [item["text"] for item in role.items]
+    assert texts[0] == "zoals in het scenario (geloot)" and "veranderaar" in texts
+    strategy = rc.find(meta_ref="select_physical_strategy").widget
+    assert [i["text"] for i in strategy.items][1:] == ["afwachten", "voorbereiden", "voorlopen"]
+    assert html(rc, "label_coach_college") == "Coach het college (les 6)"
+    role.v_model = "changer"
+    rc.find(meta_ref="slider_coach_college").widget.v_model = 0.7
+    rc.find(meta_ref="pending").assert_single()
+    summary = rc.find(v.ExpansionPanelHeader).widget.children[0]
+    assert summary == "Keuzes van de secretaris — 2 gewijzigd"
+    assert {a.role for a in session.model.secretary_agents} != {"changer"}  # only at Reset
+    rc.find(meta_ref="reset").widget.click()
+    assert {a.role for a in session.model.secretary_agents} == {"changer"}
+    assert session.model.params["coach_college"] == pytest.approx(0.7)
+    assert np.allclose(session.model.levers["coach_college"], 0.7)
+    rc.find(meta_ref="pending").assert_empty()
+    assert rc.find(meta_ref="select_role").widget.v_model == "changer"
+    rc.find(meta_ref="lang_en").widget.click()
+    assert rc.find(meta_ref="select_role").widget.label == "The secretary's role"
+    assert html(rc, "label_coach_college") == "Coach the college (lesson 6)"
+    # back to 'drawn': no override any more
+    rc.find(meta_ref="select_role").widget.v_model = "drawn"
+    rc.find(meta_ref="reset").widget.click()
+    assert session.primary.overrides == {"coach_college": pytest.approx(0.7)}
 
 
 def test_a_slider_that_does_not_fit_shows_a_message(rendered, monkeypatch):

@@ -7,8 +7,9 @@ two runs side by side need a controller that builds models from scenario files, 
 module-level model would be shared between tabs.
 
 Layout: a header (title, date, language), a control column (scenario, seed, Reset / Step /
-Play, speed, the big sliders), the map and the national charts, and tabs with the drill-down
-into one municipality, the 2017 survey, the timeline's events and the export for the debrief.
+Play, speed, the big sliders and, folded under them, the secretary's choices), the map and the
+national charts, and tabs with the drill-down into one municipality, the 2017 survey, the
+timeline's events and the export for the debrief.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import solara
 import solara.lab
 import traitlets
 
+from model.parameters import CHOICES
 from viz import drilldown, export, i18n, presets, survey
 from viz.charts import ChartRenderer, survey_png, timeline_events
 from viz.map_view import BORDER_MAPS, MAP_INDICATORS, MapRenderer, map_label
@@ -65,6 +67,9 @@ CSS = """
 .govsim-img { width: 100%; height: auto; display: block; }
 .govsim-run-label { font-size: 20px; font-weight: 700; }
 .govsim-hint { font-size: 16px; color: #333; }
+.govsim-help { font-size: 15px; color: #444; line-height: 1.3; margin: 2px 0 10px 0; }
+.govsim-choices { margin: 8px 0; }
+.govsim-choices .v-expansion-panel-header { font-size: 20px; font-weight: 700; color: #0b2e59; }
 .govsim-pending { font-size: 17px; font-weight: 700; color: #a33600; }
 .govsim-log { max-height: 420px; overflow-y: auto; font-size: 18px; line-height: 1.5; }
 .govsim-log div { padding: 2px 0; border-bottom: 1px solid #eee; }
@@ -166,8 +171,8 @@ class AppState:
     compare: solara.Reactive[bool]
     scenario_b: solara.Reactive[str]
     seed_text: solara.Reactive[str]
-    overrides: solara.Reactive[dict[str, float]]
-    applied: solara.Reactive[dict[str, float]]
+    overrides: solara.Reactive[dict[str, Any]]
+    applied: solara.Reactive[dict[str, Any]]
     version: solara.Reactive[int]
     resets: solara.Reactive[int]
     running: solara.Reactive[bool]
@@ -375,9 +380,52 @@ def Controls(state: AppState) -> None:
             solara.Warning(note)
 
 
+def slider_row(
+    spec: presets.SliderSpec,
+    label: str,
+    value: float,
+    on_value: Callable[[float], None],
+    digits: int = 2,
+    help_text: str = "",
+) -> None:
+    """One labelled slider (label, value, slider, optional help line), ``ref`` slider_<key>."""
+    shown = f"{value:.0f}" if spec.integer else f"{value:.{digits}f}"
+    with solara.Column(gap="0px", classes=[f"govsim-slider-{spec.key}"]):
+        with solara.Row(justify="space-between"):
+            solara.HTML(tag="div", unsafe_innerHTML=label, classes=["govsim-slider-label"]).meta(
+                ref=f"label_{spec.key}"
+            )
+            solara.HTML(tag="div", unsafe_innerHTML=shown, classes=["govsim-slider-value"])
+        if spec.integer:
+            solara.SliderInt(
+                "",
+                value=int(value),
+                min=int(spec.low),
+                max=int(spec.high),
+                step=int(spec.step),
+                on_value=on_value,
+                thumb_label=False,
+            ).meta(ref=f"slider_{spec.key}")
+        else:
+            solara.SliderFloat(
+                "",
+                value=float(value),
+                min=spec.low,
+                max=spec.high,
+                step=spec.step,
+                on_value=on_value,
+                thumb_label=False,
+            ).meta(ref=f"slider_{spec.key}")
+        if help_text:
+            solara.HTML(tag="div", unsafe_innerHTML=help_text, classes=["govsim-help"])
+
+
 @solara.component
 def Sliders(state: AppState) -> None:
-    """The big sliders; changes apply at the next Reset (to both runs side by side)."""
+    """The big sliders and, folded under them, the secretary's choices.
+
+    Changes apply at the next Reset (to both runs side by side).
+    """
     state.resets.get()
     scenario = state.session.primary.scenario
     overrides = state.overrides.value
@@ -390,35 +438,9 @@ def Sliders(state: AppState) -> None:
         solara.HTML(tag="div", unsafe_innerHTML=state.t("sliders_hint"), classes=["govsim-hint"])
         for spec in presets.SLIDERS:
             value = overrides.get(spec.key, presets.scenario_value(scenario, spec.key))
-            shown = f"{value:.0f}" if spec.integer else f"{value:.2f}"
-            with solara.Column(gap="0px", classes=[f"govsim-slider-{spec.key}"]):
-                with solara.Row(justify="space-between"):
-                    solara.HTML(
-                        tag="div",
-                        unsafe_innerHTML=state.t(f"slider_{spec.key}"),
-                        classes=["govsim-slider-label"],
-                    )
-                    solara.HTML(tag="div", unsafe_innerHTML=shown, classes=["govsim-slider-value"])
-                if spec.integer:
-                    solara.SliderInt(
-                        "",
-                        value=int(value),
-                        min=int(spec.low),
-                        max=int(spec.high),
-                        step=int(spec.step),
-                        on_value=lambda v, key=spec.key: set_value(key, v),
-                        thumb_label=False,
-                    ).meta(ref=f"slider_{spec.key}")
-                else:
-                    solara.SliderFloat(
-                        "",
-                        value=float(value),
-                        min=spec.low,
-                        max=spec.high,
-                        step=spec.step,
-                        on_value=lambda v, key=spec.key: set_value(key, v),
-                        thumb_label=False,
-                    ).meta(ref=f"slider_{spec.key}")
+            label = state.t(f"slider_{spec.key}")
+            slider_row(spec, label, value, lambda v, key=spec.key: set_value(key, v))
+        SecretaryChoices(state)
         if state.overrides.value != state.applied.value:
             solara.HTML(
                 tag="div", unsafe_innerHTML=state.t("sliders_pending"), classes=["govsim-pending"]
@@ -430,6 +452,62 @@ def Sliders(state: AppState) -> None:
             color="primary",
             disabled=not state.overrides.value,
         )
+
+
+@solara.component
+def SecretaryChoices(state: AppState) -> None:
+    """The secretary's choices, folded: selects and a 0-1 slider per numeric lever.
+
+    Role, stance and Omgevingswet strategy as selects, the levers of the seven lessons (report
+    §5.5) and the DSO lobby as sliders; national, applied at the next Reset.
+    """
+    state.resets.get()
+    lang = state.lang.value
+    scenario = state.session.primary.scenario
+    overrides = state.overrides.value
+    keys = (*presets.CHOICE_SELECTS, *(s.key for s in presets.LEVER_SLIDERS))
+    changed = sum(key in overrides for key in keys)
+    summary = state.t("choices")
+    if changed:
+        summary += " — " + state.t("choices_changed", n=changed)
+
+    def set_value(key: str, value: float) -> None:
+        spec = presets.SLIDER_BY_KEY[key]
+        state.overrides.set({**state.overrides.value, key: presets.clamp(spec, value)})
+
+    def set_choice(key: str, value: str | None) -> None:
+        state.overrides.set(presets.set_choice(state.overrides.value, key, value))
+
+    with solara.Div(classes=["govsim-choices"]):
+        with solara.Details(summary, expand=False).meta(ref="choices"):
+            solara.HTML(
+                tag="div", unsafe_innerHTML=state.t("choices_hint"), classes=["govsim-hint"]
+            )
+            for key in presets.CHOICE_SELECTS:
+                values = CHOICES[key].values
+                solara.v.Select(
+                    label=state.t(f"choice_{key}"),
+                    items=[{"text": i18n.choice_option(key, v, lang), "value": v} for v in values],
+                    v_model=presets.choice_value(overrides, key),
+                    on_v_model=lambda v, key=key: set_choice(key, v),
+                    hide_details=True,
+                    class_=f"govsim-choice-{key}",
+                ).meta(ref=f"select_{key}")
+                solara.HTML(
+                    tag="div",
+                    unsafe_innerHTML=state.t(f"choice_{key}_help"),
+                    classes=["govsim-help"],
+                )
+            for spec in presets.LEVER_SLIDERS:
+                value = overrides.get(spec.key, presets.scenario_value(scenario, spec.key))
+                slider_row(
+                    spec,
+                    i18n.lever(spec.key, lang),
+                    value,
+                    lambda v, key=spec.key: set_value(key, v),
+                    digits=1,
+                    help_text=state.t(f"lever_{spec.key}_help"),
+                )
 
 
 # ---------------------------------------------------------------------------- map and charts

@@ -1,7 +1,8 @@
 """Drill-down into one municipality: its actors' state and a plain-language log of its events.
 
-Reads the Mesa agents' ``describe()`` (secretary, college, council) and the model's arrays for
-staff and citizens; returns plain data that the app shows and the tests check.
+Reads the Mesa agents' ``describe()`` (secretary with its lever values, college, council) and
+the model's arrays for staff, citizens and the strategy per domain; returns plain data that the
+app shows and the tests check.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from agents.secretary import MODES
+from model.parameters import STRATEGIES
 from viz import i18n
 
 
@@ -78,6 +80,7 @@ def sections(model: Any, row: int, lang: str = i18n.DEFAULT_LANG) -> list[Sectio
     for name, value in _pair(sec["satisfaction"], lang):
         rows.append(Row(f"{t('satisfaction', lang)} ({name})", _pct(value), value))
     out.append(Section("secretary", t("secretary", lang), tuple(rows)))
+    out.append(choices_section(model, row, sec.get("levers", {}), lang))
 
     rows = []
     for name, value in _pair(col["attention"], lang):
@@ -148,6 +151,28 @@ def sections(model: Any, row: int, lang: str = i18n.DEFAULT_LANG) -> list[Sectio
         )
     out.append(Section("progress", t("progress", lang), tuple(rows)))
     return out
+
+
+def choices_section(
+    model: Any, row: int, levers: dict[str, float], lang: str = i18n.DEFAULT_LANG
+) -> Section:
+    """The secretary's choices in municipality ``row``.
+
+    Its strategy per domain (wait, prepare, front-run; "task not yet known" before the task is)
+    and the numeric lever values (``levers``, from the secretary's ``describe()``).
+    """
+    t = i18n.t
+    rows = []
+    known_step = model.compiled.known_step
+    for d, domain in enumerate(("social", "physical")):
+        if model.steps >= int(known_step[d]):
+            text = i18n.term(STRATEGIES[int(model.state.strategy[row, d])], lang)
+        else:
+            text = t("task_not_known", lang)
+        rows.append(Row(f"{t('strategy', lang)} ({t(f'{domain}_short', lang)})", text))
+    for name, value in levers.items():
+        rows.append(Row(i18n.lever(name, lang), f"{float(value):.1f}", float(value)))
+    return Section("choices", t("choices", lang), tuple(rows))
 
 
 def header(model: Any, row: int, lang: str = i18n.DEFAULT_LANG) -> str:

@@ -87,6 +87,104 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Neiging van de raad keuzes te heropenen",
         "Council's tendency to reopen choices",
     ),
+    # the secretary's choices (report §5.5, the seven lessons; §4.3 the DSO lobby)
+    "choices": ("Keuzes van de secretaris", "The secretary's choices"),
+    "choices_hint": (
+        "Voor alle gemeenten. 0 = zoals de gemiddelde secretaris in 2017, 1 = volledig zoals "
+        "de les vraagt.",
+        "For every municipality. 0 = as the typical secretary of 2017 did, 1 = fully as the "
+        "lesson asks.",
+    ),
+    "lever_transformation_first": (
+        "Eerst sturen op transformatie (les 1)",
+        "Steer on transformation first (lesson 1)",
+    ),
+    "lever_transformation_first_help": (
+        "Minder inzet op de transitie zolang de deadline niet knelt, sneller los van de oude "
+        "sturing.",
+        "Less effort on the transition while the deadline does not press, a faster break with "
+        "the inherited steering.",
+    ),
+    "lever_link_organisation_change": (
+        "Koppel aan de organisatieverandering (les 2)",
+        "Link to the organisation change (lesson 2)",
+    ),
+    "lever_link_organisation_change_help": (
+        "Meer aandacht van de secretaris voor de verandering van de hele organisatie.",
+        "More of the secretary's attention on the organisation-wide change.",
+    ),
+    "lever_data_driven": ("Datagedreven werken (les 3)", "Work data-driven (lesson 3)"),
+    "lever_data_driven_help": (
+        "Gemeentelijke kant van het DSO sneller klaar, de sociale monitor richt preventie "
+        "(tekorten dalen meer); kost eerst budget.",
+        "Municipal side of the DSO ready sooner, the social monitor aims prevention (deficits "
+        "fall more); costs budget first.",
+    ),
+    "lever_start_early": (
+        "Benut de tijd: vroeg beginnen (les 4)",
+        "Use the time: start early (lesson 4)",
+    ),
+    "lever_start_early_help": (
+        "Voorbereiden in plaats van afwachten: een gemeente wacht minder snel af.",
+        "Prepare rather than wait: a municipality is slower to wait.",
+    ),
+    "lever_integrality": (
+        "Integraal werken, gemengde teams (les 5)",
+        "Integrality, mixed teams (lesson 5)",
+    ),
+    "lever_integrality_help": (
+        "Medewerkers leren van de hele organisatie (3D-ervaring in de Omgevingswet); kost "
+        "coördinatie en wat transitietempo.",
+        "Staff learn from the whole organisation (3D experience in the Environment Act); costs "
+        "coordination and some transition pace.",
+    ),
+    "lever_coach_college": ("Coach het college (les 6)", "Coach the college (lesson 6)"),
+    "lever_coach_college_help": (
+        "Houdt de aandacht van college en raad vast, brengt de sturing van het college dichter "
+        "bij die van de secretaris, tempert ongeduld; kost tijd van de secretaris.",
+        "Keeps the attention of college and council, brings the college's steering closer to "
+        "the secretary's, tempers impatience; costs the secretary's time.",
+    ),
+    "lever_use_elections": ("Benut de verkiezingen (les 7)", "Use the elections (lesson 7)"),
+    "lever_use_elections_help": (
+        "Kans dat de secretaris bij verkiezingen gesprekken organiseert: de nieuwe coalitie "
+        "stuurt of laat los zoals de secretaris wil.",
+        "Chance that the secretary organises talks at an election: the new coalition steers or "
+        "lets go as the secretary wishes.",
+    ),
+    "lever_dso_lobby": ("Lobby en werk aan het DSO", "Lobby and work on the DSO"),
+    "lever_dso_lobby_help": (
+        "Snellere voorbereiding op het DSO en minder onzekerheid over het stelsel; kost tijd "
+        "van de secretaris.",
+        "Faster preparation for the DSO and less uncertainty about the system; costs the "
+        "secretary's time.",
+    ),
+    "choice_role": ("Rol van de secretaris", "The secretary's role"),
+    "choice_role_help": (
+        "Dezelfde rol voor alle secretarissen, ook na een wisseling; 'geloot' volgt de gewenste "
+        "sturing.",
+        "The same role for every secretary, also after a change; 'drawn' follows the desired "
+        "steering.",
+    ),
+    "choice_stance": ("Houding van de secretaris", "The secretary's stance"),
+    "choice_stance_help": (
+        "Zelf de invoering regisseren of de regisseur coachen; 'geloot' volgt het aandeel "
+        "regisseurs.",
+        "Direct the implementation or coach its director; 'drawn' follows the share of directors.",
+    ),
+    "choice_physical_strategy": ("Strategie Omgevingswet", "Environment Act strategy"),
+    "choice_physical_strategy_help": (
+        "Vast voor alle gemeenten (bijv. afwachten tot het DSO er is); anders kiest en herziet "
+        "elke gemeente zelf.",
+        "Fixed for every municipality (e.g. wait for the DSO); otherwise each municipality "
+        "chooses and revises.",
+    ),
+    "choices_changed": ("{n} gewijzigd", "{n} changed"),
+    "choice_drawn": ("zoals in het scenario (geloot)", "as in the scenario (drawn)"),
+    "choice_chosen": (
+        "zoals in het scenario (gemeente kiest)",
+        "as in the scenario (municipality chooses)",
+    ),
     # map
     "map": ("Kaart", "Map"),
     "map_indicator": ("Kleur op de kaart", "Map colour"),
@@ -194,6 +292,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "social_short": ("sociaal", "social"),
     "physical_short": ("fysiek", "physical"),
     "other_short": ("overig", "other"),
+    "strategy": ("Strategie", "Strategy"),
+    "task_not_known": ("taak nog niet bekend", "task not yet known"),
     "province": ("Provincie", "Province"),
     "inhabitants": ("inwoners", "inhabitants"),
     # roles and stances (report §1.8, §3.2)
@@ -212,6 +312,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cause_incidents": ("incidenten", "incidents"),
     "cause_slow_progress": ("trage voortgang", "slow progress"),
     "cause_deficit": ("tekorten", "deficit"),
+    "cause_subversion": ("ondermijning", "criminal subversion"),
     "cause_preferences": (
         "voorkeuren van secretaris en college",
         "preferences of secretary and college",
@@ -234,6 +335,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{date}: nieuwe coalitie kiest in het {domain} voor loslaten",
         "{date}: new coalition chooses to let go in the {domain}",
     ),
+    "log_strategy_change": (
+        "{date}: strategie in het {domain} van {from_strategy} naar {to_strategy}: {cause}",
+        "{date}: strategy in the {domain} moved from {from_strategy} to {to_strategy}: {cause}",
+    ),
+    "log_coalition_talks": (
+        "{date}: secretaris organiseert gesprekken met de nieuwe coalitie over sturen en loslaten",
+        "{date}: the secretary organises talks with the new coalition on steering and letting go",
+    ),
+    "scause_task_known": ("taak bekend", "task known"),
+    "scause_review": ("herziening", "review"),
+    "scause_postponement": ("uitstel", "postponement"),
+    "scause_election": ("verkiezingen", "elections"),
+    "scause_new_secretary": ("nieuwe secretaris", "new secretary"),
+    "scause_scenario": ("keuze in het scenario", "choice in the scenario"),
     "log_other": ("{date}: {kind}", "{date}: {kind}"),
     "domain_social_in": ("sociaal domein", "social domain"),
     "domain_physical_in": ("fysiek domein", "physical domain"),
@@ -324,6 +439,28 @@ def cause(name: str, lang: str = DEFAULT_LANG) -> str:
     return t(key, lang) if key in STRINGS else str(name)
 
 
+def lever(name: str, lang: str = DEFAULT_LANG) -> str:
+    """Label of a numeric lever of the secretary (``coach_college``, ...) in ``lang``."""
+    return t(f"lever_{name}", lang)
+
+
+def choice_option(key: str, value: str, lang: str = DEFAULT_LANG) -> str:
+    """An option of a choice select: a role, a stance, a strategy, or the default's words."""
+    if value in ("drawn", "chosen"):
+        return t(f"choice_{value}", lang)
+    if key == "role":
+        return role(value, lang)
+    if key == "stance":
+        return stance(value, lang)
+    return term(value, lang)
+
+
+def strategy_cause(name: str, lang: str = DEFAULT_LANG) -> str:
+    """Why a municipality changed its strategy in ``lang`` (unknown causes as given)."""
+    key = f"scause_{name}"
+    return t(key, lang) if key in STRINGS else str(name)
+
+
 def event_sentence(event: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:
     """One plain-language line for an `event_log()` row of a municipality.
 
@@ -354,6 +491,18 @@ def event_sentence(event: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:
         )
     if kind == "election":
         return t("log_election", lang, date=date)
+    if kind == "strategy_change":
+        return t(
+            "log_strategy_change",
+            lang,
+            date=date,
+            domain=t(f"domain_{event['domain']}_in", lang),
+            from_strategy=term(event["from_strategy"], lang),
+            to_strategy=term(event["to_strategy"], lang),
+            cause=strategy_cause(event.get("cause", ""), lang),
+        )
+    if kind == "coalition_talks":
+        return t("log_coalition_talks", lang, date=date)
     if kind == "coalition":
         key = "log_coalition_let_go" if event.get("stance") == "let_go" else "log_coalition_steer"
         return t(key, lang, date=date, domain=t(f"domain_{event['domain']}_in", lang))

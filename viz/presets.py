@@ -10,6 +10,13 @@ timeline sliders go through `scenarios.adjust`:
   postponement of the entry that follows),
 - regional cooperation: `with_cooperation` (a policy of at least this intensity in the physical
   domain from the date the task is known).
+
+"The secretary's choices" (report §5.5, the seven lessons; `model.levers`) are set nationally:
+a slider per numeric lever (`LEVER_SLIDERS`, a declared parameter with ``lever=True``) and a
+select per choice in `CHOICE_SELECTS` (role, stance, Omgevingswet strategy). A touched lever
+slider sets the parameter and, like a chosen role, stance or strategy, goes into one
+``StrategyRule("all", ...)`` appended to the scenario's own rules (`strategy_rules`), so it wins
+over them everywhere. A select left at its first value ('drawn', 'chosen') is no override.
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from model.parameters import PARAMETERS, defaults
+from model.levers import StrategyRule
+from model.parameters import CHOICES, PARAMETERS, defaults
 from model.timeline import Timeline
 from scenarios import adjust
 from scenarios.scenario import Scenario
@@ -108,7 +116,15 @@ SLIDERS: tuple[SliderSpec, ...] = (
 )
 """The sliders, in the order shown."""
 
-SLIDER_BY_KEY: dict[str, SliderSpec] = {s.key: s for s in SLIDERS}
+LEVER_SLIDERS: tuple[SliderSpec, ...] = tuple(
+    _param(p.name, 0.1) for p in PARAMETERS.values() if p.lever
+)
+"""One slider per numeric lever of the secretary (0-1, step 0.1), in the declared order."""
+
+CHOICE_SELECTS: tuple[str, ...] = ("role", "stance", "physical_strategy")
+"""The secretary's categorical choices offered as selects (`model.parameters.CHOICES`)."""
+
+SLIDER_BY_KEY: dict[str, SliderSpec] = {s.key: s for s in (*SLIDERS, *LEVER_SLIDERS)}
 
 
 def lead_time(timeline: Timeline) -> int:
@@ -131,7 +147,27 @@ def scenario_value(scenario: Scenario, key: str) -> float:
         return 0.0
     if key == "cooperation":
         return cooperation_level(scenario.timeline)
-    return float(scenario.params.get(key, defaults()[key]))
+    value = scenario.params.get(key, defaults()[key])
+    for rule in scenario.strategy:  # a lever the scenario sets for every municipality
+        if key in rule.values and rule.selector.kind == "all":
+            value = rule.values[key]
+    return float(value)
+
+
+def choice_value(overrides: Mapping[str, Any] | None, key: str) -> str:
+    """The value a choice select shows: the override, else the choice's default."""
+    value = (overrides or {}).get(key)
+    return str(value) if value in CHOICES[key].values else CHOICES[key].default
+
+
+def set_choice(overrides: Mapping[str, Any], key: str, value: str | None) -> dict[str, Any]:
+    """``overrides`` with choice ``key`` set to ``value`` (the default removes the override)."""
+    out = dict(overrides)
+    if value and value in CHOICES[key].values and value != CHOICES[key].default:
+        out[key] = value
+    else:
+        out.pop(key, None)
+    return out
 
 
 def clamp(spec: SliderSpec, value: float) -> float:
@@ -141,7 +177,7 @@ def clamp(spec: SliderSpec, value: float) -> float:
 
 
 def model_inputs(
-    scenario: Scenario, overrides: Mapping[str, float] | None = None
+    scenario: Scenario, overrides: Mapping[str, Any] | None = None
 ) -> tuple[dict[str, Any], Timeline]:
     """Parameters and timeline for ``scenario`` with the touched sliders ``overrides``.
 
@@ -166,3 +202,26 @@ def model_inputs(
         if key in PARAMETERS:
             params[key] = float(value)
     return params, timeline
+
+
+def strategy_rules(
+    scenario: Scenario, overrides: Mapping[str, Any] | None = None
+) -> tuple[StrategyRule, ...]:
+    """The scenario's ``[[strategy]]`` rules plus one national rule for the touched choices.
+
+    Touched lever sliders and selects not at their default go into ``StrategyRule("all", ...)``,
+    appended last so it wins over the scenario's own rules; without any, the scenario's rules.
+
+    Raises:
+        ValueError: (`model.levers.LeverError`) for a value a lever does not allow.
+    """
+    values: dict[str, Any] = {}
+    for key, value in (overrides or {}).items():
+        if key in CHOICES:
+            if value != CHOICES[key].default:
+                values[key] = value
+        elif key in PARAMETERS and PARAMETERS[key].lever:
+            values[key] = float(value)
+    if not values:
+        return tuple(scenario.strategy)
+    return (*scenario.strategy, StrategyRule("all", values))

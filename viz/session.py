@@ -55,7 +55,8 @@ class Run:
     Attributes:
         scenario: The scenario (title, description, inputs).
         seed: The seed.
-        overrides: Slider overrides applied at construction.
+        overrides: Slider and choice overrides applied at construction (numbers; the choices
+            role, stance and strategy as text).
         params: The parameter overrides given to the model.
         model: The model.
         survey_snapshot: `GovernanceModel.snapshot()` in the survey month, once reached.
@@ -65,7 +66,7 @@ class Run:
 
     scenario: Scenario
     seed: int
-    overrides: dict[str, float]
+    overrides: dict[str, Any]
     params: dict[str, Any]
     model: GovernanceModel
     survey_snapshot: pd.DataFrame | None = None
@@ -76,12 +77,19 @@ class Run:
         cls,
         scenario: Scenario,
         seed: int,
-        overrides: Mapping[str, float] | None = None,
+        overrides: Mapping[str, Any] | None = None,
         municipalities: Sequence[str] | None = None,
     ) -> Run:
-        """Build the model of ``scenario`` with ``seed`` and the slider ``overrides``."""
+        """Build the model of ``scenario`` with ``seed`` and the slider ``overrides``.
+
+        The secretary's choices among the overrides (lever sliders, role, stance, strategy)
+        reach the model as a national rule after the scenario's own (`presets.strategy_rules`).
+        """
         params, timeline = presets.model_inputs(scenario, overrides)
-        model = GovernanceModel(params, timeline, rng=seed, municipalities=municipalities)
+        rules = presets.strategy_rules(scenario, overrides)
+        model = GovernanceModel(
+            params, timeline, rng=seed, municipalities=municipalities, strategy=rules
+        )
         return cls(scenario, seed, dict(overrides or {}), params, model)
 
     @property
@@ -118,7 +126,7 @@ class Session:
         self,
         scenario: str,
         seed: Any,
-        overrides: Mapping[str, float] | None = None,
+        overrides: Mapping[str, Any] | None = None,
         compare_with: str | None = None,
     ) -> list[str]:
         """Start again: ``scenario`` (and ``compare_with`` side by side) with the same seed.

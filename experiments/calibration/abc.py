@@ -66,6 +66,11 @@ cost of a national run; the extra simulation noise (a share's standard error ris
 2.5 to 3.6 points at p = 0.5) is about the survey's own. The fit report's replications run on
 all 388 municipalities. ``--municipalities`` changes the panel."""
 
+SOME = 0.05
+"""'Sommige' and 'anderen' (§4.3) read as at least this share of the municipalities (P12)."""
+TIGHT_PLAN = 0.5
+"""A straight-line plan from January 2013 to entry in January 2015 stands at half a year before
+entry (January 2014): a lead time 'te krap' (§3.3) leaves the transition behind it (P1:tight)."""
 PATTERN_PENALTY = 1000.0
 """Added to the distance per report pattern a particle's run breaks."""
 PATTERN_KEY = "pattern_violations"
@@ -210,7 +215,11 @@ def pattern_violations(model: Any) -> list[str]:
     on the national means of the run:
 
     - P1: at 3D entry the social transition exceeds 0.5, twice the transformation, and the
-      transformation is below 0.3;
+      transformation is below 0.3; and the 3D lead time was "te krap" (§3.3): a year before
+      entry the social transition is behind the even pace of a straight-line plan (below half);
+    - P12: "Sommige gemeentesecretarissen kiezen ervoor om te wachten ..., anderen kiezen ervoor
+      om actief te lobbyen" (§4.3): in 2017 at least `SOME` of the municipalities wait and at
+      least `SOME` front-run in the physical domain;
     - P4: in 2017 college and council attention to the physical domain stay below the social;
     - P5: in 2017 social cooperation exceeds physical and has grown since 2013;
     - P6: staff adoption stays below 1 - resister_share / 2 and reversions occur;
@@ -227,7 +236,12 @@ def pattern_violations(model: Any) -> list[str]:
     t, f = entry["transition_social"], entry["transformation_social"]
     if not (t > 0.5 and f < 0.3 and t > 2 * f and t - f > 0.3):
         broken.append("P1")
+    if not series.loc["2014-01-01", "transition_social"] < TIGHT_PLAN:
+        broken.append("P1:tight")
     year = series.loc["2017"]
+    for strategy in ("wait", "front_run"):
+        if not year[f"strategy_physical_{strategy}"].mean() >= SOME:
+            broken.append(f"P12:{strategy}")
     for body in ("college_attention", "council_attention"):
         if not year[f"{body}_physical"].mean() < year[f"{body}_social"].mean():
             broken.append(f"P4:{body}")

@@ -70,28 +70,11 @@ PRIORS: tuple[Prior, ...] = (
         "from 2% (never in time) to 40% of the remaining work a month at full attention",
     ),
     Prior(
-        "dso_share",
-        0.1,
-        0.9,
-        "Table 3 satisfaction (Ow), decision quality (Ow), prevention (Ow)",
-        "the DSO is 'de kurk waarop de Omgevingswet drijft' (§4.3): a real part of the physical "
-        "transition, but not all of it",
-    ),
-    Prior(
         "adoption_rate",
         0.005,
         0.3,
         "organisation suitable (3D), change integrality / ontschotting / speed, innovation",
         "from 0.5% to 30% of ready, not overloaded staff adopting a month",
-    ),
-    Prior(
-        "urgency_action_share",
-        0.0,
-        0.95,
-        "Table 3 satisfaction (Ow), prevention (Ow), decision quality (Ow)",
-        "from involvement alone driving the work (0) to nearly all work waiting for urgency; "
-        "1 is left out because then nothing happens before the deadline nears (§3.3: the "
-        "lead time 'dwong gemeenten te starten')",
     ),
     Prior(
         "undesired_mode_weight",
@@ -213,12 +196,45 @@ PRIORS: tuple[Prior, ...] = (
         "cooperation 'onder druk' after the transition (§4.5): at most 5% a month",
     ),
     Prior(
-        "attention_floor",
+        "wait_threshold",
         0.2,
-        0.85,
-        "college and council involvement (both domains), college steering",
-        "a known decentralisation keeps some place on the agenda (table 4: 59-75% involved); "
-        "from a fifth to most of the attention",
+        0.7,
+        "Omgevingswet satisfaction, organisation suitable (Ow), college and council involvement "
+        "(Ow) through the share of municipalities that wait",
+        "§4.3 'Sommige gemeentesecretarissen kiezen ervoor om te wachten': some wait, so the "
+        "threshold lies inside the range of readiness the municipalities have (about 0.3-0.7)",
+    ),
+    Prior(
+        "front_run_threshold",
+        0.45,
+        0.9,
+        "as wait_threshold (the share that front-runs)",
+        "§4.3 'anderen kiezen ervoor om actief te lobbyen': front-runners are a minority, so "
+        "the threshold lies in the upper half of the readiness range",
+    ),
+    Prior(
+        "prepare_effort",
+        0.1,
+        0.9,
+        "Omgevingswet satisfaction and organisation suitable (how far preparing municipalities "
+        "are in 2017)",
+        "'incrementele verandering' (§3.2): some effort, never none and never all",
+    ),
+    Prior(
+        "rules_share",
+        0.1,
+        0.7,
+        "Table 3 satisfaction with the 3D at entry (how much of it waited for the 2014 laws)",
+        "'te krap' (§3.3): a real part of the instruments waited for the laws and budgets of "
+        "2014, but not most of them",
+    ),
+    Prior(
+        "attention_renewal",
+        0.01,
+        0.5,
+        "college and council involvement (both domains): without a floor, renewal and decay set "
+        "the level together",
+        "within the declared range; more than half the gap a month would make attention a switch",
     ),
     Prior(
         "council_grip",
@@ -354,13 +370,6 @@ CANDIDATES: tuple[Prior, ...] = (
         "change integrality, innovation, prevention (transformation = adoption + practice)",
         "transformation is mostly 'de nieuwe cultuur' of the organisation (§1.3) but also the "
         "practice with society (§2.1): neither part alone",
-    ),
-    Prior(
-        "attention_renewal",
-        0.01,
-        0.5,
-        "as attention_decay",
-        "within the declared range; more than half the gap a month would make attention a switch",
     ),
     Prior(
         "dso_uncertainty_weight",

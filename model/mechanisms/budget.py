@@ -7,6 +7,10 @@ import numpy as np
 MAX_DEFICIT = 0.4
 """Budget pressure that growing deficits approach (saturating: the state added youth-care money
 from 2019 on). Assumption."""
+DATA_INVESTMENT = 0.05
+"""Budget pressure of working fully data-driven in a known domain: "De overheid moet fors
+investeren in informatievoorziening, informatiemanagement en digitale dienstverlening" (report
+§4.1). Assumption on the size."""
 
 
 def budget_target(
@@ -16,6 +20,7 @@ def budget_target(
     transformation: np.ndarray,
     shocks: np.ndarray,
     params: dict,
+    data_driven: np.ndarray | None = None,
 ) -> np.ndarray:
     """Budget pressure each municipality heads for (M, 2).
 
@@ -24,20 +29,26 @@ def budget_target(
     less so where the
     transformation (prevention, "vroeg eropaf", §2.3) takes hold. Physical domain: municipalities
     pay for the implementation themselves (report §3.2, §5.4) until completion. ``shocks`` (2,)
-    adds scenario budget shocks.
+    adds scenario budget shocks. Working data-driven (lesson 3, ``data_driven`` (M,)) aims the
+    prevention of a transformed social domain with the district monitor ("meer inzicht ... in
+    de gebieden waar preventie nodig is", §2.3), so transformation damps deficits more, and
+    costs an investment in every known domain (`DATA_INVESTMENT`).
     """
+    m = transformation.shape[0]
+    data = np.zeros(m) if data_driven is None else np.asarray(data_driven, dtype=np.float64)
     years = np.maximum(months_in_force, 0.0) / 12.0
     deficit = MAX_DEFICIT * (1.0 - np.exp(-params["deficit_growth_per_year"] * years[0]))
+    prevention = np.minimum(1.0, transformation[:, 0] * (1.0 + data))
     social = np.where(
         months_in_force[0] >= 0,
-        params["social_budget_cut"] + deficit * (1.0 - transformation[:, 0]),
+        params["social_budget_cut"] + deficit * (1.0 - prevention),
         0.0,
     )
     physical = np.full(
-        transformation.shape[0],
-        params["physical_implementation_cost"] if known[1] and before_completion[1] else 0.0,
+        m, params["physical_implementation_cost"] if known[1] and before_completion[1] else 0.0
     )
-    return np.column_stack([social, physical]) + shocks[None, :]
+    investment = DATA_INVESTMENT * data[:, None] * np.asarray(known, dtype=np.float64)[None, :]
+    return np.column_stack([social, physical]) + investment + shocks[None, :]
 
 
 def update_budget_pressure(
@@ -54,13 +65,20 @@ def draw_incidents(
     population: np.ndarray,
     params: dict,
     rng: np.random.Generator,
+    specialist_gap: np.ndarray | None = None,
 ) -> np.ndarray:
     """Public incidents (M, 2) this month, Poisson, more where the transition is incomplete.
 
     Report §3.3: "De angst was dat er kwetsbare groepen buiten de boot vallen en er incidenten
     zouden plaatsvinden". Their political weight is applied by `update_incident_pressure`.
+    Where specialists are lacking (``specialist_gap`` (M, 2): 1 minus `transition.
+    specialist_factor`, scaled to 0-1) incidents are up to twice as frequent: youth care is "een
+    sector met een groot risico op ernstige ongelukken met kinderen", so "De noodzaak om ...
+    bepaalde specialismen te behouden blijft" (report §4.4).
     """
     rate = params["incident_rate"] * (population[:, None] / 1e5) * (1.0 - transition)
+    if specialist_gap is not None:
+        rate = rate * (1.0 + specialist_gap)
     return rng.poisson(rate * in_force[None, :]).astype(np.float64)
 
 

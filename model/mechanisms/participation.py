@@ -18,6 +18,19 @@ def openness(steering: np.ndarray, pressure: np.ndarray, closure: float) -> np.n
     return (steering[..., 2] + steering[..., 3]) * (1.0 - closure * pressure)
 
 
+def society_plan_legitimacy(breadth: np.ndarray, vision: np.ndarray) -> np.ndarray:
+    """How strongly (M, 2) society's own plans bind the council, 0-1.
+
+    Breda, Omgevingsplan Markdal (report §4.2): "Omdat het plan uit de samenleving is
+    opgekomen, is het lastig te legitimeren waarom je als gemeenteraad iets anders zou
+    besluiten." A plan binds in proportion to how broadly residents take part (``breadth``,
+    `update_practice`) and how far a vision shared with society stands (``vision`` (M, 2): the
+    omgevingsvisie in the physical domain, the social teams in the 3D, where "visies al dikwijls
+    samen met partners ontwikkeld" were, §4.2).
+    """
+    return np.clip(breadth * vision, 0.0, 1.0)
+
+
 @dataclass
 class ParticipationOutcome:
     """Counts (M, 2) of one month of participation per municipality and domain."""
@@ -37,6 +50,7 @@ def participate(
     council_steering: np.ndarray,
     params: dict,
     rng: np.random.Generator,
+    legitimacy: np.ndarray | None = None,
 ) -> ParticipationOutcome:
     """One month of participation, initiatives and their fate; updates citizens in place (P10).
 
@@ -44,7 +58,10 @@ def participate(
       municipality's openness; high-capacity citizens dominate ("usual suspects", report §4.2).
     - An initiative is blocked when the municipality is closed, or reopened by a council that
       distrusts citizens and keeps a firm grip on the domain ("Het komt nu nog te vaak voor dat
-      keuzes uit de samenleving door de gemeenteraad worden herzien", report §3.2).
+      keuzes uit de samenleving door de gemeenteraad worden herzien", report §3.2), less so
+      where society's plans bind the council (``legitimacy`` (M, 2),
+      `society_plan_legitimacy`: the council as "Raad van Toezicht" rather than "hindermacht",
+      §2.2).
     - Trust follows experience: a facilitated initiative raises it (Borne: trust rose for 33%), a
       blocked or reopened one lowers it; being heard raises it a little.
     - Taking part tires (participatiemoeheid); fatigue recovers slowly; willingness follows trust.
@@ -66,6 +83,8 @@ def participate(
     draws = rng.random((2, len(who)))
     initiative = draws[0] < params["initiative_rate"]
     reopen = council_reopen[pm] * (1.0 - council_trust[pm]) * council_steering[pm, pd_]
+    if legitimacy is not None:
+        reopen = reopen * (1.0 - legitimacy[pm, pd_])
     blocked = initiative & (draws[1] < np.clip(0.5 * (1.0 - po) + reopen, 0.0, 1.0))
     facilitated = initiative & ~blocked
 

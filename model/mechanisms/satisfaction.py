@@ -18,22 +18,32 @@ def satisfaction_target(
     budget: np.ndarray,
     base: float = 0.55,
     progress_weight: float = 0.0,
+    in_force: np.ndarray | None = None,
+    credibility: np.ndarray | None = None,
+    criticism: float = 0.0,
 ) -> np.ndarray:
     """Satisfaction (M, 2) each secretary heads for, in [0, 1].
 
     Satisfaction judges the transition ("Hierbij kijkt men wel primair naar de transitie en niet
-    naar de transformatie", report §2.3): progress against plan, and how far the introduction is
-    (``progress_weight`` × the part not yet done: the Omgevingswet's low satisfaction "is deels te
-    verklaren door het verschil in hoe vergevorderd de invoering is", report §2.3); a little
-    transformation (`TRANSFORMATION_WEIGHT`); and it is dented by incidents and deficits. ``base``
-    is the satisfaction of a secretary whose transition is complete and on plan. After entry into
-    force the 3D transition catches up, so satisfaction rises (77% at implementation, 81-91%
-    after entry, P7). The weights of incidents and deficits are assumed.
+    naar de transformatie", report §2.3): how far the introduction is (``progress_weight`` × the
+    part not yet done: the Omgevingswet's low satisfaction "is deels te verklaren door het
+    verschil in hoe vergevorderd de invoering is", §2.3), and, once the law is in force
+    (``in_force`` (2,)), progress against the requirement: before entry the plan is not yet a
+    yardstick, so a postponement never makes a municipality look ahead of plan. A postponement
+    draws criticism instead (``criticism`` × the credibility it cost, ``credibility`` (2,);
+    Kader 10 "Extra uitstel leidt tot kritiek vanuit gemeentesecretarissen"). A little
+    transformation (`TRANSFORMATION_WEIGHT`); incidents and deficits dent it. ``base`` is the
+    satisfaction of a secretary whose transition is complete and on plan. After entry into force
+    the 3D transition catches up, so satisfaction rises (77% at implementation, 81-91% after
+    entry, P7). The weights of incidents and deficits are assumed.
     """
+    force = np.ones(2) if in_force is None else np.asarray(in_force, dtype=np.float64)
+    cred = np.ones(2) if credibility is None else np.asarray(credibility, dtype=np.float64)
     score = (
         base
-        + 1.0 * (transition - expected[None, :])
+        + force[None, :] * (transition - expected[None, :])
         - progress_weight * (1.0 - transition)
+        - criticism * (1.0 - cred)[None, :]
         + TRANSFORMATION_WEIGHT * transformation
         - 0.2 * np.minimum(incident_pressure, 1.0)
         - 0.1 * budget

@@ -29,6 +29,20 @@ def team_adoption(staff: StaffArrays, n_municipalities: int) -> np.ndarray:
     return (adopted / np.maximum(size, 1)).reshape(n_municipalities, N_TEAMS)
 
 
+def instrument_load(
+    work: np.ndarray, learning: np.ndarray, instrument_learning: float
+) -> np.ndarray:
+    """Workload (M, n_instruments) that transition work puts on top of the regular work.
+
+    Work on an instrument that carries behaviour change (``learning`` (n_instruments,) 1) is the
+    change itself where a municipality uses it that way, so that share (``instrument_learning``)
+    does not come on top: Kampen uses "het traject voor het opstellen van instrumenten uit de
+    Omgevingswet (omgevingsvisie en omgevingsplan) om de gedragsverandering te realiseren"
+    ("omgekeerd interveniëren", report §4.4).
+    """
+    return work * (1.0 - instrument_learning * learning)[None, :]
+
+
 def update_workload(staff: StaffArrays, transition_work: np.ndarray, load: float) -> None:
     """Workload in place: regular work (1) plus implementation on top (report §3.2).
 
@@ -40,12 +54,21 @@ def update_workload(staff: StaffArrays, transition_work: np.ndarray, load: float
     staff.workload[:] = 1.0 + load * team_work[staff.municipality, staff.domain]
 
 
+def team_specialists(staff: StaffArrays, n_municipalities: int) -> np.ndarray:
+    """Share of specialists (M, 2) in each municipality's social and physical team."""
+    idx = team_index(staff)
+    size = np.maximum(np.bincount(idx, minlength=n_municipalities * N_TEAMS), 1)
+    general = np.bincount(idx, weights=staff.generalist, minlength=n_municipalities * N_TEAMS)
+    return (1.0 - general / size).reshape(n_municipalities, N_TEAMS)[:, :2]
+
+
 def learning_input(
     transformation_work: np.ndarray,
     organisation_change: np.ndarray,
     role_example: np.ndarray,
     joint_training: np.ndarray,
     params: dict,
+    instrument_work: np.ndarray | None = None,
 ) -> np.ndarray:
     """Learning input per team (M, 3) from training, the secretary's example and the work.
 
@@ -53,18 +76,26 @@ def learning_input(
     effectief; veel effectiever is het om de ambtelijke organisatie zelf aan de slag te laten gaan
     (en daarop feedback te krijgen)" (P6). "Geef het juiste voorbeeld": connectors and changers
     set the example and link the decentralisations to organisation change (report §4.4, §5.5).
-    ``joint_training`` (2,) is extra training bought regionally (report §4.5, De6).
+    ``joint_training`` (2,) is extra training bought regionally (report §4.5, De6). Work on the
+    instruments that carry behaviour change (``instrument_work`` (M, 2): the omgevingsvisie,
+    the omgevingsplan, the social teams) counts at ``instrument_learning``: Kampen uses "het
+    traject voor het opstellen van instrumenten uit de Omgevingswet ... om de
+    gedragsverandering te realiseren" (§4.4), so transition work does not only crowd out
+    transformation.
     """
     doing = params["learning_by_doing_share"]
     method = doing + (1.0 - doing) * params["lecture_effectiveness"]
     training = np.clip(params["training_intensity"] + np.append(joint_training, 0.0), 0.0, 1.0)
     example = 1.0 + params["role_example_weight"] * role_example
-    work = np.column_stack([transformation_work, organisation_change])
+    domain_work = transformation_work
+    if instrument_work is not None:
+        domain_work = transformation_work + params["instrument_learning"] * instrument_work
+    work = np.column_stack([np.minimum(domain_work, 1.0), organisation_change])
     return training[None, :] * method * example[:, None] * (0.15 + 0.85 * work)
 
 
 def spread_organisation_change(
-    team_input: np.ndarray, known: np.ndarray, spillover: float
+    team_input: np.ndarray, known: np.ndarray, spillover: float | np.ndarray
 ) -> np.ndarray:
     """Learning input (M, 3) once the organisation-wide change is spread over the teams.
 
@@ -80,12 +111,22 @@ def spread_organisation_change(
     0 only the domain teams of known decentralisations learn.
     """
     out = np.empty_like(team_input)
-    out[:, 2] = spillover * team_input[:, 2]
+    out[:, 2] = np.asarray(spillover) * team_input[:, 2]
     out[:, :2] = np.where(np.asarray(known)[None, :], team_input[:, :2], out[:, 2:3])
     return out
 
 
-def peer_share(team_share: np.ndarray, spillover: float) -> np.ndarray:
+def mixed_spillover(spillover: float, integrality: np.ndarray) -> np.ndarray:
+    """Spillover (M,) between teams once a secretary steers on integrality (lesson 5).
+
+    Mixed teams bring it towards 1 ("Breng medewerkers van verschillende sectoren met elkaar in
+    gesprek ... Geef medewerkers die betrokken zijn geweest bij de 3D's ook een rol in de
+    implementatie van de Omgevingswet", report §5.5).
+    """
+    return spillover + (1.0 - spillover) * np.asarray(integrality)
+
+
+def peer_share(team_share: np.ndarray, spillover: float | np.ndarray) -> np.ndarray:
     """Share of each team's peers (M, 3) who work the new way.
 
     A team's peers are its own members and, at ``spillover`` (parameter
@@ -96,7 +137,8 @@ def peer_share(team_share: np.ndarray, spillover: float) -> np.ndarray:
     the report's aim is that "Bij de Omgevingswet kan geleerd worden van de" 3D, §1.1).
     """
     organisation = team_share.mean(axis=1, keepdims=True)
-    return (1.0 - spillover) * team_share + spillover * organisation
+    s = np.reshape(spillover, (-1, 1)) if np.ndim(spillover) else spillover
+    return (1.0 - s) * team_share + s * organisation
 
 
 def train_staff(

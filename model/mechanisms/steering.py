@@ -26,9 +26,27 @@ INITIAL_MIX = np.array(
 
 PRE_TASK_DRIFT = 0.2
 """Share of the steering drift rate before a domain's decentralisation is known. Assumption."""
+COACHED_PATIENCE = 0.5
+"""Share of the pull to performing under slow progress that a fully coaching secretary takes
+away by managing expectations ("Manage de verwachtingen in het college en de gemeenteraad. In
+het sociaal domein is er al ongeduld na twee jaar", report §4.4). Assumption."""
 
-LEGAL_CAUSES = ("time_pressure", "regional_bodies", "incidents")
+LEGAL_CAUSES = ("time_pressure", "regional_bodies", "incidents", "subversion")
 PERFORMING_CAUSES = ("slow_progress", "deficit")
+
+
+SUBVERSION_EXPOSURE_SHAPE = (2.0, 5.0)
+"""Beta shape of municipalities' exposure to criminal subversion (mean 0.29): no data; the
+report names it a risk, not a measure (§4.2). Assumption."""
+
+
+def draw_subversion_exposure(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Exposure (n,) of each municipality to criminal subversion, 0-1.
+
+    Drawn from `SUBVERSION_EXPOSURE_SHAPE` (report §4.2 "Ook criminele ondermijning kan een rol
+    spelen").
+    """
+    return rng.beta(*SUBVERSION_EXPOSURE_SHAPE, n)
 
 
 def initial_steering(n: int, rng: np.random.Generator, concentration: float = 40.0) -> np.ndarray:
@@ -49,6 +67,9 @@ class SteeringPulls:
         slow_progress: To performing (P3, report §2.2 "tegenbeweging van een samenwerkende naar
             een prestatiegerichte overheid, juist als reactie op een te traag verlopend proces").
         deficit: To performing (P3, "als gevolg van de oplopende tekorten in het sociaal domein").
+        subversion: To legal in the physical domain where the municipality is exposed to
+            criminal subversion (report §2.2 "Zeker wanneer ondermijning aan de orde is",
+            §4.2).
     """
 
     time_pressure: np.ndarray
@@ -56,14 +77,40 @@ class SteeringPulls:
     incidents: np.ndarray
     slow_progress: np.ndarray
     deficit: np.ndarray
+    subversion: np.ndarray
 
     def legal(self) -> np.ndarray:
         """Total pull to legal steering."""
-        return self.time_pressure + self.regional_bodies + self.incidents
+        return self.time_pressure + self.regional_bodies + self.incidents + self.subversion
 
     def performing(self) -> np.ndarray:
         """Total pull to performing steering."""
         return self.slow_progress + self.deficit
+
+
+def progress_lag(expected: np.ndarray, transition: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """How far (M, 2) a known domain's transition lags the plan, 0-1.
+
+    The plan is `transition.expected_transition`; the lag is the "te traag verlopend proces" of
+    P3 (report §2.2).
+    """
+    lag = np.clip(np.asarray(expected)[None, :] - transition, 0.0, 1.0)
+    return lag * np.asarray(known, dtype=np.float64)[None, :]
+
+
+def subversion_pressure(exposure: np.ndarray, openness: np.ndarray) -> np.ndarray:
+    """Subversion risk (M, 2): exposure times openness, in the physical domain only.
+
+    The municipality's ``exposure`` (M,) times how open its physical domain is (``openness``
+    (M, 2), `participation.openness`); zero in the social domain.
+
+    Report §4.2: criminal subversion "is met name een factor in het fysieke domein en een risico
+    bij de Omgevingswet; meer vrijheid voor inwoners en ondernemers kan immers misbruikt
+    worden ... Dat vereist voldoende veiligheid (via checks)".
+    """
+    out = np.zeros_like(openness)
+    out[:, 1] = exposure * openness[:, 1]
+    return out
 
 
 def steering_pulls(
@@ -73,15 +120,47 @@ def steering_pulls(
     lag: np.ndarray,
     budget: np.ndarray,
     params: dict,
+    subversion: np.ndarray | None = None,
+    coaching: np.ndarray | None = None,
 ) -> SteeringPulls:
-    """Compute the pulls (see `SteeringPulls`) from the municipality's situation."""
+    """Compute the pulls (see `SteeringPulls`) from the municipality's situation.
+
+    ``subversion`` (M, 2): `subversion_pressure`. ``coaching`` (M,): the secretary's coaching of
+    the college (lesson 6), which tempers the impatience behind the pull to performing under
+    slow progress (`COACHED_PATIENCE`).
+    """
+    patience = 1.0 if coaching is None else (1.0 - COACHED_PATIENCE * np.asarray(coaching))[:, None]
+    risk = np.zeros_like(pressure) if subversion is None else subversion
     return SteeringPulls(
         time_pressure=params["time_pressure_legal_pull"] * pressure,
         regional_bodies=params["regional_legal_pull"] * cooperation,
         incidents=params["incident_pull"] * np.minimum(incident_pressure, 1.0),
-        slow_progress=params["slow_progress_pull"] * lag,
+        slow_progress=params["slow_progress_pull"] * lag * patience,
         deficit=params["deficit_pull"] * budget,
+        subversion=params["subversion_pull"] * risk,
     )
+
+
+def preferred_mix(
+    desired: np.ndarray,
+    college: np.ndarray,
+    secretary_weight: float,
+    coaching: np.ndarray | None = None,
+) -> np.ndarray:
+    """The mix (M, 2, 4) a municipality prefers: the secretary's desired mix and the college's.
+
+    The secretary advises, the college decides (report §1.8: the secretary is "adviseur van het
+    college"): ``secretary_weight`` (parameter ``secretary_steering_weight``) of the secretary's
+    ``desired`` mix and the rest of the ``college`` mix (`agents.college.college_mix`).
+    Coaching the college on its role (lesson 6, ``coaching`` (M,): "Bij de 3D's zagen we
+    regelmatig dat er te weinig werd gestuurd op het realiseren van de rolverandering", §5.5)
+    moves the college towards the secretary: the weight rises towards 1.
+    """
+    w = np.full(desired.shape[0], float(secretary_weight))
+    if coaching is not None:
+        w = w + (1.0 - w) * np.asarray(coaching)
+    w = w[:, None, None]
+    return w * desired + (1.0 - w) * college
 
 
 def steering_target(preferred: np.ndarray, pulls: SteeringPulls) -> np.ndarray:
@@ -97,8 +176,21 @@ def steering_target(preferred: np.ndarray, pulls: SteeringPulls) -> np.ndarray:
     return target / (1.0 + legal + performing)[..., None]
 
 
+def adapt_rate(rate: float, transformation_first: np.ndarray) -> np.ndarray:
+    """Drift rate (M,) of the steering mix.
+
+    Steering on the transformation from the start (lesson 1, ``transformation_first`` (M,))
+    breaks faster with the inherited mix ("het gevaar ... dat gemeenten dezelfde strategie
+    blijven voeren als men nu reeds hanteert", §5.5); at 1 the rate doubles, capped at 1.
+    """
+    return np.minimum(1.0, rate * (1.0 + np.asarray(transformation_first)))
+
+
 def drift_steering(
-    steering: np.ndarray, target: np.ndarray, rate: float, known: np.ndarray | None = None
+    steering: np.ndarray,
+    target: np.ndarray,
+    rate: float | np.ndarray,
+    known: np.ndarray | None = None,
 ) -> None:
     """Move the actual mix (M, 2, 4) towards ``target`` in place; stays on the simplex.
 
@@ -109,7 +201,8 @@ def drift_steering(
     simplex stays on it.
     """
     factor = 1.0 if known is None else np.where(known, 1.0, PRE_TASK_DRIFT)[None, :, None]
-    steering += rate * factor * (target - steering)
+    r = np.reshape(rate, (-1, 1, 1)) if np.ndim(rate) else rate
+    steering += r * factor * (target - steering)
 
 
 def change_cause(new_mode: int, pulls: SteeringPulls, m: int, d: int) -> str:

@@ -48,54 +48,48 @@ def national_urgency(ct: CompiledTimeline, step: int, params: dict) -> np.ndarra
     return np.where(ct.known[step], urgency, 0.0)
 
 
-def time_pressure(
-    transition: np.ndarray,
-    capacity: np.ndarray,
-    ct: CompiledTimeline,
-    step: int,
-    target: np.ndarray,
-    params: dict,
-) -> np.ndarray:
-    """Time pressure (M, 2): pace needed to reach ``target`` (2,) by the next deadline vs. capacity.
+COACHED_COUNCIL_SHARE = 0.5
+"""Share of the secretary's coaching that reaches the council, through the griffie (report §1.8
+"Hij/zij betrekt de gemeenteraad erbij via de griffier"; §4.4 "Investeer in de griffie").
+Assumption."""
 
-    Report §3.3 and Kader 10: for the 3D "De termijn voor de invoering was ... te krap"; time
-    pressure "dwong gemeenten te starten met de transitie" (P1). ``target`` is what must be in
-    place at the next deadline (`expected_transition` at that deadline). After entry into force
-    without a completion date, remaining gaps must be closed within a year.
+
+def attention_drive(
+    urgency: np.ndarray, agenda: np.ndarray, coaching: np.ndarray, known: np.ndarray
+) -> np.ndarray:
+    """What renews a college's or council's attention (M, 2), 0-1, per known domain.
+
+    Any of three (a probabilistic 'or'): the national deadline's urgency (P4: "lastig om de
+    aandacht vast te houden, door het vooruitschuiven van het moment van de implementatie",
+    §3.2); the organisation's own strategy putting the domain on the agenda (``agenda`` (M, 2),
+    `strategy.strategy_agenda`); and the secretary's coaching (``coaching`` (M,), lesson 6
+    "Coach het college. Houd het bestuur scherp op zijn rol" and lesson 4 "Houd wel de
+    aandacht van college en gemeenteraad vast", §5.5). Nothing renews an unknown domain.
     """
-    months = months_to_deadline(ct, step)
-    months = np.where(months > 0, months, 12.0)
-    required = np.maximum(target[None, :] - transition, 0.0) / months[None, :]
-    achievable = params["transition_rate"] * capacity[:, None]
-    cred = deadline_credibility(ct, step, params["postponement_credibility_loss"])
-    pressure = np.clip(required / achievable, 0.0, 1.0) * cred[None, :]
-    return np.where(ct.known[step][None, :], pressure, 0.0)
+    u = np.asarray(urgency, dtype=np.float64)[None, :]
+    drive = 1.0 - (1.0 - u) * (1.0 - agenda) * (1.0 - np.asarray(coaching)[:, None])
+    return drive * np.asarray(known, dtype=np.float64)[None, :]
 
 
 def update_attention(
     attention: np.ndarray,
     engagement: np.ndarray,
-    urgency: np.ndarray,
+    drive: np.ndarray,
     incident_pressure: np.ndarray,
     risk_aversion: np.ndarray,
     params: dict,
-    known: np.ndarray | None = None,
 ) -> None:
-    """College or council attention (M, 2), in place: renewed by urgency, decays without it.
+    """College or council attention (M, 2), in place: renewed by its ``drive``, decays without.
 
     Report §3.2: "Over de betrokkenheid bij de Omgevingswet wordt ... gezegd dat het lastig is om
     de aandacht vast te houden, door het vooruitschuiven van het moment van de implementatie"
-    (P4). Renewal scales with each body's ``engagement`` (M,). Incidents renew attention in
-    proportion to risk aversion (report §3.3). Without urgency attention decays towards
-    ``attention_floor`` once the domain's task is known (``known`` (2,); all known when None),
-    towards 0 before: a decentralisation on the agenda keeps a college and council involved
-    ("Veel gemeenten zien betrokkenheid van het college en de gemeenteraad bij de 3D's ... en de
-    Omgevingswet", report §3.2, table 4), but the energy of a deadline fades.
+    (P4). Renewal scales with each body's ``engagement`` (M,) and its ``drive`` (M, 2,
+    `attention_drive`); without drive attention decays towards zero, so a college whose
+    organisation waits and whose secretary does not coach loses the subject. Incidents renew
+    attention in proportion to risk aversion (report §3.3).
     """
-    u = urgency[None, :] if urgency.ndim == 1 else urgency
-    floor = params["attention_floor"] * (np.ones(2) if known is None else np.asarray(known, float))
-    renew = params["attention_renewal"] * engagement[:, None] * u * (1.0 - attention)
-    decay = params["attention_decay"] * (1.0 - u) * (attention - floor[None, :])
+    renew = params["attention_renewal"] * engagement[:, None] * drive * (1.0 - attention)
+    decay = params["attention_decay"] * (1.0 - drive) * attention
     shock = 0.2 * risk_aversion[:, None] * np.minimum(incident_pressure, 1.0) * (1.0 - attention)
     attention += renew - decay + shock
     np.clip(attention, 0.0, 1.0, out=attention)
