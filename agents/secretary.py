@@ -65,7 +65,11 @@ def draw_desired(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarr
         ``(desires, rejected)``: (n, 2, 4) booleans, "(zeer) gewenst" and
         "niet/nauwelijks gewenst".
     """
-    u = rng.random((n, 4))
+    return desires_from(rng.random((n, 4)))
+
+
+def desires_from(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`draw_desired` from its uniform numbers ``u`` (n, 4), one per secretary and mode."""
     desires = u[:, None, :] < TABLE1_DESIRED.T[None, :, :]
     for d in range(2):
         none = ~desires[:, d, :].any(axis=1)
@@ -84,7 +88,12 @@ def draw_role(
     ``fixed`` (n,): a role a scenario sets (index into `ROLES`; -1 where the role is drawn).
     The draws are made either way, so fixing one municipality's role changes no other's.
     """
-    weights = desires[:, 0, :] * rng.random(desires[:, 0, :].shape)
+    return role_from(desires, rng.random(desires[:, 0, :].shape), fixed)
+
+
+def role_from(desires: np.ndarray, u: np.ndarray, fixed: np.ndarray | None = None) -> np.ndarray:
+    """`draw_role` from its uniform numbers ``u`` (n, 4)."""
+    weights = desires[:, 0, :] * u
     role = np.argmax(weights, axis=1).astype(np.int8)
     if fixed is not None:
         role = np.where(fixed >= 0, fixed, role).astype(np.int8)
@@ -99,7 +108,12 @@ def draw_regisseur(
     ``fixed`` (n,): 1/0 where a scenario sets regisseur/coach, -1 where it is drawn (the draws
     are made either way).
     """
-    drawn = rng.random(n) < share
+    return regisseur_from(rng.random(n), share, fixed)
+
+
+def regisseur_from(u: np.ndarray, share: float, fixed: np.ndarray | None = None) -> np.ndarray:
+    """`draw_regisseur` from its uniform numbers ``u`` (n,)."""
+    drawn = u < share
     if fixed is None:
         return drawn
     return np.where(fixed >= 0, fixed == 1, drawn)
@@ -183,6 +197,37 @@ class SecretaryArrays:
             rejected=rejected,
         )
 
+    def replace(
+        self,
+        rows: np.ndarray,
+        rng: np.random.Generator,
+        params: dict,
+        fixed_role: np.ndarray,
+        fixed_regisseur: np.ndarray,
+        step: int,
+    ) -> None:
+        """New secretaries in ``rows`` (ascending): new role, desires and stance (report §3.2).
+
+        New secretaries are more often regisseur ("managerial", `NEW_SECRETARY_REGISSEUR_FACTOR`).
+        A role or stance the scenario sets (``fixed_role``, ``fixed_regisseur`` (n,), -1 where
+        drawn; `model.levers`) stays: it is the choice the scenario asks about, whoever holds
+        the post. Each new secretary takes nine uniform numbers in turn (desires, role, stance),
+        so replacing several at once draws what replacing them one by one would.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        u = rng.random((len(rows), 9))
+        desires, rejected = desires_from(u[:, :4])
+        role = role_from(desires, u[:, 4:8], fixed_role[rows])
+        self.desires[rows] = desires
+        self.rejected[rows] = rejected
+        self.desired_mix[rows] = desired_mix(
+            desires, role, params["comfort_mode_weight"], params["undesired_mode_weight"], rejected
+        )
+        self.role[rows] = role
+        share = min(1.0, params["regisseur_share"] * NEW_SECRETARY_REGISSEUR_FACTOR)
+        self.regisseur[rows] = regisseur_from(u[:, 8], share, fixed_regisseur[rows])
+        self.appointed_step[rows] = step
+
 
 class Secretary(ArrayAgent):
     """The municipal secretary of one municipality (DESIGN §2)."""
@@ -225,25 +270,15 @@ class Secretary(ArrayAgent):
         sets for this municipality (`model.levers`) stays: it is the choice the scenario asks
         about, whoever holds the post.
         """
-        arrays = self.model.secretaries
-        levers = self.model.levers
-        desires, rejected = draw_desired(1, rng)
-        role = draw_role(desires, rng, levers.role[self.row : self.row + 1])
-        arrays.desires[self.row] = desires[0]
-        arrays.rejected[self.row] = rejected[0]
-        arrays.desired_mix[self.row] = desired_mix(
-            desires,
-            role,
-            self.model.params["comfort_mode_weight"],
-            self.model.params["undesired_mode_weight"],
-            rejected,
-        )[0]
-        arrays.role[self.row] = role[0]
-        share = min(1.0, self.model.params["regisseur_share"] * NEW_SECRETARY_REGISSEUR_FACTOR)
-        arrays.regisseur[self.row] = draw_regisseur(
-            1, share, rng, levers.regisseur[self.row : self.row + 1]
-        )[0]
-        arrays.appointed_step[self.row] = self.model.steps
+        model = self.model
+        model.secretaries.replace(
+            np.array([self.row]),
+            rng,
+            model.params,
+            model.levers.role,
+            model.levers.regisseur,
+            model.steps,
+        )
         self.model.log_event(self.row, "new_secretary", role=self.role, stance=self.stance)
 
     def describe(self) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from agents import (
     StaffArrays,
 )
 from agents.secretary import ROLE_TRANSFORMATION_EXAMPLE, ROLES
+from model import kernels
 from model.calendar import MonthCalendar
 from model.indicators import INDICATORS
 from model.instruments import INSTRUMENTS
@@ -130,6 +131,12 @@ class GovernanceModel(mesa.Model):
         strategy: The secretary's choices per municipality: `model.levers.StrategyRule` objects
             or mappings with ``where`` and lever keys (a scenario's ``[[strategy]]`` tables),
             applied in order.
+        backend: ``"numba"`` (compiled per-agent kernels) or ``"numpy"`` (the reference
+            expressions, for debugging); both give the same numbers (`model.kernels`). None:
+            `model.kernels.default_backend`.
+        collect: Whether to compute and collect the national indicators every month
+            (`national_series`). A run that only reads the final state (the survey,
+            `snapshot`) passes False and skips that work; the state is the same either way.
         **overrides: Further parameter overrides as keywords (for sliders and batch runs).
 
     Raises:
@@ -146,9 +153,15 @@ class GovernanceModel(mesa.Model):
         calendar: MonthCalendar | None = None,
         municipalities: Sequence[str] | None = None,
         strategy: Sequence[StrategyRule | Mapping[str, Any]] | None = None,
+        backend: str | None = None,
+        collect: bool = True,
         **overrides: Any,
     ) -> None:
         super().__init__(rng=rng)
+        try:
+            self.backend = kernels.resolve_backend(backend)
+        except ValueError as error:
+            raise ParameterError(str(error)) from None
         self.params = resolve_parameters({**(params or {}), **overrides})
         self.calendar = calendar or MonthCalendar()
         self.timeline = timeline or Timeline()
@@ -166,6 +179,7 @@ class GovernanceModel(mesa.Model):
             *(np.zeros((self.municipalities.n, 2)) for _ in range(5))
         )
         self.indicators: dict[str, float] = {}
+        self.collect = bool(collect)
         self.datacollector = IndicatorCollector(
             model_reporters={i.name: _reporter(i.name) for i in INDICATORS}
         )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.secretary import MODES
+from model import kernels
 from model.instruments import INSTRUMENTS
 from model.municipalities import SIZE_CLASSES
 from model.parameters import STRATEGIES
@@ -201,73 +202,113 @@ def label(name: str, lang: str = "en") -> str:
 
 
 def compute_indicators(model: GovernanceModel) -> dict[str, float]:
-    """Compute every indicator of `INDICATORS` for the model's current state."""
+    """Compute every indicator of `INDICATORS` for the model's current state.
+
+    The national means of per-municipality quantities come from one reduction over a stacked
+    (quantities, M) array: numpy sums each contiguous row pairwise, as ``row.mean()`` does, so
+    the values are the same to the bit as one mean per quantity.
+    """
     s = model.state
-    values: dict[str, float] = {}
+    n = model.municipalities.n
     size = model.municipalities.size_class
-    size_n = np.bincount(size, minlength=len(SIZE_CLASSES))
+    n_cls = len(SIZE_CLASSES)
+    size_n = np.maximum(np.bincount(size, minlength=n_cls), 1)
     adoption = model.team_adoption
-    dominant = s.steering.argmax(axis=2)
     out = model.last_participation
-    progress = np.column_stack([s.transition, s.transformation])  # (M, 4): T_s, T_p, F_s, F_p
-    quantiles = _quantiles(progress, size, len(SIZE_CLASSES))
     known = model.compiled.known[model.steps] if model.steps else np.zeros(2, dtype=bool)
-    strategy_share = [
-        np.bincount(s.strategy[:, d], minlength=len(STRATEGIES)) / len(s.strategy) for d in range(2)
-    ]
+
+    names: list[str] = []
+    rows: list[np.ndarray] = []
+
+    def mean_of(name: str, row: np.ndarray) -> None:
+        names.append(name)
+        rows.append(row)
+
     for c, instrument in enumerate(INSTRUMENTS):
         if instrument.name != "dso_connection":
-            values[f"instrument_{instrument.name}"] = float(s.instruments[:, c].mean())
-    values["dso_preparation"] = float(s.dso_preparation.mean())
+            mean_of(f"instrument_{instrument.name}", s.instruments[:, c])
+    mean_of("dso_preparation", s.dso_preparation)
     for d, dom in enumerate(DOMAINS):
-        for j, (q, arr) in enumerate(
-            (("transition", s.transition[:, d]), ("transformation", s.transformation[:, d]))
-        ):
-            column = 2 * j + d
-            values[f"{q}_{dom}"] = float(arr.mean())
-            by_size = np.bincount(size, weights=arr, minlength=len(SIZE_CLASSES))
-            by_size = by_size / np.maximum(size_n, 1)
-            for k, cls in enumerate(SIZE_CLASSES):
-                values[f"{q}_{dom}_{cls}"] = float(by_size[k])
-            for i, stat in enumerate(PERCENTILES):
-                values[f"{q}_{dom}_{stat}"] = float(quantiles[0][i, column])
-                for k, cls in enumerate(SIZE_CLASSES):
-                    values[f"{q}_{dom}_{cls}_{stat}"] = float(quantiles[k + 1][i, column])
-        for i, strat in enumerate(STRATEGIES):
-            values[f"strategy_{dom}_{strat}"] = float(strategy_share[d][i]) if known[d] else 0.0
-        on_plan = s.transition[:, d] >= s.plan[d] - ON_SCHEDULE_TOLERANCE
-        values[f"on_schedule_{dom}"] = float(on_plan.mean()) if known[d] else 0.0
-        dom_share = np.bincount(dominant[:, d], minlength=4) / len(dominant)
-        mix = s.steering[:, d, :].mean(axis=0)
-        for k, mode in enumerate(MODES):
-            values[f"dominant_{dom}_{mode}"] = float(dom_share[k])
-            values[f"mix_{dom}_{mode}"] = float(mix[k])
+        mean_of(f"transition_{dom}", s.transition[:, d])
+        mean_of(f"transformation_{dom}", s.transformation[:, d])
+        mean_of(f"on_schedule_{dom}", s.transition[:, d] >= s.plan[d] - ON_SCHEDULE_TOLERANCE)
+        mean_of(f"time_pressure_{dom}", s.time_pressure[:, d])
+        mean_of(f"college_attention_{dom}", model.colleges.attention[:, d])
+        mean_of(f"council_attention_{dom}", model.councils.attention[:, d])
+        mean_of(f"council_steering_{dom}", model.councils.steering[:, d])
+        mean_of(f"staff_adoption_{dom}", adoption[:, d])
+        mean_of(f"cooperation_{dom}", s.cooperation[:, d])
+        mean_of(f"budget_{dom}", s.budget[:, d])
+        mean_of(f"satisfaction_{dom}", model.secretaries.satisfaction[:, d])
+    mean_of("staff_adoption_other", adoption[:, 2])
+    mean_of("council_trust", model.councils.trust_in_citizens)
+    mean_of("dso_connection", s.dso_connection)
+    stacked = np.empty((len(rows), n))
+    for i, row in enumerate(rows):
+        stacked[i] = row
+    values: dict[str, float] = dict(zip(names, (stacked.sum(axis=1) / n).tolist(), strict=True))
+
+    progress = np.column_stack([s.transition, s.transformation])  # (M, 4): T_s, T_p, F_s, F_p
+    by_size = np.bincount(
+        (size[None, :] + n_cls * np.arange(4)[:, None]).ravel(),
+        weights=progress.T.ravel(),
+        minlength=4 * n_cls,
+    )
+    values.update(
+        zip(_SIZE_KEYS, (by_size.reshape(4, n_cls) / size_n).ravel().tolist(), strict=True)
+    )
+    if model.backend == "numpy":
+        quantiles = np.stack(_quantiles(progress, size, n_cls))
+    else:
+        quantiles = np.empty((n_cls + 1, len(_QUANTILE_LEVELS), 4))
+        kernels.group_quantiles(progress, size, n_cls, _QUANTILE_LEVELS, quantiles)
+    values.update(zip(_QUANTILE_KEYS, quantiles.ravel().tolist(), strict=True))
+    n_strategies = len(STRATEGIES)
+    strategy_count = np.bincount(
+        (s.strategy + n_strategies * np.arange(2)[None, :]).ravel(), minlength=2 * n_strategies
+    ).reshape(2, n_strategies)
+    strategy_share = (strategy_count / n * known[:, None]).ravel()
+    values.update(zip(_STRATEGY_KEYS, strategy_share.tolist(), strict=True))
+    dominant = s.steering.argmax(axis=2) + 4 * np.arange(2)[None, :]
+    dominant_share = np.bincount(dominant.ravel(), minlength=8) / n
+    values.update(zip(_DOMINANT_KEYS, dominant_share.tolist(), strict=True))
+    values.update(zip(_MIX_KEYS, s.steering.mean(axis=0).ravel().tolist(), strict=True))
+    changes = s.mode_changes.ravel()[_OFF_DIAGONAL].astype(np.float64)
+    values.update(zip(_CHANGE_KEYS, changes.tolist(), strict=True))
+    participants = out.participants.sum(axis=0).tolist()
+    citizens = out.citizens.sum(axis=0).tolist()
+    initiatives = out.initiatives.sum(axis=0).tolist()
+    blocked = out.blocked.sum(axis=0).tolist()
+    for d, dom in enumerate(DOMAINS):
+        if not known[d]:
+            values[f"on_schedule_{dom}"] = 0.0
         values[f"urgency_{dom}"] = float(s.urgency[d])
-        values[f"time_pressure_{dom}"] = float(s.time_pressure[:, d].mean())
-        values[f"college_attention_{dom}"] = float(model.colleges.attention[:, d].mean())
-        values[f"council_attention_{dom}"] = float(model.councils.attention[:, d].mean())
-        values[f"council_steering_{dom}"] = float(model.councils.steering[:, d].mean())
-        values[f"staff_adoption_{dom}"] = float(adoption[:, d].mean())
-        values[f"participation_{dom}"] = float(
-            out.participants[:, d].sum() / max(out.citizens[:, d].sum(), 1)
-        )
-        values[f"cooperation_{dom}"] = float(s.cooperation[:, d].mean())
-        values[f"budget_{dom}"] = float(s.budget[:, d].mean())
-        values[f"satisfaction_{dom}"] = float(model.secretaries.satisfaction[:, d].mean())
+        values[f"participation_{dom}"] = participants[d] / max(citizens[d], 1)
         values[f"incidents_{dom}"] = float(s.incidents_total[d])
-        values[f"initiatives_blocked_{dom}"] = float(
-            out.blocked[:, d].sum() / max(out.initiatives[:, d].sum(), 1)
-        )
-        for a, ma in enumerate(MODES):
-            for b, mb in enumerate(MODES):
-                if a != b:
-                    values[f"mode_changes_{dom}_{ma}_{mb}"] = float(s.mode_changes[d, a, b])
-    values["staff_adoption_other"] = float(adoption[:, 2].mean())
+        values[f"initiatives_blocked_{dom}"] = blocked[d] / max(initiatives[d], 1)
     values["citizen_trust"] = float(model.citizens.trust.mean())
-    values["council_trust"] = float(model.councils.trust_in_citizens.mean())
-    values["dso_connection"] = float(s.dso_connection.mean())
     values["dso_availability"] = float(s.dso_availability)
-    return values
+    return {i.name: values[i.name] for i in INDICATORS}
+
+
+_PROGRESS = [(q, dom) for q in ("transition", "transformation") for dom in DOMAINS]
+"""The four columns of the progress matrix in `compute_indicators`, (quantity, domain)."""
+_SIZE_KEYS = [f"{q}_{dom}_{cls}" for q, dom in _PROGRESS for cls in SIZE_CLASSES]
+_QUANTILE_KEYS = [
+    f"{q}_{dom}_{stat}" if group == "" else f"{q}_{dom}_{group}_{stat}"
+    for group in ("", *SIZE_CLASSES)
+    for stat in PERCENTILES
+    for q, dom in _PROGRESS
+]
+_STRATEGY_KEYS = [f"strategy_{dom}_{strat}" for dom in DOMAINS for strat in STRATEGIES]
+_DOMINANT_KEYS = [f"dominant_{dom}_{mode}" for dom in DOMAINS for mode in MODES]
+_MIX_KEYS = [f"mix_{dom}_{mode}" for dom in DOMAINS for mode in MODES]
+_CHANGE_KEYS = [
+    f"mode_changes_{dom}_{a}_{b}" for dom in DOMAINS for a in MODES for b in MODES if a != b
+]
+_OFF_DIAGONAL = np.array(
+    [a != b for _ in DOMAINS for a in range(len(MODES)) for b in range(len(MODES))]
+)
 
 
 _QUANTILE_LEVELS = np.array([0.1, 0.5, 0.9])

@@ -163,13 +163,19 @@ VISION_INDEX: int = NAMES.index("omgevingsvisie")
 PLAN_INDEX: int = NAMES.index("omgevingsplan")
 ACCESS_INDEX: int = NAMES.index("access_teams")
 COUNT_PER_DOMAIN: np.ndarray = np.bincount(DOMAIN_OF, minlength=2).astype(np.float64)
+_DOMAIN_COLUMNS: tuple[slice, slice] = (
+    slice(0, int(COUNT_PER_DOMAIN[0])),
+    slice(int(COUNT_PER_DOMAIN[0]), len(INSTRUMENTS)),
+)
+"""Each domain's instruments as a column slice (social first, `INSTRUMENTS`)."""
+assert (DOMAIN_OF == np.repeat([0, 1], COUNT_PER_DOMAIN.astype(int))).all(), "social first"
 
 
 def domain_mean(values: np.ndarray) -> np.ndarray:
     """Mean (M, 2) over each domain's instruments of ``values`` (M, n_instruments)."""
     out = np.empty((values.shape[0], 2))
-    for d in range(2):
-        out[:, d] = values[:, DOMAIN_OF == d].mean(axis=1)
+    for d, columns in enumerate(_DOMAIN_COLUMNS):
+        out[:, d] = values[:, columns].mean(axis=1)
     return out
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.college import college_mix, talks_choices
-from agents.secretary import MODES, ROLE_COOPERATION
+from agents.secretary import MODES, ROLE_COOPERATION, ROLES
 from model.indicators import compute_indicators
 from model.instruments import ACCESS_INDEX, DOMAIN_OF, DSO_INDEX, LEARNING, VISION_INDEX
 from model.instruments import domain_mean as instrument_mean
@@ -92,9 +92,18 @@ def _institutional_events(model: GovernanceModel, month: Month) -> None:
     p = model.params
     monthly = 1.0 - (1.0 - p["secretary_turnover_per_year"]) ** (1.0 / 12.0)
     rng = model.streams["secretary_turnover"]
-    for row in np.flatnonzero(rng.random(n) < monthly):
-        model.secretary_agents[row].replace(rng)
-        month.new_secretary[row] = True
+    rows = np.flatnonzero(rng.random(n) < monthly)
+    if len(rows):
+        sec = model.secretaries
+        sec.replace(rows, rng, p, model.levers.role, model.levers.regisseur, model.steps)
+        month.new_secretary[rows] = True
+        for row in rows.tolist():
+            model.log_event(
+                row,
+                "new_secretary",
+                role=ROLES[sec.role[row]],
+                stance="regisseur" if sec.regisseur[row] else "coach",
+            )
     k = month.k
     if not model.compiled.election[k]:
         return
@@ -310,7 +319,7 @@ def _transition(model: GovernanceModel, month: Month) -> None:
 def _staff(model: GovernanceModel, month: Month) -> None:
     st, p, lv = model.state, model.params, model.levers
     load = staff_learning.instrument_load(st.work, LEARNING, p["instrument_learning"])
-    staff_learning.update_workload(model.staff, instrument_mean(load), p["implementation_load"])
+    transition_work = instrument_mean(load)
     transformation_work = (1.0 - st.transition_effort) * st.attention * month.started
     team_input = staff_learning.learning_input(
         transformation_work,
@@ -323,8 +332,22 @@ def _staff(model: GovernanceModel, month: Month) -> None:
     spill = staff_learning.mixed_spillover(p["organisation_spillover"], lv["integrality"])
     team_input = staff_learning.spread_organisation_change(team_input, month.known, spill)
     peers = staff_learning.peer_share(model.team_adoption, spill)
+    rng = model.streams["staff"]
+    if model.backend == "numba":
+        model.team_adoption = staff_learning.staff_month_compiled(
+            model.staff,
+            transition_work,
+            p["implementation_load"],
+            team_input,
+            peers,
+            p,
+            rng,
+            model.municipalities.n,
+        )
+        return
+    staff_learning.update_workload(model.staff, transition_work, p["implementation_load"])
     staff_learning.train_staff(model.staff, team_input, peers, p)
-    staff_learning.adopt_and_revert(model.staff, p, model.streams["staff"])
+    staff_learning.adopt_and_revert(model.staff, p, rng)
     model.team_adoption = staff_learning.team_adoption(model.staff, model.municipalities.n)
 
 
@@ -333,7 +356,12 @@ def _citizens(model: GovernanceModel, month: Month) -> None:
     open_ = participation.openness(st.steering, st.time_pressure, p["time_pressure_closure"])
     month.openness = open_ * month.known[None, :]
     vision = st.instruments[:, [ACCESS_INDEX, VISION_INDEX]]
-    model.last_participation = participation.participate(
+    participate = (
+        participation.participate_compiled
+        if model.backend == "numba"
+        else participation.participate
+    )
+    model.last_participation = participate(
         model.citizens,
         month.openness,
         model.councils.reopen_tendency,
@@ -430,6 +458,8 @@ def _satisfaction(model: GovernanceModel, month: Month) -> None:
 
 
 def _observation(model: GovernanceModel, month: Month) -> None:
+    if not model.collect:
+        return
     model.indicators = compute_indicators(model)
     model.datacollector.collect(model)
 
@@ -439,7 +469,12 @@ MONTH: tuple[SubStep, ...] = (
     SubStep(
         "institutional events",
         ("P11", "tenure"),
-        ("Secretary.replace", "talks_choices", "Council.hold_election", "College.form_coalition"),
+        (
+            "SecretaryArrays.replace",
+            "talks_choices",
+            "Council.hold_election",
+            "College.form_coalition",
+        ),
         ("parameters", "scenario coalition choices", "lever use_elections", "desired mix"),
         (
             "secretaries (role, desires, mix, stance, appointment)",

@@ -175,7 +175,10 @@ def replicate(
     ):
         model_ss, survey_ss = ss.spawn(2)
         model = GovernanceModel(
-            dict(params), rng=np.random.default_rng(model_ss), municipalities=municipalities
+            dict(params),
+            rng=np.random.default_rng(model_ss),
+            municipalities=municipalities,
+            collect=False,
         )
         model.run(until=SURVEY_MONTH)
         table = interview(

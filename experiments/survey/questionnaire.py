@@ -417,7 +417,7 @@ def run_survey(
     from model import GovernanceModel
 
     model_rng, survey_rng = np.random.default_rng(seed).spawn(2)
-    model = GovernanceModel(params, rng=model_rng, municipalities=municipalities)
+    model = GovernanceModel(params, rng=model_rng, municipalities=municipalities, collect=False)
     model.run(until=SURVEY_MONTH)
     return interview(
         model,
