@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import subprocess
 import sys
 from pathlib import Path
 
@@ -24,6 +23,7 @@ if str(ROOT) not in sys.path:  # allow `python docs/make_lessons.py` without ins
 
 import pandas as pd  # noqa: E402
 
+from govsim.provenance import code_label  # noqa: E402
 from scenarios.atomic import write_text  # noqa: E402
 from scenarios.lessons import LESSONS, OUTCOMES, Lesson, lesson_effects  # noqa: E402
 from scenarios.loader import load_scenario  # noqa: E402
@@ -130,19 +130,6 @@ def _section(lesson: Lesson, rows: pd.DataFrame) -> list[str]:
     return out
 
 
-def _commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run the paired lessons and write docs/lessons.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -161,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
         "where": "all 388 municipalities",
         "replications": str(args.replications),
         "date": dt.date.today().isoformat(),
-        "commit": _commit(),
+        "commit": code_label(),
         "command": f"python docs/make_lessons.py --replications {args.replications} "
         f"--seed {args.seed}",
     }

@@ -32,7 +32,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import platform
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -56,10 +55,10 @@ from experiments.store import (
     series_schema,
     write_table,
 )
+from govsim.provenance import code_record, git_commit, package_versions
 from model.levers import StrategyRule
 from model.parameters import ParameterError, resolve_parameters
 from scenarios.adjust import AdjustError
-from scenarios.ensemble import package_versions
 from scenarios.runner import (
     Outputs,
     RunResult,
@@ -71,19 +70,6 @@ from scenarios.runner import (
 from scenarios.scenario import Scenario
 
 MANIFEST_VERSION = 1
-PACKAGES: tuple[str, ...] = (
-    "govsim",
-    "mesa",
-    "numpy",
-    "pandas",
-    "pyarrow",
-    "duckdb",
-    "SALib",
-    "scipy",
-    "dask",
-    "distributed",
-    "ema_workbench",
-)
 
 
 # ---------------------------------------------------------------------------- plan
@@ -321,19 +307,6 @@ def open_executor(
 
 
 # ---------------------------------------------------------------------------- manifest
-def code_version() -> dict[str, Any]:
-    """Git commit and dirty flag of the code, and the Python version."""
-    from scenarios.ensemble import git_commit
-
-    version = git_commit()
-    return {
-        "git_commit": version.get("commit"),
-        "git_dirty": version.get("dirty"),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-
-
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -401,8 +374,8 @@ def new_manifest(plan_: Plan) -> dict[str, Any]:
             "series": schema_columns(series_schema(spec)),
         },
         "counts": {"points": design.n_points, "runs_total": plan_.n_runs, "runs_complete": 0},
-        "code": code_version(),
-        "packages": package_versions(PACKAGES),
+        "code": code_record(),
+        "packages": package_versions(),
         "sessions": [],
     }
 
@@ -581,7 +554,7 @@ def run_experiment(
             "executor": None,
             "chunk": chunk,
             "command": list(command) if command is not None else None,
-            "git_commit": code_version()["git_commit"],
+            "git_commit": git_commit()["commit"],
             "removed_at_start": removed,
         }
         manifest["sessions"].append(session)

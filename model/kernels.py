@@ -9,8 +9,8 @@ kernels, in the same amounts and order as the reference, so a stream never depen
 backend.
 
 The backend is chosen per model (``GovernanceModel(backend=...)``); the default is ``"numba"``
-when numba imports and ``"numpy"`` otherwise, and the environment variable ``GOVSIM_BACKEND``
-overrides the default (for debugging with the plain numpy path).
+(a declared dependency), and the environment variable ``GOVSIM_BACKEND`` overrides it (for
+debugging with the plain numpy path).
 """
 
 from __future__ import annotations
@@ -18,35 +18,27 @@ from __future__ import annotations
 import os
 
 import numpy as np
-
-try:  # numba is a declared dependency; the numpy path keeps working without it
-    from numba import njit
-except ImportError:  # pragma: no cover - exercised only where numba is missing
-    njit = None
+from numba import njit
 
 BACKENDS: tuple[str, ...] = ("numba", "numpy")
 
 
 def default_backend() -> str:
-    """The backend a model uses unless told otherwise (``GOVSIM_BACKEND`` or numba if present)."""
+    """The backend used unless told otherwise: ``GOVSIM_BACKEND`` if it names one, else numba."""
     chosen = os.environ.get("GOVSIM_BACKEND", "").strip().lower()
-    if chosen in BACKENDS:
-        return chosen if chosen == "numpy" or njit is not None else "numpy"
-    return "numba" if njit is not None else "numpy"
+    return chosen if chosen in BACKENDS else "numba"
 
 
 def resolve_backend(backend: str | None) -> str:
     """Check a requested backend; None gives `default_backend`.
 
     Raises:
-        ValueError: For a name outside `BACKENDS`, or ``"numba"`` where numba is missing.
+        ValueError: For a name outside `BACKENDS`.
     """
     if backend is None:
         return default_backend()
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
-    if backend == "numba" and njit is None:
-        raise ValueError("backend 'numba' needs the numba package (pip install numba)")
     return backend
 
 
@@ -240,13 +232,7 @@ def _group_quantiles(
                 out[g, j, c] = lo + (pos - low) * (ordered[high] - lo)
 
 
-if njit is not None:
-    staff_month = njit(cache=True, nogil=True)(_staff_month)
-    citizens_take_part = njit(cache=True, nogil=True)(_citizens_take_part)
-    citizens_month = njit(cache=True, nogil=True)(_citizens_month)
-    group_quantiles = njit(cache=True, nogil=True)(_group_quantiles)
-else:  # pragma: no cover
-    staff_month = _staff_month
-    citizens_take_part = _citizens_take_part
-    citizens_month = _citizens_month
-    group_quantiles = _group_quantiles
+staff_month = njit(cache=True, nogil=True)(_staff_month)
+citizens_take_part = njit(cache=True, nogil=True)(_citizens_take_part)
+citizens_month = njit(cache=True, nogil=True)(_citizens_month)
+group_quantiles = njit(cache=True, nogil=True)(_group_quantiles)

@@ -18,21 +18,11 @@ from model.parameters import LEVERS
 from scenarios.ensemble import DEFAULT_OUT, DEFAULT_REPLICATIONS, DEFAULT_SEED, run_ensemble
 from scenarios.scenario import ScenarioError
 
-FALLBACK_STANDARD_SET: tuple[str, ...] = (
-    "baseline",
-    "time_pressure",
-    "dso_delay",
-    "regional_cooperation",
-    "as_it_happened",
-)
-
 
 def standard_set() -> tuple[str, ...]:
     """The scenarios `govsim run` runs when none are named (`scenarios.loader.STANDARD_SET`)."""
-    try:
-        from scenarios.loader import STANDARD_SET
-    except ImportError:  # pragma: no cover - until the loader exists
-        return FALLBACK_STANDARD_SET
+    from scenarios.loader import STANDARD_SET
+
     return tuple(STANDARD_SET)
 
 

@@ -23,13 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 import re
-import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +34,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from govsim.provenance import code_record, git_commit, govsim_version, package_versions
 from model.parameters import resolve_parameters
 from scenarios.atomic import atomic_path, write_text
 from scenarios.runner import Outputs, RunResult, make_tasks, replication_seeds, run_tasks
@@ -46,7 +44,6 @@ from scenarios.summary import EnsembleData
 DEFAULT_REPLICATIONS = 10
 DEFAULT_SEED = 20180101
 DEFAULT_OUT = "out/scenarios"
-PACKAGES: tuple[str, ...] = ("govsim", "mesa", "numpy", "pandas", "pyarrow", "matplotlib")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "write_statistics": True}
 
@@ -203,42 +200,6 @@ def read_series(out_dir: str | Path, scenario: str | None = None) -> Any:
     folder = Path(out_dir) / "series"
     files = [folder / f"{scenario}.parquet"] if scenario else sorted(folder.glob("*.parquet"))
     return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
-
-
-def package_versions(names: Sequence[str] = PACKAGES) -> dict[str, str | None]:
-    """Installed versions of the packages that shape the results (None if not installed)."""
-    out: dict[str, str | None] = {}
-    for name in names:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
-
-
-def git_commit(root: Path | None = None) -> dict[str, Any]:
-    """``git rev-parse HEAD`` of the code (and whether the tree has changes), or nulls."""
-    where = root or Path(__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=where,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=where,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return {"commit": None, "dirty": None}
-    return {"commit": head or None, "dirty": bool(dirty)}
 
 
 def _sha256(path: Path) -> str:
@@ -398,11 +359,7 @@ def run_ensemble(
             for s in chosen
         ],
         "code": {
-            "govsim_version": package_versions().get("govsim") or _govsim_version(),
-            "git_commit": version["commit"],
-            "git_dirty": version["dirty"],
-            "python": platform.python_version(),
-            "platform": platform.platform(),
+            **code_record(),
         },
         "packages": package_versions(),
         "timings": {
@@ -419,18 +376,12 @@ def run_ensemble(
     return EnsembleOutput(out, report_path, files, data, manifest)
 
 
-def _govsim_version() -> str:
-    from govsim import __version__
-
-    return __version__
-
-
 def _write_report(
     data: EnsembleData, out: Path, lang: str, version: dict[str, Any]
 ) -> tuple[Path, list[Path]]:
     from scenarios.report import write_report
 
-    code = _govsim_version()
+    code = govsim_version()
     if version["commit"]:
         code += f" ({version['commit'][:12]}{', +' if version['dirty'] else ''})"
     return write_report(data, out, lang, code_version=code)

@@ -30,6 +30,7 @@ from experiments.calibration.priors import (
     select_priors,
 )
 from experiments.survey.observed import load_observed
+from experiments.survey.questionnaire import interview
 from model.parameters import CALIBRATED_PATH, PARAMETERS, defaults
 
 OBS = observed_statistics()
@@ -144,13 +145,10 @@ def test_settings_split_fit_and_holdout():
     assert cal.CalibrationSettings.from_json(binomial.to_json()).weighting == "binomial"
 
 
-def test_settings_choose_expected_answers_and_a_stored_older_run_keeps_sampled_ones():
+def test_settings_choose_expected_answers_and_keep_sampled_ones_when_stored():
     assert cal.CalibrationSettings().answers == "expected"
     sampled = cal.CalibrationSettings(answers="sampled")
     assert cal.CalibrationSettings.from_json(sampled.to_json()).answers == "sampled"
-    older = json.loads(cal.CalibrationSettings().to_json())
-    del older["answers"]  # a run stored before the setting existed sampled its answers
-    assert cal.CalibrationSettings.from_json(json.dumps(older)).answers == "sampled"
     with pytest.raises(ValueError, match="answers must be one of expected, sampled"):
         cal.CalibrationSettings(answers="mean")
 
@@ -189,7 +187,7 @@ def test_expected_answers_take_the_answer_noise_out_of_the_simulated_figures():
     model = expected.run(point)
     keys = [k for k in expected(point) if k != cal.PATTERN_KEY]
     a, b = (
-        cal.interview(model, "all", np.random.default_rng(s), weighting="response", **point)
+        interview(model, "all", np.random.default_rng(s), weighting="response", **point)
         for s in (1, 2)
     )
     assert not np.allclose(a["percent"], b["percent"])
@@ -431,17 +429,16 @@ def test_the_installed_defaults_fit_as_their_record_says():
     of 126 respondents agree within a few figures, docs/calibration.md §6).
     """
     from experiments.calibration.distance import cell_keys
-    from experiments.survey.questionnaire import SURVEY_MONTH, compare, interview
-    from model import GovernanceModel
+    from experiments.survey.questionnaire import compare
+    from experiments.survey.simulate import simulate_survey
 
     record = json.loads(CALIBRATED_PATH.read_text())
     assert record["fit"]["share_inside_margin"] >= FIT_FLOOR
     keys = set(cell_keys(CELLS))
     tables = []
     for seed in (1, 2, 3, 4):
-        model_rng, survey_rng = np.random.default_rng(seed).spawn(2)
-        model = GovernanceModel(rng=model_rng).run(until=SURVEY_MONTH)
-        tables.append(interview(model, "all", survey_rng, weighting="response", expected=True))
+        survey = simulate_survey(seed=seed, sample="all", weighting="response", expected=True)
+        tables.append(survey.table)
     mean = tables[0].assign(percent=np.mean([t["percent"] for t in tables], axis=0))
     fit = compare(mean)
     fit = fit[[k in keys for k in cell_keys(fit)]]
@@ -597,20 +594,14 @@ def test_warm_start_is_the_installed_set_inside_the_priors_and_never_for_a_subse
     assert cal.CalibrationSettings.from_json(stored.to_json()) == stored
 
 
-def test_a_split_instrument_setting_takes_the_value_it_was_split_from():
-    from experiments.survey.items import SPLIT_FROM
+def test_a_calibrated_record_gives_its_instrument_settings_and_nothing_else():
     from experiments.survey.questionnaire import calibrated_instrument
 
-    assert SPLIT_FROM == {"change_noise": "answer_noise", "importance_noise": "answer_noise"}
-    old = calibrated_instrument({"answer_noise": 0.2, "emphasis_scale": 3.0, "unknown": 1.0})
-    assert old == {
-        "answer_noise": 0.2,
-        "emphasis_scale": 3.0,
-        "change_noise": 0.2,
-        "importance_noise": 0.2,
-    }
-    new = calibrated_instrument(
-        {"answer_noise": 0.2, "change_noise": 0.3, "importance_noise": 0.12}
-    )
-    assert new["change_noise"] == 0.3
-    assert new["importance_noise"] == 0.12
+    got = calibrated_instrument({"answer_noise": 0.2, "emphasis_scale": 3.0, "unknown": 1.0})
+    assert got == {"answer_noise": 0.2, "emphasis_scale": 3.0}  # no value invented
+
+
+def test_stored_settings_with_unknown_fields_are_refused():
+    text = cal.CalibrationSettings().to_json().replace('"answers"', '"answer_mode"')
+    with pytest.raises(cal.CalibrationError, match="unknown fields answer_mode"):
+        cal.CalibrationSettings.from_json(text)

@@ -13,6 +13,7 @@ import experiments.store as store_module
 from experiments.run import run_experiment
 from experiments.spec import ExperimentError
 from experiments.store import ExperimentStore, load_points, load_runs, load_series, query
+from govsim import provenance
 
 SPEC = """
 [experiment]
@@ -81,7 +82,7 @@ def test_layout_and_manifest(finished):
     }
     assert manifest["seeds"]["root_seed"] == 3 and manifest["spec"]["text"] == SPEC
     assert manifest["packages"]["SALib"] and manifest["packages"]["duckdb"]
-    assert "git_commit" in manifest["code"] and manifest["fingerprint"]
+    assert manifest["code"] == provenance.code_record() and manifest["fingerprint"]
     (session,) = manifest["sessions"]
     assert session["runs_done"] == N_RUNS and session["status"] == "complete"
     assert not list(finished.rglob("*.tmp"))

@@ -20,6 +20,7 @@ from model.indicators import _QUANTILE_LEVELS, _quantiles
 from model.parameters import ParameterError
 from tests.conftest import province_model
 
+
 def _arrays(obj: object) -> dict[str, np.ndarray]:
     return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
@@ -30,9 +31,9 @@ def both_backends() -> dict[str, GovernanceModel]:
     return {b: province_model(5, backend=b) for b in kernels.BACKENDS}
 
 
-def test_numba_is_installed_and_the_default():
-    assert kernels.njit is not None  # a declared dependency (pyproject.toml)
-    assert kernels.BACKENDS[0] == "numba"
+def test_numba_is_the_default(monkeypatch):
+    monkeypatch.delenv("GOVSIM_BACKEND", raising=False)
+    assert GovernanceModel(rng=1, municipalities=["Utrecht"]).backend == "numba"
 
 
 def test_both_backends_give_bit_identical_series(both_backends):

@@ -18,7 +18,7 @@ from experiments.survey.questionnaire import (
     answer_codes,
     answer_probabilities,
     categorise,
-    check_survey_month,
+    check_asked_month,
     compare,
     interview,
     response_quota,
@@ -313,12 +313,12 @@ def test_response_weights_give_each_class_its_response_share(model):
     np.testing.assert_allclose(per_class, [3, 31, 64, 14, 14])
 
 
-def test_the_questionnaire_refuses_a_model_outside_the_fieldwork():
-    early = GovernanceModel(rng=1, municipalities=["Utrecht"]).run(until="2016-12")
-    with pytest.raises(ValueError, match="July-September 2017"):
-        check_survey_month(early)
-    with pytest.raises(ValueError, match="July-September 2017"):
-        interview(early)
+def test_the_questionnaire_refuses_a_model_that_has_not_run():
+    fresh = GovernanceModel(rng=1, municipalities=["Utrecht"])
+    with pytest.raises(ValueError, match="at least one month"):
+        check_asked_month(fresh)
+    with pytest.raises(ValueError, match="at least one month"):
+        interview(fresh)
 
 
 def test_compare_marks_figures_inside_the_margin(table):

@@ -320,7 +320,6 @@ def test_the_survey_month_is_kept_and_interviewed():
     run = session.primary
     assert run.model.date == dt.date(2017, 8, 1)
     assert run.survey_snapshot is not None and len(run.survey_snapshot) == 26
-    assert survey.questionnaire_available()
     table = survey.simulated(run.survey_answers)
     assert set(table["item"]) <= set(i18n.SURVEY_ITEMS)
     assert table["percent"].between(0, 100).all()

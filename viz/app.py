@@ -709,9 +709,7 @@ def SurveyView(state: AppState) -> None:
         return data_url(survey_png(survey.observed(), simulated, run_labels(state), lang))
 
     url = solara.use_memo(render, [lang, answers, tuple(r.name for r in session.runs)])
-    if not survey.questionnaire_available():
-        note = state.t("survey_no_questionnaire")
-    elif any(r.survey_answers is None for r in session.runs):
+    if any(r.survey_answers is None for r in session.runs):
         note = state.t("survey_waiting", date=survey.SURVEY_MONTH)
     else:
         note = ""

@@ -251,10 +251,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Het gesimuleerde antwoord verschijnt zodra het model {date} bereikt.",
         "The simulated answers appear once the model reaches {date}.",
     ),
-    "survey_no_questionnaire": (
-        "Alleen de gemeten cijfers: de gesimuleerde vragenlijst is (nog) niet beschikbaar.",
-        "Observed figures only: the simulated questionnaire is not available (yet).",
-    ),
     "survey_percent": ("% van de secretarissen", "% of secretaries"),
     # drill-down
     "drilldown": ("Gemeente in detail", "Municipality in detail"),

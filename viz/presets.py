@@ -34,40 +34,21 @@ from scenarios.scenario import Scenario
 BASELINE = "baseline"
 
 
-def _builtin_baseline() -> Scenario:
-    return Scenario(
-        name=BASELINE,
-        title={"nl": "Basislijn", "en": "Baseline"},
-        description={
-            "nl": "De tijdlijn zoals het rapport die kende: 3D per 2015, Omgevingswet 2021.",
-            "en": "The timeline the report knew: 3D from 2015, Environment Act 2021.",
-        },
-    )
-
-
 def shipped() -> list[str]:
-    """Names of the shipped scenarios (just the baseline if the loader is not available)."""
-    try:
-        from scenarios.loader import shipped_scenarios
-    except ImportError:
-        return [BASELINE]
-    names = list(shipped_scenarios())
-    return names if names else [BASELINE]
+    """Names of the shipped scenarios."""
+    from scenarios.loader import shipped_scenarios
+
+    return list(shipped_scenarios())
 
 
 def load(name: str) -> Scenario:
-    """The scenario ``name`` (a shipped name or a path); the built-in baseline as fallback.
+    """The scenario ``name`` (a shipped name or a path).
 
     Raises:
-        ValueError: If the scenario cannot be loaded (e.g. a bad file); the baseline itself never
-            fails.
+        ValueError: If the scenario cannot be loaded (e.g. a bad file).
     """
-    try:
-        from scenarios.loader import load_scenario
-    except ImportError:
-        if name == BASELINE:
-            return _builtin_baseline()
-        raise ValueError(f"scenario '{name}' needs scenarios.loader, which is missing") from None
+    from scenarios.loader import load_scenario
+
     return load_scenario(name)
 
 

@@ -1,7 +1,7 @@
 """Adapter to the 2017 survey (the app's only import of `experiments`).
 
-Observed figures come from `experiments.survey.observed`; simulated answers from the calibration
-issue's questionnaire (`experiments.survey.questionnaire`) when that module exists. The panel
+Observed figures come from `experiments.survey.observed`; simulated answers from the
+questionnaire (`experiments.survey.questionnaire`). The panel
 shows, per item and domain, the share of secretaries answering "yes" (for satisfaction: 4 or 5
 on the five-point scale).
 """
@@ -51,23 +51,12 @@ def observed() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "domain", "percent", "label_nl"])
 
 
-def questionnaire_available() -> bool:
-    """Whether the simulated questionnaire module can be imported."""
-    try:
-        import experiments.survey.questionnaire  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def interview(model: Any, seed: int) -> pd.DataFrame | None:
-    """Ask the questionnaire of every simulated secretary now (None if it is not available).
+    """Ask the questionnaire of every simulated secretary now.
 
     Called by `viz.session.Run` in the survey month. Every municipality answers
     (``sample="all"``), so the figures carry no sampling noise; ``seed`` drives the answer noise.
     """
-    if not questionnaire_available():
-        return None
     from experiments.survey import questionnaire
 
     return questionnaire.interview(model, "all", seed)

@@ -47,8 +47,10 @@ from experiments.calibration.distance import (
     simulated_statistics,
 )
 from experiments.calibration.priors import Prior, pyabc_prior, select_priors, split
+from experiments.survey import simulate
 from experiments.survey.items import READ_WITH, SPLIT_FROM
-from experiments.survey.questionnaire import SURVEY_MONTH, interview
+from experiments.survey.questionnaire import SURVEY_MONTH
+from experiments.survey.simulate import SimulatedSurvey
 from model.parameters import defaults
 from model.timeline import DOMAINS
 
@@ -158,11 +160,16 @@ class CalibrationSettings:
     def from_json(cls, text: str) -> CalibrationSettings:
         """Settings from `to_json` output."""
         raw = json.loads(text)
-        raw.setdefault("answers", "sampled")  # runs stored before the setting sampled them
+        unknown = sorted(set(raw) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise CalibrationError(
+                f"stored calibration settings name unknown fields {', '.join(unknown)}: the run "
+                "was made by another version of govsim; start a new database"
+            )
         for key in ("municipalities", "targets", "holdout", "priors"):
             if raw.get(key) is not None:
                 raw[key] = tuple(raw[key])
-        return cls(**{k: v for k, v in raw.items() if k in cls.__dataclass_fields__})
+        return cls(**raw)
 
     def fit_cells(self):
         """The target figures fitted (targets minus hold-out)."""
@@ -307,33 +314,33 @@ class SurveySimulator:
         model_part, instrument = split(particle)
         return {**self.base, **model_part}, with_tied(instrument, self.tied)
 
-    def run(self, particle: Mapping[str, float], seed: Any = None) -> Any:
-        """Build and run the model of a particle to the survey month; return it."""
-        from model import GovernanceModel
+    def survey(self, particle: Mapping[str, float], seed: Any = None) -> SimulatedSurvey:
+        """The particle's simulated survey (`simulate_survey`, every municipality, weighted).
 
-        params, _ = self.parameters(particle)
-        ss = self.seed_sequence(particle) if seed is None else np.random.SeedSequence(seed)
-        model_seed, _ = ss.spawn(2)
-        model = GovernanceModel(
-            params, rng=np.random.default_rng(model_seed), municipalities=self.municipalities
+        ``seed`` replaces the particle's own seed sequence (`seed_sequence`).
+        """
+        params, instrument = self.parameters(particle)
+        return simulate.simulate_survey(
+            params,
+            instrument,
+            self.seed_sequence(particle) if seed is None else seed,
+            SURVEY_MONTH,
+            municipalities=self.municipalities,
+            sample="all",
+            weighting="response",
+            expected=self.answers == "expected",
+            collect=True,  # the pattern check reads the national series
         )
-        return model.run(until=SURVEY_MONTH)
+
+    def run(self, particle: Mapping[str, float], seed: Any = None) -> Any:
+        """The particle's model, run to the survey month (the one `survey` interviews)."""
+        return self.survey(particle, seed).model
 
     def __call__(self, particle: Mapping[str, float]) -> dict[str, float]:
         """Simulated survey shares (response-weighted, all municipalities) and pattern count."""
-        _, survey_seed = self.seed_sequence(particle).spawn(2)
-        model = self.run(particle)
-        _, instrument = self.parameters(particle)
-        table = interview(
-            model,
-            "all",
-            np.random.default_rng(survey_seed),
-            **instrument,
-            weighting="response",
-            expected=self.answers == "expected",
-        )
-        stats = simulated_statistics(table)
-        stats[PATTERN_KEY] = float(len(pattern_violations(model)))
+        survey = self.survey(particle)
+        stats = simulated_statistics(survey.table)
+        stats[PATTERN_KEY] = float(len(pattern_violations(survey.model)))
         return stats
 
 

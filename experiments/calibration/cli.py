@@ -10,7 +10,6 @@ import argparse
 import datetime as dt
 import json
 import logging
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from govsim.provenance import code_label
 
 QUICK = {
     "population": 16,
@@ -52,8 +51,7 @@ def warm_start_point(settings: Any) -> dict[str, float] | None:
     A calibration of all target figures with the default free parameters may start its local
     search from the set it is to replace (a recalibration after a model change keeps what the
     last one found instead of relying on a 10-minute ABC alone). Parameters the installed set
-    lacks take their declared defaults (an instrument setting split off another takes that
-    one's value, `questionnaire.calibrated_instrument`); values are clipped to the priors.
+    lacks take their declared defaults; values are clipped to the priors.
     Never used when ``--targets`` or ``--holdout`` select figures (the installed set has seen
     all of them, so an out-of-sample check would not be one) or other free parameters are
     chosen. A new run stores the point in its settings (`CalibrationSettings.start`).
@@ -77,69 +75,54 @@ class CommandError(Exception):
 
 
 def _user_error(exc: Exception) -> Exception:
-    try:
-        from govsim.cli import UserError
-    except ImportError:  # pragma: no cover - standalone use without the govsim package
-        return CommandError(str(exc))
+    from govsim.cli import UserError
+
     return UserError(str(exc))
 
 
 # ------------------------------------------------------------------------------- survey
 def cmd_survey(args: argparse.Namespace) -> int:
-    """``govsim survey``: simulated vs observed per item and category."""
-    from experiments.survey.questionnaire import compare, format_comparison, run_survey
+    """``govsim survey``: the questionnaire at a month, simulated vs observed per item."""
+    from experiments.survey import simulate
+    from experiments.survey.questionnaire import format_comparison
     from model.parameters import ParameterError
 
+    if args.out and Path(args.out).is_dir():
+        message = f"--out names the CSV file to write; {args.out} is a folder"
+        raise _user_error(ValueError(message))
+    instrument = {} if args.answer_noise is None else {"answer_noise": args.answer_noise}
     try:
-        table = run_survey(
+        survey = simulate.simulate_survey(
+            instrument=instrument,
             seed=args.seed,
-            sample=args.sample,
+            date=args.date,
             municipalities=args.municipalities,
-            answer_noise=args.answer_noise,
+            sample=args.sample,
         )
     except (ValueError, ParameterError) as exc:
         raise _user_error(exc) from exc
-    result = compare(table)
+    result = survey.comparison()
+    where = "the 2017 survey's month" if survey.in_fieldwork else "no observed figures"
     print(
         f"virtual survey, seed {args.seed}, sample {args.sample} "
-        f"({int(table['n'].max())} respondents), model run to 2017-08"
+        f"({int(survey.table['n'].max())} respondents), fielded {survey.date:%Y-%m} ({where})"
     )
     print(format_comparison(result))
     if args.out:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        result.to_csv(out, index=False)
-        print(f"wrote {out}")
+        write_csv_atomic(result, Path(args.out))
+        print(f"wrote {args.out}")
     return 0
 
 
+def write_csv_atomic(frame: Any, path: Path) -> None:
+    """Write ``frame`` as CSV under a temporary name in the same folder, then rename it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_csv(tmp, index=False)
+    tmp.replace(path)
+
+
 # ---------------------------------------------------------------------------- calibrate
-CODE_DIRS: tuple[str, ...] = ("agents", "model", "experiments", "scenarios", "govsim")
-"""Folders whose changes (including new, untracked files) make the code version ``+dirty``."""
-
-
-def code_version() -> str:
-    """Git revision, ``+dirty`` if code differs from it (changed or new files), or 'unknown'."""
-    try:
-        rev = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "--", *CODE_DIRS],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return rev + ("+dirty" if dirty else "")
-
-
 def _settings(args: argparse.Namespace):
     from experiments.calibration.abc import CalibrationSettings
 
@@ -333,7 +316,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         "date": stats["abc_finished"],
         "abc_started": stats["abc_started"],
         "report_date": now.isoformat(timespec="seconds"),
-        "code_version": code_version(),
+        "code_version": code_label(),
         "seed": settings.seed,
         "simulations": stats["simulations"],
         "generations": stats["generations"],
@@ -435,11 +418,19 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "survey",
         help="the virtual 2017 questionnaire: simulated vs observed per item",
-        description="Run the model to the survey month (2017-08), interview the simulated "
-        "secretaries with the 2017 questionnaire and print simulated vs observed per item "
-        "and answer category (targets, then inputs).",
+        description="Run the model to the survey month (2017-08, or --date), interview the "
+        "simulated secretaries with the 2017 questionnaire and print simulated vs observed "
+        "per item and answer category (targets, then inputs); observed figures only for the "
+        "2017 fieldwork (July-September 2017).",
     )
     p.add_argument("--seed", type=int, default=20170801, help="random seed (default 20170801)")
+    p.add_argument(
+        "--date",
+        default="2017-08",
+        metavar="YYYY-MM",
+        help="month the questionnaire is fielded (default 2017-08, the survey's; another "
+        "month gives a virtual monitor without observed figures)",
+    )
     p.add_argument(
         "--sample",
         choices=("stratified", "all"),

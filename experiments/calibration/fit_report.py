@@ -39,8 +39,9 @@ from experiments.calibration.distance import (
     select_cells,
 )
 from experiments.calibration.priors import PRIOR_BY_NAME
+from experiments.survey import simulate
 from experiments.survey.observed import MARGIN_OF_ERROR_90, load_observed, margin_of_error
-from experiments.survey.questionnaire import SURVEY_MONTH, compare, interview
+from experiments.survey.questionnaire import SURVEY_MONTH, compare
 
 KNOWN_MISSES: dict[str, str] = {
     "satisfaction_implementation": (
@@ -166,28 +167,15 @@ def replicate(
     """
     from tqdm import tqdm
 
-    from model import GovernanceModel
-
     frames = []
     seeds = np.random.SeedSequence(seed).spawn(replications)
     for r, ss in enumerate(
         tqdm(seeds, desc="replications at the calibrated set", disable=not progress)
     ):
-        model_ss, survey_ss = ss.spawn(2)
-        model = GovernanceModel(
-            dict(params),
-            rng=np.random.default_rng(model_ss),
-            municipalities=municipalities,
-            collect=False,
+        survey = simulate.simulate_survey(
+            params, instrument, ss, SURVEY_MONTH, municipalities=municipalities, sample=sample
         )
-        model.run(until=SURVEY_MONTH)
-        table = interview(
-            model,
-            sample,
-            np.random.default_rng(survey_ss),
-            **instrument,
-        )
-        frames.append(compare(table).assign(replication=r))
+        frames.append(compare(survey.table).assign(replication=r))
     return pd.concat(frames, ignore_index=True)
 
 

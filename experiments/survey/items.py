@@ -73,8 +73,8 @@ in de gemeente naar mate van belangrijkheid" (and Table 2, which repeats it): ho
 each element is in the municipality's strategy, a strategy the secretary shapes (report §3.2,
 "Momenteel is de persoonlijke voorkeur vaak doorslaggevend"), so read more directly than the
 behaviour of council and college in Table 4. Instrument parameter, calibrated with the model
-(``instrument.importance_noise`` in ``model/data/calibrated_parameters.json``); a calibrated set
-that predates it read the appendix with ``answer_noise`` (`SPLIT_FROM`); 0.1 until then."""
+(``instrument.importance_noise`` in ``model/data/calibrated_parameters.json``); 0.1 until
+then."""
 
 SATISFACTION_NOISE: float = 0.1
 """Standard deviation of the answer error on Table 3's satisfaction with a decentralisation that
@@ -114,8 +114,9 @@ INSTRUMENT_DEFAULTS: dict[str, float] = {
 """The instrument's free settings at their declared values (a calibration may replace them)."""
 
 SPLIT_FROM: dict[str, str] = {"change_noise": "answer_noise", "importance_noise": "answer_noise"}
-"""Instrument settings split off another one: a calibrated set that predates the split read
-these items with the other setting, so it stands in for the missing one."""
+"""Instrument settings split off another one. A calibration that fits none of the tables a
+split-off setting reads (`READ_WITH`) cannot inform it, so it is tied to the one it was split
+from (``CalibrationSettings.tied_settings``)."""
 
 READ_WITH: dict[str, frozenset[str]] = {
     "change_noise": frozenset({"table_5"}),

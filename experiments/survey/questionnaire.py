@@ -1,4 +1,4 @@
-"""The virtual questionnaire: interview the simulated secretaries at the survey date.
+"""The virtual questionnaire: interview the simulated secretaries in a simulated month.
 
 The 2017 survey was sent to every municipal secretary on 29 June 2017 and fielded July-September
 2017; 126 of the 388 secretaries responded (3 / 31 / 64 / 14 / 14 by size class, report
@@ -6,7 +6,8 @@ Bijlage 2). `interview` asks the same items with the same answer categories of a
 the survey month (2017-08), for a stratified sample mirroring that response or for all
 municipalities, and returns one row per item, domain, answer category and source table, in the
 layout of ``data/survey_2017.csv``. How each item is answered is documented in
-`experiments.survey.items`.
+`experiments.survey.items`. A model built and run for a survey comes from
+`experiments.survey.simulate.simulate_survey`, at the survey month or at any other.
 
 Example:
     >>> from model import GovernanceModel
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,7 +36,6 @@ from experiments.survey.items import (
     ITEMS,
     LIKERT_CUTS,
     READ_WITH,
-    SPLIT_FROM,
     THREE,
     Item,
     SurveyState,
@@ -94,25 +94,20 @@ def instrument_settings() -> dict[str, float]:
 
 
 def calibrated_instrument(values: Mapping[str, float]) -> dict[str, float]:
-    """The instrument settings of a calibrated record, completed by `SPLIT_FROM`.
+    """The instrument settings of a calibrated record (its other entries are left out)."""
+    return {k: float(v) for k, v in values.items() if k in INSTRUMENT_DEFAULTS}
 
-    A setting the record lacks but that was split off one it has takes that one's value (the
-    items were read with it when the set was calibrated); other settings are left out.
+
+def check_asked_month(model: GovernanceModel) -> None:
+    """Raise ValueError unless ``model`` has simulated at least one month.
+
+    The questionnaire can be fielded in any simulated month (`experiments.survey.simulate`);
+    the 2017 figures compare only with the fieldwork months (`FIELDWORK`).
     """
-    out = {k: float(v) for k, v in values.items() if k in INSTRUMENT_DEFAULTS}
-    for name, source in SPLIT_FROM.items():
-        if name not in out and source in out:
-            out[name] = out[source]
-    return out
-
-
-def check_survey_month(model: GovernanceModel) -> None:
-    """Raise ValueError unless ``model`` has been run to a month of the fieldwork."""
-    date = model.date
-    if model.steps < 1 or not FIELDWORK[0] <= date <= FIELDWORK[1]:
+    if model.steps < 1:
         raise ValueError(
-            f"the questionnaire is fielded July-September 2017, but the model stands at "
-            f"{date:%Y-%m} after {model.steps} steps: run it with model.run(until='{SURVEY_MONTH}')"
+            "the questionnaire asks a model that has simulated at least one month: run it "
+            f"first, e.g. model.run(until='{SURVEY_MONTH}')"
         )
 
 
@@ -339,10 +334,10 @@ def interview(
     importance_noise: float | None = None,
     expected: bool = False,
 ) -> pd.DataFrame:
-    """Interview the simulated secretaries of ``model`` (run to the survey month).
+    """Interview the simulated secretaries of ``model`` in the month it stands at.
 
     Args:
-        model: A model run to a month of the fieldwork (Jul-Sep 2017).
+        model: A model run to the month asked (the 2017 survey's: `SURVEY_MONTH`).
         sample: ``"stratified"`` (126 respondents, 3 / 31 / 64 / 14 / 14 by size class) or
             ``"all"`` (every municipality of the model).
         rng: Seed or Generator for the sample and the answer noise.
@@ -365,9 +360,9 @@ def interview(
         item, domain and table sum to 100.
 
     Raises:
-        ValueError: If the model is not at the survey date or an argument is invalid.
+        ValueError: If the model has not simulated a month or an argument is invalid.
     """
-    check_survey_month(model)
+    check_asked_month(model)
     if weighting not in ("none", "response"):
         raise ValueError(f"weighting must be 'none' or 'response', got '{weighting}'")
     settings = instrument_settings()
@@ -395,41 +390,6 @@ def interview(
         return tabulate(probs, weights)
     codes = answer_codes(state, rows, noise_rng, noise, sat_noise, chg_noise, imp_noise)
     return tabulate(codes, weights)
-
-
-def run_survey(
-    params: Mapping[str, Any] | None = None,
-    seed: Any = None,
-    *,
-    sample: str = "stratified",
-    municipalities: Sequence[str] | None = None,
-    answer_noise: float | None = None,
-    emphasis_scale: float | None = None,
-    weighting: str = "none",
-    satisfaction_noise: float | None = None,
-    change_noise: float | None = None,
-    importance_noise: float | None = None,
-) -> pd.DataFrame:
-    """Build a model, run it to the survey month and interview it (see `interview`).
-
-    The model and the interview get independent child streams of ``seed``.
-    """
-    from model import GovernanceModel
-
-    model_rng, survey_rng = np.random.default_rng(seed).spawn(2)
-    model = GovernanceModel(params, rng=model_rng, municipalities=municipalities, collect=False)
-    model.run(until=SURVEY_MONTH)
-    return interview(
-        model,
-        sample,
-        survey_rng,
-        answer_noise=answer_noise,
-        emphasis_scale=emphasis_scale,
-        weighting=weighting,
-        satisfaction_noise=satisfaction_noise,
-        change_noise=change_noise,
-        importance_noise=importance_noise,
-    )
 
 
 def compare(simulated: pd.DataFrame, observed: pd.DataFrame | None = None) -> pd.DataFrame:
