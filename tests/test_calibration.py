@@ -322,7 +322,7 @@ def test_quick_calibration_runs_end_to_end_and_resumes_from_its_database(tmp_pat
     prov = record["provenance"]
     assert prov["run_id"] == run_id and prov["seed"] == 5
     # the warm start (the installed set) is part of the stored run
-    from experiments.calibration.cli import warm_start_point
+    from experiments.calibration.pipeline import warm_start_point
 
     _, stored = cal.stored_settings(db)
     assert stored.start is not None and stored.start == warm_start_point(stored)
@@ -573,7 +573,7 @@ def test_a_generation_below_the_minimum_acceptance_rate_is_abandoned(tmp_path):
 
 # ------------------------------------------------------------------------------ warm start
 def test_warm_start_is_the_installed_set_inside_the_priors_and_never_for_a_subset():
-    from experiments.calibration.cli import warm_start_point
+    from experiments.calibration.pipeline import warm_start_point
     from experiments.survey.questionnaire import calibrated_instrument
 
     settings = cal.CalibrationSettings()

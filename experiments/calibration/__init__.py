@@ -5,8 +5,11 @@
   survey's sampling error; target selection (``--targets`` / ``--holdout``);
 - `experiments.calibration.abc`: pyabc ABC-SMC with its SQLite history (multicore or Dask
   sampler, resume);
+- `experiments.calibration.polish`: the seeded local search after the ABC;
 - `experiments.calibration.fit_report`: the fit report (Markdown, PNG, CSV);
-- `experiments.calibration.cli`: ``govsim survey`` and ``govsim calibrate``.
+- `experiments.calibration.screen`: the Morris screen that chose the free parameters;
+- `experiments.calibration.pipeline`: ``run(settings) -> Outcome``, the whole calibration;
+- `experiments.calibration.cli`: ``govsim survey`` and ``govsim calibrate`` (flags to settings).
 
 The virtual questionnaire itself is `experiments.survey.questionnaire`.
 """

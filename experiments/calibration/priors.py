@@ -3,13 +3,12 @@
 The free parameters are model parameters whose source says "assumption, to be calibrated"
 (either with no empirical anchor at all, `Parameter.calibratable`, or with a sourced direction
 and an assumed size, "size assumption, to be calibrated") **and** that the survey targets can
-inform: one-at-a-time sweeps of every such parameter over its prior range from the declared
-defaults (docs/calibration.md, "Choosing the free parameters") showed which ones move the
-target figures by more than the simulation noise. Those are `PRIORS`; the others are listed in
-`CANDIDATES` with their priors and stay at their declared defaults. Two settings of the
-questionnaire (`INSTRUMENT`: the answer noise of the judgement items, of the satisfaction
-items and of the needed-change items, and the emphasis scale of the steering-based items) are
-calibrated with them.
+inform. Every such parameter considered has a prior here; the 15 that a Morris screen of the
+survey distance ranks highest (`FREE`, `experiments.calibration.screen`, docs/calibration.md
+§12) are `PRIORS`, the others are `CANDIDATES` and stay at their declared defaults. Settings of
+the questionnaire (`INSTRUMENT`: the answer noise of the judgement items, of the importance,
+satisfaction and needed-change items, and the emphasis scale of the steering-based items) are
+screened and calibrated with them.
 
 All priors are uniform on a sub-range of the parameter's declared range; the reason says why
 the range is narrower where it is. pyabc samples on the parameters' own scale: its Gaussian
@@ -60,7 +59,7 @@ class Prior:
         return self.name in INSTRUMENT
 
 
-PRIORS: tuple[Prior, ...] = (
+_CONSIDERED_FIRST: tuple[Prior, ...] = (
     Prior(
         "transition_rate",
         0.02,
@@ -330,9 +329,9 @@ PRIORS: tuple[Prior, ...] = (
         "(§2.2)",
     ),
 )
-"""The free parameters with their priors (the default set)."""
+"""The parameters of the calibrations up to version 11 (model v2, 4 Dec 2026), with priors."""
 
-CANDIDATES: tuple[Prior, ...] = (
+_CONSIDERED_LATER: tuple[Prior, ...] = (
     Prior(
         "transition_focus_base",
         0.3,
@@ -407,9 +406,45 @@ CANDIDATES: tuple[Prior, ...] = (
         "trust 'schaadt' under time pressure (§4.2): at most 60% per blocked initiative",
     ),
 )
-"""Parameters considered and left at their declared defaults: in one-at-a-time sweeps over
-these ranges they moved the target figures no more than the simulation noise does
-(docs/calibration.md). `select_priors` accepts them by name."""
+"""Parameters considered later and left at their declared defaults by the one-at-a-time
+sweeps of the first rounds (docs/calibration.md)."""
+
+FREE: tuple[str, ...] = (
+    "importance_noise",
+    "transition_rate",
+    "emphasis_scale",
+    "regional_legal_pull",
+    "learning_rate",
+    "wait_threshold",
+    "adoption_rate",
+    "secretary_steering_weight",
+    "change_noise",
+    "dso_uncertainty_weight",
+    "organisation_spillover",
+    "satisfaction_noise",
+    "answer_noise",
+    "cooperation_formation",
+    "post_entry_urgency",
+)
+"""The free parameters (calibration v2, issue 14): the 15 that rank highest on the Morris screen
+of the survey distance (`experiments.calibration.screen`, 16 trajectories over every considered
+prior, national runs with common random numbers; ``docs/screen/screen.csv``), ranked by their
+largest effect on the distance over all target figures, over the 3D figures or over the
+Omgevingswet figures. Three of them act on one domain only on that screen:
+`dso_uncertainty_weight` and `organisation_spillover` (mu* 14 on the Omgevingswet distance, 0.6
+and 3 on the 3D one) and `post_entry_urgency` and `satisfaction_noise` (the other way round)."""
+
+_ALL: tuple[Prior, ...] = (*_CONSIDERED_FIRST, *_CONSIDERED_LATER)
+
+PRIORS: tuple[Prior, ...] = tuple(p for name in FREE for p in _ALL if p.name == name)
+"""The free parameters with their priors (the default set), in `FREE` order."""
+
+CANDIDATES: tuple[Prior, ...] = tuple(p for p in _ALL if p.name not in FREE)
+"""The other parameters with priors: fixed at their declared defaults in calibration v2 (the
+screen ranks them below the free set; their share of the distance is stated in
+docs/calibration.md). `select_priors` accepts them by name."""
+
+assert len(PRIORS) == len(FREE), "every free parameter needs a declared prior"
 
 
 PRIOR_BY_NAME: dict[str, Prior] = {p.name: p for p in (*PRIORS, *CANDIDATES)}

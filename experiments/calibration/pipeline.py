@@ -1,0 +1,501 @@
+"""The calibration as a pipeline: ABC, point estimate, local search, fit report, record.
+
+`run(settings) -> Outcome` is what ``govsim calibrate`` does, without the command line
+(issue 14: "calibration as a pipeline, not a command handler"). Its stages are functions of
+their own: `sample` (pyabc ABC-SMC, `experiments.calibration.abc.calibrate`), `choose`
+(the ABC's candidates and the warm start scored on fresh seeds, then the local search of
+`experiments.calibration.polish` from the best, its points scored again), `report` (replications
+at the chosen set through the one survey path, fit table, posterior table) and `write`
+(CSV, PNG, report.md and the calibrated record, every file written atomically; the record
+installed as the model's defaults only on request).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.calibration import abc as cal
+from experiments.calibration import fit_report as fr
+from experiments.calibration.abc import CalibrationError, CalibrationSettings
+from experiments.calibration.polish import POLISH_EVALUATIONS, PolishResult, polish
+from experiments.calibration.priors import PRIOR_BY_NAME, select_priors, split
+from govsim.provenance import code_label
+
+log = logging.getLogger("govsim.calibrate")
+
+QUICK = {
+    "population": 16,
+    "generations": 2,
+    "municipalities": ("Utrecht",),
+    "max_simulations": 400,
+    "max_walltime_minutes": 1.2,
+    "min_epsilon": 0.0,
+}
+"""``--quick``: 16 particles, 2 generations, the 26 municipalities of the province of Utrecht,
+at most 400 simulations; the report's replications also run on Utrecht (a full run reports on
+all 388 municipalities). Finishes in well under two minutes; for tests and smoke runs, never
+installed as the model's defaults."""
+QUICK_POLISH_EVALUATIONS = 9
+"""``--quick``: evaluations of the local search after the ABC (two rounds of four)."""
+POLISH_CHECKED = 8
+"""The last points of the local search scored on fresh seeds (``polished`` is the last,
+``polished-1`` the one before, ...)."""
+MIN_REPLICATIONS = 20
+"""Replications at the chosen set a full fit report needs."""
+
+WARM_START_NOTE = (
+    "the calibrated set installed when the run began (model/data/calibrated_parameters.json; "
+    "its values are stored with the run's settings) was scored with the ABC's candidates as "
+    "a start of the local search"
+)
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    """Everything one calibration run needs besides the ABC's own settings.
+
+    Attributes:
+        calibration: The ABC's settings (stored with the run).
+        out: Report folder.
+        db: pyabc's SQLite history (default ``out/calibration.db``).
+        resume: Continue the run stored in ``db``.
+        run_id: The stored run to resume or report (None: the latest).
+        report_only: Report on the stored run without sampling.
+        generations: With ``resume``: the generations of the run in total.
+        procs: Worker processes.
+        scheduler: Dask scheduler address (instead of local processes).
+        replications: Runs at the chosen set for the fit report.
+        polish_evaluations: Evaluations of the local search (0: none).
+        install: Install the record as the model's defaults.
+        quick: The ``--quick`` smoke run (never installed).
+        warm_start: Score the installed set as one more start of the local search
+            (`warm_start_point`; ``--fresh`` turns it off).
+        progress: Show progress bars.
+
+    Raises:
+        CalibrationError: For settings that cannot work (checked before anything is written).
+    """
+
+    calibration: CalibrationSettings
+    out: Path
+    db: Path | None = None
+    resume: bool = False
+    run_id: int | None = None
+    report_only: bool = False
+    generations: int | None = None
+    procs: int = 2
+    scheduler: str | None = None
+    replications: int = MIN_REPLICATIONS
+    polish_evaluations: int = POLISH_EVALUATIONS
+    install: bool = False
+    quick: bool = False
+    warm_start: bool = True
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        cal_settings = self.calibration
+        if cal_settings.population < 2 or cal_settings.generations < 1:
+            raise CalibrationError("--population must be >= 2 and --generations >= 1")
+        if self.replications < MIN_REPLICATIONS and not self.quick:
+            raise CalibrationError(
+                f"--replications must be at least {MIN_REPLICATIONS} for the fit report"
+            )
+        if self.polish_evaluations < 0:
+            raise CalibrationError(
+                f"--polish-evaluations must be 0 or more, got {self.polish_evaluations}"
+            )
+        if self.procs < 1:
+            raise CalibrationError(f"--procs must be 1 or more, got {self.procs}")
+        cal_settings.fit_cells()  # the selections, before any simulation
+        select_priors(cal_settings.priors)
+
+    @property
+    def database(self) -> Path:
+        """The history database."""
+        return self.db if self.db is not None else self.out / "calibration.db"
+
+
+@dataclass
+class Choice:
+    """The chosen parameter set and how it was chosen."""
+
+    name: str
+    values: dict[str, float]
+    scores: dict[str, float]
+    start: str
+    polished: PolishResult
+    warm: dict[str, float] | None
+
+
+@dataclass
+class Outcome:
+    """What a calibration run produced (the files are in ``out``)."""
+
+    out: Path
+    run_id: int
+    resumed: bool
+    stats: dict[str, Any]
+    record: dict[str, Any]
+    acceptance: dict[str, Any]
+    errors: pd.DataFrame
+    installed: bool
+    session_seconds: float
+    total_seconds: float
+    files: list[str] = field(default_factory=list)
+    not_installed: str | None = None
+
+    def summary(self) -> str:
+        """The lines ``govsim calibrate`` prints."""
+        s, a = self.stats, self.acceptance
+        lines = [
+            f"calibration run {self.run_id} ({'resumed' if self.resumed else 'new'}): "
+            f"{s['simulations']} simulations, {s['generations']} generations, final epsilon "
+            f"{s['final_epsilon']:.3g}, ABC {s['abc_wall_time_seconds']:.0f} s of sampling "
+            f"(this session {self.session_seconds:.0f} s), total {self.total_seconds:.0f} s",
+            f"target figures inside the survey's margin of error: {a['inside_margin']} of "
+            f"{a['target_figures']} ({100 * a['share_inside_margin']:.0f}%)",
+            self.errors.to_string(index=False, float_format=lambda v: f"{v:.3g}"),
+            f"wrote {self.out / 'report.md'} (and CSV, PNG) and "
+            f"{self.out / 'calibrated_parameters.json'}",
+        ]
+        return "\n".join(lines)
+
+
+def warm_start_point(settings: CalibrationSettings) -> dict[str, float] | None:
+    """The installed calibrated set as a start of the local search, or None.
+
+    A calibration of all target figures with the default free parameters may start its local
+    search from the set it is to replace. Parameters the installed set lacks take their
+    declared defaults; values are clipped to the priors. Never used when targets or a hold-out
+    select figures (the installed set has seen all of them, so an out-of-sample check would not
+    be one) or other free parameters are chosen.
+    """
+    from experiments.survey.questionnaire import instrument_settings
+    from model.parameters import CALIBRATED_PATH, defaults
+
+    if settings.targets or settings.holdout or settings.priors or not CALIBRATED_PATH.exists():
+        return None
+    installed = {**defaults(calibrated=True), **instrument_settings()}
+    return {p.name: min(max(float(installed[p.name]), p.low), p.high) for p in select_priors(None)}
+
+
+def sample(settings: PipelineSettings) -> cal.CalibrationResult:
+    """Stage 1: the ABC (new, resumed or only read back)."""
+    return cal.calibrate(
+        settings.calibration,
+        settings.database,
+        resume=settings.resume,
+        run_id=settings.run_id,
+        n_procs=settings.procs,
+        scheduler=settings.scheduler,
+        generations=settings.generations if settings.resume else None,
+        report_only=settings.report_only,
+    )
+
+
+def choose(result: cal.CalibrationResult, settings: PipelineSettings) -> Choice:
+    """Stage 2: the best of the ABC's candidates (and the warm start), then the local search."""
+    cal_settings = result.settings
+    reps = 2 if settings.quick else 4
+    name, chosen, scores = cal.choose_point(
+        result.history, cal_settings, replications=reps, progress=settings.progress
+    )
+    warm = cal_settings.start
+    if warm is not None:
+        scores.update(cal.score_points({"installed": warm}, cal_settings, reps, progress=False))
+        if scores["installed"] < scores[name]:
+            name, chosen = "installed", warm
+    start = name
+    polished = polish(
+        chosen,
+        cal_settings,
+        settings.polish_evaluations,
+        n_procs=settings.procs,
+        progress=settings.progress,
+    )
+    if polished.improvements:
+        # judged like the ABC's candidates, on fresh seeds: the search's last point and the
+        # points it passed through before (a last step may only fit the search's own seeds)
+        path = polished.path[1:][-POLISH_CHECKED:]
+        named = {
+            ("polished" if k == 0 else f"polished-{k}"): point
+            for k, point in enumerate(reversed(path))
+        }
+        scores.update(cal.score_points(named, cal_settings, reps, progress=False))
+        best = min(named, key=scores.get)
+        if scores[best] < scores[name]:
+            name, chosen = best, named[best]
+    return Choice(name, dict(chosen), scores, start, polished, warm)
+
+
+def posterior_table(result: cal.CalibrationResult, chosen: dict[str, float]) -> pd.DataFrame:
+    """Per free parameter: prior, posterior median and 90% interval, and the chosen value."""
+    from experiments.survey.items import INSTRUMENT_DEFAULTS
+    from model.parameters import defaults
+
+    particles, weights = cal.posterior(result.history)
+    declared = defaults(calibrated=False)
+    rows = []
+    for name in particles.columns:
+        prior = PRIOR_BY_NAME[name]
+        col = particles[name].to_numpy()
+        rows.append(
+            {
+                "parameter": name,
+                "calibrated": chosen[name],
+                "posterior_median": cal.weighted_quantile(col, weights, 0.5),
+                "q05": cal.weighted_quantile(col, weights, 0.05),
+                "q95": cal.weighted_quantile(col, weights, 0.95),
+                "prior_low": prior.low,
+                "prior_high": prior.high,
+                "declared_default": INSTRUMENT_DEFAULTS[name]
+                if prior.instrument
+                else declared[name],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Report:
+    """Stage 3's tables."""
+
+    params: dict[str, float]
+    instrument: dict[str, float]
+    replications: pd.DataFrame
+    table: pd.DataFrame
+    errors: pd.DataFrame
+    acceptance: dict[str, Any]
+    posterior: pd.DataFrame
+
+
+def report(result: cal.CalibrationResult, choice: Choice, settings: PipelineSettings) -> Report:
+    """Stage 3: replications at the chosen set and the fit, per figure and per table."""
+    from model.parameters import defaults
+
+    cal_settings = result.settings
+    model_part, instrument = split(choice.values)
+    instrument = cal.with_tied(instrument, cal_settings.tied_settings())
+    params = {**defaults(calibrated=False), **model_part}
+    reps = fr.replicate(
+        params,
+        instrument,
+        settings.replications,
+        cal_settings.seed + 2,
+        municipalities=cal_settings.municipalities if settings.quick else None,
+        progress=settings.progress,
+    )
+    table = fr.fit_table(
+        reps,
+        list(cal_settings.fit_cells()["key"]),
+        list(cal_settings.holdout_cells()["key"]),
+        cal_settings.weighting,
+    )
+    return Report(
+        params=model_part,
+        instrument=instrument,
+        replications=reps,
+        table=table,
+        errors=fr.error_summary(table),
+        acceptance=fr.target_summary(table),
+        posterior=posterior_table(result, choice.values),
+    )
+
+
+def _installed_record() -> tuple[int, Any]:
+    from model.parameters import CALIBRATED_PATH
+
+    if not CALIBRATED_PATH.exists():
+        return 0, None
+    try:
+        previous = json.loads(CALIBRATED_PATH.read_text())
+        return int(previous.get("version", 0)), (previous["parameters"], previous["instrument"])
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return 0, None
+
+
+def provenance(
+    result: cal.CalibrationResult, choice: Choice, rep: Report, settings: PipelineSettings
+) -> dict[str, Any]:
+    """How the record was obtained: the run, its settings, the choice and the code."""
+    cal_settings, stats = result.settings, cal.summary(result)
+    polished = choice.polished
+    return {
+        "database": str(settings.database.resolve()),
+        "run_id": stats["run_id"],
+        "date": stats["abc_finished"],
+        "abc_started": stats["abc_started"],
+        "report_date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "code_version": code_label(),
+        "seed": cal_settings.seed,
+        "simulations": stats["simulations"],
+        "generations": stats["generations"],
+        "population_size": cal_settings.population,
+        "final_epsilon": stats["final_epsilon"],
+        "abc_wall_time_seconds": stats["abc_wall_time_seconds"],
+        "targets": cal.as_list(cal_settings.targets) or "all target figures",
+        "holdout": cal.as_list(cal_settings.holdout) or [],
+        "fitted_figures": len(cal_settings.fit_cells()),
+        "municipalities": cal.as_list(cal_settings.municipalities),
+        "report_municipalities": cal.as_list(cal_settings.municipalities)
+        if settings.quick
+        else None,
+        "respondents": int(rep.replications["n"].max()),
+        "pattern_constraints": cal_settings.patterns,
+        "weighting": cal_settings.weighting,
+        "answers": cal_settings.answers,
+        "tied_settings": cal_settings.tied_settings(),
+        "point_estimate": choice.name,
+        "warm_start": None if choice.warm is None else WARM_START_NOTE,
+        "candidate_scores": {k: round(float(v), 4) for k, v in choice.scores.items()},
+        "polish": {
+            "start": choice.start,
+            "evaluations": polished.evaluations,
+            "improvements": polished.improvements,
+            "start_distance": polished.start_distance,
+            "distance": polished.distance,
+            "seconds": round(polished.seconds, 1),
+            "adopted": choice.name.startswith("polished"),
+            "legs": polished.legs,
+        },
+        "replications": settings.replications,
+        "sampler": f"dask {settings.scheduler}"
+        if settings.scheduler
+        else f"multicore x{settings.procs}",
+        "priors": {
+            p: [PRIOR_BY_NAME[p].low, PRIOR_BY_NAME[p].high] for p in rep.posterior["parameter"]
+        },
+    }
+
+
+def calibrated_record(
+    result: cal.CalibrationResult, choice: Choice, rep: Report, settings: PipelineSettings
+) -> dict[str, Any]:
+    """The calibrated parameter set with its provenance and fit (a new version if it changed)."""
+    previous_version, installed_values = _installed_record()
+    values = (
+        {k: round(float(v), 6) for k, v in rep.params.items()},
+        {k: round(float(v), 6) for k, v in rep.instrument.items()},
+    )
+    bump = settings.install and not settings.quick and values != installed_values
+    stats = cal.summary(result)
+    return {
+        "version": previous_version + 1 if bump else max(previous_version, 1),
+        "label": f"survey-2017-run{stats['run_id']}-{dt.date.today():%Y%m%d}",
+        "parameters": values[0],
+        "instrument": values[1],
+        "provenance": provenance(result, choice, rep, settings),
+        "fit": {**rep.acceptance, "errors": rep.errors.to_dict(orient="records")},
+    }
+
+
+def install_refusal(record: dict[str, Any]) -> str | None:
+    """Why ``record`` must not replace the installed set, or None if it may.
+
+    A run installs its set only if it keeps at least as many target figures inside the margin
+    as the installed set's own record says it does: a calibration that fits worse (a smaller
+    budget, a new free set still to be made to work) is reported, not made the model's default.
+    """
+    from model.parameters import CALIBRATED_PATH
+
+    if not CALIBRATED_PATH.exists():
+        return None
+    try:
+        previous = json.loads(CALIBRATED_PATH.read_text())["fit"]["inside_margin"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    new = record["fit"]["inside_margin"]
+    if new >= previous:
+        return None
+    return (
+        f"not installed: {new} of {record['fit']['target_figures']} target figures inside the "
+        f"margin against {previous} for the installed set ({CALIBRATED_PATH})"
+    )
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_csv(tmp, index=False)
+    tmp.replace(path)
+
+
+def write(
+    result: cal.CalibrationResult,
+    choice: Choice,
+    rep: Report,
+    record: dict[str, Any],
+    settings: PipelineSettings,
+) -> list[str]:
+    """Stage 4: the report folder's files (each atomically); returns their names."""
+    out = settings.out
+    pops = cal.population_table(result.history)
+    particles, weights = cal.posterior(result.history)
+    _csv(rep.replications, out / "replications.csv")
+    _csv(rep.table.drop(columns=["key"]), out / "fit.csv")
+    _csv(particles.assign(weight=weights), out / "posterior.csv")
+    _csv(pops, out / "populations.csv")
+    scores = [{"candidate": k, "mean_distance": v} for k, v in choice.scores.items()]
+    _csv(pd.DataFrame(scores), out / "candidates.csv")
+    fr.plot_fit(rep.table, out / "fit_targets.png", ["fit", "holdout"], "target figures")
+    fr.plot_fit(rep.table, out / "fit_inputs.png", ["input"], "input figures (never fitted)")
+    fr.plot_posterior(particles, weights, choice.values, out)
+    fr.plot_epsilon(pops, out / "epsilon.png")
+    fr.write_markdown(
+        out / "report.md",
+        provenance=record["provenance"],
+        chosen=choice.values,
+        table=rep.table,
+        errors=rep.errors,
+        acceptance=rep.acceptance,
+        pops=pops,
+        scores=choice.scores,
+        posterior_table=rep.posterior,
+    )
+    fr.write_json_atomic(out / "calibrated_parameters.json", record)
+    return sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def run(settings: PipelineSettings) -> Outcome:
+    """The whole calibration: sample, choose, report, write (and install if asked)."""
+    from model.parameters import CALIBRATED_PATH
+
+    started = time.time()
+    settings.out.mkdir(parents=True, exist_ok=True)
+    if settings.warm_start and not (settings.resume or settings.report_only):
+        # a stored run keeps the start it was made with
+        start = warm_start_point(settings.calibration)
+        settings = replace(settings, calibration=replace(settings.calibration, start=start))
+    result = sample(settings)
+    session = time.time() - started
+    choice = choose(result, settings)
+    rep = report(result, choice, settings)
+    record = calibrated_record(result, choice, rep, settings)
+    files = write(result, choice, rep, record, settings)
+    refusal = install_refusal(record) if settings.install and not settings.quick else None
+    installed = settings.install and not settings.quick and refusal is None
+    if installed:
+        fr.write_json_atomic(CALIBRATED_PATH, record)
+        log.info("installed as the model's defaults: %s", CALIBRATED_PATH)
+    stats = cal.summary(result)
+    return Outcome(
+        out=settings.out,
+        run_id=stats["run_id"],
+        resumed=result.resumed,
+        stats=stats,
+        record=record,
+        acceptance=rep.acceptance,
+        errors=rep.errors,
+        installed=installed,
+        session_seconds=session,
+        total_seconds=time.time() - started,
+        files=files,
+        not_installed=refusal,
+    )

@@ -1,0 +1,163 @@
+"""Which free parameters the survey can inform: a Morris screen of the survey distance.
+
+Issue 14 asks for at most 15 free parameters, the rest fixed "from the report, cited facts or a
+sensitivity screen that shows they barely matter". This module is that screen: Morris
+elementary effects (SALib, `experiments.sensitivity.morris_table`) of the survey distance
+(`experiments.calibration.distance.SurveyDistance`, margin weighting) over the candidates'
+prior ranges, every point simulated through the one survey path (`simulate_survey`: all
+municipalities, response-weighted, answers expected over the noise) with common random numbers,
+so an elementary effect is the parameter's and not the seed's.
+
+The distance is screened three times: over every target figure, over the social-domain (3D)
+figures and over the physical-domain (Omgevingswet) figures. A parameter that moves only one
+domain's figures ranks on that domain's screen (`importance`), so a physical-only parameter is
+not dropped because the 3D figures outnumber the physical ones.
+
+Usage: ``python -m experiments.calibration.screen [--trajectories 12] [--workers 2]
+[--out docs/screen]``; prints the table and the free set it implies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.calibration.distance import SurveyDistance, fit_cells, simulated_statistics
+from experiments.calibration.priors import PRIOR_BY_NAME, Prior, split
+from experiments.survey.simulate import simulate_survey
+
+DOMAIN_SCREENS: tuple[str, ...] = ("all", "social", "physical")
+"""The three distances screened: every target figure, then each domain's figures."""
+
+MAX_FREE = 15
+"""At most this many free parameters (issue 14)."""
+
+
+@dataclass(frozen=True)
+class ScreenPoint:
+    """One point of the Morris design, picklable for a worker process.
+
+    Attributes:
+        values: The candidates' values at this point.
+        seed: The common seed of every point (common random numbers).
+        municipalities: Optional subset of municipalities (tests); all 388 by default.
+    """
+
+    values: Mapping[str, float]
+    seed: int
+    municipalities: tuple[str, ...] | None = None
+
+
+def distances(point: ScreenPoint) -> dict[str, float]:
+    """The survey distance of one point, over all figures and per domain."""
+    from model.parameters import defaults
+
+    model_part, instrument = split(dict(point.values))
+    survey = simulate_survey(
+        {**defaults(calibrated=False), **model_part},
+        instrument,
+        point.seed,
+        municipalities=point.municipalities,
+        sample="all",
+        weighting="response",
+        expected=True,
+    )
+    stats = simulated_statistics(survey.table)
+    cells = fit_cells()
+    observed = dict(zip(cells["key"], cells["share"].astype(float), strict=True))
+    out = {}
+    for name in DOMAIN_SCREENS:
+        chosen = cells if name == "all" else cells[cells["domain"] == name]
+        out[name] = SurveyDistance(chosen)(stats, observed)
+    return out
+
+
+def problem(priors: Sequence[Prior]) -> dict:
+    """SALib problem of the candidates: their names and prior bounds."""
+    return {
+        "num_vars": len(priors),
+        "names": [p.name for p in priors],
+        "bounds": [[p.low, p.high] for p in priors],
+    }
+
+
+def screen(
+    priors: Sequence[Prior],
+    trajectories: int = 12,
+    seed: int = 20170801,
+    workers: int = 1,
+    municipalities: Sequence[str] | None = None,
+    levels: int = 4,
+) -> pd.DataFrame:
+    """Morris indices of the survey distance for ``priors``; one row per parameter.
+
+    Returns:
+        Columns ``parameter``, ``mu_star_<screen>`` and ``mu_star_conf_<screen>`` for each of
+        `DOMAIN_SCREENS`, ``importance`` (the largest mu* relative to its screen's largest, 0-1)
+        and ``rank`` (1 = most important), sorted by rank.
+    """
+    from SALib.sample import morris as morris_sample
+
+    from experiments.sensitivity import morris_table
+
+    prob = problem(priors)
+    x = morris_sample.sample(prob, trajectories, num_levels=levels, seed=seed)
+    panel = tuple(municipalities) if municipalities else None
+    points = [ScreenPoint(dict(zip(prob["names"], row, strict=True)), seed, panel) for row in x]
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(distances, points, chunksize=4))
+    else:
+        results = [distances(p) for p in points]
+    frame = pd.DataFrame({"parameter": prob["names"]})
+    for name in DOMAIN_SCREENS:
+        y = np.array([r[name] for r in results])
+        table = morris_table(prob, x, y, levels=levels, seed=seed).set_index("factor")
+        frame[f"mu_star_{name}"] = table.loc[prob["names"], "mu_star"].to_numpy()
+        frame[f"mu_star_conf_{name}"] = table.loc[prob["names"], "mu_star_conf"].to_numpy()
+    relative = np.column_stack(
+        [frame[f"mu_star_{n}"] / max(frame[f"mu_star_{n}"].max(), 1e-12) for n in DOMAIN_SCREENS]
+    )
+    frame["importance"] = relative.max(axis=1)
+    frame = frame.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
+    frame["rank"] = np.arange(1, len(frame) + 1)
+    return frame
+
+
+def free_set(table: pd.DataFrame, limit: int = MAX_FREE) -> list[str]:
+    """The ``limit`` most important parameters of a `screen` table, in rank order."""
+    return table.sort_values("rank")["parameter"].head(limit).tolist()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Screen every candidate parameter and print the table and the free set."""
+    from experiments.calibration.priors import CANDIDATES, PRIORS
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trajectories", type=int, default=12)
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--seed", type=int, default=20170801)
+    parser.add_argument("--out", type=Path, default=None, help="write screen.csv here")
+    args = parser.parse_args(argv)
+    names = dict.fromkeys(p.name for p in (*PRIORS, *CANDIDATES))
+    priors = [PRIOR_BY_NAME[n] for n in names]
+    table = screen(priors, args.trajectories, args.seed, args.workers)
+    with pd.option_context("display.width", 160, "display.max_rows", 100):
+        print(table.round(3).to_string(index=False))
+    print("free set:", ", ".join(free_set(table)))
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        tmp = args.out / ".screen.csv.tmp"
+        table.to_csv(tmp, index=False)
+        tmp.replace(args.out / "screen.csv")
+
+
+if __name__ == "__main__":
+    main()

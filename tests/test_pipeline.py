@@ -1,0 +1,104 @@
+"""The calibration as a pipeline (`experiments.calibration.pipeline`) and its thin command.
+
+Issue 14: "`experiments/calibration/pipeline.py` with `run(settings) -> Outcome`; each CLI
+command ≤ 40 lines"; "a quick hold-out calibration runs end to end in < 3 minutes".
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+
+import pytest
+
+from experiments.calibration import abc as cal
+from experiments.calibration import cli, pipeline
+from experiments.calibration.priors import FREE, PRIORS
+from model.parameters import CALIBRATED_PATH
+
+
+@pytest.mark.timeout(180)
+def test_a_quick_holdout_calibration_runs_end_to_end(tmp_path):
+    before = CALIBRATED_PATH.read_bytes()
+    settings = pipeline.PipelineSettings(
+        calibration=cal.CalibrationSettings(
+            **{**pipeline.QUICK, "population": 8, "generations": 1, "seed": 3},
+            holdout=("table_5",),
+        ),
+        out=tmp_path / "cal",
+        replications=2,
+        polish_evaluations=0,
+        quick=True,
+        progress=False,
+    )
+    outcome = pipeline.run(settings)
+    assert outcome.run_id == 1 and not outcome.resumed and not outcome.installed
+    assert {"report.md", "fit.csv", "calibrated_parameters.json", "calibration.db"} <= set(
+        outcome.files
+    )
+    record = json.loads((tmp_path / "cal" / "calibrated_parameters.json").read_text())
+    for part in ("parameters", "instrument", "provenance", "version"):
+        assert record[part] == outcome.record[part], part
+    prov = record["provenance"]
+    assert prov["holdout"] == ["table_5"] and prov["fitted_figures"] == 97 - 17
+    # the hold-out is reported out of sample, next to the fitted figures
+    groups = {row["group"]: row for row in record["fit"]["errors"]}
+    assert groups["hold-out (not fitted)"]["figures"] == 17
+    assert groups["in-sample (fitted)"]["figures"] == 80
+    assert prov["warm_start"] is None  # never for a hold-out: the installed set saw table 5
+    # Table 5's own noise is not free when Table 5 is held out: it is tied to answer_noise
+    assert set(record["parameters"]) | set(record["instrument"]) == set(FREE)
+    assert record["instrument"]["change_noise"] == record["instrument"]["answer_noise"]
+    assert CALIBRATED_PATH.read_bytes() == before  # a quick run never installs
+    assert "target figures inside the survey's margin" in outcome.summary()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"calibration": cal.CalibrationSettings(population=1)}, "--population must be >= 2"),
+        ({"replications": 5}, "--replications must be at least 20"),
+        ({"polish_evaluations": -1}, "--polish-evaluations must be 0 or more"),
+        ({"procs": 0}, "--procs must be 1 or more"),
+        ({"calibration": cal.CalibrationSettings(targets=("table_9",))}, "matches no target"),
+    ],
+)
+def test_bad_settings_are_refused_before_anything_is_written(tmp_path, change, message):
+    out = tmp_path / "never"
+    base = {"calibration": cal.CalibrationSettings(), "out": out, **change}
+    with pytest.raises((cal.CalibrationError, ValueError), match=message):
+        pipeline.PipelineSettings(**base)
+    assert not out.exists()
+
+
+def test_the_command_handlers_are_thin():
+    for handler in (cli.cmd_calibrate, cli.cmd_survey):
+        lines = inspect.getsource(handler).splitlines()
+        assert len(lines) <= 40, (handler.__name__, len(lines))
+    source = inspect.getsource(cli)
+    assert "pipeline.run(" in source and "fit_report" not in source
+
+
+def test_the_quick_help_states_the_quick_budget():
+    parser = cli.build_parser()
+    calibrate = parser._subparsers._group_actions[0].choices["calibrate"]
+    assert f"{pipeline.QUICK_POLISH_EVALUATIONS} with --quick" in calibrate.format_help()
+
+
+def test_at_most_fifteen_free_parameters():
+    assert len(PRIORS) == len(FREE) <= 15
+
+
+def test_a_set_that_fits_worse_than_the_installed_one_is_not_installed(tmp_path, monkeypatch):
+    import model.parameters
+
+    installed = tmp_path / "calibrated.json"
+    installed.write_text(json.dumps({"fit": {"inside_margin": 64, "target_figures": 97}}))
+    monkeypatch.setattr(model.parameters, "CALIBRATED_PATH", installed)
+    worse = {"fit": {"inside_margin": 10, "target_figures": 97}}
+    message = pipeline.install_refusal(worse)
+    assert message.startswith("not installed: 10 of 97 target figures inside the margin")
+    assert "against 64" in message
+    assert pipeline.install_refusal({"fit": {"inside_margin": 64, "target_figures": 97}}) is None
+    monkeypatch.setattr(model.parameters, "CALIBRATED_PATH", tmp_path / "none.json")
+    assert pipeline.install_refusal(worse) is None  # nothing installed: nothing to keep
