@@ -21,10 +21,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from experiments.spec import ExperimentError
+from govsim import argtypes
 from model.calendar import CalendarError
 from model.parameters import ParameterError
 from model.timeline import TimelineError
-from scenarios.cli import positive_int
 from scenarios.scenario import ScenarioError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
@@ -53,6 +53,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from experiments.run import run_experiment
 
     command = ["govsim", "experiment", "run", args.spec, "--out", args.out]
+    if not args.scheduler:  # a remote cluster has CPUs of its own
+        args.workers, capped = argtypes.capped_workers(args.workers, "experiment run")
+        if capped:
+            print(capped, file=sys.stderr)
     if args.workers:
         command += ["--workers", str(args.workers)]
     if args.dask:
@@ -178,7 +182,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     r.add_argument(
         "--workers",
         "-j",
-        type=positive_int,
+        type=argtypes.positive_int,
         default=None,
         help="worker processes (default: the number of CPUs; 1 runs in this process)",
     )
@@ -196,7 +200,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     r.add_argument(
         "--chunk",
-        type=positive_int,
+        type=argtypes.positive_int,
         default=None,
         metavar="N",
         help="runs per batch and per chunk file (default: the runner's choice)",
@@ -214,7 +218,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     q.add_argument("dir", metavar="DIR", help="experiment folder")
     q.add_argument("sql", metavar="SQL", help='e.g. "SELECT count(*) FROM runs"')
     q.add_argument("--format", choices=("table", "csv"), default="table")
-    q.add_argument("--max-rows", type=positive_int, default=100, help="rows shown in a table")
+    q.add_argument(
+        "--max-rows", type=argtypes.positive_int, default=100, help="rows shown in a table"
+    )
     q.set_defaults(func=_guard("query", cmd_query))
 
     s = sub.add_parser(
@@ -230,8 +236,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "--method", choices=("morris", "sobol"), default=None, help="default: the design's method"
     )
     s.add_argument("--conf-level", type=float, default=0.95, help="default 0.95")
-    s.add_argument("--resamples", type=positive_int, default=1000, help="bootstrap resamples")
-    s.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    s.add_argument(
+        "--resamples", type=argtypes.positive_int, default=1000, help="bootstrap resamples"
+    )
+    s.add_argument("--seed", type=argtypes.seed, default=0, help="bootstrap seed")
     s.set_defaults(func=_guard("sensitivity", cmd_sensitivity))
 
     d = sub.add_parser(

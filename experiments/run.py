@@ -511,9 +511,9 @@ def run_experiment(
     if dask and scheduler:
         raise ExperimentError("give either --dask (a local cluster) or --scheduler ADDRESS")
     if workers is None:
-        from scenarios.cli import default_workers
+        from govsim.argtypes import available_cpus
 
-        workers = default_workers()
+        workers = available_cpus()
     if workers < 1:
         raise ExperimentError(f"--workers must be at least 1, got {workers}")
     if chunk is not None and chunk < 1:

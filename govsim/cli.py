@@ -7,11 +7,13 @@ code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from govsim import argtypes, provenance
 from model.calendar import CalendarError
 from model.parameters import CHOICES, PARAMETERS, ParameterError
 from model.timeline import TimelineError
@@ -83,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(2013-2029), print a summary table and write a figure of transition vs "
         "transformation per domain.",
     )
-    p.add_argument("--seed", type=int, default=20180101, help="random seed (default 20180101)")
+    p.add_argument(
+        "--seed", type=argtypes.seed, default=20180101, help="random seed (default 20180101)"
+    )
     p.add_argument("--out", default="out/baseline", help="output folder (default out/baseline)")
     p.add_argument("--lang", choices=("nl", "en"), default="en", help="label language")
     p.set_defaults(func=_cmd_baseline)
@@ -104,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for register in _registrars():
         register(sub)
+    version = f"govsim {provenance.govsim_version()} ({provenance.code_label()})"
+    for command in (parser, *sub.choices.values()):
+        command.add_argument("--version", action="version", version=version)
     return parser
 
 
@@ -127,6 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, *USER_ERRORS) as exc:
         print(f"govsim {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away (``govsim params | head``): stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
+import sys
 from typing import Any
 
+from govsim import argtypes
 from model.levers import WHERE_FORMS, LeverError, StrategyRule
 from model.parameters import LEVERS
 from scenarios.ensemble import DEFAULT_OUT, DEFAULT_REPLICATIONS, DEFAULT_SEED, run_ensemble
@@ -24,17 +25,6 @@ def standard_set() -> tuple[str, ...]:
     from scenarios.loader import STANDARD_SET
 
     return tuple(STANDARD_SET)
-
-
-def positive_int(text: str) -> int:
-    """Argparse type: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 STRATEGY_FORM = (
@@ -86,14 +76,6 @@ def with_strategy(scenarios: list[str], rules: list[StrategyRule]) -> list[Any]:
     return out
 
 
-def default_workers() -> int:
-    """Worker processes by default: the CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``govsim run`` to ``subparsers`` (from `ArgumentParser.add_subparsers`)."""
     names = ", ".join(standard_set())
@@ -116,19 +98,23 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--replications",
         "-n",
-        type=positive_int,
+        type=argtypes.positive_int,
         default=DEFAULT_REPLICATIONS,
         help=f"replications per scenario (default {DEFAULT_REPLICATIONS})",
     )
     p.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})"
+        "--seed",
+        type=argtypes.seed,
+        default=DEFAULT_SEED,
+        help=f"root seed, 0 to 2**128 - 1 (default {DEFAULT_SEED})",
     )
     p.add_argument(
         "--workers",
         "-j",
-        type=positive_int,
+        type=argtypes.positive_int,
         default=None,
-        help="worker processes (default: the number of CPUs; 1 runs in this process)",
+        help="worker processes, at most the CPUs available (default: all of them; 1 runs in "
+        "this process)",
     )
     p.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
     p.add_argument(
@@ -141,7 +127,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help="only these municipalities or provinces (CBS codes, names, province names)",
     )
-    p.add_argument("--until", default=None, help="last simulated month (default 2029-12)")
+    p.add_argument(
+        "--until",
+        type=argtypes.month,
+        default=None,
+        help="last simulated month, 2013-01 to 2029-12 (default 2029-12)",
+    )
     p.add_argument(
         "--strategy",
         action="append",
@@ -183,7 +174,9 @@ def command_line(args: argparse.Namespace, scenarios: list[str], workers: int) -
 def cmd_run(args: argparse.Namespace) -> int:
     """Run ``govsim run`` with parsed arguments; print what was written."""
     scenarios = list(args.scenarios) or list(standard_set())
-    workers = args.workers or default_workers()
+    workers, capped = argtypes.capped_workers(args.workers, "run")
+    if capped:
+        print(capped, file=sys.stderr)
     rules = [parse_strategy_option(text) for text in args.strategy]
     output = run_ensemble(
         with_strategy(scenarios, rules),

@@ -98,7 +98,7 @@ def test_baseline_seed_not_a_number_exits_2_without_traceback():
     result = _govsim("baseline", "--seed", "notanumber")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "invalid int value" in result.stderr
+    assert "a seed is a whole number from 0 to 2**128 - 1" in result.stderr
     assert "notanumber" in result.stderr
 
 

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from collections.abc import Mapping
 
+from govsim import argtypes
+
 APP_MODULE = "viz.app"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -53,7 +55,21 @@ def app_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def host_warning(host: str, port: int) -> str | None:
+    """The warning printed when the app binds to an address other machines can reach."""
+    if argtypes.is_loopback(host):
+        return None
+    return (
+        f"govsim app: warning: --host {host} makes the app reachable from the network; anyone "
+        f"who can reach this machine on port {port} can use it (the default {DEFAULT_HOST} "
+        "keeps it on this machine)"
+    )
+
+
 def _cmd_app(args: argparse.Namespace) -> int:
+    warning = host_warning(args.host, args.port)
+    if warning:
+        print(warning, file=sys.stderr)
     command = app_command(args.host, args.port, open_browser=not args.no_browser)
     print(f"govsim app: http://{args.host}:{args.port}  (Ctrl+C stops the server)", flush=True)
     try:
@@ -72,7 +88,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "Binds to 127.0.0.1 by default; use --host 0.0.0.0 to share it on a local network.",
     )
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument(
+        "--port", type=argtypes.port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
     p.add_argument(
         "--no-browser", action="store_true", help="do not open a browser window on start"
     )

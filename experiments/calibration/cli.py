@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from govsim import argtypes
+
 
 class CommandError(Exception):
     """A user mistake in a survey or calibrate command (printed without a traceback)."""
@@ -174,7 +176,9 @@ def register(subparsers: Any) -> None:
         "per item and answer category (targets, then inputs); observed figures only for the "
         "2017 fieldwork (July-September 2017).",
     )
-    p.add_argument("--seed", type=int, default=20170801, help="random seed (default 20170801)")
+    p.add_argument(
+        "--seed", type=argtypes.seed, default=20170801, help="random seed (default 20170801)"
+    )
     p.add_argument(
         "--date",
         default="2017-08",
@@ -244,9 +248,12 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--scheduler", help="Dask scheduler address (uses pyabc's Dask sampler)")
     p.add_argument(
-        "--procs", type=int, default=2, help="worker processes (default 2; 1 = exact repeat)"
+        "--procs",
+        type=argtypes.positive_int,
+        default=2,
+        help="worker processes (default 2; 1 = exact repeat)",
     )
-    p.add_argument("--seed", type=int, default=None, help="run seed (default 20170801)")
+    p.add_argument("--seed", type=argtypes.seed, default=None, help="run seed (default 20170801)")
     p.add_argument("--population", type=int, default=None, help="particles per generation")
     p.add_argument("--generations", type=int, default=None, help="maximum generations in total")
     p.add_argument("--max-minutes", type=float, default=None, help="wall-time limit of the ABC")
