@@ -148,6 +148,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="scenario to compare against (default: baseline if run, else the first)",
     )
     p.add_argument("--no-report", action="store_true", help="write the data files only")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a folder that holds files govsim did not write (they are kept)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_run)
     return p
@@ -191,6 +196,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         report=not args.no_report,
         command=command_line(args, scenarios, workers),
+        force=args.force,
     )
     timing = output.manifest["timings"]
     runs = len(timing["runs"])

@@ -37,6 +37,14 @@ import pyarrow.parquet as pq
 from govsim.provenance import code_record, git_commit, govsim_version, package_versions
 from model.parameters import resolve_parameters
 from scenarios.atomic import atomic_path, write_text
+from scenarios.output_folder import (
+    check_folder,
+    clean_temporaries,
+    folder_lock,
+    mark_complete,
+    mark_incomplete,
+    remove_stale,
+)
 from scenarios.runner import Outputs, RunResult, make_tasks, replication_seeds, run_tasks
 from scenarios.scenario import Scenario, ScenarioError
 from scenarios.summary import EnsembleData
@@ -234,6 +242,7 @@ def run_ensemble(
     progress: bool = True,
     report: bool = True,
     command: Sequence[str] | None = None,
+    force: bool = False,
 ) -> EnsembleOutput:
     """Run an ensemble and write its data files, report and manifest into ``out_dir``.
 
@@ -252,10 +261,13 @@ def run_ensemble(
         progress: Show a progress bar (on a terminal).
         report: Write the figures and the HTML report.
         command: The command line, recorded in the manifest.
+        force: Write into a folder that holds files govsim did not write (they are kept;
+            `scenarios.output_folder`).
 
     Raises:
         ScenarioError, ParameterError, TimelineError, CalendarError: Before anything runs or
-            is written, for unusable scenarios or arguments.
+            is written, for unusable scenarios or arguments, or an output folder govsim may not
+            write into (`scenarios.output_folder.OutputFolderError`).
     """
     started = time.perf_counter()
     if replications < 1:
@@ -264,6 +276,7 @@ def run_ensemble(
         raise ScenarioError(f"--workers must be at least 1, got {workers}")
     if lang not in ("nl", "en"):
         raise ScenarioError(f"--lang must be 'nl' or 'en', got {lang!r}")
+    check_folder(out_dir, force)
     chosen = resolve_scenarios(scenarios)
     ref = choose_reference(chosen, reference)
     tasks = make_tasks(
@@ -286,6 +299,58 @@ def run_ensemble(
     data = collect(chosen, results, seeds, ref, municipalities, seed)
 
     out = Path(out_dir)
+    with folder_lock(out):
+        previous = check_folder(out, force)  # again: another run may have written meanwhile
+        clean_temporaries(out)
+        mark_incomplete(out)
+        output = _write_outputs(
+            out,
+            chosen,
+            data,
+            results,
+            seeds,
+            ref,
+            previous,
+            started,
+            run_time,
+            dict(
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                lang=lang,
+                municipalities=municipalities,
+                until=until,
+                chunksize=chunksize,
+                executor=executor,
+                report=report,
+                command=command,
+            ),
+        )
+        mark_complete(out)
+    return output
+
+
+def _write_outputs(
+    out: Path,
+    chosen: list[Scenario],
+    data: EnsembleData,
+    results: list[RunResult],
+    seeds: list[int],
+    ref: str,
+    previous: set[str],
+    started: float,
+    run_time: float,
+    args: dict[str, Any],
+) -> EnsembleOutput:
+    """Write series, summary, report and (last) the manifest; remove this folder's stale files."""
+    replications, seed, workers, lang = (
+        args["replications"],
+        args["seed"],
+        args["workers"],
+        args["lang"],
+    )
+    municipalities, until, chunksize = args["municipalities"], args["until"], args["chunksize"]
+    executor, report, command = args["executor"], args["report"], args["command"]
     written: list[Path] = []
     for s in chosen:
         path = out / "series" / f"{s.name}.parquet"
@@ -303,7 +368,7 @@ def run_ensemble(
     if report:
         report_path, pngs = _write_report(data, out, lang, version)
         written += [*pngs, report_path]
-    _remove_stale(out, {p.resolve() for p in written})
+    remove_stale(out, previous, {p.resolve() for p in written})
 
     timings = sorted(
         (
@@ -385,11 +450,3 @@ def _write_report(
     if version["commit"]:
         code += f" ({version['commit'][:12]}{', +' if version['dirty'] else ''})"
     return write_report(data, out, lang, code_version=code)
-
-
-def _remove_stale(out: Path, keep: set[Path]) -> None:
-    """Remove series, figures and report of an earlier ensemble in ``out`` not written now."""
-    for pattern in ("series/*.parquet", "figures/*.png", "report.html"):
-        for path in out.glob(pattern):
-            if path.resolve() not in keep:
-                path.unlink()

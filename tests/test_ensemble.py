@@ -204,7 +204,7 @@ def test_a_failing_run_leaves_an_existing_folder_as_it_was(tmp_path, monkeypatch
 
     monkeypatch.setattr(runner, "run_task", flaky)
     with pytest.raises(RuntimeError, match="worker died"):
-        ensemble(out)
+        ensemble(out, force=True)  # a folder with a file of the user's: --force
     assert sorted(p.name for p in out.iterdir()) == ["note.txt"]
 
 
