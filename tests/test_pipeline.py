@@ -60,6 +60,14 @@ def test_a_quick_holdout_calibration_runs_end_to_end(tmp_path):
         ({"replications": 5}, "--replications must be at least 20"),
         ({"polish_evaluations": -1}, "--polish-evaluations must be 0 or more"),
         ({"procs": 0}, "--procs must be 1 or more"),
+        (
+            {"calibration": cal.CalibrationSettings(max_walltime_minutes=-1)},
+            "--max-minutes must be more than 0, got -1",
+        ),
+        (
+            {"calibration": cal.CalibrationSettings(max_simulations=0)},
+            "--max-simulations must be at least 1",
+        ),
         ({"calibration": cal.CalibrationSettings(targets=("table_9",))}, "matches no target"),
     ],
 )

@@ -112,6 +112,11 @@ class PipelineSettings:
             raise CalibrationError(
                 f"--polish-evaluations must be 0 or more, got {self.polish_evaluations}"
             )
+        minutes, budget = cal_settings.max_walltime_minutes, cal_settings.max_simulations
+        if minutes is not None and not minutes > 0:
+            raise CalibrationError(f"--max-minutes must be more than 0, got {minutes:g}")
+        if budget is not None and budget < 1:
+            raise CalibrationError(f"--max-simulations must be at least 1, got {budget}")
         if self.procs < 1:
             raise CalibrationError(f"--procs must be 1 or more, got {self.procs}")
         cal_settings.fit_cells()  # the selections, before any simulation
