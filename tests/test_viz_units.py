@@ -427,4 +427,5 @@ def test_govsim_app_binds_to_localhost_and_runs_offline():
     assert command[command.index("--host") + 1] == "127.0.0.1"
     assert "viz.app" in command and "--production" in command and "--no-open" in command
     env = app_env({})
-    assert env == OFFLINE_ENV and env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env == {**OFFLINE_ENV, "GOVSIM_APP_SCENARIOS": ""}
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"

@@ -137,7 +137,7 @@ def data_url(image: bytes, fmt: str = "png") -> str:
 def scenario_titles() -> dict[str, dict[str, dict[str, str]]]:
     """Short and full titles of the shipped scenarios (loaded once per process)."""
     out: dict[str, dict[str, dict[str, str]]] = {}
-    for name in presets.shipped():
+    for name in presets.available():
         try:
             scenario = presets.load(name)
         except (ValueError, OSError):
@@ -832,7 +832,7 @@ def App(municipalities: list[str] | None = None) -> None:
 
 
 def _second_scenario() -> str:
-    names = presets.shipped()
+    names = presets.available()
     return next((n for n in names if n != presets.BASELINE), presets.BASELINE)
 
 

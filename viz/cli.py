@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 from govsim import argtypes
 
@@ -48,11 +49,39 @@ def app_command(
     ]
 
 
-def app_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Environment for the server: ``base`` (default: this process's) plus `OFFLINE_ENV`."""
+def app_env(
+    base: Mapping[str, str] | None = None, scenarios: list[Path] | None = None
+) -> dict[str, str]:
+    """Environment for the server: ``base`` (default: this process's) plus `OFFLINE_ENV`.
+
+    ``scenarios``: the facilitator's scenario files, the only files the app's menu can open
+    (`viz.presets.facilitator_files`).
+    """
+    from viz.presets import SCENARIO_FILES_ENV
+
     env = dict(os.environ if base is None else base)
     env.update(OFFLINE_ENV)
+    env[SCENARIO_FILES_ENV] = os.pathsep.join(str(p.resolve()) for p in scenarios or [])
     return env
+
+
+def scenario_files(paths: list[str]) -> list[Path]:
+    """Check the facilitator's ``--scenario`` files: each loads as a scenario.
+
+    Raises:
+        ScenarioError: For a file that is missing or not a valid scenario (one paragraph).
+    """
+    from scenarios.loader import load_scenario
+    from scenarios.scenario import ScenarioError
+
+    files = []
+    for text in paths:
+        path = Path(text)
+        if path.suffix.lower() != ".toml" or not path.is_file():
+            raise ScenarioError(f"--scenario {text}: expected an existing scenario file (.toml)")
+        load_scenario(path)
+        files.append(path)
+    return files
 
 
 def host_warning(host: str, port: int) -> str | None:
@@ -70,10 +99,11 @@ def _cmd_app(args: argparse.Namespace) -> int:
     warning = host_warning(args.host, args.port)
     if warning:
         print(warning, file=sys.stderr)
+    files = scenario_files(args.scenario)
     command = app_command(args.host, args.port, open_browser=not args.no_browser)
     print(f"govsim app: http://{args.host}:{args.port}  (Ctrl+C stops the server)", flush=True)
     try:
-        return subprocess.call(command, env=app_env())
+        return subprocess.call(command, env=app_env(scenarios=files))
     except KeyboardInterrupt:
         return 0
 
@@ -93,6 +123,14 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--no-browser", action="store_true", help="do not open a browser window on start"
+    )
+    p.add_argument(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also offer this scenario file in the app's menu (repeatable); the app opens no "
+        "other files",
     )
     p.set_defaults(func=_cmd_app)
     return p

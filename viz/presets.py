@@ -21,8 +21,10 @@ over them everywhere. A select left at its first value ('drawn', 'chosen') is no
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from model.levers import StrategyRule
@@ -34,6 +36,11 @@ from scenarios.scenario import Scenario
 BASELINE = "baseline"
 
 
+SCENARIO_FILES_ENV = "GOVSIM_APP_SCENARIOS"
+"""The scenario files the facilitator named (``govsim app --scenario FILE ...``), passed to the
+server as absolute paths separated by `os.pathsep`."""
+
+
 def shipped() -> list[str]:
     """Names of the shipped scenarios."""
     from scenarios.loader import shipped_scenarios
@@ -41,15 +48,37 @@ def shipped() -> list[str]:
     return list(shipped_scenarios())
 
 
+def facilitator_files() -> dict[str, Path]:
+    """The facilitator's scenario files by menu key (the file name without ``.toml``)."""
+    raw = os.environ.get(SCENARIO_FILES_ENV, "")
+    files = [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+    return {path.stem: path for path in files}
+
+
+def available() -> list[str]:
+    """The app's menu: the shipped scenarios, then the facilitator's files."""
+    names = shipped()
+    return names + [key for key in facilitator_files() if key not in names]
+
+
 def load(name: str) -> Scenario:
-    """The scenario ``name`` (a shipped name or a path).
+    """The scenario of menu key ``name``: a shipped scenario or a file the facilitator named.
+
+    A key is never read as a path: a value sent by a browser cannot make the server open a
+    file (issue 18).
 
     Raises:
-        ValueError: If the scenario cannot be loaded (e.g. a bad file).
+        ValueError: For a key that is not on the menu, or a file that cannot be loaded.
     """
     from scenarios.loader import load_scenario
 
-    return load_scenario(name)
+    if name in shipped():
+        return load_scenario(name)
+    files = facilitator_files()
+    if name in files:
+        return load_scenario(files[name])
+    shown = name if len(str(name)) <= 40 else str(name)[:37] + "..."
+    raise ValueError(f"'{shown}' is not on the scenario menu ({', '.join(available())})")
 
 
 def short_title(scenario: Scenario, lang: str) -> str:
