@@ -75,6 +75,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         command=command,
         log=lambda message: print(message, flush=True),
+        yes=args.yes,
     )
     print(report.summary())
     print(f"manifest: {report.out_dir / 'manifest.json'}")
@@ -206,6 +207,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="runs per batch and per chunk file (default: the runner's choice)",
     )
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument(
+        "--yes",
+        action="store_true",
+        help="run even if the estimated duration is above 6 hours (an experiment of 1,000 or "
+        "more runs times one run first)",
+    )
     r.set_defaults(func=_guard("run", cmd_run))
 
     q = sub.add_parser(

@@ -71,6 +71,28 @@ from scenarios.scenario import Scenario
 
 MANIFEST_VERSION = 1
 
+CONFIRM_HOURS = 6.0
+"""An experiment estimated to take longer than this asks for ``--yes`` (issue 18)."""
+ESTIMATE_FROM_RUNS = 1000
+"""Experiments with fewer runs are not timed first: even at 4x density (about 1.4 s a national
+run) they end within an hour on one core."""
+
+
+def estimated_hours(plan_: Plan, workers: int) -> float | None:
+    """Hours the whole plan takes at the rate of one timed run here (None: too small to ask).
+
+    Times the plan's first run in this process (its result is not kept) and scales by the
+    number of runs and workers.
+    """
+    from scenarios.runner import run_task
+
+    if plan_.n_runs < ESTIMATE_FROM_RUNS:
+        return None
+    started = time.perf_counter()
+    run_task(plan_.tasks[0])
+    seconds = time.perf_counter() - started
+    return seconds * plan_.n_runs / max(1, workers) / 3600.0
+
 
 # ---------------------------------------------------------------------------- plan
 @dataclass
@@ -485,6 +507,7 @@ def run_experiment(
     progress: bool = True,
     command: Sequence[str] | None = None,
     log: Callable[[str], None] | None = None,
+    yes: bool = False,
 ) -> RunReport:
     """Run (or resume) the experiment ``spec`` into ``out_dir``.
 
@@ -499,6 +522,7 @@ def run_experiment(
         progress: Show the runner's progress bar (on a terminal).
         command: The command line, recorded in the manifest.
         log: Called with progress messages (default: none).
+        yes: Run even if the estimated duration exceeds `CONFIRM_HOURS`.
 
     Raises:
         SpecError: For an unusable spec (nothing written).
@@ -521,6 +545,15 @@ def run_experiment(
     plan_ = plan(spec)
     store = ExperimentStore(out_dir)
     manifest = _check_same_experiment(store, plan_)
+    if not yes and executor is None and scheduler is None:
+        hours = estimated_hours(plan_, workers)
+        if hours is not None and hours > CONFIRM_HOURS:
+            raise ExperimentError(
+                f"experiment '{spec.name}' has {plan_.n_runs:,} runs; at the measured rate of "
+                f"this machine that takes about {hours:.1f} hours on {workers} worker(s) (more "
+                f"than {CONFIRM_HOURS:g}); add --yes to run it, or use fewer points or "
+                "replications, or a cluster (--scheduler)"
+            )
 
     with store.lock():
         removed = [str(p.relative_to(store.root)) for p in store.clean()]

@@ -343,3 +343,33 @@ date = "2014-12"
     result = sensitivity(out, "college_attention_social_2014", write=False)
     assert set(result.table["factor"]) == {"coach_college@Utrecht", "coach_small"}
     assert np.isfinite(result.table["mu_star"]).all()
+
+
+def test_a_long_experiment_asks_for_yes_before_writing_anything(tmp_path, capsys, monkeypatch):
+    import experiments.run as run
+
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC, encoding="utf-8")
+    out = tmp_path / "out"
+    # 12 runs stand in for a large experiment: time it, and call anything over 1e-6 h long
+    monkeypatch.setattr(run, "ESTIMATE_FROM_RUNS", 10)
+    monkeypatch.setattr(run, "CONFIRM_HOURS", 1e-6)
+    assert experiment_main(["run", str(spec), "--out", str(out), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "has 12 runs; at the measured rate of this machine that takes about" in err
+    assert "add --yes to run it" in err and "Traceback" not in err
+    assert not out.exists()
+    argv = ["run", str(spec), "--out", str(out), "--workers", "1", "--yes"]
+    assert experiment_main(argv) == 0
+    assert "complete: 12 of 12 runs" in capsys.readouterr().out
+
+
+def test_a_small_experiment_is_not_timed_first(monkeypatch):
+    import experiments.run as run
+    from experiments.spec import loads_spec
+
+    def never(_task):
+        raise AssertionError("timed a run of a small experiment")
+
+    monkeypatch.setattr("scenarios.runner.run_task", never)
+    assert run.estimated_hours(run.plan(loads_spec(SPEC)), 2) is None
