@@ -279,6 +279,27 @@ def result_tables(plan_: Plan, results: Sequence[RunResult]) -> tuple[pa.Table, 
 
 
 # ---------------------------------------------------------------------------- executors
+SCHEDULER_CHECK_TIMEOUT = "5s"
+"""How long `check_scheduler` waits for the scheduler before the experiment writes anything."""
+
+
+def check_scheduler(scheduler: str) -> None:
+    """Connect to the Dask scheduler once and close again: an unreachable one fails first.
+
+    Raises:
+        ExperimentError: If the scheduler cannot be reached (nothing written yet).
+    """
+    import distributed
+
+    try:
+        with distributed.Client(scheduler, timeout=SCHEDULER_CHECK_TIMEOUT):
+            pass
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ExperimentError(
+            f"cannot reach the Dask scheduler at '{scheduler}': {exc}; nothing was written"
+        ) from None
+
+
 @contextlib.contextmanager
 def open_executor(
     workers: int, dask: bool = False, scheduler: str | None = None
@@ -545,6 +566,8 @@ def run_experiment(
     plan_ = plan(spec)
     store = ExperimentStore(out_dir)
     manifest = _check_same_experiment(store, plan_)
+    if scheduler is not None and executor is None:
+        check_scheduler(scheduler)
     if not yes and executor is None and scheduler is None:
         hours = estimated_hours(plan_, workers)
         if hours is not None and hours > CONFIRM_HOURS:

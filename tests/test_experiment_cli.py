@@ -373,3 +373,15 @@ def test_a_small_experiment_is_not_timed_first(monkeypatch):
 
     monkeypatch.setattr("scenarios.runner.run_task", never)
     assert run.estimated_hours(run.plan(loads_spec(SPEC)), 2) is None
+
+
+def test_an_unreachable_scheduler_is_refused_before_the_store_is_written(tmp_path, capsys):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC, encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["run", str(spec), "--out", str(out), "--scheduler", "tcp://127.0.0.1:9"]
+    assert experiment_main(argv) == 2
+    err = capsys.readouterr().err
+    assert "cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in err
+    assert "nothing was written" in err and "Traceback" not in err
+    assert not out.exists()
