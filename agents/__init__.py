@@ -5,11 +5,11 @@
 by the model (struct-of-arrays) and the agent object is a view on its row.
 """
 
-from agents.citizen import Citizen, CitizenArrays
-from agents.college import College, CollegeArrays
-from agents.council import Council, CouncilArrays
-from agents.secretary import MODES, ROLES, Secretary, SecretaryArrays
-from agents.staff import STAFF_DOMAINS, Staff, StaffArrays
+from govsim.agents.citizen import Citizen, CitizenArrays
+from govsim.agents.college import College, CollegeArrays
+from govsim.agents.council import Council, CouncilArrays
+from govsim.agents.secretary import MODES, ROLES, Secretary, SecretaryArrays
+from govsim.agents.staff import STAFF_DOMAINS, Staff, StaffArrays
 
 __all__ = [
     "MODES",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agents.base import ArrayAgent, Column
+from govsim.agents.base import ArrayAgent, Column
 
 INITIAL_TRUST_MEAN = 0.52
 """Trust of citizens in their local government: 5.2 out of 10 (Abma 2012, cited in report §4.2)."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.base import ArrayAgent, Column
+from govsim.agents.base import ArrayAgent, Column
 
 STEER_STANCE = 0.8
 LET_GO_STANCE = 0.2

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.base import ArrayAgent, Column
+from govsim.agents.base import ArrayAgent, Column
 
 INITIAL_TRUST_IN_CITIZENS = 0.35
 """Council trust in citizens (0-1), low per Abma 2012 (report §4.2). Assumption on the number."""

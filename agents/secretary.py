@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.base import ArrayAgent, Column
+from govsim.agents.base import ArrayAgent, Column
 
 MODES: tuple[str, str, str, str] = ("legal", "performing", "collaborative", "responsive")
 ROLES: tuple[str, str, str, str] = ("advocate", "executor", "connector", "changer")

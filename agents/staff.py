@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agents.base import ArrayAgent, Column
+from govsim.agents.base import ArrayAgent, Column
 
 STAFF_DOMAINS: tuple[str, str, str] = ("social", "physical", "other")
 DOMAIN_SPLIT: tuple[float, float, float] = (0.35, 0.30, 0.35)

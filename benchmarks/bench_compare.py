@@ -27,11 +27,16 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = r"""
 import inspect, json, os, sys, time
 sys.path.insert(0, sys.argv[1])
+if "govsim.model" in open(os.path.join(sys.argv[1], "pyproject.toml")).read():
+    import govsim  # one-package layout: govsim.model is the tree's model/ folder
+    govsim.__path__.append(sys.argv[1])
+    from govsim.model.governance_model import GovernanceModel
+else:  # a commit before the one-package layout
+    from model.governance_model import GovernanceModel
 try:
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 except (AttributeError, OSError):
     pass
-from model.governance_model import GovernanceModel
 until = None if sys.argv[2] == "-" else sys.argv[2]
 lean = sys.argv[3] == "lean" and "collect" in inspect.signature(GovernanceModel).parameters
 kw = {"collect": False} if lean else {}

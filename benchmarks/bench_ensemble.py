@@ -19,16 +19,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from scenarios.cli import standard_set  # noqa: E402
-from scenarios.ensemble import run_ensemble  # noqa: E402
+from govsim.scenarios.cli import standard_set
+from govsim.scenarios.ensemble import run_ensemble
 
 DATA_FILES = ("summary.parquet", "summary.csv")
 

@@ -30,9 +30,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from experiments.run import run_experiment
-from experiments.spec import loads_spec
-from experiments.store import ExperimentStore
+from govsim.experiments.run import run_experiment
+from govsim.experiments.spec import loads_spec
+from govsim.experiments.store import ExperimentStore
 
 NATIONAL = """
 [experiment]

@@ -25,12 +25,18 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = r"""
 import json, os, resource, sys, time
 sys.path.insert(0, sys.argv[1])
+if "govsim.model" in open(os.path.join(sys.argv[1], "pyproject.toml")).read():
+    import govsim  # one-package layout: govsim.model is the tree's model/ folder
+    govsim.__path__.append(sys.argv[1])
+    from govsim.model.governance_model import GovernanceModel
+    from govsim.model.parameters import defaults
+else:  # a commit before the one-package layout
+    from model.governance_model import GovernanceModel
+    from model.parameters import defaults
 try:
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 except (AttributeError, OSError):
     pass
-from model.governance_model import GovernanceModel
-from model.parameters import defaults
 factor, repeats = float(sys.argv[2]), int(sys.argv[3])
 d = defaults()
 over = {"staff_per_1000": d["staff_per_1000"] * factor,

@@ -16,16 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from viz.charts import ChartRenderer  # noqa: E402
-from viz.map_view import MapRenderer  # noqa: E402
-from viz.session import Session  # noqa: E402
+from govsim.viz.charts import ChartRenderer
+from govsim.viz.map_view import MapRenderer
+from govsim.viz.session import Session
 
 TARGET_MS = 100.0
 START = 55

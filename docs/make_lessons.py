@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 
+import pandas as pd
+
+from govsim.provenance import code_label
+from govsim.scenarios.atomic import write_text
+from govsim.scenarios.lessons import LESSONS, OUTCOMES, Lesson, lesson_effects
+from govsim.scenarios.loader import load_scenario
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # allow `python docs/make_lessons.py` without installing
-    sys.path.insert(0, str(ROOT))
-
-import pandas as pd  # noqa: E402
-
-from govsim.provenance import code_label  # noqa: E402
-from scenarios.atomic import write_text  # noqa: E402
-from scenarios.lessons import LESSONS, OUTCOMES, Lesson, lesson_effects  # noqa: E402
-from scenarios.loader import load_scenario  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "lessons.md"
 NOISE = 1e-4

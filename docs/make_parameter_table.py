@@ -10,16 +10,13 @@ table can never drift from the code.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # allow `python docs/make_parameter_table.py` without installing
-    sys.path.insert(0, str(ROOT))
+from govsim.model.parameters import CALIBRATE, PARAMETERS, Parameter
+from govsim.scenarios.atomic import write_text
 
-from model.parameters import CALIBRATE, PARAMETERS, Parameter  # noqa: E402
-from scenarios.atomic import write_text  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OUTPUT = ROOT / "docs" / "parameters.md"
 """Where `main` writes the table."""

@@ -10,16 +10,13 @@ fails when it differs from what `render` returns now, so ODD §3 can never drift
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # allow `python docs/make_schedule_table.py` without installing
-    sys.path.insert(0, str(ROOT))
+from govsim.model.schedule import MONTH, SubStep
+from govsim.scenarios.atomic import write_text
 
-from model.schedule import MONTH, SubStep  # noqa: E402
-from scenarios.atomic import write_text  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 ODD = ROOT / "docs" / "ODD.md"
 BEGIN = (

@@ -9,7 +9,7 @@
 
 Mistakes (a broken spec, a folder of another experiment, bad SQL, an unknown outcome) are
 printed as one paragraph on stderr with exit code 2, never a traceback, by the subcommands
-themselves. ``python -m experiments.cli ...`` runs the same commands without the ``govsim``
+themselves. ``python -m govsim.experiments.cli ...`` runs the same commands without the ``govsim``
 entry point.
 """
 
@@ -20,12 +20,12 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from experiments.spec import ExperimentError
 from govsim import argtypes
-from model.calendar import CalendarError
-from model.parameters import ParameterError
-from model.timeline import TimelineError
-from scenarios.scenario import ScenarioError
+from govsim.experiments.spec import ExperimentError
+from govsim.model.calendar import CalendarError
+from govsim.model.parameters import ParameterError
+from govsim.model.timeline import TimelineError
+from govsim.scenarios.scenario import ScenarioError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     ExperimentError,
@@ -50,7 +50,7 @@ def _guard(name: str, func: Callable[[argparse.Namespace], int]) -> Callable[...
 # ---------------------------------------------------------------------------- commands
 def cmd_run(args: argparse.Namespace) -> int:
     """``govsim experiment run``."""
-    from experiments.run import run_experiment
+    from govsim.experiments.run import run_experiment
 
     command = ["govsim", "experiment", "run", args.spec, "--out", args.out]
     if not args.scheduler:  # a remote cluster has CPUs of its own
@@ -85,7 +85,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """``govsim experiment query``."""
-    from experiments.store import query
+    from govsim.experiments.store import query
 
     frame = query(args.dir, args.sql)
     if args.format == "csv":
@@ -101,7 +101,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """``govsim experiment sensitivity``."""
-    from experiments.sensitivity import format_table, sensitivity
+    from govsim.experiments.sensitivity import format_table, sensitivity
 
     result = sensitivity(
         args.dir,
@@ -129,7 +129,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_discover(args: argparse.Namespace) -> int:
     """``govsim experiment discover``."""
-    from experiments.discovery import discover
+    from govsim.experiments.discovery import discover
 
     result = discover(
         args.dir,
@@ -276,7 +276,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """A stand-alone parser (``python -m experiments.cli``) with the experiment subcommands."""
+    """A stand-alone parser (``python -m govsim.experiments.cli``): the experiment commands."""
     parser = argparse.ArgumentParser(prog="govsim")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     register(sub)

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.spec import Spec
+from govsim.experiments.spec import Spec
 
 
 @dataclass(frozen=True)

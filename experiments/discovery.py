@@ -49,11 +49,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.levers import condition_text, month_text, number_text
-from experiments.spec import ExperimentError
-from experiments.store import ANALYSIS, ExperimentStore
-from model.indicators import label as indicator_label
-from scenarios.atomic import atomic_path, write_text
+from govsim.experiments.levers import condition_text, month_text, number_text
+from govsim.experiments.spec import ExperimentError
+from govsim.experiments.store import ANALYSIS, ExperimentStore
+from govsim.model.indicators import label as indicator_label
+from govsim.scenarios.atomic import atomic_path, write_text
 
 
 @contextlib.contextmanager

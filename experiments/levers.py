@@ -34,10 +34,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from model.parameters import CHOICES, PARAMETERS
-from model.timeline import Timeline
-from scenarios import adjust
-from scenarios.report_text import MONTHS
+from govsim.model.parameters import CHOICES, PARAMETERS
+from govsim.model.timeline import Timeline
+from govsim.scenarios import adjust
+from govsim.scenarios.report_text import MONTHS
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from experiments.design import DesignMatrix, build_design
-from experiments.levers import apply_levers
-from experiments.spec import ExperimentError, Spec, SpecError, load_spec
-from experiments.store import (
+from govsim.experiments.design import DesignMatrix, build_design
+from govsim.experiments.levers import apply_levers
+from govsim.experiments.spec import ExperimentError, Spec, SpecError, load_spec
+from govsim.experiments.store import (
     DESIGN,
     POINTS,
     SPEC_COPY,
@@ -55,11 +55,11 @@ from experiments.store import (
     series_schema,
     write_table,
 )
+from govsim.model.levers import StrategyRule
+from govsim.model.parameters import ParameterError, resolve_parameters
 from govsim.provenance import code_record, git_commit, package_versions
-from model.levers import StrategyRule
-from model.parameters import ParameterError, resolve_parameters
-from scenarios.adjust import AdjustError
-from scenarios.runner import (
+from govsim.scenarios.adjust import AdjustError
+from govsim.scenarios.runner import (
     Outputs,
     RunResult,
     RunTask,
@@ -67,7 +67,7 @@ from scenarios.runner import (
     replication_seeds,
     run_tasks,
 )
-from scenarios.scenario import Scenario
+from govsim.scenarios.scenario import Scenario
 
 MANIFEST_VERSION = 1
 
@@ -84,7 +84,7 @@ def estimated_hours(plan_: Plan, workers: int) -> float | None:
     Times the plan's first run in this process (its result is not kept) and scales by the
     number of runs and workers.
     """
-    from scenarios.runner import run_task
+    from govsim.scenarios.runner import run_task
 
     if plan_.n_runs < ESTIMATE_FROM_RUNS:
         return None
@@ -586,7 +586,7 @@ def run_experiment(
         if not (store.root / DESIGN).exists():
             write_table(points_table(plan_.design.frame(raw=True)), store.root / DESIGN)
         if not (store.root / SPEC_COPY).exists():
-            from scenarios.atomic import write_text
+            from govsim.scenarios.atomic import write_text
 
             write_text(store.root / SPEC_COPY, spec.text)
         if manifest is None:

@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.spec import ExperimentError
-from experiments.store import ANALYSIS, ExperimentStore
-from scenarios.atomic import atomic_path
+from govsim.experiments.spec import ExperimentError
+from govsim.experiments.store import ANALYSIS, ExperimentStore
+from govsim.scenarios.atomic import atomic_path
 
 METHODS = ("morris", "sobol")
 

@@ -58,19 +58,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.levers import (
+from govsim.experiments.levers import (
     CHOICE_LABELS,
     LEVERS,
     bounds,
     is_secretary_lever,
     split_factor_name,
 )
-from model.calendar import MonthCalendar
-from model.indicators import BY_NAME
-from model.levers import WHERE_FORMS, LeverError, parse_where
-from model.parameters import CHOICES, PARAMETERS, ParameterError
-from scenarios.scenario import Scenario, ScenarioError
-from scenarios.schema import (
+from govsim.model.calendar import MonthCalendar
+from govsim.model.indicators import BY_NAME
+from govsim.model.levers import WHERE_FORMS, LeverError, parse_where
+from govsim.model.parameters import CHOICES, PARAMETERS, ParameterError
+from govsim.scenarios.scenario import Scenario, ScenarioError
+from govsim.scenarios.schema import (
     MISSING,
     Checker,
     field_at_line,
@@ -572,7 +572,7 @@ class _Builder:
             series=series,
             data=data,
         )
-        from experiments.design import design_size
+        from govsim.experiments.design import design_size
 
         runs = design_size(spec) * replications
         if runs > MAX_RUNS:
@@ -585,7 +585,7 @@ class _Builder:
 
     # -------------------------------------------------------------- experiment
     def scenario(self, value: Any) -> tuple[str, Scenario]:
-        from scenarios.loader import load_scenario, shipped_scenarios
+        from govsim.scenarios.loader import load_scenario, shipped_scenarios
 
         ck = self.ck
         allowed = (
@@ -614,7 +614,7 @@ class _Builder:
             ck.fail_field("experiment.scenario", value, f"names a scenario file that fails. {exc}")
 
     def municipalities(self, value: Any) -> tuple[str, ...]:
-        from model.governance_model import select_municipalities
+        from govsim.model.governance_model import select_municipalities
 
         allowed = (
             "an array of 2017 municipality codes (GMxxxx), municipality names or province "
@@ -1029,7 +1029,7 @@ class _Builder:
             selector = parse_where(text)
         except LeverError as exc:
             ck.fail_field(field_name, value, f"cannot be used: {exc.problem}", exc.allowed)
-        from model.governance_model import select_municipalities
+        from govsim.model.governance_model import select_municipalities
 
         chosen = select_municipalities(list(municipalities) if municipalities else None)
         if not selector.mask(chosen).any():

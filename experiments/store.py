@@ -43,8 +43,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.spec import ExperimentError, Spec
-from scenarios.atomic import atomic_path
+from govsim.experiments.spec import ExperimentError, Spec
+from govsim.scenarios.atomic import atomic_path
 
 MANIFEST = "manifest.json"
 SPEC_COPY = "spec.toml"

@@ -55,7 +55,7 @@ def port(text: str) -> int:
 
 def month(text: str) -> str:
     """A month of the model's calendar (YYYY-MM, January 2013 to December 2029)."""
-    from model.calendar import MonthCalendar, parse_date
+    from govsim.model.calendar import MonthCalendar, parse_date
 
     calendar = MonthCalendar()
     first, last = calendar.date_of(1), calendar.date_of(calendar.n_steps)

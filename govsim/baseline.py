@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.governance_model import GovernanceModel
-from model.indicators import label
-from model.timeline import DOMAINS, Timeline
-from scenarios.atomic import atomic_path, write_text
+from govsim.model.governance_model import GovernanceModel
+from govsim.model.indicators import label
+from govsim.model.timeline import DOMAINS, Timeline
+from govsim.scenarios.atomic import atomic_path, write_text
 
 KEY_DATES: tuple[tuple[str, str], ...] = (
     ("2015-01-01", "3D in force"),

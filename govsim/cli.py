@@ -7,6 +7,7 @@ code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -14,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from govsim import argtypes, provenance
-from model.calendar import CalendarError
-from model.parameters import CHOICES, PARAMETERS, ParameterError
-from model.timeline import TimelineError
-from scenarios.scenario import ScenarioError
+from govsim.model.calendar import CalendarError
+from govsim.model.parameters import CHOICES, PARAMETERS, ParameterError
+from govsim.model.timeline import TimelineError
+from govsim.scenarios.scenario import ScenarioError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     ParameterError,
@@ -111,17 +112,48 @@ def build_parser() -> argparse.ArgumentParser:
     version = f"govsim {provenance.govsim_version()} ({provenance.code_label()})"
     for command in (parser, *sub.choices.values()):
         command.add_argument("--version", action="version", version=version)
+    for command in sub.choices.values():
+        if "--quiet" in command._option_string_actions:  # the command brings its own
+            command.set_defaults(verbose=0)
+            continue
+        command.add_argument(
+            "-v",
+            "--verbose",
+            action="count",
+            default=0,
+            help="say more on stderr (-v: what is done, -vv: debugging detail)",
+        )
+        command.add_argument(
+            "-q", "--quiet", action="store_true", help="no progress bars or messages on stderr"
+        )
     return parser
+
+
+def apply_verbosity(args: argparse.Namespace) -> None:
+    """Set the ``govsim`` loggers from ``-v``/``-q``; ``-q`` also turns progress bars off."""
+    if args.quiet:
+        level = logging.ERROR
+        if hasattr(args, "no_progress"):
+            args.no_progress = True
+    else:
+        level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    logger = logging.getLogger("govsim")
+    logger.setLevel(level)
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("govsim: %(message)s"))
+        logger.addHandler(handler)
 
 
 def _registrars() -> list[Callable[[Any], Any]]:
     """The subcommands contributed by the other packages (each module's ``register``)."""
-    from experiments.calibration.cli import register as calibration
-    from experiments.cli import register as experiment
-    from scenarios.cli import register as scenarios
-    from viz.cli import register as viz
+    from govsim.experiments.calibration.cli import register as calibration
+    from govsim.experiments.cli import register as experiment
+    from govsim.scenarios.cli import register as scenarios
+    from govsim.scenarios.cli import register_report as report
+    from govsim.viz.cli import register as viz
 
-    return [scenarios, experiment, calibration, viz]
+    return [scenarios, report, experiment, calibration, viz]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,6 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
+    apply_verbosity(args)
     try:
         return func(args)
     except (UserError, *USER_ERRORS) as exc:

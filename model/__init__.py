@@ -1,9 +1,9 @@
 """The govsim model: municipalities, timeline, parameters, mechanisms and `GovernanceModel`."""
 
-from model.calendar import MonthCalendar
-from model.governance_model import GovernanceModel
-from model.parameters import PARAMETERS, ParameterError, resolve_parameters
-from model.timeline import Timeline, TimelineError
+from govsim.model.calendar import MonthCalendar
+from govsim.model.governance_model import GovernanceModel
+from govsim.model.parameters import PARAMETERS, ParameterError, resolve_parameters
+from govsim.model.timeline import Timeline, TimelineError
 
 __all__ = [
     "PARAMETERS",

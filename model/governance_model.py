@@ -16,7 +16,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from agents import (
+from govsim.agents import (
     MODES,
     Citizen,
     CitizenArrays,
@@ -29,24 +29,24 @@ from agents import (
     Staff,
     StaffArrays,
 )
-from agents.secretary import ROLE_TRANSFORMATION_EXAMPLE, ROLES
-from model import kernels
-from model.calendar import MonthCalendar
-from model.indicators import INDICATORS
-from model.instruments import INSTRUMENTS
-from model.levers import LeverArrays, StrategyRule, as_rules
-from model.mechanisms import cooperation, participation, staff_learning, steering, strategy
-from model.mechanisms import transition as transition_mechanisms
-from model.municipalities import (
+from govsim.agents.secretary import ROLE_TRANSFORMATION_EXAMPLE, ROLES
+from govsim.model import kernels
+from govsim.model.calendar import MonthCalendar
+from govsim.model.indicators import INDICATORS
+from govsim.model.instruments import INSTRUMENTS
+from govsim.model.levers import LeverArrays, StrategyRule, as_rules
+from govsim.model.mechanisms import cooperation, participation, staff_learning, steering, strategy
+from govsim.model.mechanisms import transition as transition_mechanisms
+from govsim.model.municipalities import (
     MunicipalityArrays,
     find_municipality,
     find_province,
     load_municipalities,
 )
-from model.parameters import STRATEGIES, ParameterError, resolve_parameters
-from model.schedule import MONTH, Month
-from model.state import MunicipalState
-from model.timeline import DOMAINS, Timeline
+from govsim.model.parameters import STRATEGIES, ParameterError, resolve_parameters
+from govsim.model.schedule import MONTH, Month
+from govsim.model.state import MunicipalState
+from govsim.model.timeline import DOMAINS, Timeline
 
 STREAMS: tuple[str, ...] = (
     "init_secretaries",
@@ -119,6 +119,19 @@ class IndicatorCollector(mesa.DataCollector):
                 self.model_reporters = reporters
 
 
+def _seed_sequence(rng: np.random.Generator) -> dict[str, Any] | None:
+    """The Generator's SeedSequence (its child streams come from it), for `recipe`."""
+    seq = rng.bit_generator.seed_seq
+    if not isinstance(seq, np.random.SeedSequence):
+        return None
+    return {
+        "entropy": seq.entropy,
+        "spawn_key": tuple(seq.spawn_key),
+        "pool_size": seq.pool_size,
+        "n_children_spawned": seq.n_children_spawned,
+    }
+
+
 class GovernanceModel(mesa.Model):
     """Governance change in Dutch municipalities under the 3D and the Omgevingswet.
 
@@ -158,6 +171,12 @@ class GovernanceModel(mesa.Model):
         **overrides: Any,
     ) -> None:
         super().__init__(rng=rng)
+        self._made_with = {
+            "seed": int(rng) if isinstance(rng, int | np.integer) else None,
+            "rng_state": self._rng,  # Mesa: the Generator's state before any draw
+            "seed_sequence": _seed_sequence(self.rng),
+            "municipalities": None if municipalities is None else list(municipalities),
+        }
         try:
             self.backend = kernels.resolve_backend(backend)
         except ValueError as error:
@@ -282,6 +301,31 @@ class GovernanceModel(mesa.Model):
         return np.asarray(ROLE_TRANSFORMATION_EXAMPLE)[self.secretaries.role]
 
     # ------------------------------------------------------------------ the monthly step
+    def recipe(self) -> dict[str, Any]:
+        """What made this model: ``GovernanceModel``'s arguments and seed (`model.persistence`).
+
+        ``model.persistence.replay(model.recipe(), model.steps)`` is the same run again.
+        """
+        return {
+            **self._made_with,
+            "params": dict(self.params),
+            "timeline": self.timeline,
+            "calendar": self.calendar,
+            "strategy": list(self.strategy_rules),
+            "backend": self.backend,
+            "collect": self.collect,
+        }
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle as the recipe and the months run; unpickling replays it (`model.persistence`).
+
+        Raises:
+            ModelNotPicklable: The model was changed by hand, so its recipe does not replay it.
+        """
+        from govsim.model.persistence import reduce_model
+
+        return reduce_model(self)
+
     def step(self) -> None:
         """Simulate one month: the sub-steps of `model.schedule.MONTH`, in order."""
         k = self.steps

@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.secretary import MODES
-from model import kernels
-from model.instruments import INSTRUMENTS
-from model.municipalities import SIZE_CLASSES
-from model.parameters import STRATEGIES
-from model.timeline import DOMAINS
+from govsim.agents.secretary import MODES
+from govsim.model import kernels
+from govsim.model.instruments import INSTRUMENTS
+from govsim.model.municipalities import SIZE_CLASSES
+from govsim.model.parameters import STRATEGIES
+from govsim.model.timeline import DOMAINS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from model.governance_model import GovernanceModel
+    from govsim.model.governance_model import GovernanceModel
 
 TERMS: dict[str, tuple[str, str]] = {
     # domains

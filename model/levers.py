@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.municipalities import (
+from govsim.model.municipalities import (
     SIZE_BOUNDS,
     SIZE_CLASSES,
     find_municipality,
@@ -33,7 +33,7 @@ from model.municipalities import (
     find_youth_region,
     load_municipalities,
 )
-from model.parameters import CHOICES, LEVERS, PARAMETERS, STRATEGIES, ParameterError
+from govsim.model.parameters import CHOICES, LEVERS, PARAMETERS, STRATEGIES, ParameterError
 
 ROLE_NAMES: tuple[str, ...] = CHOICES["role"].values[1:]
 """The four roles in the order of `agents.secretary.ROLES` (a test keeps them equal)."""

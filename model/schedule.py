@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.college import college_mix, talks_choices
-from agents.secretary import MODES, ROLE_COOPERATION, ROLES
-from model.indicators import compute_indicators
-from model.instruments import ACCESS_INDEX, DOMAIN_OF, DSO_INDEX, LEARNING, VISION_INDEX
-from model.instruments import domain_mean as instrument_mean
-from model.mechanisms import (
+from govsim.agents.college import college_mix, talks_choices
+from govsim.agents.secretary import MODES, ROLE_COOPERATION, ROLES
+from govsim.model.indicators import compute_indicators
+from govsim.model.instruments import ACCESS_INDEX, DOMAIN_OF, DSO_INDEX, LEARNING, VISION_INDEX
+from govsim.model.instruments import domain_mean as instrument_mean
+from govsim.model.mechanisms import (
     budget,
     cooperation,
     council,
@@ -33,11 +33,11 @@ from model.mechanisms import (
     transition,
     urgency,
 )
-from model.parameters import STRATEGIES
-from model.timeline import DOMAINS
+from govsim.model.parameters import STRATEGIES
+from govsim.model.timeline import DOMAINS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from model.governance_model import GovernanceModel
+    from govsim.model.governance_model import GovernanceModel
 
 
 @dataclass
@@ -725,7 +725,7 @@ MONTH: tuple[SubStep, ...] = (
         ("output",),
         ("compute_indicators",),
         ("everything",),
-        ("model.indicators", "one row of the national series"),
+        ("govsim.model.indicators", "one row of the national series"),
         _observation,
     ),
 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.instruments import DSO_INDEX, INSTRUMENTS, domain_mean
+from govsim.model.instruments import DSO_INDEX, INSTRUMENTS, domain_mean
 
 
 @dataclass

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from model.calendar import MonthCalendar
+from govsim.model.calendar import MonthCalendar
 
 DOMAINS: tuple[str, str] = ("social", "physical")
 
@@ -341,3 +341,99 @@ class CompiledTimeline:
             training,
             coalition,
         )
+
+
+def _date(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def _domain_to_mapping(d: DomainTimeline) -> dict[str, object]:
+    return {
+        "known": d.known.isoformat(),
+        "entry": d.entry.isoformat(),
+        "postponements": [
+            {"announced": p.announced.isoformat(), "new_entry": p.new_entry.isoformat()}
+            for p in d.postponements
+        ],
+        "completion": d.completion.isoformat() if d.completion else None,
+        "rules_final": d.rules_final.isoformat() if d.rules_final else None,
+    }
+
+
+def _domain_from_mapping(m: dict) -> DomainTimeline:
+    return DomainTimeline(
+        known=dt.date.fromisoformat(m["known"]),
+        entry=dt.date.fromisoformat(m["entry"]),
+        postponements=tuple(
+            Postponement(_date(p["announced"]), _date(p["new_entry"])) for p in m["postponements"]
+        ),
+        completion=_date(m["completion"]),
+        rules_final=_date(m["rules_final"]),
+    )
+
+
+def timeline_to_mapping(timeline: Timeline) -> dict[str, object]:
+    """The whole timeline as plain JSON values (ISO dates), e.g. for a run's manifest.
+
+    `timeline_from_mapping` gives back an equal `Timeline`, so a stored run can be re-reported
+    (``govsim report``) without its scenario files.
+    """
+    return {
+        "social": _domain_to_mapping(timeline.social),
+        "physical": _domain_to_mapping(timeline.physical),
+        "dso_start": timeline.dso_start.isoformat(),
+        "dso_full": timeline.dso_full.isoformat(),
+        "elections": [d.isoformat() for d in timeline.elections],
+        "budget_shocks": [
+            {"date": s.date.isoformat(), "domain": s.domain, "size": s.size}
+            for s in timeline.budget_shocks
+        ],
+        "cooperation_policies": [
+            {
+                "domain": p.domain,
+                "start": p.start.isoformat(),
+                "intensity": p.intensity,
+                "training": p.training,
+            }
+            for p in timeline.cooperation_policies
+        ],
+        "coalition_choices": [
+            {
+                "election": c.election.isoformat(),
+                "domain": c.domain,
+                "stance": c.stance,
+                "share": c.share,
+            }
+            for c in timeline.coalition_choices
+        ],
+    }
+
+
+def timeline_from_mapping(m: dict) -> Timeline:
+    """The `Timeline` that `timeline_to_mapping` wrote (raises KeyError/ValueError if broken)."""
+    return Timeline(
+        social=_domain_from_mapping(m["social"]),
+        physical=_domain_from_mapping(m["physical"]),
+        dso_start=dt.date.fromisoformat(m["dso_start"]),
+        dso_full=dt.date.fromisoformat(m["dso_full"]),
+        elections=tuple(dt.date.fromisoformat(d) for d in m["elections"]),
+        budget_shocks=tuple(
+            BudgetShock(dt.date.fromisoformat(s["date"]), s["domain"], float(s["size"]))
+            for s in m["budget_shocks"]
+        ),
+        cooperation_policies=tuple(
+            CooperationPolicy(
+                p["domain"],
+                dt.date.fromisoformat(p["start"]),
+                float(p["intensity"]),
+                float(p["training"]),
+            )
+            for p in m["cooperation_policies"]
+        ),
+        coalition_choices=tuple(
+            CoalitionChoice(
+                dt.date.fromisoformat(c["election"]), c["domain"], c["stance"], float(c["share"])
+            )
+            for c in m["coalition_choices"]
+        ),
+    )

@@ -34,8 +34,8 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from model.calendar import CalendarError, month_index, parse_date
-from model.timeline import (
+from govsim.model.calendar import CalendarError, month_index, parse_date
+from govsim.model.timeline import (
     BudgetShock,
     CoalitionChoice,
     CooperationPolicy,
@@ -43,8 +43,8 @@ from model.timeline import (
     Timeline,
     TimelineError,
 )
-from scenarios.scenario import ScenarioError
-from scenarios.schema import (
+from govsim.scenarios.scenario import ScenarioError
+from govsim.scenarios.schema import (
     DOMAIN_NAMES,
     PERIOD_END,
     PERIOD_START,

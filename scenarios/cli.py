@@ -14,15 +14,15 @@ import sys
 from typing import Any
 
 from govsim import argtypes
-from model.levers import WHERE_FORMS, LeverError, StrategyRule
-from model.parameters import LEVERS
-from scenarios.ensemble import DEFAULT_OUT, DEFAULT_REPLICATIONS, DEFAULT_SEED, run_ensemble
-from scenarios.scenario import ScenarioError
+from govsim.model.levers import WHERE_FORMS, LeverError, StrategyRule
+from govsim.model.parameters import LEVERS
+from govsim.scenarios.ensemble import DEFAULT_OUT, DEFAULT_REPLICATIONS, DEFAULT_SEED, run_ensemble
+from govsim.scenarios.scenario import ScenarioError
 
 
 def standard_set() -> tuple[str, ...]:
     """The scenarios `govsim run` runs when none are named (`scenarios.loader.STANDARD_SET`)."""
-    from scenarios.loader import STANDARD_SET
+    from govsim.scenarios.loader import STANDARD_SET
 
     return tuple(STANDARD_SET)
 
@@ -67,7 +67,7 @@ def with_strategy(scenarios: list[str], rules: list[StrategyRule]) -> list[Any]:
     """The scenarios, with ``rules`` appended to each one's ``[[strategy]]`` rules."""
     if not rules:
         return scenarios
-    from scenarios.loader import load_scenario
+    from govsim.scenarios.loader import load_scenario
 
     out = []
     for ref in scenarios:
@@ -208,4 +208,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"manifest: {output.out_dir / 'manifest.json'}")
     if output.report is not None:
         print(f"report:   {output.report.resolve()}")
+    return 0
+
+
+def register_report(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``govsim report DIR`` (re-render a finished run's report; issue 17)."""
+    p = subparsers.add_parser(
+        "report",
+        help="draw a finished run's report again from its stored data (e.g. in the other language)",
+        description="Read the series and manifest of a finished `govsim run` folder, check them "
+        "against the manifest's hashes, and write its figures and report.html again, in the "
+        "language asked for. Nothing is simulated; the data files are not changed.",
+    )
+    p.add_argument("folder", metavar="DIR", help="the --out folder of a finished govsim run")
+    p.add_argument(
+        "--lang", choices=("nl", "en"), default="en", help="report language (default en)"
+    )
+    p.set_defaults(func=cmd_report)
+    return p
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Run ``govsim report`` with parsed arguments; print the report's path."""
+    from govsim.scenarios.rerender import rerender_report
+
+    report = rerender_report(args.folder, args.lang)
+    print(f"report:   {report.resolve()}")
     return 0

@@ -34,10 +34,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from govsim.model.parameters import resolve_parameters
+from govsim.model.timeline import timeline_to_mapping
 from govsim.provenance import code_record, git_commit, govsim_version, package_versions
-from model.parameters import resolve_parameters
-from scenarios.atomic import atomic_path, write_text
-from scenarios.output_folder import (
+from govsim.scenarios.atomic import atomic_path, write_text
+from govsim.scenarios.output_folder import (
     check_folder,
     clean_temporaries,
     folder_lock,
@@ -45,9 +46,9 @@ from scenarios.output_folder import (
     mark_incomplete,
     remove_stale,
 )
-from scenarios.runner import Outputs, RunResult, make_tasks, replication_seeds, run_tasks
-from scenarios.scenario import Scenario, ScenarioError
-from scenarios.summary import EnsembleData
+from govsim.scenarios.runner import Outputs, RunResult, make_tasks, replication_seeds, run_tasks
+from govsim.scenarios.scenario import Scenario, ScenarioError
+from govsim.scenarios.summary import EnsembleData
 
 DEFAULT_REPLICATIONS = 10
 DEFAULT_SEED = 20180101
@@ -95,7 +96,7 @@ def resolve_scenarios(refs: Sequence[ScenarioRef]) -> list[Scenario]:
         if isinstance(ref, Scenario):
             scenario = ref
         else:
-            from scenarios.loader import load_scenario
+            from govsim.scenarios.loader import load_scenario
 
             scenario = load_scenario(ref)
         if not NAME_PATTERN.match(scenario.name):
@@ -298,51 +299,94 @@ def run_ensemble(
     run_time = time.perf_counter() - started
     data = collect(chosen, results, seeds, ref, municipalities, seed)
 
+    timings = run_timings(results, [s.name for s in chosen])
+    return write_ensemble(
+        out_dir,
+        data,
+        timings,
+        dict(
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            lang=lang,
+            municipalities=municipalities,
+            until=until,
+            chunksize=chunksize,
+            executor=executor,
+            report=report,
+            command=command,
+        ),
+        force=force,
+        started=started,
+        run_time=run_time,
+    )
+
+
+def run_timings(results: Sequence[RunResult], order: Sequence[str]) -> list[dict[str, Any]]:
+    """Wall and CPU seconds of every run, in scenario then replication order (for manifests)."""
+    return sorted(
+        (
+            {
+                "scenario": r.scenario,
+                "replication": r.replication,
+                "seed": r.seed,
+                "seconds": round(r.wall_time, 4),
+                "cpu_seconds": round(r.cpu_time, 4),
+            }
+            for r in results
+        ),
+        key=lambda t: (list(order).index(t["scenario"]), t["replication"]),
+    )
+
+
+def write_ensemble(
+    out_dir: str | Path,
+    data: EnsembleData,
+    timings: list[dict[str, Any]],
+    args: dict[str, Any],
+    *,
+    force: bool = False,
+    started: float | None = None,
+    run_time: float = 0.0,
+) -> EnsembleOutput:
+    """Write an ensemble held in memory as a ``govsim run`` folder (what `run_ensemble` writes).
+
+    Holds the folder's lock, marks it incomplete while writing and writes the manifest last
+    (`scenarios.output_folder`), so an interrupted write is recognised and recovered.
+
+    Args:
+        out_dir: The output folder.
+        data: The ensemble.
+        timings: Per-run timings (`run_timings`).
+        args: ``replications, seed, workers, lang, municipalities, until, chunksize, executor,
+            report, command`` as recorded in the manifest.
+        force: Write into a folder holding files govsim did not write (they are kept).
+        started: `time.perf_counter` at the start of the run (None: now).
+        run_time: Seconds spent running the simulations.
+    """
+    started = time.perf_counter() if started is None else started
     out = Path(out_dir)
+    check_folder(out, force)
     with folder_lock(out):
         previous = check_folder(out, force)  # again: another run may have written meanwhile
         clean_temporaries(out)
         mark_incomplete(out)
-        output = _write_outputs(
-            out,
-            chosen,
-            data,
-            results,
-            seeds,
-            ref,
-            previous,
-            started,
-            run_time,
-            dict(
-                replications=replications,
-                seed=seed,
-                workers=workers,
-                lang=lang,
-                municipalities=municipalities,
-                until=until,
-                chunksize=chunksize,
-                executor=executor,
-                report=report,
-                command=command,
-            ),
-        )
+        output = _write_outputs(out, data, timings, previous, started, run_time, args)
         mark_complete(out)
     return output
 
 
 def _write_outputs(
     out: Path,
-    chosen: list[Scenario],
     data: EnsembleData,
-    results: list[RunResult],
-    seeds: list[int],
-    ref: str,
+    timings: list[dict[str, Any]],
     previous: set[str],
     started: float,
     run_time: float,
     args: dict[str, Any],
 ) -> EnsembleOutput:
     """Write series, summary, report and (last) the manifest; remove this folder's stale files."""
+    chosen, seeds, ref = data.scenarios, data.seeds, data.reference
     replications, seed, workers, lang = (
         args["replications"],
         args["seed"],
@@ -370,19 +414,6 @@ def _write_outputs(
         written += [*pngs, report_path]
     remove_stale(out, previous, {p.resolve() for p in written})
 
-    timings = sorted(
-        (
-            {
-                "scenario": r.scenario,
-                "replication": r.replication,
-                "seed": r.seed,
-                "seconds": round(r.wall_time, 4),
-                "cpu_seconds": round(r.cpu_time, 4),
-            }
-            for r in results
-        ),
-        key=lambda t: ([s.name for s in chosen].index(t["scenario"]), t["replication"]),
-    )
     total = time.perf_counter() - started
     manifest = {
         "govsim_manifest": 1,
@@ -416,6 +447,7 @@ def _write_outputs(
                 "overrides": s.params,
                 "parameters": resolve_parameters(s.params),
                 "strategy": [rule.to_mapping() for rule in s.strategy],
+                "timeline": timeline_to_mapping(s.timeline),
                 "events": [
                     {"date": d.isoformat(), "domain": dom, "event": what}
                     for d, dom, what in s.timeline.events()
@@ -444,7 +476,7 @@ def _write_outputs(
 def _write_report(
     data: EnsembleData, out: Path, lang: str, version: dict[str, Any]
 ) -> tuple[Path, list[Path]]:
-    from scenarios.report import write_report
+    from govsim.scenarios.report import write_report
 
     code = govsim_version()
     if version["commit"]:

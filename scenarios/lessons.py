@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.levers import StrategyRule
-from model.parameters import CHOICES, PARAMETERS
-from scenarios.runner import Outputs, RunTask, replication_seeds, run_tasks
-from scenarios.scenario import Scenario
-from scenarios.summary import paired_difference
+from govsim.model.levers import StrategyRule
+from govsim.model.parameters import CHOICES, PARAMETERS
+from govsim.scenarios.runner import Outputs, RunTask, replication_seeds, run_tasks
+from govsim.scenarios.scenario import Scenario
+from govsim.scenarios.summary import paired_difference
 
 
 @dataclass(frozen=True)

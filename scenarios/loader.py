@@ -15,12 +15,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from model.levers import WHERE_FORMS, LeverError, StrategyRule, parse_where
-from model.parameters import CHOICES, LEVERS, PARAMETERS, ParameterError, resolve_parameters
-from model.timeline import DomainTimeline, Postponement, Timeline, TimelineError
-from scenarios import adjust
-from scenarios.scenario import Scenario, ScenarioError
-from scenarios.schema import (
+from govsim.model.levers import WHERE_FORMS, LeverError, StrategyRule, parse_where
+from govsim.model.parameters import CHOICES, LEVERS, PARAMETERS, ParameterError, resolve_parameters
+from govsim.model.timeline import DomainTimeline, Postponement, Timeline, TimelineError
+from govsim.scenarios import adjust
+from govsim.scenarios.scenario import Scenario, ScenarioError
+from govsim.scenarios.schema import (
     DOMAIN_NAMES,
     MISSING,
     PERIOD_END,

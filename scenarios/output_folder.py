@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from scenarios.scenario import ScenarioError
+from govsim.scenarios.scenario import ScenarioError
 
 MANIFEST = "manifest.json"
 MARKER_KEY = "govsim_manifest"

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.secretary import MODES
-from model.indicators import label
-from model.timeline import DOMAINS
-from scenarios.atomic import atomic_path, write_text
-from scenarios.report_text import number, scenario_text, short_label, timeline_events, ui
-from scenarios.scenario import Scenario
-from scenarios.summary import EnsembleData
+from govsim.agents.secretary import MODES
+from govsim.model.indicators import label
+from govsim.model.timeline import DOMAINS
+from govsim.scenarios.atomic import atomic_path, write_text
+from govsim.scenarios.report_text import number, scenario_text, short_label, timeline_events, ui
+from govsim.scenarios.scenario import Scenario
+from govsim.scenarios.summary import EnsembleData
 
 REFERENCE_COLOUR = "#222222"
 COLOURS: tuple[str, ...] = (

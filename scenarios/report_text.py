@@ -13,10 +13,10 @@ import math
 
 import numpy as np
 
-from model.indicators import BY_NAME, label
-from model.timeline import DOMAINS, Timeline
-from scenarios.scenario import Scenario
-from scenarios.summary import EnsembleData
+from govsim.model.indicators import BY_NAME, label
+from govsim.model.timeline import DOMAINS, Timeline
+from govsim.scenarios.scenario import Scenario
+from govsim.scenarios.summary import EnsembleData
 
 UI: dict[str, tuple[str, str]] = {
     "title": ("Scenariovergelijking", "Scenario comparison"),

@@ -35,11 +35,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.calendar import CalendarError, MonthCalendar, parse_date
-from model.indicators import BY_NAME, INDICATORS
-from model.levers import StrategyRule
-from model.parameters import ParameterError, resolve_parameters
-from scenarios.scenario import Scenario
+from govsim.model.calendar import CalendarError, MonthCalendar, parse_date
+from govsim.model.indicators import BY_NAME, INDICATORS
+from govsim.model.levers import StrategyRule
+from govsim.model.parameters import ParameterError, resolve_parameters
+from govsim.scenarios.scenario import Scenario
 
 ALL_INDICATORS: tuple[str, ...] = tuple(i.name for i in INDICATORS)
 """Every national indicator, in `model.indicators.INDICATORS` order (the default output)."""
@@ -140,7 +140,7 @@ class RunTask:
             TimelineError: An inconsistent timeline.
             CalendarError: An unusable date.
         """
-        from model.governance_model import select_municipalities
+        from govsim.model.governance_model import select_municipalities
 
         self.resolved_parameters()
         self.scenario.timeline.validate()
@@ -193,7 +193,7 @@ class RunResult:
 
 def run_task(task: RunTask) -> RunResult:
     """Run one task in this process and return its plain-data result."""
-    from model.governance_model import GovernanceModel
+    from govsim.model.governance_model import GovernanceModel
 
     start, cpu_start = time.perf_counter(), time.process_time()
     out = task.outputs
@@ -295,15 +295,24 @@ def process_pool(workers: int) -> cf.ProcessPoolExecutor:
     )
 
 
+def in_notebook() -> bool:
+    """Whether this process is a Jupyter kernel (tqdm then draws a notebook widget)."""
+    shell = sys.modules.get("IPython")
+    if shell is None or "ipykernel" not in sys.modules:
+        return False
+    ip = shell.get_ipython()
+    return ip is not None and hasattr(ip, "kernel")
+
+
 def _progress_bar(total: int, progress: bool | Any, desc: str) -> Any:
+    """A tqdm bar: shown on a terminal or in Jupyter when ``progress`` is True, else hidden."""
     from tqdm.auto import tqdm
 
     if progress is False or progress is None:
-        disable: bool | None = True
+        disable = True
     else:
-        disable = None if progress is True else not bool(progress)
-        if disable is None and not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
-            disable = True
+        shown = in_notebook() or (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
+        disable = not shown
     return tqdm(total=total, desc=desc, unit="run", disable=disable, smoothing=0.1)
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.levers import StrategyRule
-from model.timeline import Timeline
+from govsim.model.levers import StrategyRule
+from govsim.model.timeline import Timeline
 
 
 class ScenarioError(ValueError):

@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
-from model.calendar import MonthCalendar
-from scenarios.scenario import ScenarioError
+from govsim.model.calendar import MonthCalendar
+from govsim.scenarios.scenario import ScenarioError
 
 SIMULATED = MonthCalendar()
 """The simulated period (Jan 2013 - Dec 2029) against which event dates are checked."""

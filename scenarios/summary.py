@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scenarios.scenario import Scenario
+from govsim.scenarios.scenario import Scenario
 
 LOW_Q, HIGH_Q = 0.05, 0.95
 STATISTICS: tuple[str, ...] = ("median", "p05", "p95", "mean")

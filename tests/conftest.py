@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from hypothesis import settings
 
-from model import GovernanceModel
+from govsim.model import GovernanceModel
 
 # No example database on disk (keeps the working tree clean), no per-example deadline (model
 # runs vary in wall time on a shared machine).

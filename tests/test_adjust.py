@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import MonthCalendar, Timeline
-from model.timeline import Postponement
-from scenarios import adjust
-from scenarios.adjust import (
+from govsim.model import MonthCalendar, Timeline
+from govsim.model.timeline import Postponement
+from govsim.scenarios import adjust
+from govsim.scenarios.adjust import (
     AdjustError,
     add_months,
     delay_dso,
@@ -27,7 +27,7 @@ from scenarios.adjust import (
     with_cooperation,
     with_postponement,
 )
-from scenarios.scenario import ScenarioError
+from govsim.scenarios.scenario import ScenarioError
 
 D = dt.date
 BASE = Timeline()

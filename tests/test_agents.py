@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents import MODES, ROLES, Citizen, College, Council, Secretary, Staff
-from agents.secretary import APPENDIX_REJECTED, TABLE1_DESIRED, desired_mix, draw_desired
-from agents.staff import DOMAIN_SPLIT
-from model import GovernanceModel
-from model.municipalities import load_municipalities
+from govsim.agents import MODES, ROLES, Citizen, College, Council, Secretary, Staff
+from govsim.agents.secretary import APPENDIX_REJECTED, TABLE1_DESIRED, desired_mix, draw_desired
+from govsim.agents.staff import DOMAIN_SPLIT
+from govsim.model import GovernanceModel
+from govsim.model.municipalities import load_municipalities
 
 AGENT_TYPES = (Secretary, College, Council, Staff, Citizen)
 ROLE_TABLE = {

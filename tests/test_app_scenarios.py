@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from scenarios.scenario import ScenarioError
-from viz import presets
-from viz.cli import app_env, scenario_files
-from viz.session import Session
+from govsim.scenarios.scenario import ScenarioError
+from govsim.viz import presets
+from govsim.viz.cli import app_env, scenario_files
+from govsim.viz.session import Session
 
 MINE = """name = "workshop_room"
 extends = "baseline"

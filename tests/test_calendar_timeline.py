@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model import GovernanceModel, MonthCalendar, Timeline, TimelineError
-from model.calendar import CalendarError, parse_date
-from model.timeline import (
+from govsim.model import GovernanceModel, MonthCalendar, Timeline, TimelineError
+from govsim.model.calendar import CalendarError, parse_date
+from govsim.model.timeline import (
     BudgetShock,
     CoalitionChoice,
     CooperationPolicy,

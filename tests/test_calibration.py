@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.calibration import abc as cal
-from experiments.calibration.distance import (
+from govsim.experiments.calibration import abc as cal
+from govsim.experiments.calibration.distance import (
     FIT_TABLES,
     SelectionError,
     SurveyDistance,
@@ -19,8 +19,8 @@ from experiments.calibration.distance import (
     sampling_variance,
     select_cells,
 )
-from experiments.calibration.fit_report import write_json_atomic
-from experiments.calibration.priors import (
+from govsim.experiments.calibration.fit_report import write_json_atomic
+from govsim.experiments.calibration.priors import (
     CANDIDATES,
     PRIORS,
     Prior,
@@ -29,9 +29,9 @@ from experiments.calibration.priors import (
     pyabc_prior,
     select_priors,
 )
-from experiments.survey.observed import load_observed
-from experiments.survey.questionnaire import interview
-from model.parameters import CALIBRATED_PATH, PARAMETERS, defaults
+from govsim.experiments.survey.observed import load_observed
+from govsim.experiments.survey.questionnaire import interview
+from govsim.model.parameters import CALIBRATED_PATH, PARAMETERS, defaults
 
 OBS = observed_statistics()
 CELLS = select_cells()
@@ -288,7 +288,7 @@ def test_a_wrong_parameter_set_fits_measurably_worse_than_the_calibrated_one():
 
 # ------------------------------------------------------------------------------ end to end
 def _run(args: list[str]) -> int:
-    from experiments.calibration.cli import main
+    from govsim.experiments.calibration.cli import main
 
     return main(args)
 
@@ -322,7 +322,7 @@ def test_quick_calibration_runs_end_to_end_and_resumes_from_its_database(tmp_pat
     prov = record["provenance"]
     assert prov["run_id"] == run_id and prov["seed"] == 5
     # the warm start (the installed set) is part of the stored run
-    from experiments.calibration.pipeline import warm_start_point
+    from govsim.experiments.calibration.pipeline import warm_start_point
 
     _, stored = cal.stored_settings(db)
     assert stored.start is not None and stored.start == warm_start_point(stored)
@@ -428,9 +428,9 @@ def test_the_installed_defaults_fit_as_their_record_says():
     the figures expected over the answer noise (the fit report's medians of sampled interviews
     of 126 respondents agree within a few figures, docs/calibration.md §6).
     """
-    from experiments.calibration.distance import cell_keys
-    from experiments.survey.questionnaire import compare
-    from experiments.survey.simulate import simulate_survey
+    from govsim.experiments.calibration.distance import cell_keys
+    from govsim.experiments.survey.questionnaire import compare
+    from govsim.experiments.survey.simulate import simulate_survey
 
     record = json.loads(CALIBRATED_PATH.read_text())
     assert record["fit"]["share_inside_margin"] >= FIT_FLOOR
@@ -451,7 +451,7 @@ def test_the_installed_defaults_fit_as_their_record_says():
 def test_docs_name_every_item_and_every_free_parameter():
     from pathlib import Path
 
-    from experiments.survey.items import ITEMS
+    from govsim.experiments.survey.items import ITEMS
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "calibration.md").read_text()
     for item in ITEMS:
@@ -494,7 +494,7 @@ def test_common_random_numbers_give_every_particle_the_same_seed():
 
 
 def test_polish_lowers_the_distance_inside_the_priors_and_repeats_exactly():
-    from experiments.calibration.polish import Objective, polish
+    from govsim.experiments.calibration.polish import Objective, polish
 
     start = _start_point()
     kw = {"replications": 1, "n_procs": 1, "seed": 11, "progress": False, "legs": 1}
@@ -517,7 +517,7 @@ def test_polish_lowers_the_distance_inside_the_priors_and_repeats_exactly():
 
 
 def test_polish_legs_restart_on_fresh_seeds_and_repeat_exactly():
-    from experiments.calibration.polish import Objective, leg_budgets, leg_seed, polish
+    from govsim.experiments.calibration.polish import Objective, leg_budgets, leg_seed, polish
 
     assert leg_budgets(2400, 3) == [800, 800, 800]
     assert leg_budgets(10, 3) == [4, 3, 3]
@@ -541,7 +541,7 @@ def test_polish_legs_restart_on_fresh_seeds_and_repeat_exactly():
 
 
 def test_polish_with_no_budget_returns_the_start_and_refuses_an_incomplete_one():
-    from experiments.calibration.polish import polish
+    from govsim.experiments.calibration.polish import polish
 
     start = _start_point()
     result = polish(start, UTRECHT, 1, replications=1, n_procs=1, seed=2, progress=False)
@@ -573,8 +573,8 @@ def test_a_generation_below_the_minimum_acceptance_rate_is_abandoned(tmp_path):
 
 # ------------------------------------------------------------------------------ warm start
 def test_warm_start_is_the_installed_set_inside_the_priors_and_never_for_a_subset():
-    from experiments.calibration.pipeline import warm_start_point
-    from experiments.survey.questionnaire import calibrated_instrument
+    from govsim.experiments.calibration.pipeline import warm_start_point
+    from govsim.experiments.survey.questionnaire import calibrated_instrument
 
     settings = cal.CalibrationSettings()
     point = warm_start_point(settings)
@@ -595,7 +595,7 @@ def test_warm_start_is_the_installed_set_inside_the_priors_and_never_for_a_subse
 
 
 def test_a_calibrated_record_gives_its_instrument_settings_and_nothing_else():
-    from experiments.survey.questionnaire import calibrated_instrument
+    from govsim.experiments.survey.questionnaire import calibrated_instrument
 
     got = calibrated_instrument({"answer_noise": 0.2, "emphasis_scale": 3.0, "unknown": 1.0})
     assert got == {"answer_noise": 0.2, "emphasis_scale": 3.0}  # no value invented

@@ -13,8 +13,8 @@ import pytest
 
 from govsim.baseline import summary_table
 from govsim.cli import build_parser, main
-from model import PARAMETERS
-from model.parameters import CHOICES
+from govsim.model import PARAMETERS
+from govsim.model.parameters import CHOICES
 
 
 def _govsim(*args: str) -> subprocess.CompletedProcess:

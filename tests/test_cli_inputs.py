@@ -9,7 +9,7 @@ import pytest
 
 from govsim import argtypes
 from govsim.cli import main
-from viz.cli import host_warning
+from govsim.viz.cli import host_warning
 
 
 def _error(capsys, argv: list[str]) -> str:

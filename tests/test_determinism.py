@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import GovernanceModel
+from govsim.model import GovernanceModel
 
 
 def _province_outputs(seed, **overrides):

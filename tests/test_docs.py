@@ -15,9 +15,9 @@ from pathlib import Path
 import mesa
 import pytest
 
-import agents
-from model.governance_model import STREAMS
-from model.parameters import PARAMETERS
+from govsim import agents
+from govsim.model.governance_model import STREAMS
+from govsim.model.parameters import PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

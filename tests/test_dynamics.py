@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.calibration.abc import SOME, TIGHT_PLAN
-from experiments.survey.questionnaire import SURVEY_MONTH
-from model import GovernanceModel
-from model.timeline import Timeline
-from scenarios.loader import load_scenario
+from govsim.experiments.calibration.abc import SOME, TIGHT_PLAN
+from govsim.experiments.survey.questionnaire import SURVEY_MONTH
+from govsim.model import GovernanceModel
+from govsim.model.timeline import Timeline
+from govsim.scenarios.loader import load_scenario
 
 SEEDS = tuple(range(10, 20))
 SUBSET = ("Gelderland", "Utrecht")

@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from govsim import provenance
-from model.parameters import ParameterError, resolve_parameters
-from model.timeline import Timeline, TimelineError
-from scenarios.ensemble import run_ensemble
-from scenarios.runner import replication_seeds
-from scenarios.scenario import Scenario, ScenarioError
-from scenarios.summary import band, paired_difference, summary_frame
+from govsim.model.parameters import ParameterError, resolve_parameters
+from govsim.model.timeline import Timeline, TimelineError
+from govsim.scenarios.ensemble import run_ensemble
+from govsim.scenarios.runner import replication_seeds
+from govsim.scenarios.scenario import Scenario, ScenarioError
+from govsim.scenarios.summary import band, paired_difference, summary_frame
 
 PROVINCE = ["Utrecht"]
 DATA_FILES = (
@@ -188,7 +188,7 @@ def test_unknown_municipality_writes_nothing(tmp_path):
 
 
 def test_a_failing_run_leaves_an_existing_folder_as_it_was(tmp_path, monkeypatch):
-    import scenarios.runner as runner
+    import govsim.scenarios.runner as runner
 
     out = tmp_path / "kept"
     out.mkdir()

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.cli import main as experiment_main
-from experiments.cli import register
+from govsim.experiments.cli import main as experiment_main
+from govsim.experiments.cli import register
 
 SPEC = """
 [experiment]
@@ -149,7 +149,7 @@ date = "2014-12"
 
 @pytest.fixture(scope="module")
 def lever_experiment(tmp_path_factory) -> Path:
-    from experiments.run import run_experiment
+    from govsim.experiments.run import run_experiment
 
     tmp = tmp_path_factory.mktemp("levers")
     spec = tmp / "spec.toml"
@@ -163,9 +163,9 @@ def lever_experiment(tmp_path_factory) -> Path:
 def test_a_where_factor_changes_only_that_municipality(lever_experiment):
     from dataclasses import replace
 
-    from experiments.run import plan
-    from experiments.spec import load_spec
-    from scenarios.runner import Outputs, run_task
+    from govsim.experiments.run import plan
+    from govsim.experiments.spec import load_spec
+    from govsim.scenarios.runner import Outputs, run_task
 
     p = plan(load_spec(lever_experiment.parent / "spec.toml"))
     task = p.tasks[1 * 2]  # point 1: changer, coach_college 1 in Utrecht, replication 0
@@ -195,7 +195,7 @@ def test_a_where_factor_changes_only_that_municipality(lever_experiment):
 def test_categorical_levels_are_stored_as_texts_and_change_the_outcome(lever_experiment):
     import pyarrow.parquet as pq
 
-    from experiments.store import load_points, load_runs, query
+    from govsim.experiments.store import load_points, load_runs, query
 
     runs = load_runs(lever_experiment)
     assert runs["role"].tolist() == [
@@ -227,8 +227,8 @@ def test_lever_experiment_resumes_and_refuses_a_changed_where(lever_experiment, 
     import json
     import shutil
 
-    from experiments.run import run_experiment
-    from experiments.spec import ExperimentError
+    from govsim.experiments.run import run_experiment
+    from govsim.experiments.spec import ExperimentError
 
     spec = lever_experiment.parent / "spec.toml"
     again = run_experiment(spec, lever_experiment, workers=1, progress=False)
@@ -272,10 +272,10 @@ def _swapped(tmp_path: Path) -> Path:
 
 
 def test_discovery_with_a_categorical_factor_and_no_sensitivity(lever_experiment, capsys):
-    from experiments.discovery import discover
-    from experiments.sensitivity import sensitivity
-    from experiments.spec import ExperimentError
-    from experiments.store import load_runs
+    from govsim.experiments.discovery import discover
+    from govsim.experiments.sensitivity import sensitivity
+    from govsim.experiments.spec import ExperimentError
+    from govsim.experiments.store import load_runs
 
     runs = load_runs(lever_experiment)
     threshold = float(runs[runs["role"] == "changer"]["transformation_social_2014"].min())
@@ -298,9 +298,9 @@ def test_discovery_with_a_categorical_factor_and_no_sensitivity(lever_experiment
 
 
 def test_morris_over_a_lever_for_two_selections(tmp_path):
-    from experiments.run import run_experiment
-    from experiments.sensitivity import sensitivity
-    from experiments.store import load_points
+    from govsim.experiments.run import run_experiment
+    from govsim.experiments.sensitivity import sensitivity
+    from govsim.experiments.store import load_points
 
     spec = tmp_path / "morris.toml"
     spec.write_text(
@@ -346,7 +346,7 @@ date = "2014-12"
 
 
 def test_a_long_experiment_asks_for_yes_before_writing_anything(tmp_path, capsys, monkeypatch):
-    import experiments.run as run
+    import govsim.experiments.run as run
 
     spec = tmp_path / "spec.toml"
     spec.write_text(SPEC, encoding="utf-8")
@@ -365,13 +365,13 @@ def test_a_long_experiment_asks_for_yes_before_writing_anything(tmp_path, capsys
 
 
 def test_a_small_experiment_is_not_timed_first(monkeypatch):
-    import experiments.run as run
-    from experiments.spec import loads_spec
+    import govsim.experiments.run as run
+    from govsim.experiments.spec import loads_spec
 
     def never(_task):
         raise AssertionError("timed a run of a small experiment")
 
-    monkeypatch.setattr("scenarios.runner.run_task", never)
+    monkeypatch.setattr("govsim.scenarios.runner.run_task", never)
     assert run.estimated_hours(run.plan(loads_spec(SPEC)), 2) is None
 
 

@@ -8,9 +8,9 @@ import distributed
 import pandas as pd
 import pytest
 
-from experiments.cli import main as experiment_main
-from experiments.run import run_experiment
-from experiments.store import load_runs, load_series
+from govsim.experiments.cli import main as experiment_main
+from govsim.experiments.run import run_experiment
+from govsim.experiments.store import load_runs, load_series
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -91,7 +91,7 @@ def test_existing_scheduler_gives_the_same_results(spec_path, pool_result, tmp_p
 
 
 def test_dask_and_scheduler_exclude_each_other(spec_path, tmp_path):
-    from experiments.spec import ExperimentError
+    from govsim.experiments.spec import ExperimentError
 
     with pytest.raises(ExperimentError, match="either --dask"):
         run_experiment(spec_path, tmp_path / "out", dask=True, scheduler="tcp://x:1")

@@ -8,13 +8,13 @@ import itertools
 import numpy as np
 import pytest
 
-from experiments.design import build_design, design_size
-from experiments.levers import LEVERS, apply_levers, condition_text, split_factor_name
-from experiments.run import outcome_values, plan, run_seeds
-from experiments.spec import loads_spec
-from model.parameters import PARAMETERS
-from model.timeline import Timeline
-from scenarios.runner import RunResult, replication_seeds
+from govsim.experiments.design import build_design, design_size
+from govsim.experiments.levers import LEVERS, apply_levers, condition_text, split_factor_name
+from govsim.experiments.run import outcome_values, plan, run_seeds
+from govsim.experiments.spec import loads_spec
+from govsim.model.parameters import PARAMETERS
+from govsim.model.timeline import Timeline
+from govsim.scenarios.runner import RunResult, replication_seeds
 
 
 def spec_text(design: str, factors: str, replications: int = 1, extra: str = "") -> str:
@@ -347,7 +347,7 @@ def test_fingerprint_covers_where_and_levels():
 
 
 def test_choices_are_factor_names_of_their_own():
-    from model.parameters import CHOICES
+    from govsim.model.parameters import CHOICES
 
     for name in CHOICES:
         assert name not in PARAMETERS and name not in LEVERS

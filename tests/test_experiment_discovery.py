@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import scenarios.runner as runner
-from experiments.cli import main as experiment_main
-from experiments.discovery import PrimBox, discover, find_box, statement
-from experiments.run import run_experiment
-from experiments.spec import ExperimentError
+import govsim.scenarios.runner as runner
+from govsim.experiments.cli import main as experiment_main
+from govsim.experiments.discovery import PrimBox, discover, find_box, statement
+from govsim.experiments.run import run_experiment
+from govsim.experiments.spec import ExperimentError
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.run import run_experiment
-from experiments.store import ExperimentStore, load_runs, load_series
+from govsim.experiments.run import run_experiment
+from govsim.experiments.store import ExperimentStore, load_runs, load_series
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -80,7 +80,7 @@ def start(spec: Path, out: Path, workers: int) -> subprocess.Popen:
     cmd = [
         sys.executable,
         "-m",
-        "experiments.cli",
+        "govsim.experiments.cli",
         "run",
         str(spec),
         "--out",

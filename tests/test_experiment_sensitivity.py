@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import scenarios.runner as runner
-from experiments.cli import main as experiment_main
-from experiments.run import run_experiment
-from experiments.sensitivity import morris_table, sensitivity, sobol_table
-from experiments.spec import ExperimentError
+import govsim.scenarios.runner as runner
+from govsim.experiments.cli import main as experiment_main
+from govsim.experiments.run import run_experiment
+from govsim.experiments.sensitivity import morris_table, sensitivity, sobol_table
+from govsim.experiments.spec import ExperimentError
 
 pytestmark = pytest.mark.timeout(600)
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from experiments.cli import main as experiment_main
-from experiments.design import design_size
-from experiments.run import run_experiment
-from experiments.spec import SpecError, load_spec, loads_spec
+from govsim.experiments.cli import main as experiment_main
+from govsim.experiments.design import design_size
+from govsim.experiments.run import run_experiment
+from govsim.experiments.spec import SpecError, load_spec, loads_spec
 
 SPECS = Path(__file__).resolve().parent.parent / "experiments" / "specs"
 
@@ -225,7 +225,7 @@ def test_broken_spec_subprocess_exit_code(tmp_path):
     path = write(tmp_path, replace_once(GOOD, 'method = "lhs"', 'method = "latin"'))
     out = tmp_path / "out"
     proc = subprocess.run(
-        [sys.executable, "-m", "experiments.cli", "run", str(path), "--out", str(out)],
+        [sys.executable, "-m", "govsim.experiments.cli", "run", str(path), "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -274,8 +274,8 @@ def test_broken_scenario_file_is_reported_through_the_spec(tmp_path):
 
 
 def test_docs_describe_every_key_and_lever():
-    from experiments.levers import LEVERS
-    from experiments.spec import (
+    from govsim.experiments.levers import LEVERS
+    from govsim.experiments.spec import (
         DESIGN_KEYS,
         DISTRIBUTIONS,
         EXPERIMENT_KEYS,

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import experiments.store as store_module
-from experiments.run import run_experiment
-from experiments.spec import ExperimentError
-from experiments.store import ExperimentStore, load_points, load_runs, load_series, query
+import govsim.experiments.store as store_module
 from govsim import provenance
+from govsim.experiments.run import run_experiment
+from govsim.experiments.spec import ExperimentError
+from govsim.experiments.store import ExperimentStore, load_points, load_runs, load_series, query
 
 SPEC = """
 [experiment]
@@ -244,7 +244,7 @@ def test_empty_views_before_any_run_finished(tmp_path, monkeypatch):
     def no_runs(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("experiments.run.run_tasks", no_runs)
+    monkeypatch.setattr("govsim.experiments.run.run_tasks", no_runs)
     with pytest.raises(KeyboardInterrupt):
         run_experiment(write_spec(tmp_path), out, workers=1, progress=False)
     assert query(out, "SELECT count(*) AS n FROM runs")["n"].item() == 0

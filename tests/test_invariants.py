@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents import MODES
-from model import GovernanceModel
-from model.indicators import INDICATORS
-from model.timeline import DOMAINS
+from govsim.agents import MODES
+from govsim.model import GovernanceModel
+from govsim.model.indicators import INDICATORS
+from govsim.model.timeline import DOMAINS
 
 SUBSETS = (("Flevoland",), ("Zeeland",), ("Ameland", "Vlieland", "Amsterdam", "Rotterdam"))
 

@@ -15,10 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model import GovernanceModel, kernels
-from model.indicators import _QUANTILE_LEVELS, _quantiles
-from model.parameters import ParameterError
-from tests.conftest import province_model
+from govsim.model import GovernanceModel, kernels
+from govsim.model.indicators import _QUANTILE_LEVELS, _quantiles
+from govsim.model.parameters import ParameterError
 
 
 def _arrays(obj: object) -> dict[str, np.ndarray]:
@@ -26,9 +25,9 @@ def _arrays(obj: object) -> dict[str, np.ndarray]:
 
 
 @pytest.fixture(scope="module")
-def both_backends() -> dict[str, GovernanceModel]:
+def both_backends(run_province) -> dict[str, GovernanceModel]:
     """One province run (26 municipalities, 2013-2029, seed 5) per backend."""
-    return {b: province_model(5, backend=b) for b in kernels.BACKENDS}
+    return {b: run_province(5, backend=b) for b in kernels.BACKENDS}
 
 
 def test_numba_is_the_default(monkeypatch):
@@ -125,9 +124,9 @@ def test_the_environment_chooses_the_default_backend(monkeypatch):
     assert kernels.default_backend() == "numba"
 
 
-def test_a_run_that_collects_nothing_ends_in_the_same_state():
-    full = province_model(3, until="2017-08")
-    lean = province_model(3, until="2017-08", collect=False)
+def test_a_run_that_collects_nothing_ends_in_the_same_state(run_province):
+    full = run_province(3, until="2017-08")
+    lean = run_province(3, until="2017-08", collect=False)
     assert len(full.national_series()) == full.steps == 56  # 2013-01 to 2017-08
     assert lean.national_series().empty and lean.indicators == {}
     pd.testing.assert_frame_equal(full.snapshot(), lean.snapshot(), check_exact=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from model.parameters import LEVERS
-from scenarios.lessons import LESSONS, OUTCOMES, lesson_effects, variants
-from scenarios.loader import load_scenario
+from govsim.model.parameters import LEVERS
+from govsim.scenarios.lessons import LESSONS, OUTCOMES, lesson_effects, variants
+from govsim.scenarios.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,10 +14,10 @@ from functools import cache
 import numpy as np
 import pytest
 
-from agents import ROLES
-from model import GovernanceModel
-from model.mechanisms import steering
-from model.parameters import STRATEGIES
+from govsim.agents import ROLES
+from govsim.model import GovernanceModel
+from govsim.model.mechanisms import steering
+from govsim.model.parameters import STRATEGIES
 
 SEEDS = (1, 2, 3)
 SUBSET = ("Utrecht", "Gelderland")

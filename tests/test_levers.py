@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents import ROLES
-from model import GovernanceModel
-from model.levers import (
+from govsim.agents import ROLES
+from govsim.model import GovernanceModel
+from govsim.model.levers import (
     NUMERIC_LEVERS,
     ROLE_NAMES,
     LeverArrays,
@@ -16,8 +16,8 @@ from model.levers import (
     as_rules,
     parse_where,
 )
-from model.municipalities import load_municipalities
-from model.parameters import CHOICES, LEVERS, PARAMETERS, STRATEGIES, defaults
+from govsim.model.municipalities import load_municipalities
+from govsim.model.parameters import CHOICES, LEVERS, PARAMETERS, STRATEGIES, defaults
 
 FRAME = load_municipalities()
 

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agents import ROLES
-from agents.citizen import CitizenArrays
-from agents.staff import StaffArrays
-from model import GovernanceModel, MonthCalendar, Timeline, resolve_parameters
-from model.instruments import DOMAIN_OF, INSTRUMENTS, PLAN_INDEX, VISION_INDEX
-from model.mechanisms import (
+from govsim.agents import ROLES
+from govsim.agents.citizen import CitizenArrays
+from govsim.agents.staff import StaffArrays
+from govsim.model import GovernanceModel, MonthCalendar, Timeline, resolve_parameters
+from govsim.model.instruments import DOMAIN_OF, INSTRUMENTS, PLAN_INDEX, VISION_INDEX
+from govsim.model.mechanisms import (
     budget,
     cooperation,
     council,
@@ -28,7 +28,7 @@ from model.mechanisms import (
     transition,
     urgency,
 )
-from model.parameters import PARAMETERS
+from govsim.model.parameters import PARAMETERS
 
 CAL = MonthCalendar()
 BASE = Timeline()

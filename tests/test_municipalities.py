@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.governance_model import select_municipalities
-from model.municipalities import (
+from govsim.model.governance_model import select_municipalities
+from govsim.model.municipalities import (
     REPORT_SIZE_COUNTS,
     SIZE_CLASSES,
     MunicipalityArrays,

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from scenarios.ensemble import run_ensemble
-from scenarios.output_folder import (
+from govsim.scenarios.ensemble import run_ensemble
+from govsim.scenarios.output_folder import (
     INCOMPLETE,
     LOCK,
     OutputFolderError,
@@ -18,7 +18,7 @@ from scenarios.output_folder import (
     folder_lock,
     remove_stale,
 )
-from scenarios.scenario import ScenarioError
+from govsim.scenarios.scenario import ScenarioError
 
 ARGS = {
     "replications": 1,
@@ -96,8 +96,8 @@ def test_a_stopped_run_leaves_a_folder_the_next_run_recovers(tmp_path):
 def test_a_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path):
     out = tmp_path / "busy"
     code = (
-        "import sys, time; sys.path.insert(0, sys.argv[1]);"
-        "from scenarios.output_folder import folder_lock\n"
+        "import sys, time\n"
+        "from govsim.scenarios.output_folder import folder_lock\n"
         "with folder_lock(sys.argv[2]):\n    print('locked', flush=True); time.sleep(30)"
     )
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

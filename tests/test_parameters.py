@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model import PARAMETERS, GovernanceModel, ParameterError, resolve_parameters
-from model.parameters import CALIBRATE, defaults
+from govsim.model import PARAMETERS, GovernanceModel, ParameterError, resolve_parameters
+from govsim.model.parameters import CALIBRATE, defaults
 
 NAMES = sorted(PARAMETERS)
 INTEGER_NAMES = [n for n in NAMES if PARAMETERS[n].integer]

@@ -12,8 +12,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from model import GovernanceModel, Timeline
-from model.timeline import DOMAINS
+from govsim.model import GovernanceModel, Timeline
+from govsim.model.timeline import DOMAINS
 
 ENTRY_3D = "2015-01-01"
 

@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from experiments.calibration import abc as cal
-from experiments.calibration import cli, pipeline
-from experiments.calibration.priors import FREE, PRIORS
-from model.parameters import CALIBRATED_PATH
+from govsim.experiments.calibration import abc as cal
+from govsim.experiments.calibration import cli, pipeline
+from govsim.experiments.calibration.priors import FREE, PRIORS
+from govsim.model.parameters import CALIBRATED_PATH
 
 
 @pytest.mark.timeout(180)
@@ -98,15 +98,15 @@ def test_at_most_fifteen_free_parameters():
 
 
 def test_a_set_that_fits_worse_than_the_installed_one_is_not_installed(tmp_path, monkeypatch):
-    import model.parameters
+    import govsim.model.parameters as parameters
 
     installed = tmp_path / "calibrated.json"
     installed.write_text(json.dumps({"fit": {"inside_margin": 64, "target_figures": 97}}))
-    monkeypatch.setattr(model.parameters, "CALIBRATED_PATH", installed)
+    monkeypatch.setattr(parameters, "CALIBRATED_PATH", installed)
     worse = {"fit": {"inside_margin": 10, "target_figures": 97}}
     message = pipeline.install_refusal(worse)
     assert message.startswith("not installed: 10 of 97 target figures inside the margin")
     assert "against 64" in message
     assert pipeline.install_refusal({"fit": {"inside_margin": 64, "target_figures": 97}}) is None
-    monkeypatch.setattr(model.parameters, "CALIBRATED_PATH", tmp_path / "none.json")
+    monkeypatch.setattr(parameters, "CALIBRATED_PATH", tmp_path / "none.json")
     assert pipeline.install_refusal(worse) is None  # nothing installed: nothing to keep

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.survey import questionnaire as questionnaire_module
-from experiments.survey.items import ITEM_BY_ID, ITEMS, SurveyState
-from experiments.survey.observed import load_observed
-from experiments.survey.questionnaire import (
+from govsim.experiments.survey import questionnaire as questionnaire_module
+from govsim.experiments.survey.items import ITEM_BY_ID, ITEMS, SurveyState
+from govsim.experiments.survey.observed import load_observed
+from govsim.experiments.survey.questionnaire import (
     SURVEY_MONTH,
     answer_codes,
     answer_probabilities,
@@ -25,8 +25,8 @@ from experiments.survey.questionnaire import (
     response_weights,
     sample_respondents,
 )
-from model import GovernanceModel
-from model.municipalities import SIZE_CLASSES
+from govsim.model import GovernanceModel
+from govsim.model.municipalities import SIZE_CLASSES
 
 OBS = load_observed()
 KEYS = ["item", "domain", "category", "source_table"]
@@ -336,7 +336,7 @@ def test_compare_marks_figures_inside_the_margin(table):
 
 
 def test_survey_command_prints_simulated_vs_observed(tmp_path, capsys):
-    from experiments.calibration.cli import main
+    from govsim.experiments.calibration.cli import main
 
     out = tmp_path / "survey.csv"
     code = main(["survey", "--seed", "3", "--municipalities", "Utrecht", "--out", str(out)])
@@ -348,7 +348,7 @@ def test_survey_command_prints_simulated_vs_observed(tmp_path, capsys):
 
 
 def test_survey_command_rejects_a_bad_sample(capsys):
-    from experiments.calibration.cli import main
+    from govsim.experiments.calibration.cli import main
 
     with pytest.raises(SystemExit):
         main(["survey", "--sample", "half"])

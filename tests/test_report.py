@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.indicators import label
-from model.parameters import ParameterError
-from model.timeline import Timeline
-from scenarios import cli
-from scenarios.ensemble import run_ensemble
-from scenarios.report import KEY_INDICATORS, figures_spec, render_html
-from scenarios.report_text import UI, number, scenario_text, timeline_events, ui
-from scenarios.scenario import Scenario
+from govsim.model.indicators import label
+from govsim.model.parameters import ParameterError
+from govsim.model.timeline import Timeline
+from govsim.scenarios import cli
+from govsim.scenarios.ensemble import run_ensemble
+from govsim.scenarios.report import KEY_INDICATORS, figures_spec, render_html
+from govsim.scenarios.report_text import UI, number, scenario_text, timeline_events, ui
+from govsim.scenarios.scenario import Scenario
 
 PROVINCE = ["Utrecht"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -230,7 +230,7 @@ def test_run_command_end_to_end_with_shipped_scenarios(tmp_path, capsys):
 
 
 def test_run_command_unknown_scenario_writes_nothing(tmp_path):
-    from scenarios.scenario import ScenarioError
+    from govsim.scenarios.scenario import ScenarioError
 
     out = tmp_path / "run"
     args = parser().parse_args(["run", "baseline", "no_such_scenario", "--out", str(out)])

@@ -10,11 +10,11 @@ import pickle
 import numpy as np
 import pytest
 
-from model.calendar import CalendarError, MonthCalendar
-from model.parameters import ParameterError
-from model.timeline import Postponement, Timeline, TimelineError
-from scenarios.loader import load_scenario
-from scenarios.runner import (
+from govsim.model.calendar import CalendarError, MonthCalendar
+from govsim.model.parameters import ParameterError
+from govsim.model.timeline import Postponement, Timeline, TimelineError
+from govsim.scenarios.loader import load_scenario
+from govsim.scenarios.runner import (
     ALL_INDICATORS,
     Outputs,
     RunTask,
@@ -25,7 +25,7 @@ from scenarios.runner import (
     run_task,
     run_tasks,
 )
-from scenarios.scenario import Scenario
+from govsim.scenarios.scenario import Scenario
 
 PROVINCE = ("Utrecht",)
 SHORT = "2020-12"

@@ -14,10 +14,10 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from scenarios.ensemble import collect
-from scenarios.loader import load_scenario
-from scenarios.runner import make_tasks, replication_seeds, run_tasks
-from scenarios.summary import EnsembleData
+from govsim.scenarios.ensemble import collect
+from govsim.scenarios.loader import load_scenario
+from govsim.scenarios.runner import make_tasks, replication_seeds, run_tasks
+from govsim.scenarios.summary import EnsembleData
 
 REPLICATIONS = 10
 SEED = 20180101

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from model import GovernanceModel, Timeline
-from model.timeline import CooperationPolicy, Postponement
-from scenarios.adjust import add_months, earliest_entry_for_dso, months_between
-from scenarios.loader import (
+from govsim.model import GovernanceModel, Timeline
+from govsim.model.timeline import CooperationPolicy, Postponement
+from govsim.scenarios.adjust import add_months, earliest_entry_for_dso, months_between
+from govsim.scenarios.loader import (
     FILES_DIR,
     STANDARD_SET,
     load_scenario,
     loads_scenario,
     shipped_scenarios,
 )
-from scenarios.scenario import Scenario, ScenarioError
+from govsim.scenarios.scenario import Scenario, ScenarioError
 
 D = dt.date
 SHIPPED = shipped_scenarios()
@@ -522,7 +522,7 @@ def test_every_strategy_key_at_several_levels_loads_and_runs(tmp_path: Path) -> 
     path = tmp_path / "every_key.toml"
     path.write_text(EVERY_STRATEGY_KEY, encoding="utf-8")
     scenario = load_scenario(path)
-    from model.parameters import LEVERS
+    from govsim.model.parameters import LEVERS
 
     keys = {k for rule in scenario.strategy for k in rule.values}
     assert keys == set(LEVERS)
@@ -580,7 +580,7 @@ def test_documented_example_loads() -> None:
     # every key of the format appears in the example
     for key in ("extends", "lead_time_months", "start", "full", "postpone_entry", "announced"):
         assert key in example
-    from model.parameters import LEVERS
+    from govsim.model.parameters import LEVERS
 
     assert timeline.social.rules_final == D(2014, 7, 1)
     assert {k for rule in scenario.strategy for k in rule.values} == set(LEVERS)

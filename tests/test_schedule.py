@@ -10,12 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
-import agents
-from model import GovernanceModel, mechanisms, schedule
+from govsim import agents
+from govsim.model import GovernanceModel, mechanisms, schedule
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = tuple(
-    importlib.import_module(f"model.mechanisms.{info.name}")
+    importlib.import_module(f"govsim.model.mechanisms.{info.name}")
     for info in pkgutil.iter_modules(mechanisms.__path__)
 )
 """Every mechanism module."""
@@ -85,7 +85,7 @@ def test_the_step_runs_the_sub_steps_in_order(monkeypatch):
         )
         for s in schedule.MONTH
     )
-    monkeypatch.setattr("model.governance_model.MONTH", month)
+    monkeypatch.setattr("govsim.model.governance_model.MONTH", month)
     GovernanceModel(rng=1, municipalities=["Utrecht"]).run("2013-02")
     assert seen == [s.name for s in schedule.MONTH] * 2
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.calibration.priors import FREE, PRIOR_BY_NAME
-from experiments.calibration.screen import DOMAIN_SCREENS, free_set, problem, screen
+from govsim.experiments.calibration.priors import FREE, PRIOR_BY_NAME
+from govsim.experiments.calibration.screen import DOMAIN_SCREENS, free_set, problem, screen
 
 NAMES = ("satisfaction_noise", "dso_uncertainty_weight", "transition_rate")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from experiments.survey.observed import (
+from govsim.experiments.survey.observed import (
     COLUMNS,
     MARGIN_OF_ERROR_90,
     POPULATION_N,
@@ -217,7 +217,7 @@ def test_expected_items_present() -> None:
 
 
 def test_table1_in_the_model_equals_the_survey_file():
-    from agents.secretary import MODES, TABLE1_DESIRED
+    from govsim.agents.secretary import MODES, TABLE1_DESIRED
 
     df = load_observed()
     rows = df[(df["source_table"] == "table_1") & (df["category"] == "yes")]

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.calibration import abc as cal
-from experiments.calibration import fit_report
-from experiments.survey import simulate
-from experiments.survey.simulate import simulate_survey, survey_date, survey_seeds
 from govsim.cli import main
+from govsim.experiments.calibration import abc as cal
+from govsim.experiments.calibration import fit_report
+from govsim.experiments.survey import simulate
+from govsim.experiments.survey.simulate import simulate_survey, survey_date, survey_seeds
 
 PANEL = ("Utrecht",)
 KEYS = ["item", "domain", "category", "source_table"]

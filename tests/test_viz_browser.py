@@ -22,8 +22,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from viz import presets
-from viz.cli import app_command, app_env
+from govsim.viz import presets
+from govsim.viz.cli import app_command, app_env
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,16 +12,16 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from agents.secretary import MODES, ROLES
-from model import GovernanceModel
-from model.levers import StrategyRule
-from model.mechanisms.steering import LEGAL_CAUSES, PERFORMING_CAUSES
-from model.parameters import CHOICES, PARAMETERS, STRATEGIES
-from viz import drilldown, export, i18n, presets, survey
-from viz.charts import CHART_INDICATORS, ChartRenderer, timeline_events
-from viz.map_view import MAP_INDICATORS, MapRenderer, municipality_values
-from viz.session import Run, SeedError, Session, parse_seed
-from viz.topo import border_lines, load_shapes
+from govsim.agents.secretary import MODES, ROLES
+from govsim.model import GovernanceModel
+from govsim.model.levers import StrategyRule
+from govsim.model.mechanisms.steering import LEGAL_CAUSES, PERFORMING_CAUSES
+from govsim.model.parameters import CHOICES, PARAMETERS, STRATEGIES
+from govsim.viz import drilldown, export, i18n, presets, survey
+from govsim.viz.charts import CHART_INDICATORS, ChartRenderer, timeline_events
+from govsim.viz.map_view import MAP_INDICATORS, MapRenderer, municipality_values
+from govsim.viz.session import Run, SeedError, Session, parse_seed
+from govsim.viz.topo import border_lines, load_shapes
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -128,7 +128,7 @@ def test_every_text_exists_in_both_languages():
     for key, (nl, en) in i18n.STRINGS.items():
         assert nl.strip() and en.strip(), key
     for name in MAP_INDICATORS:
-        from viz.map_view import map_label
+        from govsim.viz.map_view import map_label
 
         assert map_label(name, "nl") != map_label(name, "en")
     for role in ROLES:
@@ -417,7 +417,7 @@ def test_exports_are_made_in_memory():
 def test_govsim_app_binds_to_localhost_and_runs_offline():
     import argparse
 
-    from viz.cli import OFFLINE_ENV, app_command, app_env, register
+    from govsim.viz.cli import OFFLINE_ENV, app_command, app_env, register
 
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers(dest="command"))
@@ -425,7 +425,7 @@ def test_govsim_app_binds_to_localhost_and_runs_offline():
     assert (args.host, args.port) == ("127.0.0.1", 8765)
     command = app_command(args.host, args.port, open_browser=False)
     assert command[command.index("--host") + 1] == "127.0.0.1"
-    assert "viz.app" in command and "--production" in command and "--no-open" in command
+    assert "govsim.viz.app" in command and "--production" in command and "--no-open" in command
     env = app_env({})
     assert env == {**OFFLINE_ENV, "GOVSIM_APP_SCENARIOS": ""}
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"

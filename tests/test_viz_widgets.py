@@ -16,9 +16,9 @@ import pytest
 import solara
 from solara.server import kernel, kernel_context
 
-from viz import app as viz_app
-from viz import drilldown, i18n, presets
-from viz.app import App
+from govsim.viz import app as viz_app
+from govsim.viz import drilldown, i18n, presets
+from govsim.viz.app import App
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_clicking_the_map_picks_a_municipality(rendered):
     image = rc.find(meta_ref="map_0").widget
     row = drilldown.find_row(session.model, "Groningen")
     # where Groningen lies on the image, from the map's own transform
-    from viz.map_view import MapRenderer
+    from govsim.viz.map_view import MapRenderer
 
     probe = MapRenderer(session.model.frame["code"].tolist())
     probe.render(session.model)

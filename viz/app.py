@@ -27,11 +27,11 @@ import solara
 import solara.lab
 import traitlets
 
-from model.parameters import CHOICES
-from viz import drilldown, export, i18n, presets, survey
-from viz.charts import ChartRenderer, survey_png, timeline_events
-from viz.map_view import BORDER_MAPS, MAP_INDICATORS, MapRenderer, map_label
-from viz.session import DEFAULT_SEED, SeedError, Session
+from govsim.model.parameters import CHOICES
+from govsim.viz import drilldown, export, i18n, presets, survey
+from govsim.viz.charts import ChartRenderer, survey_png, timeline_events
+from govsim.viz.map_view import BORDER_MAPS, MAP_INDICATORS, MapRenderer, map_label
+from govsim.viz.session import DEFAULT_SEED, SeedError, Session
 
 DEFAULT_MAP = "transformation_social"
 DEFAULT_SPEED = 6.0

@@ -18,10 +18,10 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from agents.secretary import MODES
-from model.timeline import Timeline
-from viz import i18n
-from viz.map_view import MODE_COLOURS, encode
+from govsim.agents.secretary import MODES
+from govsim.model.timeline import Timeline
+from govsim.viz import i18n
+from govsim.viz.map_view import MODE_COLOURS, encode
 
 TT_COLOURS = {"transition": "#0072B2", "transformation": "#D55E00"}
 DOMAIN_COLOURS = {"social": "#882255", "physical": "#117733"}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from govsim import argtypes
 
-APP_MODULE = "viz.app"
+APP_MODULE = "govsim.viz.app"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
@@ -57,7 +57,7 @@ def app_env(
     ``scenarios``: the facilitator's scenario files, the only files the app's menu can open
     (`viz.presets.facilitator_files`).
     """
-    from viz.presets import SCENARIO_FILES_ENV
+    from govsim.viz.presets import SCENARIO_FILES_ENV
 
     env = dict(os.environ if base is None else base)
     env.update(OFFLINE_ENV)
@@ -71,8 +71,8 @@ def scenario_files(paths: list[str]) -> list[Path]:
     Raises:
         ScenarioError: For a file that is missing or not a valid scenario (one paragraph).
     """
-    from scenarios.loader import load_scenario
-    from scenarios.scenario import ScenarioError
+    from govsim.scenarios.loader import load_scenario
+    from govsim.scenarios.scenario import ScenarioError
 
     files = []
     for text in paths:

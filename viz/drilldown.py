@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from agents.secretary import MODES
-from model.parameters import STRATEGIES
-from viz import i18n
+from govsim.agents.secretary import MODES
+from govsim.model.parameters import STRATEGIES
+from govsim.viz import i18n
 
 
 @dataclass(frozen=True)

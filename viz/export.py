@@ -9,10 +9,10 @@ import io
 
 import pandas as pd
 
-from viz import i18n, presets
-from viz.charts import ChartRenderer
-from viz.map_view import MapRenderer
-from viz.session import Session
+from govsim.viz import i18n, presets
+from govsim.viz.charts import ChartRenderer
+from govsim.viz.map_view import MapRenderer
+from govsim.viz.session import Session
 
 EXPORT_DPI = 110
 

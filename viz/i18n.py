@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from model.indicators import TERMS
-from model.indicators import label as indicator_label
+from govsim.model.indicators import TERMS
+from govsim.model.indicators import label as indicator_label
 
 LANGS: tuple[str, str] = ("nl", "en")
 DEFAULT_LANG = "nl"

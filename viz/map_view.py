@@ -21,9 +21,9 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path
 from PIL import Image
 
-from agents.secretary import MODES
-from viz import i18n
-from viz.topo import border_lines, load_shapes
+from govsim.agents.secretary import MODES
+from govsim.viz import i18n
+from govsim.viz.topo import border_lines, load_shapes
 
 CONTINUOUS: tuple[str, ...] = (
     "transition_social",

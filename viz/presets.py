@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from model.levers import StrategyRule
-from model.parameters import CHOICES, PARAMETERS, defaults
-from model.timeline import Timeline
-from scenarios import adjust
-from scenarios.scenario import Scenario
+from govsim.model.levers import StrategyRule
+from govsim.model.parameters import CHOICES, PARAMETERS, defaults
+from govsim.model.timeline import Timeline
+from govsim.scenarios import adjust
+from govsim.scenarios.scenario import Scenario
 
 BASELINE = "baseline"
 
@@ -43,7 +43,7 @@ server as absolute paths separated by `os.pathsep`."""
 
 def shipped() -> list[str]:
     """Names of the shipped scenarios."""
-    from scenarios.loader import shipped_scenarios
+    from govsim.scenarios.loader import shipped_scenarios
 
     return list(shipped_scenarios())
 
@@ -70,7 +70,7 @@ def load(name: str) -> Scenario:
     Raises:
         ValueError: For a key that is not on the menu, or a file that cannot be loaded.
     """
-    from scenarios.loader import load_scenario
+    from govsim.scenarios.loader import load_scenario
 
     if name in shipped():
         return load_scenario(name)

@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from model import GovernanceModel
-from model.calendar import parse_date
-from scenarios.scenario import Scenario
-from viz import presets, survey
+from govsim.model import GovernanceModel
+from govsim.model.calendar import parse_date
+from govsim.scenarios.scenario import Scenario
+from govsim.viz import presets, survey
 
 DEFAULT_SEED = 20180101
 """The seed of `govsim baseline`, so the app starts where the command line does."""

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from viz.i18n import SURVEY_ITEMS
+from govsim.viz.i18n import SURVEY_ITEMS
 
 SURVEY_MONTH = "2017-08"
 """Month of the survey of municipal secretaries (fieldwork summer 2017)."""
@@ -25,7 +25,7 @@ SATISFIED = ("4", "5")
 @cache
 def observed() -> pd.DataFrame:
     """Observed shares (percent) for the panel's items: columns item, domain, percent, label_nl."""
-    from experiments.survey.observed import load_observed
+    from govsim.experiments.survey.observed import load_observed
 
     data = load_observed()
     data = data[data["role"] == "target"]
@@ -57,7 +57,7 @@ def interview(model: Any, seed: int) -> pd.DataFrame | None:
     Called by `viz.session.Run` in the survey month. Every municipality answers
     (``sample="all"``), so the figures carry no sampling noise; ``seed`` drives the answer noise.
     """
-    from experiments.survey import questionnaire
+    from govsim.experiments.survey import questionnaire
 
     return questionnaire.interview(model, "all", seed)
 

@@ -40,19 +40,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.calibration.distance import (
+from govsim.experiments.calibration.distance import (
     SurveyDistance,
     observed_statistics,
     select_cells,
     simulated_statistics,
 )
-from experiments.calibration.priors import Prior, pyabc_prior, select_priors, split
-from experiments.survey import simulate
-from experiments.survey.items import READ_WITH, SPLIT_FROM
-from experiments.survey.questionnaire import SURVEY_MONTH
-from experiments.survey.simulate import SimulatedSurvey
-from model.parameters import defaults
-from model.timeline import DOMAINS
+from govsim.experiments.calibration.priors import Prior, pyabc_prior, select_priors, split
+from govsim.experiments.survey import simulate
+from govsim.experiments.survey.items import READ_WITH, SPLIT_FROM
+from govsim.experiments.survey.questionnaire import SURVEY_MONTH
+from govsim.experiments.survey.simulate import SimulatedSurvey
+from govsim.model.parameters import defaults
+from govsim.model.timeline import DOMAINS
 
 CALIBRATION_PANEL: tuple[str, ...] = (
     "Noord-Brabant",

@@ -1,7 +1,7 @@
 """``govsim survey`` and ``govsim calibrate``: the virtual questionnaire and the calibration.
 
 `register` adds both subcommands to the ``govsim`` parser (govsim/cli.py calls it). The module
-also runs on its own: ``python -m experiments.calibration.cli calibrate --quick``.
+also runs on its own: ``python -m govsim.experiments.calibration.cli calibrate --quick``.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ def _user_error(exc: Exception) -> Exception:
 # ------------------------------------------------------------------------------- survey
 def cmd_survey(args: argparse.Namespace) -> int:
     """``govsim survey``: the questionnaire at a month, simulated vs observed per item."""
-    from experiments.survey import simulate
-    from experiments.survey.questionnaire import format_comparison
-    from model.parameters import ParameterError
+    from govsim.experiments.survey import simulate
+    from govsim.experiments.survey.questionnaire import format_comparison
+    from govsim.model.parameters import ParameterError
 
     if args.out and Path(args.out).is_dir():
         message = f"--out names the CSV file to write; {args.out} is a folder"
@@ -71,8 +71,8 @@ def write_csv_atomic(frame: Any, path: Path) -> None:
 # ---------------------------------------------------------------------------- calibrate
 def calibration_settings(args: argparse.Namespace):
     """The ABC's settings from the flags (`--quick` first, then each flag given)."""
-    from experiments.calibration.abc import CalibrationSettings
-    from experiments.calibration.pipeline import QUICK
+    from govsim.experiments.calibration.abc import CalibrationSettings
+    from govsim.experiments.calibration.pipeline import QUICK
 
     values: dict[str, Any] = dict(QUICK) if args.quick else {}
     flags = {
@@ -95,8 +95,8 @@ def calibration_settings(args: argparse.Namespace):
 
 def pipeline_settings(args: argparse.Namespace):
     """`pipeline.PipelineSettings` from the flags, checked before anything is written."""
-    from experiments.calibration.pipeline import QUICK_POLISH_EVALUATIONS, PipelineSettings
-    from experiments.calibration.polish import POLISH_EVALUATIONS
+    from govsim.experiments.calibration.pipeline import QUICK_POLISH_EVALUATIONS, PipelineSettings
+    from govsim.experiments.calibration.polish import POLISH_EVALUATIONS
 
     if (args.resume or args.report_only) and (
         args.targets or args.holdout or args.municipalities or args.weighting or args.answers
@@ -143,11 +143,11 @@ def _setup_logging(quiet: bool) -> None:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """``govsim calibrate``: the calibration pipeline (`experiments.calibration.pipeline`)."""
-    from experiments.calibration import pipeline
-    from experiments.calibration.abc import CalibrationError
-    from experiments.calibration.distance import SelectionError
-    from experiments.calibration.priors import PriorError
-    from model.parameters import CALIBRATED_PATH
+    from govsim.experiments.calibration import pipeline
+    from govsim.experiments.calibration.abc import CalibrationError
+    from govsim.experiments.calibration.distance import SelectionError
+    from govsim.experiments.calibration.priors import PriorError
+    from govsim.model.parameters import CALIBRATED_PATH
 
     try:
         settings = pipeline_settings(args)
@@ -305,7 +305,7 @@ def register(subparsers: Any) -> None:
         help="write the result to model/data/calibrated_parameters.json (default; never "
         "with --quick)",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_calibrate)
 
 

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from experiments.survey.observed import (
+from govsim.experiments.survey.observed import (
     MARGIN_OF_ERROR_90,
     POPULATION_N,
     SURVEY_N,

@@ -32,16 +32,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.calibration.distance import (
+from govsim.experiments.calibration.distance import (
     SurveyDistance,
     cell_keys,
     observed_statistics,
     select_cells,
 )
-from experiments.calibration.priors import PRIOR_BY_NAME
-from experiments.survey import simulate
-from experiments.survey.observed import MARGIN_OF_ERROR_90, load_observed, margin_of_error
-from experiments.survey.questionnaire import SURVEY_MONTH, compare
+from govsim.experiments.calibration.priors import PRIOR_BY_NAME
+from govsim.experiments.survey import simulate
+from govsim.experiments.survey.observed import MARGIN_OF_ERROR_90, load_observed, margin_of_error
+from govsim.experiments.survey.questionnaire import SURVEY_MONTH, compare
 
 KNOWN_MISSES: dict[str, str] = {
     "satisfaction_implementation": (

@@ -22,11 +22,11 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.calibration import abc as cal
-from experiments.calibration import fit_report as fr
-from experiments.calibration.abc import CalibrationError, CalibrationSettings
-from experiments.calibration.polish import POLISH_EVALUATIONS, PolishResult, polish
-from experiments.calibration.priors import PRIOR_BY_NAME, select_priors, split
+from govsim.experiments.calibration import abc as cal
+from govsim.experiments.calibration import fit_report as fr
+from govsim.experiments.calibration.abc import CalibrationError, CalibrationSettings
+from govsim.experiments.calibration.polish import POLISH_EVALUATIONS, PolishResult, polish
+from govsim.experiments.calibration.priors import PRIOR_BY_NAME, select_priors, split
 from govsim.provenance import code_label
 
 log = logging.getLogger("govsim.calibrate")
@@ -183,8 +183,8 @@ def warm_start_point(settings: CalibrationSettings) -> dict[str, float] | None:
     select figures (the installed set has seen all of them, so an out-of-sample check would not
     be one) or other free parameters are chosen.
     """
-    from experiments.survey.questionnaire import instrument_settings
-    from model.parameters import CALIBRATED_PATH, defaults
+    from govsim.experiments.survey.questionnaire import instrument_settings
+    from govsim.model.parameters import CALIBRATED_PATH, defaults
 
     if settings.targets or settings.holdout or settings.priors or not CALIBRATED_PATH.exists():
         return None
@@ -243,8 +243,8 @@ def choose(result: cal.CalibrationResult, settings: PipelineSettings) -> Choice:
 
 def posterior_table(result: cal.CalibrationResult, chosen: dict[str, float]) -> pd.DataFrame:
     """Per free parameter: prior, posterior median and 90% interval, and the chosen value."""
-    from experiments.survey.items import INSTRUMENT_DEFAULTS
-    from model.parameters import defaults
+    from govsim.experiments.survey.items import INSTRUMENT_DEFAULTS
+    from govsim.model.parameters import defaults
 
     particles, weights = cal.posterior(result.history)
     declared = defaults(calibrated=False)
@@ -284,7 +284,7 @@ class Report:
 
 def report(result: cal.CalibrationResult, choice: Choice, settings: PipelineSettings) -> Report:
     """Stage 3: replications at the chosen set and the fit, per figure and per table."""
-    from model.parameters import defaults
+    from govsim.model.parameters import defaults
 
     cal_settings = result.settings
     model_part, instrument = split(choice.values)
@@ -316,7 +316,7 @@ def report(result: cal.CalibrationResult, choice: Choice, settings: PipelineSett
 
 
 def _installed_record() -> tuple[int, Any]:
-    from model.parameters import CALIBRATED_PATH
+    from govsim.model.parameters import CALIBRATED_PATH
 
     if not CALIBRATED_PATH.exists():
         return 0, None
@@ -409,7 +409,7 @@ def install_refusal(record: dict[str, Any]) -> str | None:
     as the installed set's own record says it does: a calibration that fits worse (a smaller
     budget, a new free set still to be made to work) is reported, not made the model's default.
     """
-    from model.parameters import CALIBRATED_PATH
+    from govsim.model.parameters import CALIBRATED_PATH
 
     if not CALIBRATED_PATH.exists():
         return None
@@ -470,7 +470,7 @@ def write(
 
 def run(settings: PipelineSettings) -> Outcome:
     """The whole calibration: sample, choose, report, write (and install if asked)."""
-    from model.parameters import CALIBRATED_PATH
+    from govsim.model.parameters import CALIBRATED_PATH
 
     started = time.time()
     settings.out.mkdir(parents=True, exist_ok=True)

@@ -39,13 +39,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from experiments.calibration.abc import (
+from govsim.experiments.calibration.abc import (
     CalibrationSettings,
     PenalisedDistance,
     SurveySimulator,
     evaluate,
 )
-from experiments.calibration.distance import observed_statistics
+from govsim.experiments.calibration.distance import observed_statistics
 
 POLISH_EVALUATIONS: int = 2400
 """Default budget of the full calibration: about 10 minutes on two cores (docs/calibration.md)."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from model.parameters import CALIBRATE, PARAMETERS
+from govsim.model.parameters import CALIBRATE, PARAMETERS
 
 INSTRUMENT: tuple[str, ...] = (
     "answer_noise",

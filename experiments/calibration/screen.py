@@ -13,7 +13,7 @@ figures and over the physical-domain (Omgevingswet) figures. A parameter that mo
 domain's figures ranks on that domain's screen (`importance`), so a physical-only parameter is
 not dropped because the 3D figures outnumber the physical ones.
 
-Usage: ``python -m experiments.calibration.screen [--trajectories 12] [--workers 2]
+Usage: ``python -m govsim.experiments.calibration.screen [--trajectories 12] [--workers 2]
 [--out docs/screen]``; prints the table and the free set it implies.
 """
 
@@ -29,9 +29,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.calibration.distance import SurveyDistance, fit_cells, simulated_statistics
-from experiments.calibration.priors import PRIOR_BY_NAME, Prior, split
-from experiments.survey.simulate import simulate_survey
+from govsim.experiments.calibration.distance import SurveyDistance, fit_cells, simulated_statistics
+from govsim.experiments.calibration.priors import PRIOR_BY_NAME, Prior, split
+from govsim.experiments.survey.simulate import simulate_survey
 
 DOMAIN_SCREENS: tuple[str, ...] = ("all", "social", "physical")
 """The three distances screened: every target figure, then each domain's figures."""
@@ -57,7 +57,7 @@ class ScreenPoint:
 
 def distances(point: ScreenPoint) -> dict[str, float]:
     """The survey distance of one point, over all figures and per domain."""
-    from model.parameters import defaults
+    from govsim.model.parameters import defaults
 
     model_part, instrument = split(dict(point.values))
     survey = simulate_survey(
@@ -105,7 +105,7 @@ def screen(
     """
     from SALib.sample import morris as morris_sample
 
-    from experiments.sensitivity import morris_table
+    from govsim.experiments.sensitivity import morris_table
 
     prob = problem(priors)
     x = morris_sample.sample(prob, trajectories, num_levels=levels, seed=seed)
@@ -138,7 +138,7 @@ def free_set(table: pd.DataFrame, limit: int = MAX_FREE) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Screen every candidate parameter and print the table and the free set."""
-    from experiments.calibration.priors import CANDIDATES, PRIORS
+    from govsim.experiments.calibration.priors import CANDIDATES, PRIORS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trajectories", type=int, default=12)

@@ -45,12 +45,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.secretary import MODES
-from model.mechanisms.transition import pooled_capacity
-from model.mechanisms.urgency import deadline_credibility
+from govsim.agents.secretary import MODES
+from govsim.model.mechanisms.transition import pooled_capacity
+from govsim.model.mechanisms.urgency import deadline_credibility
 
 if TYPE_CHECKING:  # pragma: no cover
-    from model.governance_model import GovernanceModel
+    from govsim.model.governance_model import GovernanceModel
 
 DOMAINS: tuple[str, str] = ("social", "physical")
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from experiments.survey.items import (
+from govsim.experiments.survey.items import (
     BINARY,
     DOMAINS,
     FIVE,
@@ -40,12 +40,12 @@ from experiments.survey.items import (
     Item,
     SurveyState,
 )
-from experiments.survey.observed import MARGIN_OF_ERROR_90, load_observed, margin_of_error
-from model.municipalities import SIZE_CLASSES
-from model.parameters import CALIBRATED_PATH
+from govsim.experiments.survey.observed import MARGIN_OF_ERROR_90, load_observed, margin_of_error
+from govsim.model.municipalities import SIZE_CLASSES
+from govsim.model.parameters import CALIBRATED_PATH
 
 if TYPE_CHECKING:  # pragma: no cover
-    from model.governance_model import GovernanceModel
+    from govsim.model.governance_model import GovernanceModel
 
 SURVEY_MONTH = "2017-08"
 """Month the model is run to before the interview (middle of the fieldwork)."""

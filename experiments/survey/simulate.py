@@ -18,17 +18,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from experiments.survey.observed import load_observed
-from experiments.survey.questionnaire import (
+from govsim.experiments.survey.observed import load_observed
+from govsim.experiments.survey.questionnaire import (
     FIELDWORK,
     SURVEY_MONTH,
     compare,
     interview,
 )
-from model.calendar import MonthCalendar, parse_date
+from govsim.model.calendar import MonthCalendar, parse_date
 
 if TYPE_CHECKING:  # pragma: no cover
-    from model.governance_model import GovernanceModel
+    from govsim.model.governance_model import GovernanceModel
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def simulate_survey(
         ValueError: For a date outside the calendar or an invalid interview argument.
         model.parameters.ParameterError: For unknown or out-of-range parameters.
     """
-    from model import GovernanceModel
+    from govsim.model import GovernanceModel
 
     month = survey_date(date)
     settings = dict(instrument or {})

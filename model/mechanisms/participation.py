@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agents.citizen import CitizenArrays
-from model import kernels
+from govsim.agents.citizen import CitizenArrays
+from govsim.model import kernels
 
 
 def openness(steering: np.ndarray, pressure: np.ndarray, closure: float) -> np.ndarray:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.staff import StaffArrays
-from model import kernels
+from govsim.agents.staff import StaffArrays
+from govsim.model import kernels
 
 N_TEAMS = 3  # social, physical, other
 RESISTER_CEILING = 0.5

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.instruments import DOMAIN_OF
-from model.mechanisms.cooperation import region_mean
+from govsim.model.instruments import DOMAIN_OF
+from govsim.model.mechanisms.cooperation import region_mean
 
 WAIT, PREPARE, FRONT_RUN = 0, 1, 2
 

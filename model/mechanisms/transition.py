@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.instruments import (
+from govsim.model.instruments import (
     DOMAIN_OF,
     DUE_AT_ENTRY,
     NEEDS_RULES,

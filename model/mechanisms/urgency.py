@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.timeline import CompiledTimeline
+from govsim.model.timeline import CompiledTimeline
 
 
 def deadline_credibility(ct: CompiledTimeline, step: int, loss: float) -> np.ndarray:
