@@ -196,6 +196,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     where.add_argument(
         "--scheduler",
         metavar="ADDRESS",
+        type=argtypes.scheduler,
         default=None,
         help="use the existing Dask cluster at ADDRESS (tcp://host:8786)",
     )

@@ -287,16 +287,19 @@ def check_scheduler(scheduler: str) -> None:
     """Connect to the Dask scheduler once and close again: an unreachable one fails first.
 
     Raises:
-        ExperimentError: If the scheduler cannot be reached (nothing written yet).
+        ExperimentError: If the scheduler cannot be reached, or what answers there is not a
+            Dask scheduler (nothing written yet).
     """
     import distributed
 
     try:
         with distributed.Client(scheduler, timeout=SCHEDULER_CHECK_TIMEOUT):
             pass
-    except (OSError, TimeoutError, ValueError) as exc:
+    except Exception as exc:  # whatever answers (or not) there, it is no usable scheduler
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise ExperimentError(
-            f"cannot reach the Dask scheduler at '{scheduler}': {exc}; nothing was written"
+            f"cannot reach the Dask scheduler at '{scheduler}': {reason}; nothing was written. "
+            "Allowed: the address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786"
         ) from None
 
 

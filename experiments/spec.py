@@ -73,10 +73,13 @@ from govsim.scenarios.scenario import Scenario, ScenarioError
 from govsim.scenarios.schema import (
     MISSING,
     Checker,
+    bare_reason,
     field_at_line,
     join,
     one_line,
+    parse_toml,
     quoted,
+    quotes_lines,
     show,
     type_name,
 )
@@ -459,22 +462,26 @@ def loads_spec(text: str, *, path: str | Path | None = None) -> Spec:
             "[[outcomes]] (docs/experiments.md)",
         )
     try:
-        data = tomllib.loads(text)
+        data = parse_toml(text, ck)
     except tomllib.TOMLDecodeError as exc:
         ck.fail(
-            _syntax_problem(text, exc),
+            _syntax_problem(text, exc, quote=quotes_lines(ck.label)),
             "valid TOML: key = value, text in double quotes, "
             "tables as [name], repeated entries as [[name]] (docs/experiments.md)",
         )
     return _Builder(ck, where, text).build(data)
 
 
-def _syntax_problem(text: str, exc: Exception) -> str:
+def _syntax_problem(text: str, exc: Exception, quote: bool = True) -> str:
+    """The problem of a TOML syntax error; ``quote``: name the field and quote the line."""
     raw = one_line(str(exc))
     match = re.search(r"\(at line (\d+), column (\d+)\)", raw)
     reason = re.sub(r"\s*\(at line \d+, column \d+\)\s*", "", raw).rstrip(".")
     if not match:
         return f"TOML syntax error: {reason}"
+    if not quote:
+        where = f"at line {match.group(1)}, column {match.group(2)}"
+        return f"TOML syntax error {where}: {bare_reason(reason)}"
     line = int(match.group(1))
     found = field_at_line(text, line)
     lines = text.splitlines()

@@ -28,10 +28,11 @@ from govsim.scenarios.ensemble import (
     ScenarioRef,
     choose_reference,
     collect,
+    report_outputs,
     resolve_scenarios,
     run_timings,
 )
-from govsim.scenarios.runner import Outputs, make_tasks, replication_seeds, run_tasks
+from govsim.scenarios.runner import make_tasks, replication_seeds, run_tasks
 from govsim.scenarios.scenario import ScenarioError
 
 
@@ -78,8 +79,9 @@ def run(
         raise ScenarioError(f"workers must be a whole number of at least 1, got {workers!r}")
     chosen = resolve_scenarios(refs)
     ref = choose_reference(chosen, reference)
+    outputs = report_outputs(next(s for s in chosen if s.name == ref))
     tasks = make_tasks(
-        chosen, replications, seed, until=until, municipalities=municipalities, outputs=Outputs()
+        chosen, replications, seed, until=until, municipalities=municipalities, outputs=outputs
     )
     tasks[0].validate()
     started = time.perf_counter()

@@ -10,38 +10,76 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import re
 
 MAX_SEED = 2**128 - 1
 """Largest seed accepted: numpy's SeedSequence takes any non-negative integer, but a seed beyond
 128 bits adds nothing to its entropy and a 400-digit one is a typo."""
+MAX_COUNT = 1_000_000
+"""Largest count (replications, workers, chunk size, rows, resamples) a flag accepts."""
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+"""Address schemes of a remote Dask scheduler."""
+_SCHEDULER = re.compile(
+    r"^(?:(?P<scheme>[A-Za-z]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):(?P<port>\d{1,5})/?$"
+)
+_INPROC = re.compile(r"^inproc://[^\s/]+/\d+/\d+$")
+"""A scheduler in this process (``inproc://host/pid/n``, as a test's in-process cluster has)."""
+_MAX_DIGITS = 40
+"""Longer numbers are not converted: every number a flag takes has fewer digits (and Python
+refuses to convert more than 4300, `sys.get_int_max_str_digits`)."""
+_TOO_LARGE = 10**_MAX_DIGITS
+"""Stands for a number of more than `_MAX_DIGITS` digits: beyond every flag's range."""
+
+
+def _shown(text: str) -> str:
+    """``text`` for a message: at most 40 characters; a longer one is cut and its length said."""
+    text = text.strip()
+    return text if len(text) <= 40 else f"{text[:37]}... ({len(text)} characters)"
 
 
 def _whole(text: str) -> int:
+    """``text`` as an integer; a longer number than `_MAX_DIGITS` as ±`_TOO_LARGE`."""
+    stripped = text.strip()
+    if re.fullmatch(r"[+-]?[0-9]+", stripped) and len(stripped) > _MAX_DIGITS:
+        return -_TOO_LARGE if stripped.startswith("-") else _TOO_LARGE
     try:
-        return int(text.strip())
+        return int(stripped)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {_shown(text)!r}") from None
 
 
 def seed(text: str) -> int:
     """A random seed: a whole number from 0 to 2**128 - 1."""
     try:
-        value = _whole(text) if len(text) <= 60 else -1
+        value = _whole(text)
     except argparse.ArgumentTypeError:
         value = -1
     if not 0 <= value <= MAX_SEED:
-        shown = text if len(text) <= 40 else text[:37] + "..."
         raise argparse.ArgumentTypeError(
-            f"a seed is a whole number from 0 to 2**128 - 1 ({MAX_SEED}); got {shown}"
+            f"a seed is a whole number from 0 to 2**128 - 1 ({MAX_SEED}); got {_shown(text)}"
         )
     return value
 
 
 def positive_int(text: str) -> int:
-    """A whole number >= 1."""
+    """A count: a whole number from 1 to `MAX_COUNT`."""
     value = _whole(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {_shown(text)}")
+    if value > MAX_COUNT:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {MAX_COUNT:,}; got {_shown(text)}"
+        )
+    return value
+
+
+def count(text: str) -> int:
+    """A whole number of at most `MAX_COUNT` in size (the command checks its lower bound)."""
+    value = _whole(text)
+    if abs(value) > MAX_COUNT:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of at most {MAX_COUNT:,}; got {_shown(text)}"
+        )
     return value
 
 
@@ -49,8 +87,29 @@ def port(text: str) -> int:
     """A TCP port: a whole number from 1 to 65535."""
     value = _whole(text)
     if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is a whole number from 1 to 65535; got {value}")
+        raise argparse.ArgumentTypeError(
+            f"a port is a whole number from 1 to 65535; got {_shown(text)}"
+        )
     return value
+
+
+def scheduler(text: str) -> str:
+    """The address of a running Dask scheduler: ``[SCHEME://]HOST:PORT``.
+
+    Only the form is checked here; whether a scheduler answers there is checked before anything
+    is written (`experiments.run.check_scheduler`).
+    """
+    if _INPROC.match(text.strip()):
+        return text.strip()
+    match = _SCHEDULER.match(text.strip())
+    scheme = (match.group("scheme") or "tcp").lower() if match else None
+    if match is None or scheme not in SCHEDULER_SCHEMES or not 1 <= int(match["port"]) <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"a Dask scheduler address is [SCHEME://]HOST:PORT with a scheme of "
+            f"{', '.join(SCHEDULER_SCHEMES)} (default tcp) and a port from 1 to 65535, e.g. "
+            f"tcp://10.0.0.5:8786; got {_shown(text)!r}"
+        )
+    return text.strip()
 
 
 def month(text: str) -> str:

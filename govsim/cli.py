@@ -7,6 +7,7 @@ code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -28,8 +29,31 @@ USER_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+WRITE_ERRNOS = (
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EROFS,
+    errno.EACCES,
+    errno.EPERM,
+    errno.ENOTDIR,
+    errno.EISDIR,
+)
+"""`OSError` numbers that mean a place the user named cannot be written (full, read-only, not
+allowed, a file where a folder belongs): printed as one paragraph, like `USER_ERRORS`."""
+
+
 class UserError(Exception):
     """A mistake in what the user asked for; printed as one paragraph, no traceback."""
+
+
+def write_error_message(exc: OSError) -> str:
+    """One paragraph for an `OSError` of `WRITE_ERRNOS`: what failed where, what is needed."""
+    reason = (exc.strerror or os.strerror(exc.errno or 0)).rstrip(".").lower()
+    where = f"{exc.filename}: " if exc.filename else ""
+    return (
+        f"{where}{reason}. Allowed: files and folders you may write into, on a device with "
+        "free space"
+    )
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
@@ -150,10 +174,11 @@ def _registrars() -> list[Callable[[Any], Any]]:
     from govsim.experiments.calibration.cli import register as calibration
     from govsim.experiments.cli import register as experiment
     from govsim.scenarios.cli import register as scenarios
+    from govsim.scenarios.cli import register_lessons as lessons
     from govsim.scenarios.cli import register_report as report
     from govsim.viz.cli import register as viz
 
-    return [scenarios, report, experiment, calibration, viz]
+    return [scenarios, report, lessons, experiment, calibration, viz]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -172,6 +197,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        print(f"govsim {args.command}: {write_error_message(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

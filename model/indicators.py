@@ -94,6 +94,143 @@ UNITS: dict[str, str] = {
     "on_schedule": "share",
 }
 
+BETTER: dict[str, int] = {
+    "transition": 1,
+    "transformation": 1,
+    "on_schedule": 1,
+    "staff_adoption": 1,
+    "participation": 1,
+    "citizen_trust": 1,
+    "council_trust": 1,
+    "satisfaction": 1,
+    "dso_connection": 1,
+    "dso_preparation": 1,
+    "instrument": 1,
+    "cooperation": 1,
+    "budget": -1,
+    "incidents": -1,
+    "initiatives_blocked": -1,
+    "time_pressure": -1,
+}
+"""Which way is better for the implementation, per quantity: +1 higher, -1 lower. Quantities not
+listed (urgency, attention, council steering, steering modes and their changes, strategies, the
+national DSO availability) carry no judgement: the report describes them as conditions, not
+goals (report §5: "geen blauwdruk"), so their differences are shown without a colour."""
+
+MEANING: dict[str, tuple[str, str]] = {
+    "transition": (
+        "de nieuwe taken zijn ingericht: instrumenten, processen, budgetten (0 niets, 1 klaar)",
+        "the new tasks are set up: instruments, processes, budgets (0 nothing, 1 done)",
+    ),
+    "transformation": (
+        "er wordt anders gewerkt: integraal, vanuit de inwoner, met ruimte (0-1)",
+        "the work is done differently: integrated, from the citizen's side, with room (0-1)",
+    ),
+    "on_schedule": (
+        "aandeel gemeenten waarvan de transitie het plan volgt (binnen 0,02)",
+        "share of municipalities whose transition keeps to the plan (within 0.02)",
+    ),
+    "dominant": (
+        "aandeel gemeenten waar deze sturingsstijl de grootste is",
+        "share of municipalities where this steering mode is the largest",
+    ),
+    "mix": (
+        "gemiddeld gewicht van deze sturingsstijl in de mix van vier (som 1)",
+        "mean weight of this steering mode in the mix of four (sums to 1)",
+    ),
+    "urgency": (
+        "gevoelde urgentie in de organisatie (0-1)",
+        "urgency felt in the organisation (0-1)",
+    ),
+    "time_pressure": (
+        "druk van de naderende termijn (0-1)",
+        "pressure of the approaching deadline (0-1)",
+    ),
+    "college_attention": (
+        "aandacht van het college voor het domein (0-1)",
+        "the college's attention to the domain (0-1)",
+    ),
+    "council_attention": (
+        "aandacht van de raad voor het domein (0-1)",
+        "the council's attention to the domain (0-1)",
+    ),
+    "council_steering": (
+        "hoe sterk de raad op details stuurt (0-1)",
+        "how strongly the council steers on detail (0-1)",
+    ),
+    "staff_adoption": (
+        "aandeel medewerkers dat op de nieuwe manier werkt",
+        "share of staff working the new way",
+    ),
+    "participation": (
+        "aandeel inwoners dat meedoet (initiatieven, inspraak)",
+        "share of citizens taking part (initiatives, consultation)",
+    ),
+    "citizen_trust": (
+        "vertrouwen van inwoners in de gemeente (0-1)",
+        "citizens' trust in the municipality (0-1)",
+    ),
+    "council_trust": (
+        "vertrouwen van de raad in inwoners (0-1)",
+        "the council's trust in citizens (0-1)",
+    ),
+    "cooperation": (
+        "intensiteit van regionale samenwerking (0-1)",
+        "intensity of regional cooperation (0-1)",
+    ),
+    "budget": ("budgetdruk (0 geen, 1 zwaar)", "budget pressure (0 none, 1 severe)"),
+    "satisfaction": (
+        "tevredenheid van de secretaris over de implementatie (0-1)",
+        "the secretary's satisfaction with the implementation (0-1)",
+    ),
+    "dso_connection": (
+        "gemiddelde aansluiting van gemeenten op het DSO (0-1)",
+        "municipalities' mean connection to the DSO (0-1)",
+    ),
+    "dso_availability": (
+        "landelijke beschikbaarheid van het DSO; invoer van het scenario (0-1)",
+        "national availability of the DSO; an input of the scenario (0-1)",
+    ),
+    "dso_preparation": (
+        "voorbereiding van de gemeentelijke aansluiting op het DSO (0-1)",
+        "preparation of the municipal connection to the DSO (0-1)",
+    ),
+    "mode_changes": (
+        "aantal wisselingen van dominante sturingsstijl per maand",
+        "number of changes of dominant steering mode per month",
+    ),
+    "incidents": ("aantal incidenten per maand", "number of incidents per month"),
+    "initiatives_blocked": (
+        "aandeel initiatieven van inwoners dat wordt geblokkeerd of heropend",
+        "share of citizens' initiatives blocked or reopened",
+    ),
+    "strategy": (
+        "aandeel gemeenten met deze strategie (afwachten, voorbereiden, voorlopen)",
+        "share of municipalities with this strategy (wait, prepare, front-run)",
+    ),
+    "instrument": (
+        "voortgang van dit instrument van de transitie (0-1)",
+        "progress of this instrument of the transition (0-1)",
+    ),
+}
+"""What each quantity measures, in Dutch and English (the report's glossary)."""
+
+
+def better(name: str) -> int:
+    """+1 if higher is better for the implementation, -1 if lower is, 0 if no judgement.
+
+    Percentiles across municipalities follow their quantity (`BETTER`).
+    """
+    quantity = BY_NAME[name].quantity if name in BY_NAME else name
+    return BETTER.get(quantity, 0)
+
+
+def meaning(name: str, lang: str = "en") -> str:
+    """What indicator (or quantity) ``name`` measures, in ``lang`` (`MEANING`)."""
+    quantity = BY_NAME[name].quantity if name in BY_NAME else name
+    return MEANING[quantity][0 if lang == "nl" else 1]
+
+
 ON_SCHEDULE_TOLERANCE = 0.02
 """A municipality is on schedule when its transition is within this of the plan
 (`model.mechanisms.transition.expected_transition`): rounding, not a judgement."""

@@ -10,14 +10,27 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from govsim import argtypes
 from govsim.model.levers import WHERE_FORMS, LeverError, StrategyRule
 from govsim.model.parameters import LEVERS
 from govsim.scenarios.ensemble import DEFAULT_OUT, DEFAULT_REPLICATIONS, DEFAULT_SEED, run_ensemble
+from govsim.scenarios.output_folder import INCOMPLETE, OutputFolderError
 from govsim.scenarios.scenario import ScenarioError
+
+WRITE_ERRORS = {
+    errno.ENOSPC: "no space left on the device holding --out {out}",
+    errno.EDQUOT: "the disk quota is used up on the device holding --out {out}",
+    errno.EROFS: "--out {out} lies on a read-only file system",
+    errno.EACCES: "no permission to write into --out {out}",
+    errno.EPERM: "no permission to write into --out {out}",
+}
+"""What an `OSError` of these numbers while writing means, as the start of a message."""
 
 
 def standard_set() -> tuple[str, ...]:
@@ -147,6 +160,20 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help="scenario to compare against (default: baseline if run, else the first)",
     )
+    p.add_argument(
+        "--lessons",
+        default=None,
+        metavar="WHERE",
+        help="also rank the seven lessons and the secretary's choices for WHERE against the "
+        "reference scenario (as `govsim lessons WHERE`), in lessons.csv and the report",
+    )
+    p.add_argument(
+        "--lessons-replications",
+        type=argtypes.positive_int,
+        default=None,
+        metavar="N",
+        help="paired replications per lesson (default: --replications)",
+    )
     p.add_argument("--no-report", action="store_true", help="write the data files only")
     p.add_argument(
         "--force",
@@ -171,19 +198,101 @@ def command_line(args: argparse.Namespace, scenarios: list[str], workers: int) -
         cmd += ["--strategy", rule]
     if args.reference:
         cmd += ["--reference", args.reference]
+    if getattr(args, "lessons", None):
+        cmd += ["--lessons", args.lessons]
+        if args.lessons_replications:
+            cmd += ["--lessons-replications", str(args.lessons_replications)]
     if args.no_report:
         cmd.append("--no-report")
     return cmd
 
 
+def check_writable(out: str) -> None:
+    """Refuse an ``--out`` whose folder cannot be made or written, before anything runs.
+
+    An existing ``--out`` that is a file is left to `scenarios.output_folder.check_folder`.
+
+    Raises:
+        OutputFolderError: If the nearest existing folder of ``out`` is a file or read-only.
+    """
+    path = Path(out).absolute()
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if probe == path and not path.is_dir():
+        return
+    if not probe.is_dir():
+        raise OutputFolderError(
+            f"--out {out} cannot be made: {probe} is a file, not a folder; name a new or "
+            "empty folder"
+        )
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputFolderError(
+            f"--out {out} cannot be written: {'it' if probe == path else probe} is read-only "
+            "for this user (or lies on a read-only file system); nothing was written. Allowed: "
+            "a folder you may write into"
+        )
+
+
+def write_failure(exc: OSError, out: str) -> ScenarioError | None:
+    """The one-paragraph error for ``exc`` raised while writing into ``out`` (None: not one).
+
+    The ensemble writes every file atomically and marks the folder incomplete while writing
+    (`scenarios.output_folder`), so the message can say what was left behind.
+    """
+    start = WRITE_ERRORS.get(exc.errno or 0)
+    if start is None:
+        return None
+    writing = f" (writing {exc.filename})" if exc.filename else ""
+    if (Path(out) / INCOMPLETE).exists():
+        left = (
+            f"the files written so far are marked incomplete ({INCOMPLETE}) and are replaced "
+            "by the next govsim run into this folder"
+        )
+    else:
+        left = "nothing was written"
+    return OutputFolderError(
+        start.format(out=out) + f"{writing}; {left}. Allowed: a folder you may write into, on "
+        "a device with free space (free some space or choose another --out and run again)"
+    )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run ``govsim run`` with parsed arguments; print what was written."""
+    """Run ``govsim run`` with parsed arguments; print what was written.
+
+    Raises:
+        OutputFolderError: For an ``--out`` that cannot be written: read-only, a full disk or
+            quota (checked before the runs where possible; otherwise when writing fails).
+    """
     scenarios = list(args.scenarios) or list(standard_set())
     workers, capped = argtypes.capped_workers(args.workers, "run")
     if capped:
         print(capped, file=sys.stderr)
     rules = [parse_strategy_option(text) for text in args.strategy]
-    output = run_ensemble(
+    check_writable(args.out)
+    try:
+        output = _run(args, scenarios, rules, workers)
+    except OSError as exc:
+        failure = write_failure(exc, args.out)
+        if failure is None:
+            raise
+        raise failure from None
+    timing = output.manifest["timings"]
+    runs = len(timing["runs"])
+    print(
+        f"{runs} runs ({len(output.data.scenarios)} scenarios × {args.replications} "
+        f"replications) in {timing['total_seconds']:.1f} s with {min(workers, runs)} worker(s)"
+    )
+    print(f"data:     {output.out_dir / 'series'}, {output.out_dir / 'summary.parquet'}")
+    print(f"manifest: {output.out_dir / 'manifest.json'}")
+    if output.report is not None:
+        print(f"report:   {output.report.resolve()}")
+    return 0
+
+
+def _run(args: argparse.Namespace, scenarios: list[str], rules: list[StrategyRule], workers: int):
+    """`run_ensemble` with the command's arguments."""
+    return run_ensemble(
         with_strategy(scenarios, rules),
         replications=args.replications,
         seed=args.seed,
@@ -197,18 +306,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         report=not args.no_report,
         command=command_line(args, scenarios, workers),
         force=args.force,
+        lessons=args.lessons,
+        lessons_replications=args.lessons_replications,
     )
-    timing = output.manifest["timings"]
-    runs = len(timing["runs"])
-    print(
-        f"{runs} runs ({len(output.data.scenarios)} scenarios × {args.replications} "
-        f"replications) in {timing['total_seconds']:.1f} s with {min(workers, runs)} worker(s)"
-    )
-    print(f"data:     {output.out_dir / 'series'}, {output.out_dir / 'summary.parquet'}")
-    print(f"manifest: {output.out_dir / 'manifest.json'}")
-    if output.report is not None:
-        print(f"report:   {output.report.resolve()}")
-    return 0
 
 
 def register_report(subparsers: Any) -> argparse.ArgumentParser:
@@ -234,4 +334,81 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     report = rerender_report(args.folder, args.lang)
     print(f"report:   {report.resolve()}")
+    return 0
+
+
+def register_lessons(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``govsim lessons [WHERE]`` (the ranked lessons for a selection; issue 17)."""
+    p = subparsers.add_parser(
+        "lessons",
+        help="what should we do next? the seven lessons and the secretary's choices, ranked "
+        "for a municipality, region, province, size class or the country",
+        description="Apply each lesson of report §5.5 and each role, stance and strategy "
+        "choice to the municipalities of WHERE on top of a base scenario, run it with common "
+        "random numbers against the base, and rank the choices on the Omgevingswet's "
+        "transformation by 2029, transition at entry and the secretary's satisfaction at entry, "
+        "with 5-95%% bands and rank bands from resampling the replications. A municipality is "
+        "simulated with its youth-care region and judged on its own state.",
+    )
+    p.add_argument(
+        "where",
+        nargs="?",
+        default="all",
+        metavar="WHERE",
+        help="a municipality ('Borne'), 'region NAME', 'province NAME', 'size_class <20k' or "
+        "'all' (default)",
+    )
+    p.add_argument("--scenario", default="baseline", help="base scenario (default baseline)")
+    p.add_argument(
+        "--replications",
+        "-n",
+        type=argtypes.positive_int,
+        default=10,
+        help="paired replications per choice (default 10)",
+    )
+    p.add_argument(
+        "--seed",
+        type=argtypes.seed,
+        default=DEFAULT_SEED,
+        help=f"root seed (default {DEFAULT_SEED})",
+    )
+    p.add_argument(
+        "--workers", "-j", type=argtypes.positive_int, default=None, help="worker processes"
+    )
+    p.add_argument("--lang", choices=("nl", "en"), default="en", help="language (default en)")
+    p.add_argument("--csv", metavar="FILE", default=None, help="also write the table as CSV")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_lessons)
+    return p
+
+
+def cmd_lessons(args: argparse.Namespace) -> int:
+    """Run ``govsim lessons`` with parsed arguments; print the ranking."""
+    from govsim.model.levers import LeverError, parse_where
+    from govsim.scenarios.advice import advise, render_text
+    from govsim.scenarios.atomic import atomic_path
+    from govsim.scenarios.loader import load_scenario
+
+    try:
+        parse_where(args.where)
+    except LeverError as exc:
+        raise ScenarioError(
+            f"WHERE {args.where!r}: {exc.problem}. Allowed: {exc.allowed}."
+        ) from None
+    base = load_scenario(args.scenario)
+    workers, capped = argtypes.capped_workers(args.workers, "lessons")
+    if capped:
+        print(capped, file=sys.stderr)
+    ranking = advise(
+        base,
+        args.where,
+        replications=args.replications,
+        seed=args.seed,
+        workers=workers,
+        progress=not args.no_progress,
+    )
+    if args.csv:
+        with atomic_path(args.csv) as tmp:
+            ranking.table.to_csv(tmp, index=False, float_format="%.6g")
+    print(render_text(ranking, base, args.lang))
     return 0

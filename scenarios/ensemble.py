@@ -48,7 +48,7 @@ from govsim.scenarios.output_folder import (
 )
 from govsim.scenarios.runner import Outputs, RunResult, make_tasks, replication_seeds, run_tasks
 from govsim.scenarios.scenario import Scenario, ScenarioError
-from govsim.scenarios.summary import EnsembleData
+from govsim.scenarios.summary import MUNICIPAL_COLUMNS, EnsembleData, MunicipalValues
 
 DEFAULT_REPLICATIONS = 10
 DEFAULT_SEED = 20180101
@@ -131,6 +131,71 @@ def choose_reference(scenarios: Sequence[Scenario], reference: str | None = None
     return "baseline" if "baseline" in names else names[0]
 
 
+def report_outputs(reference: Scenario) -> Outputs:
+    """What every run of an ensemble keeps (all national indicators, a few municipal columns).
+
+    Per municipality `MUNICIPAL_COLUMNS` at the reference's entry into force of the
+    Omgevingswet and at the end: the report's map of who gains and who loses.
+    """
+    entry = reference.timeline.physical.final_entry().isoformat()
+    return Outputs(snapshot_dates=(entry, "end"), snapshot_columns=MUNICIPAL_COLUMNS)
+
+
+def collect_municipal(
+    scenarios: Sequence[Scenario], results: Sequence[RunResult], n_reps: int
+) -> MunicipalValues | None:
+    """Stack the runs' snapshots into `MunicipalValues` (None if the runs kept none)."""
+    first = results[0]
+    if not first.snapshots:
+        return None
+    labels = list(first.snapshots)
+    last = str(first.dates[-1])[:10]
+    dates = tuple(last if label == "end" else str(label)[:10] for label in labels)
+    codes = tuple(first.snapshots[labels[0]]["code"].astype(str))
+    columns = tuple(c for c in first.snapshots[labels[0]].columns if c != "code")
+    by_key = {(r.scenario, r.replication): r for r in results}
+    values = {
+        s.name: np.stack(
+            [
+                np.stack(
+                    [
+                        by_key[(s.name, i)].snapshots[label][list(columns)].to_numpy(np.float64)
+                        for label in labels
+                    ]
+                )
+                for i in range(n_reps)
+            ]
+        )
+        for s in scenarios
+    }
+    return MunicipalValues(codes, dates, columns, values)
+
+
+def municipal_table(data: EnsembleData) -> pa.Table:
+    """The per-municipality snapshots as one long Arrow table (fixed row order)."""
+    m = data.municipal
+    assert m is not None
+    parts = []
+    for name in data.names:
+        arr = m.values[name]
+        n_rep, n_dates, n_mun, _ = arr.shape
+        rows = n_rep * n_dates * n_mun
+        cols: dict[str, pa.Array] = {
+            "scenario": pa.array([name] * rows, type=pa.string()),
+            "replication": pa.array(np.repeat(np.arange(n_rep, dtype=np.int32), n_dates * n_mun)),
+            "date": pa.array(
+                np.tile(np.repeat(np.array(m.dates, dtype="datetime64[D]"), n_mun), n_rep),
+                type=pa.date32(),
+            ),
+            "code": pa.array(list(m.codes) * (n_rep * n_dates), type=pa.string()),
+        }
+        flat = arr.reshape(rows, -1)
+        for j, col in enumerate(m.columns):
+            cols[col] = pa.array(np.ascontiguousarray(flat[:, j]), type=pa.float64())
+        parts.append(pa.table(cols))
+    return pa.concat_tables(parts)
+
+
 def collect(
     scenarios: Sequence[Scenario],
     results: Sequence[RunResult],
@@ -157,6 +222,7 @@ def collect(
         values=values,
         municipalities=tuple(municipalities) if municipalities is not None else None,
         root_seed=root_seed,
+        municipal=collect_municipal(scenarios, results, len(seeds)),
     )
 
 
@@ -208,7 +274,9 @@ def read_series(out_dir: str | Path, scenario: str | None = None) -> Any:
 
     folder = Path(out_dir) / "series"
     files = [folder / f"{scenario}.parquet"] if scenario else sorted(folder.glob("*.parquet"))
-    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    frame = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")  # not date objects
+    return frame
 
 
 def _sha256(path: Path) -> str:
@@ -244,6 +312,8 @@ def run_ensemble(
     report: bool = True,
     command: Sequence[str] | None = None,
     force: bool = False,
+    lessons: str | None = None,
+    lessons_replications: int | None = None,
 ) -> EnsembleOutput:
     """Run an ensemble and write its data files, report and manifest into ``out_dir``.
 
@@ -264,6 +334,9 @@ def run_ensemble(
         command: The command line, recorded in the manifest.
         force: Write into a folder that holds files govsim did not write (they are kept;
             `scenarios.output_folder`).
+        lessons: Also rank the lessons for this WHERE against the reference scenario
+            (`scenarios.advice`; ``lessons.csv`` and a report section).
+        lessons_replications: Replications per lesson (default ``replications``).
 
     Raises:
         ScenarioError, ParameterError, TimelineError, CalendarError: Before anything runs or
@@ -278,10 +351,15 @@ def run_ensemble(
     if lang not in ("nl", "en"):
         raise ScenarioError(f"--lang must be 'nl' or 'en', got {lang!r}")
     check_folder(out_dir, force)
+    if lessons is not None:
+        from govsim.model.levers import parse_where
+
+        parse_where(lessons)
     chosen = resolve_scenarios(scenarios)
     ref = choose_reference(chosen, reference)
+    outputs = report_outputs(next(s for s in chosen if s.name == ref))
     tasks = make_tasks(
-        chosen, replications, seed, until=until, municipalities=municipalities, outputs=Outputs()
+        chosen, replications, seed, until=until, municipalities=municipalities, outputs=outputs
     )
     tasks[0].validate()  # municipalities, dates and outputs are shared by every task
     seeds = replication_seeds(seed, replications)
@@ -296,8 +374,25 @@ def run_ensemble(
             desc="govsim run",
         )
     )
-    run_time = time.perf_counter() - started
     data = collect(chosen, results, seeds, ref, municipalities, seed)
+    if lessons is not None:
+        from govsim.scenarios.advice import advise
+
+        ranking = advise(
+            data.scenario(ref),
+            lessons,
+            replications=lessons_replications or replications,
+            seed=seed,
+            workers=workers,
+            progress=progress,
+        )
+        data.lessons = {
+            "where": ranking.where,
+            "replications": ranking.replications,
+            "top_share": ranking.top_share,
+            "table": ranking.table,
+        }
+    run_time = time.perf_counter() - started
 
     timings = run_timings(results, [s.name for s in chosen])
     return write_ensemble(
@@ -400,6 +495,13 @@ def _write_outputs(
         path = out / "series" / f"{s.name}.parquet"
         write_parquet(series_table(data, s.name), path)
         written.append(path)
+    if data.municipal is not None:
+        write_parquet(municipal_table(data), out / "municipalities.parquet")
+        written.append(out / "municipalities.parquet")
+    if data.lessons is not None:
+        with atomic_path(out / "lessons.csv") as tmp:
+            data.lessons["table"].to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
+        written.append(out / "lessons.csv")
     table = summary_table(data)
     write_parquet(table, out / "summary.parquet")
     written.append(out / "summary.parquet")
@@ -467,6 +569,8 @@ def _write_outputs(
         },
         "files": {str(p.relative_to(out)): _sha256(p) for p in written},
     }
+    if data.lessons is not None:
+        manifest["lessons"] = {k: v for k, v in data.lessons.items() if k != "table"}
     manifest = _jsonable(manifest)
     write_text(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     files = [str(p.relative_to(out)) for p in written] + ["manifest.json"]

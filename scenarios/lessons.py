@@ -239,6 +239,64 @@ def variants(
     return out
 
 
+def lesson_values(
+    base: Scenario,
+    *,
+    where: str = "all",
+    replications: int = 10,
+    seed: int = 20180101,
+    municipalities: Sequence[str] | None = None,
+    workers: int = 1,
+    lessons: Sequence[Lesson] = LESSONS,
+    outcomes: Sequence[Outcome] = OUTCOMES,
+    focus: Sequence[str] | None = None,
+    progress: bool = False,
+) -> dict[str, np.ndarray]:
+    """Per variant (the base's name and every lesson's), array (replications, outcomes).
+
+    Replication ``i`` uses the same seed in every variant (common random numbers), so
+    ``values[lesson][i] - values[base][i]`` is a paired difference. The outcomes are the
+    national indicators of the municipalities simulated, or, with ``focus`` (CBS codes), the
+    mean over those municipalities of their own state (snapshots at the outcome dates).
+    """
+    scenarios = variants(base, where, lessons)
+    seeds = replication_seeds(seed, replications)
+    indicators = tuple(dict.fromkeys(o.indicator for o in outcomes))
+    dates = tuple(dict.fromkeys(o.date + "-01" for o in outcomes))
+    outputs = (
+        Outputs(indicators=indicators)
+        if focus is None
+        else Outputs(indicators=indicators, snapshot_dates=dates, snapshot_columns=indicators)
+    )
+    tasks = [
+        RunTask(
+            scenario=s,
+            replication=i,
+            seed=sd,
+            municipalities=None if municipalities is None else tuple(municipalities),
+            outputs=outputs,
+            key=(s.name, i),
+        )
+        for s in scenarios
+        for i, sd in enumerate(seeds)
+    ]
+    out = {s.name: np.full((replications, len(outcomes)), np.nan) for s in scenarios}
+    for result in run_tasks(tasks, workers=workers, progress=progress, desc="lessons"):
+        name, i = result.key
+        if focus is None:
+            frame = result.frame()
+            out[name][i] = [
+                float(frame.loc[pd.Timestamp(o.date + "-01"), o.indicator]) for o in outcomes
+            ]
+        else:
+            rows = []
+            for o in outcomes:
+                snap = result.snapshots[o.date + "-01"]
+                rows.append(float(snap.loc[snap["code"].isin(focus), o.indicator].mean()))
+            out[name][i] = rows
+    return out
+
+
 def lesson_effects(
     base: Scenario,
     *,

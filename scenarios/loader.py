@@ -28,6 +28,7 @@ from govsim.scenarios.schema import (
     Checker,
     join,
     one_line,
+    parse_toml,
     quoted,
     show,
     syntax_error_message,
@@ -75,6 +76,9 @@ SHOCK_KEYS = ("date", "domain", "size")
 COOPERATION_KEYS = ("domain", "start", "intensity", "training")
 COALITION_KEYS = ("election", "domain", "stance", "share")
 STRATEGY_KEYS = ("where", *LEVERS)
+MAX_EXTENDS = 32
+"""Longest ``extends`` chain: a file, its base, the base's base, ... at most this many levels
+(each level is read recursively; a longer chain is refused, or reported as the cycle it is)."""
 
 
 # ---------------------------------------------------------------------------- public API
@@ -166,7 +170,7 @@ def _from_text(text: str, path: Path, chain: tuple[Path, ...]) -> Scenario:
             f"a TOML file with at least {quoted(REQUIRED_TOP)} (see docs/scenarios.md)",
         )
     try:
-        data = tomllib.loads(text)
+        data = parse_toml(text, checker)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(syntax_error_message(checker, text, exc)) from None
     if not data:
@@ -178,6 +182,46 @@ def _from_text(text: str, path: Path, chain: tuple[Path, ...]) -> Scenario:
 
 
 # ---------------------------------------------------------------------------- building
+class _ChainTooLong(ScenarioError):
+    """An ``extends`` chain beyond `MAX_EXTENDS`: passed up unwrapped to the first file."""
+
+    def __init__(self, chain: tuple[Path, ...], cycle: bool) -> None:
+        super().__init__("extends chain too long")
+        self.chain = chain
+        self.cycle = cycle
+
+
+def _base_path(ref: str, path: Path) -> Path | None:
+    """Where ``extends = ref`` in the file ``path`` points (None: not a shipped name or path)."""
+    if _looks_like_path(ref):
+        return (path.parent if path.name != "<text>" else Path.cwd()) / ref
+    return FILES_DIR / f"{ref}.toml" if ref in shipped_scenarios() else None
+
+
+def _follow_chain(start: Path, chain: tuple[Path, ...], limit: int = 10_000) -> bool:
+    """Whether the ``extends`` chain from ``start`` comes back to a file of ``chain``.
+
+    Reads only each file's ``extends`` (a file that cannot be read ends the chain: the loader
+    reports it when it gets there); at most ``limit`` files.
+    """
+    seen, path = set(chain), start
+    for _ in range(limit):
+        here = path.resolve()
+        if here in seen:
+            return True
+        seen.add(here)
+        try:
+            data = parse_toml(path.read_bytes().decode("utf-8-sig"), Checker(str(path)))
+        except (OSError, ValueError):
+            return False
+        ref = data.get("extends")
+        following = _base_path(ref.strip(), path) if isinstance(ref, str) else None
+        if following is None or following.suffix.lower() != ".toml":
+            return False
+        path = following
+    return False
+
+
 class _Builder:
     """Reads one file's data into a `Scenario`, on top of its base (``extends``)."""
 
@@ -254,26 +298,40 @@ class _Builder:
             "this file"
         )
         ref = ck.string(value, "extends", allowed)
-        if _looks_like_path(ref):
-            folder = self.path.parent if self.path.name != "<text>" else Path.cwd()
-            base_path = folder / ref
-        elif ref in shipped:
-            base_path = FILES_DIR / f"{ref}.toml"
-        else:
+        if _looks_like_path(ref) and not ref.lower().endswith(".toml"):
+            ck.fail_field("extends", value, "names a file that is not a .toml file", allowed)
+        base_path = _base_path(ref, self.path)
+        if base_path is None:
             close = difflib.get_close_matches(ref, shipped, n=2)
             hint = f" (did you mean {quoted(close)}?)" if close else ""
             ck.fail_field("extends", value, f"is not a shipped scenario{hint}", allowed)
         here = self.path.resolve() if self.path.name != "<text>" else self.path
         chain = (*self.chain, here)
+        cycle = (
+            "makes a cycle: the scenario would extend itself",
+            "a base scenario that does not (indirectly) extend this file",
+        )
         if base_path.resolve() in chain:
+            ck.fail_field("extends", value, *cycle)
+        if len(chain) > MAX_EXTENDS:
+            raise _ChainTooLong(chain, _follow_chain(base_path, chain))
+        try:
+            base = _load_path(base_path, chain)
+        except _ChainTooLong as exc:
+            if self.chain:
+                raise
+            names = " extends ".join(f"'{p.name}'" for p in exc.chain[:3])
+            what = f"({names} extends ...)"
+            if exc.cycle:
+                long_cycle = f"{cycle[0]} through a chain of more than {MAX_EXTENDS} files"
+                ck.fail_field("extends", value, f"{long_cycle} {what}", cycle[1])
             ck.fail_field(
                 "extends",
                 value,
-                "makes a cycle: the scenario would extend itself",
-                "a base scenario that does not (indirectly) extend this file",
+                f"starts a chain of more than {MAX_EXTENDS} levels of extends {what}",
+                f"at most {MAX_EXTENDS} levels of extends (a file, its base, the base's base, "
+                "...); let a file state more itself instead of extending one more file",
             )
-        try:
-            base = _load_path(base_path, chain)
         except ScenarioError as exc:
             raise ScenarioError(
                 ck.message(

@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,16 @@ from govsim.agents.secretary import MODES
 from govsim.model.indicators import label
 from govsim.model.timeline import DOMAINS
 from govsim.scenarios.atomic import atomic_path, write_text
-from govsim.scenarios.report_text import number, scenario_text, short_label, timeline_events, ui
+from govsim.scenarios.findings import findings, inputs_of, tone
+from govsim.scenarios.report_text import (
+    finding_sentence,
+    month,
+    number,
+    scenario_text,
+    short_label,
+    timeline_events,
+    ui,
+)
 from govsim.scenarios.scenario import Scenario
 from govsim.scenarios.summary import EnsembleData
 
@@ -142,6 +152,17 @@ def figures_spec() -> list[Figure]:
             ("physical",),
             ("dso_availability", "dso_connection", "transition_physical_lt10k"),
         ),
+        Figure("map_change", "fig_map", (), (), ()),
+        Figure(
+            "heterogeneity",
+            "fig_heterogeneity",
+            tuple(
+                tuple(f"{q}_physical_{p}" for p in ("p10", "p50", "p90"))
+                for q in ("transition", "transformation")
+            ),
+            ("transition", "transformation"),
+            ("p10", "p50", "p90"),
+        ),
     ]
 
 
@@ -161,6 +182,115 @@ def colours(data: EnsembleData) -> dict[str, str]:
             out[name] = COLOURS[i % len(COLOURS)]
             i += 1
     return out
+
+
+def drawing_order(data: EnsembleData) -> list[str]:
+    """Scenario names with the reference last (drawn on top of the others)."""
+    return [n for n in data.names if n != data.reference] + [data.reference]
+
+
+MAP_COLUMN = "transition_physical"
+"""What the map of the change shows: the physical transition at the reference's entry."""
+
+
+def plot_change_map(data: EnsembleData, path: Path, lang: str = "en") -> bytes:
+    """Small multiples: per scenario, each municipality's paired change against the reference.
+
+    The colour is the median over replications of (scenario - reference) in `MAP_COLUMN` at
+    the reference's entry into force (the first snapshot), red where it is worse for the
+    implementation, blue where better; municipalities outside the run are grey.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PolyCollection
+
+    from govsim.viz.topo import load_shapes
+
+    m = data.municipal
+    others = [n for n in data.names if n != data.reference]
+    cols = max(1, min(3, len(others)))
+    rows = max(1, -(-len(others) // cols))
+    shapes = load_shapes("municipalities")
+    index = {c: i for i, c in enumerate(m.codes)} if m is not None else {}
+    deltas = (
+        {
+            n: np.median(m.column(n, MAP_COLUMN) - m.column(data.reference, MAP_COLUMN), axis=0)
+            for n in others
+        }
+        if m is not None
+        else {}
+    )
+    limit = max([0.01, *(float(np.nanmax(np.abs(d))) for d in deltas.values())])
+    cmap = plt.get_cmap("RdBu")
+    norm = matplotlib.colors.Normalize(-limit, limit)
+    with plt.rc_context(RC):
+        fig, axes = plt.subplots(
+            rows, cols, figsize=(5.2 * cols + 1.2, 6.0 * rows + 1.2), squeeze=False
+        )
+        for k in range(rows * cols):
+            ax = axes[k // cols][k % cols]
+            ax.set_axis_off()
+            if k >= len(others):
+                continue
+            name = others[k]
+            polys, colours_ = [], []
+            for shape in shapes:
+                i = index.get(shape.code)
+                colour = "#dddddd" if i is None else cmap(norm(deltas[name][i]))
+                for ring in shape.rings:
+                    polys.append(ring)
+                    colours_.append(colour)
+            ax.add_collection(
+                PolyCollection(polys, facecolors=colours_, edgecolors="#ffffff", linewidths=0.2)
+            )
+            ax.autoscale_view()
+            if data.municipalities is not None:  # zoom to the municipalities run
+                run = np.vstack([r for s in shapes if s.code in index for r in s.rings])
+                pad = 0.05 * float(np.ptp(run, axis=0).max())
+                ax.set_xlim(run[:, 0].min() - pad, run[:, 0].max() + pad)
+                ax.set_ylim(run[:, 1].min() - pad, run[:, 1].max() + pad)
+            ax.set_aspect("equal")
+            ax.set_title(short_label(data.scenario(name), lang))
+        when = month(m.dates[0], lang) if m is not None else ""
+        title = ui("map_title", lang).format(
+            label=label(MAP_COLUMN, lang),
+            ref=short_label(data.scenario(data.reference), lang),
+            date=when,
+        )
+        fig.suptitle(title, fontweight="bold")
+        bar = fig.colorbar(
+            matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap),
+            ax=axes.ravel().tolist(),
+            orientation="horizontal",
+            fraction=0.05,
+            pad=0.04,
+        )
+        bar.set_label(ui("map_unit", lang))
+        bar.ax.xaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(lambda v, _: number(v, lang, signed=True))
+        )
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format="png", dpi=90, metadata={"Software": None})
+        plt.close(fig)
+    return path.read_bytes()
+
+
+def band_width(data: EnsembleData, spec: Figure) -> float:
+    """The widest 5-95% band over the replications in any panel of a figure."""
+    widths = [
+        float(np.nanmax(b.p95 - b.p05))
+        for row in spec.grid
+        for ind in row
+        if ind is not None and ind in data.columns
+        for b in (data.band(n, ind) for n in data.names)
+    ]
+    return max(widths, default=0.0)
+
+
+NARROW_BAND = 0.01
+"""Bands narrower than this (on a 0-1 axis about 3 px at report size) hide inside the lines."""
 
 
 def _by_domain(fig: Figure) -> bool:
@@ -234,11 +364,20 @@ def plot_figure(data: EnsembleData, fig_spec: Figure, path: Path, lang: str = "e
                     continue
                 domain = _panel_domain(indicator)
                 top = 0.0
-                for name in data.names:
+                for name in drawing_order(data):
                     b = data.band(name, indicator)
                     top = max(top, float(np.nanmax(b.p95)))
+                    ref = name == data.reference
                     ax.fill_between(x, b.p05, b.p95, color=cols[name], alpha=0.15, lw=0)
-                    ax.plot(x, b.median, color=cols[name], lw=2.4)
+                    # the reference is drawn last and thinner: visible where a scenario
+                    # follows it exactly (e.g. "as it happened" until 2017)
+                    ax.plot(
+                        x,
+                        b.median,
+                        color=cols[name],
+                        lw=1.6 if ref else 3.2,
+                        zorder=4 if ref else 3,
+                    )
                     if domain is not None:
                         _mark_events(ax, data.scenario(name), domain, cols[name])
                 ax.set_title(_panel_title(fig_spec, r, c, lang), pad=14)
@@ -308,12 +447,16 @@ def _cell(data: EnsembleData, name: str, indicator: str, when: str, lang: str) -
     )
     if name != data.reference:
         d = data.difference(name, indicator)
-        low, high = round(d.p05[row], 2), round(d.p95[row], 2)
-        cls = "up" if low > 0 else "down" if high < 0 else "flat"
+        low, high = float(d.p05[row]), float(d.p95[row])
+        mood = tone(indicator, low, high)
+        if indicator in inputs_of(data, name):
+            mood = "input"
+        lo, hi = number(low, lang, signed=True), number(high, lang, signed=True)
+        band = "" if lo == hi else f" [{lo}; {hi}]"
         text += (
-            f"<br><span class='d {cls}'>Δ {number(d.median[row], lang, signed=True)} "
-            f"[{number(d.p05[row], lang, signed=True)}; "
-            f"{number(d.p95[row], lang, signed=True)}]</span>"
+            f"<br><span class='d {mood}'>Δ {number(d.median[row], lang, signed=True)}{band}"
+            + (f" <i>({html.escape(ui('input', lang))})</i>" if mood == "input" else "")
+            + "</span>"
         )
     return f"<td>{text}</td>"
 
@@ -363,9 +506,102 @@ table.key td,table.key th{border:1px solid #ddd;padding:.35em .5em;vertical-alig
 table.key thead th{background:#eee;position:sticky;top:0}
 tr.group th{background:#f3f3f3;text-align:left}
 td.sc{white-space:nowrap}.q{color:#666;font-size:.85em}.d{font-size:.88em}
-.up{color:#1a7f37}.down{color:#b42318}.flat{color:#666}.na{color:#aaa;text-align:center}
+.better{color:#1a7f37}.worse{color:#b42318}.neutral,.flat,.input{color:#555}
+.na{color:#aaa;text-align:center}
+ul.findings{padding-left:1.2em}ul.findings li{margin:.35em 0;list-style:none;position:relative}
+ul.findings li::before{position:absolute;left:-1.2em;content:'•'}
+ul.findings li.better::before{content:'▲'}ul.findings li.worse::before{content:'▼'}
+ul.findings li.better,ul.findings li.worse,ul.findings li.neutral{color:#1a1a1a}
+ul.findings li.better::before{color:#1a7f37}ul.findings li.worse::before{color:#b42318}
 code{background:#f3f3f3;padding:0 .2em}
 """
+
+
+def glossary_rows(lang: str = "en") -> list[dict[str, str]]:
+    """One glossary row per quantity the report shows: label, meaning, unit, better-direction."""
+    from govsim.model.indicators import BETTER, INDICATORS, MEANING, UNITS
+
+    seen: list[str] = []
+    for ind in INDICATORS:
+        if ind.quantity not in seen:
+            seen.append(ind.quantity)
+    rows = []
+    for quantity in seen:
+        if quantity not in MEANING:
+            continue
+        direction = BETTER.get(quantity, 0)
+        key = {1: "better_up", -1: "better_down", 0: "better_none"}[direction]
+        rows.append(
+            {
+                "label": label(quantity, lang),
+                "meaning": MEANING[quantity][0 if lang == "nl" else 1],
+                "unit": ui(f"unit_{UNITS.get(quantity, 'index')}", lang),
+                "direction": ("↑ " if direction > 0 else "↓ " if direction < 0 else "")
+                + ui(key, lang),
+                "cls": {1: "better", -1: "better", 0: "neutral"}[direction],
+            }
+        )
+    return rows
+
+
+def lessons_context(data: EnsembleData, lang: str = "en") -> dict[str, Any] | None:
+    """The "what should we do next?" section (`scenarios.advice`), if the run ranked lessons."""
+    if data.lessons is None:
+        return None
+    from govsim.scenarios.advice import RANKED_ON, sentence, word
+    from govsim.scenarios.lessons import LESSONS, OUTCOMES
+
+    outcomes = [o for o in OUTCOMES if o.name in RANKED_ON]
+    names = {lesson.name: lesson for lesson in LESSONS}
+    rows = []
+    for _, row in data.lessons["table"].iterrows():
+        lesson = names[row["lesson"]]
+        cells = []
+        for o in outcomes:
+            lo, hi = float(row[f"{o.name}_p05"]), float(row[f"{o.name}_p95"])
+            mood = tone(o.indicator, lo, hi, digits=3)
+            cells.append(
+                {
+                    "value": number(float(row[o.name]), lang, True, 3),
+                    "band": f"[{number(lo, lang, True, 3)}; {number(hi, lang, True, 3)}]",
+                    "tone": mood,
+                }
+            )
+        rows.append(
+            {
+                "rank": f"{row['rank']} ({row['rank_low']}-{row['rank_high']})",
+                "label": lesson.nl if lang == "nl" else lesson.en,
+                "cells": cells,
+                "sentence": sentence(row, outcomes, lang),
+            }
+        )
+    share = f"{round(100 * data.lessons['top_share'])}%"
+    return {
+        "title": ui("lessons_title", lang).format(where=data.lessons["where"]),
+        "note": ui("lessons_note", lang).format(
+            n=data.lessons["replications"],
+            ref=short_label(data.scenario(data.reference), lang),
+        )
+        + " "
+        + word("stable" if data.lessons["top_share"] >= 0.8 else "unstable", lang).format(
+            share=share
+        ),
+        "headers": [word("rank", lang), word("lesson", lang)]
+        + [o.nl if lang == "nl" else o.en for o in outcomes],
+        "rows": rows,
+    }
+
+
+def _template():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("report.html.j2")
 
 
 def render_html(
@@ -374,8 +610,13 @@ def render_html(
     lang: str = "en",
     code_version: str | None = None,
 ) -> str:
-    """The whole report page as one string."""
-    e = html.escape
+    """The whole report page as one string (jinja2 template ``templates/report.html.j2``).
+
+    Findings first (`scenarios.findings`), then the headline figure, the key-indicator table,
+    the other figures, the glossary, the scenarios and how the run was made.
+    """
+    from markupsafe import Markup
+
     cols = colours(data)
     ref_label = short_label(data.scenario(data.reference), lang)
     n_mun = data.municipalities
@@ -384,49 +625,82 @@ def render_html(
         if n_mun is None
         else ui("subset", lang).format(what=", ".join(n_mun))
     )
-    parts = [
-        "<!DOCTYPE html>",
-        f"<html lang='{lang}'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>{e(ui('title', lang))}</title><style>{CSS}</style></head><body>",
-        f"<h1>{e(ui('title', lang))}</h1>",
-        f"<p class='sub'>{e(ui('subtitle', lang))}</p>",
-        "<p class='meta'>"
-        + e(
-            ui("run_info", lang).format(
-                n=len(data.seeds), seed=data.root_seed, where=where, ref=ref_label
-            )
-        )
-        + (
-            f" {e(ui('code_version', lang))}: <code>{e(code_version)}</code>."
-            if code_version
+    order = [data.reference] + [n for n in data.names if n != data.reference]
+    cards = [
+        {
+            "label": data.scenario(n).label(lang),
+            "colour": cols[n],
+            "reference": n == data.reference,
+            "findings": [
+                {"tone": f.tone, "text": finding_sentence(f, data, lang)} for f in findings(data, n)
+            ],
+        }
+        for n in order
+    ]
+    figs = []
+    for fig, png in figures:
+        width = band_width(data, fig)
+        note = (
+            ui("narrow_band", lang).format(width=number(NARROW_BAND, lang))
+            if fig.grid and width < NARROW_BAND
             else ""
         )
-        + "</p>",
-        f"<h2>{e(ui('scenarios', lang))}</h2>",
-    ]
-    for s in data.scenarios:
-        events = "".join(f"<li>{e(text)}</li>" for _, text in timeline_events(s.timeline, lang))
-        params = ", ".join(f"{k} = {v}" for k, v in sorted(s.params.items()))
-        ref_mark = f" <i>({e(ui('reference', lang))})</i>" if s.name == data.reference else ""
-        parts.append(
-            f"<div class='scen' style='border-color:{cols[s.name]}'>"
-            f"<h3>{e(s.label(lang))}{ref_mark} <span class='q'><code>{e(s.name)}</code></span></h3>"
-            f"<p>{e(s.description.get(lang, ''))}</p>"
-            f"<p><b>{e(ui('summary_text', lang))}:</b> {e(scenario_text(data, s.name, lang))}</p>"
-            f"<details><summary>{e(ui('events', lang))}</summary><ul>{events}</ul>"
-            + (f"<p class='q'>{e(ui('params', lang))}: {e(params)}</p>" if params else "")
-            + "</details></div>"
-        )
-    parts.append(f"<h2>{e(ui('table', lang))}</h2>")
-    parts.append(f"<p class='meta'>{e(ui('table_note', lang).format(ref=ref_label))}</p>")
-    parts.append(key_table_html(data, lang))
-    for fig, png in figures:
         uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        parts.append(f"<h2>{e(ui(fig.title, lang))}</h2>")
-        parts.append(f"<img alt='{e(ui(fig.title, lang))}' src='{uri}'>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+        figs.append({"title": ui(fig.title, lang), "uri": uri, "note": note})
+    scen = []
+    for s in data.scenarios:
+        scen.append(
+            {
+                "name": s.name,
+                "label": s.label(lang),
+                "colour": cols[s.name],
+                "reference": s.name == data.reference,
+                "description": s.description.get(lang, ""),
+                "text": scenario_text(data, s.name, lang),
+                "events": [text for _, text in timeline_events(s.timeline, lang)],
+                "params": ", ".join(f"{k} = {v}" for k, v in sorted(s.params.items())),
+            }
+        )
+    words = {
+        k: ui(k, lang)
+        for k in (
+            "title",
+            "subtitle",
+            "findings",
+            "reference",
+            "table",
+            "glossary",
+            "glossary_note",
+            "indicator",
+            "meaning",
+            "unit",
+            "scenarios",
+            "summary_text",
+            "events",
+            "params",
+            "code_version",
+        )
+    }
+    return _template().render(
+        lessons=lessons_context(data, lang),
+        lang=lang,
+        css=Markup(CSS),
+        ui=words,
+        where_line=ui("where_line", lang).format(
+            where=where, n=len(data.seeds), seed=data.root_seed
+        ),
+        findings_note=ui("findings_note", lang).format(ref=ref_label),
+        cards=cards,
+        figures=figs,
+        table_note=ui("table_note", lang).format(ref=ref_label),
+        key_table=Markup(key_table_html(data, lang)),
+        glossary=glossary_rows(lang),
+        scenarios=scen,
+        run_info=ui("run_info", lang).format(
+            n=len(data.seeds), seed=data.root_seed, where=where, ref=ref_label
+        ),
+        code_version=code_version,
+    )
 
 
 def write_report(
@@ -442,7 +716,12 @@ def write_report(
     paths: list[Path] = []
     for spec in figures_spec():
         path = fig_dir / f"{spec.name}.png"
-        drawn.append((spec, plot_figure(data, spec, path, lang)))
+        if spec.name == "map_change":
+            if data.municipal is None or len(data.names) < 2:
+                continue
+            drawn.append((spec, plot_change_map(data, path, lang)))
+        else:
+            drawn.append((spec, plot_figure(data, spec, path, lang)))
         paths.append(path)
     report = out / "report.html"
     write_text(report, render_html(data, drawn, lang, code_version))

@@ -113,9 +113,8 @@ UI: dict[str, tuple[str, str]] = {
         "No indicator differs noticeably from {ref} (all differences smaller than {eps}).",
     ),
     "txt_most": (
-        "Ten opzichte van {ref} verandert {label} het meest: {diff} in {date} "
-        "(5-95%: {low} tot {high}).",
-        "Compared with {ref}, {label} changes most: {diff} in {date} (5-95%: {low} to {high}).",
+        "Ten opzichte van {ref} verandert {label} het meest: {diff} in {date} ({band}).",
+        "Compared with {ref}, {label} changes most: {diff} in {date} ({band}).",
     ),
     "txt_next": (
         "Daarna volgt {label}: {diff} in {date}.",
@@ -143,6 +142,146 @@ UI: dict[str, tuple[str, str]] = {
         "op {transformation}.",
         "By {date} the physical domain's transition stands at {transition} and its "
         "transformation at {transformation}.",
+    ),
+    # findings (scenarios.findings)
+    "findings": ("Bevindingen", "Findings"),
+    "findings_note": (
+        "Per scenario wat het model anders laat verlopen dan in {ref}: mediaan over de "
+        "replicaties met de 5-95%-band van de gepaarde verschillen. Groen: beter voor de "
+        "implementatie, rood: slechter (alleen als de band nul uitsluit); wat een scenario zelf "
+        "instelt, zoals de komst van het DSO of een samenwerkingsnorm, is geen bevinding.",
+        "Per scenario what the model makes go differently from {ref}: median over the "
+        "replications with the 5-95% band of the paired differences. Green: better for the "
+        "implementation, red: worse (only when the band excludes zero); what a scenario sets "
+        "itself, such as the DSO's arrival or a cooperation floor, is not a finding.",
+    ),
+    "f_ref_reach": (
+        "{domain}: {level} van de transitie is bereikt in {date}.",
+        "{domain}: {level} of the transition is reached in {date}.",
+    ),
+    "f_ref_reach_never": (
+        "{domain}: {level} van de transitie wordt niet bereikt vóór {end}.",
+        "{domain}: {level} of the transition is not reached before {end}.",
+    ),
+    "f_reach": (
+        "{domain}: {level} van de transitie is bereikt in {date}, {shift} ({band}).",
+        "{domain}: {level} of the transition is reached in {date}, {shift} ({band}).",
+    ),
+    "f_reach_same": (
+        "{domain}: {level} van de transitie is bereikt in {date}, net als in {ref}.",
+        "{domain}: {level} of the transition is reached in {date}, as in {ref}.",
+    ),
+    "f_reach_never": (
+        "{domain}: {level} van de transitie wordt in {never} van de {n} replicaties niet "
+        "bereikt vóór {end}.",
+        "{domain}: {level} of the transition is not reached before {end} in {never} of {n} "
+        "replications.",
+    ),
+    "shift_later": ("{n} {months} later dan in {ref}", "{n} {months} later than in {ref}"),
+    "shift_earlier": ("{n} {months} eerder dan in {ref}", "{n} {months} earlier than in {ref}"),
+    "month_1": ("maand", "month"),
+    "shift_same": ("in dezelfde maand als in {ref}", "in the same month as in {ref}"),
+    "months": ("maanden", "months"),
+    "f_ref_schedule": (
+        "Bij de inwerkingtreding van de Omgevingswet ({date}) heeft {value} van de gemeenten "
+        "de transitie op schema.",
+        "At the Environment Act's entry into force ({date}) {value} of municipalities have "
+        "their transition on schedule.",
+    ),
+    "f_schedule": (
+        "Bij de inwerkingtreding ({date}) heeft {value} van de gemeenten de transitie op schema: "
+        "{delta} procentpunt ten opzichte van {ref} ({band}).",
+        "At entry into force ({date}) {value} of municipalities have their transition on "
+        "schedule: {delta} percentage points against {ref} ({band}).",
+    ),
+    "f_ref_level": (
+        "In {date} staat de transformatie in het fysiek domein op {value}.",
+        "By {date} the physical domain's transformation stands at {value}.",
+    ),
+    "f_level": (
+        "In {date} staat de transformatie in het fysiek domein op {value}: {delta} ten opzichte "
+        "van {ref} ({band}).",
+        "By {date} the physical domain's transformation stands at {value}: {delta} against "
+        "{ref} ({band}).",
+    ),
+    "f_level_same": (
+        "In {date} staat de transformatie in het fysiek domein op {value}, net als in {ref}.",
+        "By {date} the physical domain's transformation stands at {value}, as in {ref}.",
+    ),
+    "f_ref_spread": (
+        "Gemeenten verschillen: bij de inwerkingtreding ({date}) loopt de transitie in het "
+        "fysiek domein van {p10} (10e percentiel) tot {p90} (90e percentiel).",
+        "Municipalities differ: at entry into force ({date}) the physical domain's transition "
+        "runs from {p10} (10th percentile) to {p90} (90th percentile).",
+    ),
+    "f_groups": (
+        "Naar grootte, bij de inwerkingtreding ({date}): {worst} {worst_delta} ({band}), "
+        "{best} {best_delta} in de transitie van het fysiek domein ten opzichte van {ref}.",
+        "By size, at entry into force ({date}): {worst} {worst_delta} ({band}), {best} "
+        "{best_delta} in the physical domain's transition against {ref}.",
+    ),
+    "f_largest": (
+        "Grootste andere verandering: {label}, {delta} in {date} ({band}).",
+        "Largest other change: {label}, {delta} in {date} ({band}).",
+    ),
+    "f_none": (
+        "Geen uitkomst wijkt merkbaar af van {ref} (alle verschillen kleiner dan {eps}).",
+        "No outcome differs noticeably from {ref} (all differences smaller than {eps}).",
+    ),
+    "band_range": ("5-95%: {low} tot {high}", "5-95%: {low} to {high}"),
+    "band_same": ("in elke replicatie {value}", "{value} in every replication"),
+    "glossary": ("Begrippen", "Glossary"),
+    "lessons_title": ("Wat moeten we nu doen? ({where})", "What should we do next? ({where})"),
+    "lessons_note": (
+        "Elke les van §5.5 en elke keuze van de secretaris toegepast op deze gemeenten bovenop "
+        "{ref}, {n} gepaarde replicaties per keuze; effect: mediaan [5-95%] van de gepaarde "
+        "verschillen; rang met de 5-95%-band uit herbemonstering van de replicaties.",
+        "Every lesson of §5.5 and every choice of the secretary applied to these municipalities "
+        "on top of {ref}, {n} paired replications per choice; effect: median [5-95%] of the "
+        "paired differences; rank with the 5-95% band from resampling the replications.",
+    ),
+    "where_line": (
+        "{where}; {n} replicaties per scenario, hoofdseed {seed}.",
+        "{where}; {n} replications per scenario, root seed {seed}.",
+    ),
+    "glossary_note": (
+        "Transitie is het inrichten van de nieuwe taken (de 'technische' kant: instrumenten, "
+        "processen, budgetten); transformatie is anders gaan werken (integraal, vanuit de "
+        "inwoner). Het rapport: de transitie is bij de meeste gemeenten gelukt, de "
+        "transformatie is nog volop gaande. Pijl: welke kant beter is voor de implementatie.",
+        "Transition is setting up the new tasks (the 'technical' side: instruments, processes, "
+        "budgets); transformation is working differently (integrated, from the citizen's "
+        "side). The report: most municipalities managed the transition, the transformation is "
+        "still under way. Arrow: which way is better for the implementation.",
+    ),
+    "unit": ("eenheid", "unit"),
+    "meaning": ("betekenis", "meaning"),
+    "better_up": ("hoger is beter", "higher is better"),
+    "better_down": ("lager is beter", "lower is better"),
+    "better_none": ("geen oordeel", "no judgement"),
+    "unit_share": ("aandeel 0-1", "share 0-1"),
+    "unit_index": ("index 0-1", "index 0-1"),
+    "unit_count": ("aantal", "count"),
+    "narrow_band": (
+        "De 5-95%-banden zijn in deze figuur smaller dan {width}: ze vallen binnen de lijnen.",
+        "The 5-95% bands in this figure are narrower than {width}: they lie within the lines.",
+    ),
+    "fig_heterogeneity": (
+        "Verschillen tussen gemeenten (10e, 50e en 90e percentiel)",
+        "Differences between municipalities (10th, 50th and 90th percentile)",
+    ),
+    "input": ("ingesteld door het scenario", "set by the scenario"),
+    "fig_map": (
+        "Wie wint, wie verliest: de verandering per gemeente",
+        "Who gains, who loses: the change per municipality",
+    ),
+    "map_title": (
+        "{label}: verschil met {ref} per gemeente, {date}",
+        "{label}: difference from {ref} per municipality, {date}",
+    ),
+    "map_unit": (
+        "verschil (mediaan van de gepaarde verschillen; index 0-1); rood slechter, blauw beter",
+        "difference (median of the paired differences; index 0-1); red worse, blue better",
     ),
 }
 """Report words that are not indicator labels: key -> (Dutch, English)."""
@@ -300,10 +439,16 @@ def timeline_events(timeline: Timeline, lang: str = "en") -> list[tuple[dt.date,
 
 
 def _largest_changes(data: EnsembleData, name: str) -> list[tuple[float, str, int, object]]:
-    """(|median difference|, indicator, date row, band) per candidate, largest first."""
+    """(|median difference|, indicator, date row, band) per candidate, largest first.
+
+    The scenario's own inputs (`scenarios.findings.inputs_of`) are not candidates.
+    """
+    from govsim.scenarios.findings import inputs_of
+
+    skip = inputs_of(data, name)
     found = []
     for ind in TEXT_CANDIDATES:
-        if ind not in data.columns or BY_NAME[ind].unit == "count":
+        if ind not in data.columns or BY_NAME[ind].unit == "count" or ind in skip:
             continue
         diff = data.difference(name, ind)
         row = int(np.argmax(np.abs(diff.median)))
@@ -341,8 +486,7 @@ def scenario_text(data: EnsembleData, name: str, lang: str = "en") -> str:
                     label=label(ind, lang),
                     diff=number(diff.median[row], lang, signed=True),
                     date=month(data.dates[row], lang),
-                    low=number(diff.p05[row], lang, signed=True),
-                    high=number(diff.p95[row], lang, signed=True),
+                    band=band_text(float(diff.p05[row]), float(diff.p95[row]), lang),
                 )
             )
             if len(changes) > 1 and changes[1][0] >= NOTICEABLE:
@@ -400,3 +544,71 @@ def _half_sentence(data: EnsembleData, name: str, lang: str, ref_label: str, end
     if mine is None:
         return ui("txt_half_never", lang).format(date=end, cmp=cmp)
     return ui("txt_half", lang).format(date=month(data.dates[mine], lang), cmp=cmp)
+
+
+def band_text(low: float, high: float, lang: str = "en", digits: int = 2, unit: str = "") -> str:
+    """A 5-95% band of a difference, or "the same in every replication" when it has no width.
+
+    ``+0.29 (5-95%: +0.29 to +0.29)`` says nothing a reader can use: when both ends print the
+    same, the band is stated as one value.
+    """
+    lo, hi = number(low, lang, True, digits), number(high, lang, True, digits)
+    suffix = f" {unit}" if unit else ""
+    if lo == hi:
+        return ui("band_same", lang).format(value=lo + suffix)
+    return ui("band_range", lang).format(low=lo, high=hi + suffix)
+
+
+def percent(value: float, lang: str = "en") -> str:
+    """A share as a whole percentage (``0.43`` -> ``43%``)."""
+    return "–" if value is None or math.isnan(value) else f"{round(100 * value)}%"
+
+
+def finding_sentence(finding, data: EnsembleData, lang: str = "en") -> str:
+    """One `scenarios.findings.Finding` as a sentence in ``lang``."""
+    v = finding.values
+    ref = short_label(data.scenario(data.reference), lang)
+    text = ui(finding.key, lang)
+    fields: dict[str, str] = {"ref": ref}
+    if "domain" in v:
+        name = domain_name(v["domain"], lang)
+        fields["domain"] = name[:1].upper() + name[1:]
+        fields["level"] = percent(v["level"], lang)
+        fields["end"] = month(v["end"], lang)
+        fields["n"], fields["never"] = str(v["n"]), str(v["never"])
+        fields["date"] = month(v["date"], lang) if v["date"] is not None else "–"
+        if finding.key == "f_reach":
+            shift = round(v["delta"])
+            key = "shift_later" if shift > 0 else "shift_earlier" if shift < 0 else "shift_same"
+            unit = ui("month_1" if abs(shift) == 1 else "months", lang)
+            fields["shift"] = ui(key, lang).format(n=abs(shift), months=unit, ref=ref)
+            fields["band"] = band_text(v["low"], v["high"], lang, 0, ui("months", lang))
+        return text.format(**fields)
+    fields["date"] = month(v["date"], lang) if "date" in v else ""
+    if finding.key in ("f_ref_schedule", "f_schedule"):
+        fields["value"] = percent(v["value"], lang)
+        if "delta" in v:
+            fields["delta"] = number(100 * v["delta"], lang, True, 0)
+            fields["band"] = band_text(100 * v["low"], 100 * v["high"], lang, 0)
+        return text.format(**fields)
+    if finding.key == "f_ref_spread":
+        return text.format(**fields, p10=number(v["p10"], lang), p90=number(v["p90"], lang))
+    if finding.key == "f_groups":
+        return text.format(
+            **fields,
+            worst=label(v["worst"], lang),
+            worst_delta=number(v["worst_delta"], lang, True),
+            band=band_text(v["worst_low"], v["worst_high"], lang),
+            best=label(v["best"], lang),
+            best_delta=number(v["best_delta"], lang, True),
+        )
+    if finding.key == "f_none":
+        return text.format(**fields, eps=number(v["eps"], lang, digits=3))
+    if "value" in v:
+        fields["value"] = number(v["value"], lang)
+    if "delta" in v:
+        fields["delta"] = number(v["delta"], lang, True)
+        fields["band"] = band_text(v["low"], v["high"], lang)
+    if "indicator" in v:
+        fields["label"] = label(v["indicator"], lang)
+    return text.format(**fields)

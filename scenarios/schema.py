@@ -13,6 +13,8 @@ import datetime as dt
 import difflib
 import math
 import re
+import sys
+import tomllib
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
@@ -308,6 +310,135 @@ class Checker:
         )
 
 
+# ---------------------------------------------------------------------------- TOML reading
+MAX_NESTING = 32
+"""Deepest nesting of arrays and tables a file may have (a scenario file or spec needs 4)."""
+TOML_INTEGERS = (-(2**63), 2**63 - 1)
+"""The integers TOML allows (64-bit); a longer one is refused before any field sees it."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LONG_NUMBER = re.compile(r"[0-9][0-9_]{40,}")
+
+
+def quotes_lines(label: str) -> bool:
+    """Whether messages about the file ``label`` may quote its lines and keys.
+
+    Only a ``.toml`` file (or text given as such, ``<text>``) is quoted: a message about any
+    other file a scenario names (``extends = "/proc/self/environ"``) says what is wrong without
+    showing its contents.
+    """
+    return label.lower().endswith(".toml") or label == "<text>"
+
+
+def bare_reason(reason: str) -> str:
+    """A tomllib error reason without the keys or characters it quotes from the file."""
+    reason = re.sub(r" \(.*\)( twice)?$", r" a key\1", reason)
+    return re.sub(r"(character|key) ('.*'|\".*\")$", r"\1", reason)
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def parse_toml(text: str, checker: Checker) -> dict[str, Any]:
+    """``tomllib.loads(text)``, refusing what tomllib or the checks after it cannot take.
+
+    Refused with one paragraph of ``checker``'s error that never quotes the text: control
+    characters (a binary file or, e.g., ``/proc/self/environ``), arrays or tables nested deeper
+    than `MAX_NESTING` (tomllib's recursion would fail), and integers outside `TOML_INTEGERS`
+    (a 5,000-digit one exceeds Python's int-string conversion limit, a 400-digit one every
+    field's range and ``float()``).
+
+    Raises:
+        tomllib.TOMLDecodeError: For a syntax error (the caller words it, with the line).
+    """
+    control = _CONTROL.search(text)
+    if control:
+        line, column = _line_column(text, control.start())
+        checker.fail(
+            f"is not a TOML text file: it holds the control character "
+            f"U+{ord(control.group()):04X} at line {line}, column {column}",
+            "a UTF-8 text file of TOML (tabs and line breaks are its only control characters)",
+        )
+    try:
+        data = tomllib.loads(text)
+    except RecursionError:
+        checker.fail(
+            "is nested too deeply: its arrays or inline tables lie inside each other more "
+            "levels deep than a TOML reader follows",
+            _nesting_allowed(),
+        )
+    except tomllib.TOMLDecodeError:
+        raise
+    except ValueError as exc:  # Python's int-string conversion limit (4300 digits)
+        _fail_long_number(text, checker)
+        checker.fail(f"cannot be read as TOML ({one_line(exc)[:120]})", "a valid TOML file")
+    _check_nesting_and_integers(data, checker)
+    return data
+
+
+def _nesting_allowed() -> str:
+    return (
+        f"arrays and tables nested at most {MAX_NESTING} levels deep (a scenario file or "
+        "experiment spec needs 4)"
+    )
+
+
+def _integers_allowed() -> str:
+    low, high = TOML_INTEGERS
+    return (
+        f"whole numbers from {low} to {high} (TOML's 64-bit integers; each field states its "
+        "own, smaller range)"
+    )
+
+
+def _fail_long_number(text: str, checker: Checker) -> None:
+    """Fail for the first number of more than Python's limit of digits in ``text``."""
+    limit = sys.get_int_max_str_digits() or 4300
+    for match in _LONG_NUMBER.finditer(text):
+        digits = len(match.group().replace("_", ""))
+        if digits > limit:
+            line, _ = _line_column(text, match.start())
+            found = field_at_line(text, line) if quotes_lines(checker.label) else None
+            where = f" in field '{found[0]}'" if found else ""
+            checker.fail(
+                f"holds a whole number of {digits:,} digits at line {line}{where}",
+                _integers_allowed(),
+            )
+
+
+def _digits(value: int) -> str:
+    """How many digits ``value`` has, without converting a huge one to text."""
+    bits = abs(value).bit_length()
+    if bits < 14_000:  # below Python's limit of 4300 digits
+        return f"{len(str(abs(value))):,} digits"
+    return f"about {int(bits * math.log10(2)) + 1:,} digits"
+
+
+def _check_nesting_and_integers(data: Mapping[str, Any], checker: Checker) -> None:
+    """Fail for nesting deeper than `MAX_NESTING` or an integer outside `TOML_INTEGERS`."""
+    low, high = TOML_INTEGERS
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    while stack:  # iterative: a dotted table header can nest 50,000 deep without recursion
+        field, value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            top = field.split(".", 1)[0].split("[", 1)[0]
+            checker.fail(
+                f"is nested too deeply: field '{top}' holds arrays or tables more than "
+                f"{MAX_NESTING} levels deep",
+                _nesting_allowed(),
+            )
+        if isinstance(value, Mapping):
+            stack.extend((join(field, str(k)), v, depth + 1) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((join(field, i), v, depth + 1) for i, v in enumerate(value))
+        elif isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
+            checker.fail(
+                f"field '{field}' holds a whole number of {_digits(value)}, outside TOML's range",
+                _integers_allowed(),
+            )
+
+
 # ---------------------------------------------------------------------------- TOML syntax
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY_VALUE = re.compile(r"^\s*([A-Za-z0-9_.\-\"' ]+?)\s*=\s*(.*?)\s*$")
@@ -352,9 +483,11 @@ def syntax_error_message(checker: Checker, text: str, error: Exception) -> str:
         where = f"at line {line}, column {column}"
     else:
         where, line = "", None
-    found = field_at_line(text, line) if line else None
+    quote = quotes_lines(checker.label)
+    reason = reason if quote else bare_reason(reason)
+    found = field_at_line(text, line) if line and quote else None
     context = ""
-    if line is not None:
+    if line is not None and quote:
         source = one_line(text.splitlines()[line - 1]) if line <= len(text.splitlines()) else ""
         context = f" (the line reads: {show(source, 100)})" if source else ""
     looks_like_date = bool(found and re.match(r"^\d{4}-\d{1,2}-\d{1,2}\b", found[1]))

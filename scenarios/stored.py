@@ -21,7 +21,7 @@ from govsim.model.levers import StrategyRule
 from govsim.model.timeline import timeline_from_mapping
 from govsim.scenarios.output_folder import INCOMPLETE
 from govsim.scenarios.scenario import Scenario, ScenarioError
-from govsim.scenarios.summary import EnsembleData
+from govsim.scenarios.summary import EnsembleData, MunicipalValues
 
 SERIES_KEYS = ("scenario", "replication", "seed", "date")
 
@@ -120,6 +120,9 @@ def load_ensemble(folder: str | Path) -> tuple[EnsembleData, dict[str, Any]]:
         flat = np.column_stack([table.column(c).to_numpy() for c in names])
         values[s.name] = flat.reshape(n_rep, len(dates), len(names)).astype(np.float64)
     municipalities = arguments.get("municipalities")
+    municipal = None
+    if "municipalities.parquet" in manifest.get("files", {}):
+        municipal = _municipal(root, manifest, [s.name for s in scenarios], len(seeds))
     data = EnsembleData(
         scenarios=scenarios,
         reference=arguments["reference"],
@@ -129,5 +132,36 @@ def load_ensemble(folder: str | Path) -> tuple[EnsembleData, dict[str, Any]]:
         values=values,
         municipalities=tuple(municipalities) if municipalities is not None else None,
         root_seed=manifest["seeds"].get("root_seed"),
+        municipal=municipal,
     )
+    if "lessons.csv" in manifest.get("files", {}) and "lessons" in manifest:
+        import pandas as pd
+
+        table = pd.read_csv(_check_hash(root, "lessons.csv", manifest))
+        data.lessons = {**manifest["lessons"], "table": table}
     return data, manifest
+
+
+def _municipal(
+    root: Path, manifest: dict[str, Any], names: list[str], n_rep: int
+) -> MunicipalValues:
+    table = pq.read_table(_check_hash(root, "municipalities.parquet", manifest))
+    keys = ("scenario", "replication", "date", "code")
+    columns = tuple(c for c in table.column_names if c not in keys)
+    scen = table.column("scenario").to_numpy(zero_copy_only=False)
+    first = scen == names[0]
+    reps = table.column("replication").to_numpy()
+    dates_all = table.column("date").to_numpy().astype("datetime64[D]")
+    codes_all = table.column("code").to_numpy(zero_copy_only=False)
+    mask = first & (reps == 0)
+    dates = tuple(dict.fromkeys(str(d) for d in dates_all[mask]))
+    codes = tuple(dict.fromkeys(str(c) for c in codes_all[mask]))
+    flat = np.column_stack([table.column(c).to_numpy() for c in columns])
+    shape = (n_rep, len(dates), len(codes), len(columns))
+    values = {}
+    for name in names:
+        block = flat[scen == name]
+        if block.shape[0] != np.prod(shape[:3]):
+            raise StoredRunError(f"{root}: municipalities.parquet does not fit the series")
+        values[name] = block.reshape(shape)
+    return MunicipalValues(codes, dates, columns, values)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -89,6 +90,36 @@ def summary_frame(
 
 
 @dataclass
+class MunicipalValues:
+    """Per-municipality state at a few months, every replication: who gains, who loses.
+
+    Attributes:
+        codes: CBS codes of the municipalities (the order of the third axis).
+        dates: The months of the snapshots (ISO dates).
+        columns: Snapshot columns kept (`MUNICIPAL_COLUMNS`).
+        values: Per scenario name: array (replications, dates, municipalities, columns).
+    """
+
+    codes: tuple[str, ...]
+    dates: tuple[str, ...]
+    columns: tuple[str, ...]
+    values: dict[str, np.ndarray]
+
+    def column(self, name: str, column: str, date: int = 0) -> np.ndarray:
+        """Array (replications, municipalities) of one column at snapshot ``date``."""
+        return self.values[name][:, date, :, self.columns.index(column)]
+
+
+MUNICIPAL_COLUMNS: tuple[str, ...] = (
+    "transition_physical",
+    "transformation_physical",
+    "transition_social",
+    "transformation_social",
+)
+"""Snapshot columns an ensemble keeps per municipality (the report's map of the change)."""
+
+
+@dataclass
 class EnsembleData:
     """The results of an ensemble in memory: what the report and the summary are made from.
 
@@ -101,6 +132,9 @@ class EnsembleData:
         values: Per scenario name: array (replications, dates, indicators).
         municipalities: The municipality subset run (None: all 388).
         root_seed: The root seed the replication seeds were derived from.
+        municipal: Per-municipality snapshots (None when the runs kept none).
+        lessons: The ranked lessons when asked for (``govsim run --lessons WHERE``): ``where``,
+            ``replications``, ``top_share`` and ``table`` (`scenarios.advice.Ranking`).
     """
 
     scenarios: list[Scenario]
@@ -111,6 +145,8 @@ class EnsembleData:
     values: dict[str, np.ndarray]
     municipalities: tuple[str, ...] | None = None
     root_seed: int | None = None
+    municipal: MunicipalValues | None = None
+    lessons: dict[str, Any] | None = None
 
     @property
     def names(self) -> list[str]:

@@ -51,6 +51,11 @@ def test_the_api_and_the_command_give_the_same_data_files(result, tmp_path):
     )
     for name in ("series/baseline.parquet", "series/dso_delay.parquet", "summary.csv"):
         assert (saved / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    from govsim.scenarios.ensemble import read_series
+
+    frame = read_series(tmp_path / "cli")
+    assert frame["date"].dtype == "datetime64[ns]"  # dates, not Python objects
+    assert len(frame) == 2 * 3 * 84
 
 
 def test_to_frame_is_tidy_with_datetime64_dates(result):

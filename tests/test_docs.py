@@ -190,12 +190,21 @@ def test_parameter_table_render_reflects_its_input() -> None:
     assert all(f"`{other}`" not in text for other in list(PARAMETERS)[1:])
 
 
-def test_the_readme_python_api_example_runs() -> None:
-    """The README's "Python API" block runs as written and shows what it says."""
+def test_the_readme_python_api_example_runs(tmp_path, monkeypatch) -> None:
+    """The README's "Python API" blocks run as written and show what they say."""
+    monkeypatch.chdir(tmp_path)  # the example saves into out/
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text.split("## Python API", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    section = text.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in section.split("```python\n")[1:]]
+    assert len(blocks) == 2
     namespace: dict = {}
-    exec(compile(block, "README.md", "exec"), namespace)
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)
+    res, same = namespace["res"], namespace["same"]
+    assert res.scenarios == ["baseline", "dso_delay"] and res.replications == 5
+    assert (tmp_path / "out" / "dso" / "manifest.json").exists()
+    assert same.to_frame().equals(res.to_frame())
+    assert namespace["res"].difference("transition_physical", "dso_delay").min().min() < 0
     mine = namespace["mine"]
     snap = mine.snapshot().set_index("name")
     assert snap.loc["Borne", "strategy_physical"] == "wait"

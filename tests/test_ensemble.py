@@ -27,6 +27,7 @@ PROVINCE = ["Utrecht"]
 DATA_FILES = (
     "series/baseline.parquet",
     "series/dso_delay.parquet",
+    "municipalities.parquet",
     "summary.parquet",
     "summary.csv",
 )

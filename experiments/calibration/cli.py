@@ -33,9 +33,8 @@ def cmd_survey(args: argparse.Namespace) -> int:
     from govsim.experiments.survey.questionnaire import format_comparison
     from govsim.model.parameters import ParameterError
 
-    if args.out and Path(args.out).is_dir():
-        message = f"--out names the CSV file to write; {args.out} is a folder"
-        raise _user_error(ValueError(message))
+    if args.out:
+        check_csv_out(args.out)
     instrument = {} if args.answer_noise is None else {"answer_noise": args.answer_noise}
     try:
         survey = simulate.simulate_survey(
@@ -60,12 +59,33 @@ def cmd_survey(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_csv_out(out: str) -> None:
+    """Refuse a survey ``--out`` that is a folder or lies below a file, before simulating.
+
+    Raises:
+        UserError: One paragraph naming ``--out`` and what is allowed.
+    """
+    if Path(out).is_dir():
+        raise _user_error(ValueError(f"--out names the CSV file to write; {out} is a folder"))
+    folder = Path(out).absolute().parent
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir():
+        message = (
+            f"--out {out} cannot be written: {existing} is a file, not a folder. Allowed: the "
+            "name of a CSV file in a folder"
+        )
+        raise _user_error(ValueError(message))
+
+
 def write_csv_atomic(frame: Any, path: Path) -> None:
-    """Write ``frame`` as CSV under a temporary name in the same folder, then rename it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False)
-    tmp.replace(path)
+    """Write ``frame`` as CSV under a temporary name in the same folder, then rename it.
+
+    If writing fails (a full disk), the temporary file is removed and ``path`` left as it was.
+    """
+    from govsim.scenarios.atomic import atomic_path
+
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False)
 
 
 # ---------------------------------------------------------------------------- calibrate
@@ -230,7 +250,9 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--db", help="SQLite history database (default OUT/calibration.db)")
     p.add_argument("--resume", action="store_true", help="continue the stored run in --db")
-    p.add_argument("--run-id", type=int, help="run to resume or report (default: the latest)")
+    p.add_argument(
+        "--run-id", type=argtypes.count, help="run to resume or report (default: the latest)"
+    )
     p.add_argument(
         "--report-only",
         action="store_true",
@@ -246,7 +268,12 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--holdout", nargs="+", metavar="PATTERN", help="leave these target figures out of the fit"
     )
-    p.add_argument("--scheduler", help="Dask scheduler address (uses pyabc's Dask sampler)")
+    p.add_argument(
+        "--scheduler",
+        type=argtypes.scheduler,
+        metavar="ADDRESS",
+        help="Dask scheduler address, tcp://host:8786 (uses pyabc's Dask sampler)",
+    )
     p.add_argument(
         "--procs",
         type=argtypes.positive_int,
@@ -254,19 +281,26 @@ def register(subparsers: Any) -> None:
         help="worker processes (default 2; 1 = exact repeat)",
     )
     p.add_argument("--seed", type=argtypes.seed, default=None, help="run seed (default 20170801)")
-    p.add_argument("--population", type=int, default=None, help="particles per generation")
-    p.add_argument("--generations", type=int, default=None, help="maximum generations in total")
+    p.add_argument(
+        "--population", type=argtypes.count, default=None, help="particles per generation"
+    )
+    p.add_argument(
+        "--generations", type=argtypes.count, default=None, help="maximum generations in total"
+    )
     p.add_argument("--max-minutes", type=float, default=None, help="wall-time limit of the ABC")
-    p.add_argument("--max-simulations", type=int, default=None, help="simulation budget")
+    p.add_argument("--max-simulations", type=argtypes.count, default=None, help="simulation budget")
     p.add_argument(
         "--municipalities", nargs="+", metavar="NAME", help="province or municipality subset"
     )
     p.add_argument(
-        "--replications", type=int, default=20, help="runs at the calibrated set (>= 20)"
+        "--replications",
+        type=argtypes.count,
+        default=20,
+        help="runs at the calibrated set (>= 20)",
     )
     p.add_argument(
         "--polish-evaluations",
-        type=int,
+        type=argtypes.count,
         default=None,
         metavar="N",
         help="parameter sets the local search after the ABC may evaluate (default 2400, "

@@ -50,6 +50,8 @@ POLISH_CHECKED = 8
 ``polished-1`` the one before, ...)."""
 MIN_REPLICATIONS = 20
 """Replications at the chosen set a full fit report needs."""
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite database file (an empty file is a new database)."""
 
 WARM_START_NOTE = (
     "the calibrated set installed when the run began (model/data/calibrated_parameters.json; "
@@ -121,6 +123,52 @@ class PipelineSettings:
             raise CalibrationError(f"--procs must be 1 or more, got {self.procs}")
         cal_settings.fit_cells()  # the selections, before any simulation
         select_priors(cal_settings.priors)
+        self.check_municipalities()
+        self.check_paths()
+
+    def check_municipalities(self) -> None:
+        """Refuse a municipality or province that does not exist, before anything is written."""
+        from govsim.model.governance_model import select_municipalities
+        from govsim.model.parameters import ParameterError
+
+        for item in self.calibration.municipalities or ():
+            try:
+                select_municipalities([item])
+            except ParameterError as exc:
+                raise CalibrationError(
+                    f"--municipalities: {exc}. Allowed: 2017 municipality codes (GM0344), "
+                    "municipality names (Utrecht) or province names (Gelderland)"
+                ) from None
+
+    def check_paths(self) -> None:
+        """Refuse an ``out`` that is a file and a ``db`` that is not an SQLite database."""
+        if self.out.exists() and not self.out.is_dir():
+            raise CalibrationError(
+                f"--out {self.out} is a file, not a folder. Allowed: a new or existing folder "
+                "for the report"
+            )
+        db, flag = self.database, "--db" if self.db is not None else "the history database"
+        if db.is_dir():
+            raise CalibrationError(
+                f"{flag} {db} is a folder. Allowed: the file of a pyabc history (SQLite) "
+                "database, or a new file name"
+            )
+        if not db.is_file():
+            return
+        try:
+            with db.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise CalibrationError(
+                f"{flag} {db} cannot be read ({exc.strerror}). Allowed: a readable pyabc "
+                "history (SQLite) database, or a new file name"
+            ) from None
+        if header and header != SQLITE_HEADER:
+            raise CalibrationError(
+                f"{flag} {db} is not an SQLite database (it does not start with the SQLite "
+                "header). Allowed: the file of a pyabc history database written by govsim "
+                "calibrate, or a new file name"
+            )
 
     @property
     def database(self) -> Path:
