@@ -225,7 +225,7 @@ def test_a_slider_that_does_not_fit_shows_a_message(rendered, monkeypatch):
     rc, session = rendered
     model = session.model
 
-    def refuse(scenario, overrides=None):
+    def refuse(scenario, overrides=None, where="all"):
         raise ValueError("set_lead_time: months = 130 is out of range")
 
     monkeypatch.setattr(presets, "model_inputs", refuse)

@@ -2,8 +2,11 @@
 
 Modules: `app` (the page), `session` (per-session model state), `presets` (scenarios and
 sliders), `map_view` and `topo` (the map), `charts` (national series and survey bars),
-`drilldown`, `export`, `survey` (adapter to the 2017 survey data), `i18n` (every UI text) and
-`cli` (`govsim app`).
+`drilldown`, `timeline` (the months simulated, kept small to scrub; the monitors and the
+"what changed" line), `saved` (a session saved to a file and replayed), `names` (finding a
+municipality by what people type: aliases, no accents), `export` and `columns` (the
+debrief's files, their headers and values in words), `survey` (adapter to the 2017 survey
+data), `i18n` (every UI text) and `cli` (`govsim app`).
 
 Start it with ``govsim app`` (binds to 127.0.0.1:8765; ``--host 0.0.0.0`` shares it on a LAN) or
 ``python -m solara run viz.app --production``; it needs no internet. Speed:

@@ -10,11 +10,24 @@ Layout: a header (title, date, language), a control column (scenario, seed, Rese
 Play, speed, the big sliders and, folded under them, the secretary's choices), the map and the
 national charts, and tabs with the drill-down into one municipality, the 2017 survey, the
 timeline's events and the export for the debrief.
+
+On a projector (issue 16): Reset / Step / Play are disabled while a Reset runs and a click the
+browser sent before it saw that is dropped (`AppState.reset`, `AppState.accepts`); changing the
+preset or the side-by-side switch asks before it discards a run (`AppState.request`); Enter in
+the seed field resets; the municipality search knows the common names ("Den Haag").
+
+Also on a projector: a timeline slider over the months simulated shows any past month from
+stored per-month values (`viz.timeline`, no re-simulation; Step and Play continue from the
+latest month), big live monitors with a "what changed" line per Play stretch, the secretary's
+choices nationally or for the selected municipality (from the next Reset, as a
+``[[strategy]]`` rule), the survey panel at the current month (observed 2017 figures only in
+the fieldwork) and a session saved to a file and opened again (`viz.saved`).
 """
 
 from __future__ import annotations
 
 import base64
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -28,10 +41,10 @@ import solara.lab
 import traitlets
 
 from govsim.model.parameters import CHOICES
-from govsim.viz import drilldown, export, i18n, presets, survey
+from govsim.viz import drilldown, export, i18n, names, presets, saved, survey, timeline
 from govsim.viz.charts import ChartRenderer, survey_png, timeline_events
 from govsim.viz.map_view import BORDER_MAPS, MAP_INDICATORS, MapRenderer, map_label
-from govsim.viz.session import DEFAULT_SEED, SeedError, Session
+from govsim.viz.session import DEFAULT_SEED, MAX_SEED, SeedError, Session, parse_seed
 
 DEFAULT_MAP = "transformation_social"
 DEFAULT_SPEED = 6.0
@@ -42,6 +55,14 @@ between renders to get through."""
 LIVE_FORMAT = "jpeg"
 """Image format of the live map and charts (encodes several times faster than PNG; the
 exports are PNG)."""
+DISCARD_CONFIRM_MONTHS = int(DEFAULT_SPEED)
+"""From this many simulated months on, changing the preset or switching side by side on or off
+asks first (`AppState.request`): a shorter run replays in under a second at the default speed."""
+CONTROL_ID = re.compile(r"govsim-(?P<name>[a-z]+)-(?P<epoch>\d+)")
+"""DOM id of a control button: its name and the reset epoch it was drawn in."""
+MENU_PROPS = {"offsetY": True, "maxHeight": 560}
+"""The scenario menus open below their field and are tall enough for the shipped presets at
+1280x720 (Vuetify's default, 304 px, hides the seventh); more entries scroll."""
 
 CSS = """
 .govsim-app { font-size: 19px; color: #111; }
@@ -78,8 +99,27 @@ CSS = """
 .govsim-row .govsim-row-label { flex: 0 0 55%; }
 .govsim-row .govsim-row-text { flex: 0 0 22%; font-weight: 700; }
 .govsim-events { font-size: 18px; line-height: 1.5; }
+.govsim-strip { padding: 4px 16px 8px 16px; }
+.govsim-strip-title { font-size: 21px; font-weight: 800; color: #0b2e59; }
+.govsim-timeline .v-input__slot { margin-bottom: 0; }
+.govsim-timeline .v-messages { display: none; }
+.govsim-monitor { min-width: 130px; }
+.govsim-monitor-value { font-size: 32px; font-weight: 800; color: #0b2e59;
+  font-variant-numeric: tabular-nums; line-height: 1.05; }
+.govsim-monitor-label { font-size: 16px; color: #333; }
+.govsim-changed { font-size: 18px; font-weight: 600; color: #111; margin-top: 4px; }
 .govsim-muni-header { font-size: 24px; font-weight: 800; }
+.govsim-control * { pointer-events: none; }
+.govsim-error { overflow-wrap: anywhere; }
+.govsim-seed .v-messages { font-size: 15px; line-height: 1.3; }
+.v-dialog .v-card__title { font-size: 24px !important; font-weight: 800; color: #0b2e59;
+  word-break: normal; }
+.v-dialog .v-card__text { font-size: 19px !important; line-height: 1.4; color: #111 !important; }
+.v-dialog .v-card__actions .v-btn { font-size: 18px !important; font-weight: 700;
+  letter-spacing: 0; text-transform: none; min-height: 48px; }
 """
+"""Projector styles. A control button's inner elements take no clicks, so a click's target is
+the button itself and carries its id (`CONTROL_ID`)."""
 
 THEME_PRIMARY = "#0b3d91"
 
@@ -155,10 +195,40 @@ def scenario_items(lang: str) -> list[dict[str, str]]:
     return [{"text": t[lang]["short"], "value": name} for name, t in scenario_titles().items()]
 
 
+def scenario_items_by_name(lang: str) -> dict[str, str]:
+    """Short title of each scenario on the menu."""
+    return {item["value"]: item["text"] for item in scenario_items(lang)}
+
+
 def scenario_hint(name: str, lang: str) -> str:
     """The full title of scenario ``name`` (shown under its menu)."""
     titles = scenario_titles().get(name)
     return titles[lang]["full"] if titles else name
+
+
+def click_epoch(data: Any) -> int | None:
+    """The reset epoch in the id of a clicked control button, or None if the click has none.
+
+    ``data`` is the browser's click event as ipyvue sends it (``{"target": {"id": ...}}``); a
+    click made from Python (tests) has no data.
+    """
+    target = data.get("target") if isinstance(data, dict) else None
+    ident = target.get("id") if isinstance(target, dict) else None
+    match = CONTROL_ID.fullmatch(ident) if isinstance(ident, str) else None
+    return int(match["epoch"]) if match else None
+
+
+@dataclass(frozen=True)
+class Discard:
+    """A change that starts the runs again, waiting for the facilitator's yes.
+
+    Attributes:
+        what: ``scenario``, ``scenario_b`` or ``compare``.
+        value: The scenario name, or whether to show two runs.
+    """
+
+    what: str
+    value: str | bool
 
 
 @dataclass
@@ -182,43 +252,250 @@ class AppState:
     map_indicator: solara.Reactive[str]
     borders: solara.Reactive[str]
     selected: solara.Reactive[str]
+    busy: solara.Reactive[bool]
+    epoch: solara.Reactive[int]
+    discard: solara.Reactive[Discard | None]
+    view_step: solara.Reactive[int | None]
+    scope: solara.Reactive[str]
+    applied_scope: solara.Reactive[str]
 
     def t(self, key: str, **fields: Any) -> str:
         """Text ``key`` in the session's language."""
         return i18n.t(key, self.lang.value, **fields)
 
+    # ------------------------------------------------------------------ reset
     def reset(self) -> bool:
         """Build the run(s) again from the chosen scenario(s), seed and sliders.
 
         A bad seed or a slider that does not fit the scenario shows a message and keeps the
-        current runs; it never raises.
+        current runs; it never raises. While it runs `busy` is set: the controls are drawn
+        disabled (and sent to the browser) before the model is built, and their clicks are
+        ignored; the `epoch` goes up, so a click the browser sent before it saw the disabled
+        buttons is dropped afterwards (`accepts`) instead of being carried out late.
         """
+        if self.busy.value:
+            return False
         self.playing.set(False)
+        try:
+            parse_seed(self.seed_text.value)
+        except SeedError as exc:
+            self.error.set(("seed_invalid", {"text": exc.text}))
+            return False
+        self.busy.set(True)
+        self.epoch.set(self.epoch.value + 1)
+        try:
+            return self._rebuild()
+        finally:
+            self.busy.set(False)
+
+    def _rebuild(self) -> bool:
         compare_with = self.scenario_b.value if self.compare.value else None
         try:
             self.session.reset(
-                self.scenario.value, self.seed_text.value, self.overrides.value, compare_with
+                self.scenario.value,
+                self.seed_text.value,
+                self.overrides.value,
+                compare_with,
+                where=self.scope.value,
             )
-        except SeedError as exc:
+        except SeedError as exc:  # pragma: no cover - checked in reset()
             self.error.set(("seed_invalid", {"text": exc.text}))
             return False
         except ValueError as exc:
             self.error.set(("reset_error", {"error": str(exc)}))
             return False
         self.error.set(None)
+        self.view_step.set(None)
         self.applied.set(dict(self.overrides.value))
+        self.applied_scope.set(self.scope.value)
         self.resets.set(self.resets.value + 1)
         self.running.set(self.session.running)
         self.version.set(self.session.version)
         return True
 
+    def error_text(self) -> str:
+        """The message of the last failed Reset in the session's language ('' if none)."""
+        if self.error.value is None:
+            return ""
+        key, fields = self.error.value
+        if key == "seed_invalid":
+            fields = {**fields, "max": i18n.integer(MAX_SEED, self.lang.value)}
+        return self.t(key, **fields)
+
+    # ------------------------------------------------------------------ controls
+    def control_id(self, name: str) -> str:
+        """DOM id of control button ``name`` in the current epoch (``govsim-step-3``)."""
+        return f"govsim-{name}-{self.epoch.value}"
+
+    def accepts(self, data: Any = None) -> bool:
+        """Whether a control click counts: no Reset running, and not sent before the last one."""
+        if self.busy.value:
+            return False
+        epoch = click_epoch(data)
+        return epoch is None or epoch == self.epoch.value
+
+    def click(self, action: Callable[[], Any]) -> Callable[..., None]:
+        """An event handler that runs ``action`` for a click that `accepts` lets through."""
+
+        def handler(_widget: Any = None, _event: str = "", data: Any = None) -> None:
+            if self.accepts(data):
+                action()
+
+        return handler
+
+    def toggle_play(self) -> None:
+        """Play or pause; Play continues from the latest month and starts a new stretch."""
+        if not self.playing.value:
+            self.view_step.set(None)
+            self.session.begin_stretch()
+        self.playing.set(not self.playing.value)
+
+    def toggle_compare(self, value: bool) -> None:
+        """The side-by-side switch: one run or two (asks first with a run to lose)."""
+        if bool(value) != self.compare.value:
+            self.request(Discard("compare", bool(value)))
+
+    # ------------------------------------------------------------------ discarding a run
+    def has_run_to_lose(self) -> bool:
+        """Whether the runs went far enough that starting again needs a yes."""
+        return self.session.steps >= DISCARD_CONFIRM_MONTHS
+
+    def request(self, change: Discard) -> None:
+        """Apply ``change`` now, or (with a run to lose) pause and ask first (`discard`)."""
+        if self.busy.value:
+            return
+        if self.has_run_to_lose():
+            self.playing.set(False)
+            self.discard.set(change)
+        else:
+            self.apply(change)
+
+    def apply(self, change: Discard) -> None:
+        """Make ``change`` and start again."""
+        if change.what == "scenario":
+            self.scenario.set(str(change.value))
+        elif change.what == "scenario_b":
+            self.scenario_b.set(str(change.value))
+            if not self.compare.value:
+                return
+        else:
+            self.compare.set(bool(change.value))
+        self.reset()
+
+    def confirm_discard(self) -> None:
+        """The facilitator said yes: make the pending change."""
+        change = self.discard.value
+        self.discard.set(None)
+        if change is not None:
+            self.apply(change)
+
+    def cancel_discard(self) -> None:
+        """The facilitator said no: keep the run (the menus show its choices again)."""
+        self.discard.set(None)
+
+    def shown(self, what: str, current: Any) -> Any:
+        """What a menu or switch shows: the pending change, else ``current``."""
+        change = self.discard.value
+        return change.value if change is not None and change.what == what else current
+
+    def discard_text(self) -> str:
+        """The question in the confirmation dialog."""
+        change = self.discard.value
+        if change is None:
+            return ""
+        if change.what == "compare":
+            action = self.t("discard_compare_on" if change.value else "discard_compare_off")
+        else:
+            title = scenario_items_by_name(self.lang.value).get(str(change.value), change.value)
+            action = self.t(f"discard_{change.what}", name=title)
+        session = self.session
+        return self.t(
+            "discard_text",
+            date=i18n.month(session.model.date),
+            step=session.steps,
+            n=session.n_steps,
+            action=action,
+        )
+
+    # ------------------------------------------------------------------ stepping
     def step(self) -> bool:
-        """One month for every run; returns whether they can go on."""
+        """One month for every run; returns whether they can go on.
+
+        From a past month on the timeline it continues from the latest month (and shows it).
+        A Step while paused is a stretch of its own (the "what changed" line).
+        """
+        if self.view_step.value is not None:
+            self.view_step.set(None)
+        if not self.playing.value:
+            self.session.begin_stretch()
         going = self.session.step()
         if going != self.running.value:
             self.running.set(going)
         self.version.set(self.session.version)
         return going
+
+    def open_saved(self, data: bytes) -> bool:
+        """Open a saved session: its scenario(s), seed and choices, replayed to its month.
+
+        A file that is not a saved session shows a message and keeps the current runs.
+        """
+        try:
+            record = saved.loads(data)
+        except saved.SavedSessionError as exc:
+            self.error.set(("saved_invalid", {"error": str(exc)}))
+            return False
+        self.scenario.set(record["scenario"])
+        self.compare.set(record["compare_with"] is not None)
+        if record["compare_with"] is not None:
+            self.scenario_b.set(record["compare_with"])
+        self.seed_text.set(record["seed"])
+        self.overrides.set(record["overrides"])
+        self.scope.set(record["where"])
+        if not self.reset():
+            return False
+        self.session.step(min(record["step"], self.session.n_steps))
+        self.running.set(self.session.running)
+        self.version.set(self.session.version)
+        return True
+
+    @property
+    def pending(self) -> bool:
+        """Whether sliders, choices or their scope changed since the last Reset."""
+        return (
+            self.overrides.value != self.applied.value
+            or self.scope.value != self.applied_scope.value
+        )
+
+    def set_scope(self, only_selected: bool) -> None:
+        """The secretary's choices for the selected municipality only, or for all."""
+        code = self.selected.value
+        self.scope.set(code if only_selected and code else "all")
+
+    def scope_label(self) -> str:
+        """The label of the scope switch: which municipality, or that one must be picked."""
+        model = self.session.model
+        code = self.scope.value if self.scope.value != "all" else self.selected.value
+        row = drilldown.find_row(model, code) if code else None
+        if row is None:
+            return self.t("choices_scope_none")
+        return self.t("choices_scope_one", name=str(model.frame["name"].iloc[row]))
+
+    @property
+    def looking_back(self) -> bool:
+        """Whether the views show a past month (the timeline is not at the latest month)."""
+        step = self.view_step.value
+        return step is not None and step < self.session.steps
+
+    def shown_step(self) -> int:
+        """The month (step) the map, charts and drill-down show."""
+        return self.session.shown_step(self.view_step.value)
+
+    def scrub(self, step: int | None) -> None:
+        """Show month ``step`` from the stored months (None or the latest: follow the run)."""
+        if step is None or int(step) >= self.session.steps:
+            self.view_step.set(None)
+        else:
+            self.view_step.set(max(0, int(step)))
 
     def play_loop(self, cancel: threading.Event) -> None:
         """Step while playing, at the chosen speed (months per second)."""
@@ -244,7 +521,10 @@ def new_session(municipalities: list[str] | None = None) -> Session:
 def Header(state: AppState) -> None:
     """Title, current month and the language switch."""
     state.version.get()
+    state.view_step.get()
     session = state.session
+    view = session.view(state.shown_step())
+    shown_date = view.date if view is not None else session.model.date
     with solara.Row(justify="space-between", style={"align-items": "center", "flex-wrap": "wrap"}):
         with solara.Column(gap="0px"):
             solara.HTML(tag="div", unsafe_innerHTML=state.t("app_title"), classes=["govsim-title"])
@@ -254,14 +534,19 @@ def Header(state: AppState) -> None:
         with solara.Column(gap="0px", align="end"):
             solara.HTML(
                 tag="div",
-                unsafe_innerHTML=i18n.month(session.model.date),
+                unsafe_innerHTML=i18n.month(shown_date),
                 classes=["govsim-date"],
             ).meta(ref="date")
-            month = (
-                state.t("finished")
-                if not session.running
-                else state.t("month_of", step=session.steps, n=session.n_steps)
-            )
+            if state.looking_back:
+                month = (
+                    state.t("looking_back")
+                    + " — "
+                    + state.t("month_of", step=state.shown_step(), n=session.n_steps)
+                )
+            elif not session.running:
+                month = state.t("finished")
+            else:
+                month = state.t("month_of", step=session.steps, n=session.n_steps)
             solara.HTML(tag="div", unsafe_innerHTML=month, classes=["govsim-month"]).meta(
                 ref="month"
             )
@@ -278,34 +563,101 @@ def Header(state: AppState) -> None:
 
 # ---------------------------------------------------------------------------- controls
 @solara.component
+def ControlButton(
+    state: AppState,
+    name: str,
+    label: str,
+    icon: str,
+    action: Callable[[], Any],
+    *,
+    disabled: bool = False,
+    color: str = "primary",
+) -> Any:
+    """A Reset / Step / Play button: disabled while a Reset runs, stale clicks dropped.
+
+    Its DOM id carries the reset epoch (`AppState.control_id`); the click handler lets a click
+    through only if `AppState.accepts` it. A component of its own, so that the handler stays
+    with the button's widget.
+    """
+    button = solara.v.Btn(
+        children=[solara.v.Icon(left=True, children=[icon]), label],
+        color=color,
+        disabled=disabled or state.busy.value,
+        class_=f"govsim-{name} govsim-control",
+        attributes={"id": state.control_id(name)},
+    )
+    state.busy.get()
+    state.epoch.get()
+    solara.v.use_event(button, "click", state.click(action))
+    return button
+
+
+@solara.component
+def SeedField(state: AppState) -> None:
+    """The seed: typed freely, applied by Reset or by Enter in the field."""
+    invalid = state.error.value is not None and state.error.value[0] == "seed_invalid"
+
+    def enter(widget: Any, _event: str, _data: Any) -> None:
+        state.seed_text.set("" if widget.v_model is None else str(widget.v_model))
+        if state.accepts():
+            state.reset()
+
+    field = solara.v.TextField(
+        label=state.t("seed"),
+        v_model=state.seed_text.value,
+        on_v_model=lambda value: state.seed_text.set("" if value is None else str(value)),
+        hint=state.t("seed_hint"),
+        error=invalid,
+        class_="govsim-seed",
+    )
+    solara.v.use_event(field, "keyup.enter", enter)
+
+
+def scenario_select(state: AppState, what: str, label: str, value: str) -> None:
+    """A scenario menu; a choice goes through `AppState.request` (asks with a run to lose)."""
+
+    def choose(name: str | None) -> None:
+        if name and name != value:
+            state.request(Discard(what, name))
+
+    css = "govsim-scenario" if what == "scenario" else "govsim-scenario-b"
+    solara.v.Select(
+        label=label,
+        items=scenario_items(state.lang.value),
+        v_model=state.shown(what, value),
+        on_v_model=choose,
+        menu_props=MENU_PROPS,
+        class_=css,
+    ).meta(ref=what)
+
+
+@solara.component
+def DiscardDialog(state: AppState) -> None:
+    """Asks before a preset change or the side-by-side switch discards a run."""
+    state.discard.get()
+    solara.lab.ConfirmationDialog(
+        state.discard.value is not None,
+        on_close=state.cancel_discard,
+        title=state.t("discard_title"),
+        content=state.discard_text(),
+        ok=state.t("discard_ok"),
+        on_ok=state.confirm_discard,
+        cancel=state.t("discard_cancel"),
+        on_cancel=state.cancel_discard,
+        persistent=True,
+        max_width=640,
+    )
+
+
+@solara.component
 def Controls(state: AppState) -> None:
     """Scenario, seed, side by side, Reset / Step / Play-Pause and speed."""
     state.resets.get()
+    state.busy.get()
+    state.discard.get()
     lang = state.lang.value
-
-    def choose(name: str | None) -> None:
-        if name and name != state.scenario.value:
-            state.scenario.set(name)
-            state.reset()
-
-    def choose_b(name: str | None) -> None:
-        if name and name != state.scenario_b.value:
-            state.scenario_b.set(name)
-            if state.compare.value:
-                state.reset()
-
-    def toggle_compare(value: bool) -> None:
-        state.compare.set(bool(value))
-        state.reset()
-
     with solara.Card(state.t("presets")):
-        solara.v.Select(
-            label=state.t("scenario"),
-            items=scenario_items(lang),
-            v_model=state.scenario.value,
-            on_v_model=choose,
-            class_="govsim-scenario",
-        ).meta(ref="scenario")
+        scenario_select(state, "scenario", state.t("scenario"), state.scenario.value)
         solara.HTML(
             tag="div",
             unsafe_innerHTML=scenario_hint(state.scenario.value, lang),
@@ -313,53 +665,40 @@ def Controls(state: AppState) -> None:
         )
         solara.Switch(
             label=state.t("side_by_side"),
-            value=state.compare.value,
-            on_value=toggle_compare,
+            value=bool(state.shown("compare", state.compare.value)),
+            on_value=state.toggle_compare,
             classes=["govsim-compare"],
         ).meta(ref="compare")
         if state.compare.value:
-            solara.v.Select(
-                label=state.t("scenario_b"),
-                items=scenario_items(lang),
-                v_model=state.scenario_b.value,
-                on_v_model=choose_b,
-                class_="govsim-scenario-b",
-            ).meta(ref="scenario_b")
+            scenario_select(state, "scenario_b", state.t("scenario_b"), state.scenario_b.value)
             solara.HTML(
                 tag="div",
                 unsafe_innerHTML=scenario_hint(state.scenario_b.value, lang),
                 classes=["govsim-hint"],
             )
-        solara.InputText(
-            state.t("seed"),
-            value=state.seed_text,
-            continuous_update=True,
-            classes=["govsim-seed"],
-        ).meta(ref="seed")
+        SeedField(state).meta(ref="seed")
         with solara.Row(gap="8px", classes=["govsim-buttons"]):
-            solara.Button(
-                state.t("reset"),
-                on_click=state.reset,
-                color="primary",
-                icon_name="mdi-restart",
-                classes=["govsim-reset"],
-            ).meta(ref="reset")
-            solara.Button(
+            ControlButton(state, "reset", state.t("reset"), "mdi-restart", state.reset).meta(
+                ref="reset"
+            )
+            ControlButton(
+                state,
+                "step",
                 state.t("step"),
-                on_click=state.step,
-                color="primary",
-                icon_name="mdi-step-forward",
+                "mdi-step-forward",
+                state.step,
                 disabled=state.playing.value or not state.running.value,
-                classes=["govsim-step"],
             ).meta(ref="step")
         with solara.Row(gap="8px", classes=["govsim-buttons"]):
-            solara.Button(
-                state.t("pause") if state.playing.value else state.t("play"),
-                on_click=lambda: state.playing.set(not state.playing.value),
-                color="secondary" if state.playing.value else "primary",
-                icon_name="mdi-pause" if state.playing.value else "mdi-play",
-                disabled=not state.running.value and not state.playing.value,
-                classes=["govsim-play"],
+            playing = state.playing.value
+            ControlButton(
+                state,
+                "play",
+                state.t("pause") if playing else state.t("play"),
+                "mdi-pause" if playing else "mdi-play",
+                state.toggle_play,
+                disabled=not state.running.value and not playing,
+                color="secondary" if playing else "primary",
             ).meta(ref="play")
         with solara.Row(justify="space-between"):
             solara.HTML(
@@ -374,10 +713,10 @@ def Controls(state: AppState) -> None:
             "", value=state.speed, min=1.0, max=MAX_SPEED, step=1.0, thumb_label=False
         ).meta(ref="speed")
         if state.error.value is not None:
-            key, fields = state.error.value
-            solara.Error(state.t(key, **fields), classes=["govsim-error"]).meta(ref="error")
+            solara.Error(state.error_text(), classes=["govsim-error"]).meta(ref="error")
         for note in state.session.messages:
             solara.Warning(note)
+    DiscardDialog(state)
 
 
 def slider_row(
@@ -387,9 +726,10 @@ def slider_row(
     on_value: Callable[[float], None],
     digits: int = 2,
     help_text: str = "",
+    lang: str = i18n.DEFAULT_LANG,
 ) -> None:
     """One labelled slider (label, value, slider, optional help line), ``ref`` slider_<key>."""
-    shown = f"{value:.0f}" if spec.integer else f"{value:.{digits}f}"
+    shown = f"{value:.0f}" if spec.integer else i18n.number(value, digits, lang)
     with solara.Column(gap="0px", classes=[f"govsim-slider-{spec.key}"]):
         with solara.Row(justify="space-between"):
             solara.HTML(tag="div", unsafe_innerHTML=label, classes=["govsim-slider-label"]).meta(
@@ -439,9 +779,11 @@ def Sliders(state: AppState) -> None:
         for spec in presets.SLIDERS:
             value = overrides.get(spec.key, presets.scenario_value(scenario, spec.key))
             label = state.t(f"slider_{spec.key}")
-            slider_row(spec, label, value, lambda v, key=spec.key: set_value(key, v))
+            slider_row(
+                spec, label, value, lambda v, key=spec.key: set_value(key, v), lang=state.lang.value
+            )
         SecretaryChoices(state)
-        if state.overrides.value != state.applied.value:
+        if state.pending:
             solara.HTML(
                 tag="div", unsafe_innerHTML=state.t("sliders_pending"), classes=["govsim-pending"]
             ).meta(ref="pending")
@@ -462,6 +804,8 @@ def SecretaryChoices(state: AppState) -> None:
     §5.5) and the DSO lobby as sliders; national, applied at the next Reset.
     """
     state.resets.get()
+    state.selected.get()
+    state.scope.get()
     lang = state.lang.value
     scenario = state.session.primary.scenario
     overrides = state.overrides.value
@@ -482,6 +826,16 @@ def SecretaryChoices(state: AppState) -> None:
         with solara.Details(summary, expand=False).meta(ref="choices"):
             solara.HTML(
                 tag="div", unsafe_innerHTML=state.t("choices_hint"), classes=["govsim-hint"]
+            )
+            solara.Switch(
+                label=state.scope_label(),
+                value=state.scope.value != "all",
+                on_value=state.set_scope,
+                disabled=state.scope.value == "all" and not state.selected.value,
+                classes=["govsim-choices-scope"],
+            ).meta(ref="choices_scope")
+            solara.HTML(
+                tag="div", unsafe_innerHTML=state.t("choices_from_reset"), classes=["govsim-help"]
             )
             for key in presets.CHOICE_SELECTS:
                 values = CHOICES[key].values
@@ -507,7 +861,112 @@ def SecretaryChoices(state: AppState) -> None:
                     lambda v, key=spec.key: set_value(key, v),
                     digits=1,
                     help_text=state.t(f"lever_{spec.key}_help"),
+                    lang=lang,
                 )
+
+
+# ---------------------------------------------------------------------------- timeline and monitors
+@solara.component
+def TimelineView(state: AppState) -> None:
+    """A slider over the months simulated: the map, charts and drill-down show the chosen one.
+
+    Stored months only (`viz.timeline`), no re-simulation. Step and Play continue from the
+    latest month, and the label says so.
+    """
+    state.version.get()
+    state.view_step.get()
+    session = state.session
+    latest = session.steps
+    shown = state.shown_step()
+    view = session.view(shown)
+    date = i18n.month(view.date if view is not None else session.model.date)
+    if state.looking_back:
+        text = state.t("timeline_past", date=date, latest=i18n.month(session.model.date))
+    else:
+        text = state.t("timeline_live", date=date)
+    with solara.Div(classes=["govsim-timeline"]):
+        with solara.Row(gap="12px", style={"align-items": "center"}):
+            solara.HTML(
+                tag="div", unsafe_innerHTML=state.t("timeline"), classes=["govsim-strip-title"]
+            )
+            with solara.Column(style={"flex": "1 1 auto"}):
+                solara.SliderInt(
+                    "",
+                    value=shown,
+                    min=0,
+                    max=max(latest, 1),
+                    step=1,
+                    on_value=state.scrub,
+                    disabled=latest == 0 or state.playing.value,
+                    thumb_label=False,
+                ).meta(ref="timeline")
+            solara.Button(
+                state.t("timeline_to_live"),
+                on_click=lambda: state.scrub(None),
+                outlined=True,
+                color="primary",
+                disabled=not state.looking_back,
+                classes=["govsim-to-live"],
+            ).meta(ref="to_live")
+        cls = ["govsim-pending"] if state.looking_back else ["govsim-hint"]
+        solara.HTML(tag="div", unsafe_innerHTML=text, classes=cls).meta(ref="timeline_text")
+
+
+def monitor_texts(view: timeline.MonthView | None, lang: str) -> list[tuple[str, str]]:
+    """(label, big number) of each live monitor in ``view`` ("–" before the first month)."""
+    out = []
+    for key in timeline.MONITORS:
+        value = view.monitors.get(key, float("nan")) if view is not None else float("nan")
+        text = "–" if value != value else f"{i18n.number(100 * value, 0, lang)}%"
+        out.append((i18n.t(f"monitor_{key}", lang), text))
+    return out
+
+
+def changed_text(state: AppState) -> str:
+    """The "what changed" sentence of the current Play stretch (first run), or ''."""
+    session = state.session
+    with session.lock:
+        run = session.primary
+        start = run.months.at(session.stretch_start)
+        end = run.months.at(None)
+        if start is None or end is None or end.step <= start.step:
+            return ""
+        return timeline.what_changed(
+            run.model.events,
+            run.model.timeline,
+            (start.step, start.date),
+            (end.step, end.date),
+            state.lang.value,
+        )
+
+
+@solara.component
+def MonitorsView(state: AppState) -> None:
+    """Big numbers of the shown month per run, and what changed in the last Play stretch."""
+    state.version.get()
+    state.view_step.get()
+    session = state.session
+    lang = state.lang.value
+    shown = state.shown_step()
+    labels = run_labels(state)
+    with solara.Div(classes=["govsim-monitors"]):
+        for i in range(len(session.runs)):
+            if len(session.runs) > 1:
+                solara.HTML(tag="div", unsafe_innerHTML=labels[i], classes=["govsim-run-label"])
+            with solara.Row(gap="18px", style={"flex-wrap": "wrap"}):
+                for j, (label, text) in enumerate(monitor_texts(session.view(shown, i), lang)):
+                    with solara.Column(gap="0px", classes=["govsim-monitor"]):
+                        solara.HTML(
+                            tag="div", unsafe_innerHTML=text, classes=["govsim-monitor-value"]
+                        ).meta(ref=f"monitor_{i}_{j}")
+                        solara.HTML(
+                            tag="div", unsafe_innerHTML=label, classes=["govsim-monitor-label"]
+                        )
+        line = changed_text(state)
+        if line:
+            solara.HTML(tag="div", unsafe_innerHTML=line, classes=["govsim-changed"]).meta(
+                ref="changed"
+            )
 
 
 # ---------------------------------------------------------------------------- map and charts
@@ -523,6 +982,7 @@ def MapView(state: AppState) -> None:
     lang = state.lang.value
     session = state.session
     renderers: dict[int, MapRenderer] = solara.use_memo(dict, [])
+    past = state.view_step.value if state.looking_back else None
 
     def render() -> list[str]:
         urls = []
@@ -534,12 +994,19 @@ def MapView(state: AppState) -> None:
                     renderer = renderers[i] = MapRenderer(codes, lang)
                 renderer.configure(state.map_indicator.value, lang, state.borders.value)
                 renderer.select(drilldown.find_row(run.model, state.selected.value))
-                urls.append(data_url(renderer.render(run.model, LIVE_FORMAT), LIVE_FORMAT))
+                view = run.months.at(past) if past is not None else None
+                if view is not None:
+                    image = renderer.render_values(
+                        view.map_values[state.map_indicator.value], LIVE_FORMAT
+                    )
+                else:
+                    image = renderer.render(run.model, LIVE_FORMAT)
+                urls.append(data_url(image, LIVE_FORMAT))
         return urls
 
     urls = solara.use_memo(
         render,
-        [version, state.map_indicator.value, lang, state.borders.value, state.selected.value],
+        [version, state.map_indicator.value, lang, state.borders.value, state.selected.value, past],
     )
 
     def pick(run: int, where: dict) -> None:
@@ -594,14 +1061,15 @@ def ChartsView(state: AppState) -> None:
     lang = state.lang.value
     session = state.session
     renderer: ChartRenderer = solara.use_memo(ChartRenderer, [])
+    past = state.view_step.value if state.looking_back else None
 
     def render() -> str:
         with session.lock:
             models = [r.model for r in session.runs]
-            image = renderer.render(models, run_labels(state), lang, LIVE_FORMAT)
+            image = renderer.render(models, run_labels(state), lang, LIVE_FORMAT, upto=past)
             return data_url(image, LIVE_FORMAT)
 
-    url = solara.use_memo(render, [version, lang])
+    url = solara.use_memo(render, [version, lang, past])
     with solara.Card(state.t("charts")):
         PngImage(src=url, alt="charts", name="charts").meta(ref="charts")
 
@@ -630,56 +1098,112 @@ def SectionView(section: drilldown.Section, run: int = 0) -> None:
                     )
 
 
+def municipality_items(all_names: list[str], query: str | None, current: str | None) -> list[str]:
+    """The names the municipality search offers for the typed ``query``.
+
+    Every name (sorted) when nothing is typed or the field shows the current choice; else the
+    names `viz.names.search` finds (aliases, no accents or apostrophes needed), best first.
+    """
+    if not query or query == current:
+        return sorted(all_names, key=names.sort_key)
+    return names.search(query, all_names)
+
+
+@solara.component
+def MunicipalitySearch(
+    state: AppState,
+    items: list[str],
+    current: str | None,
+    query: solara.Reactive[str],
+    on_choose: Callable[[str | None], None],
+) -> Any:
+    """The municipality field: the server filters the names as the facilitator types."""
+
+    def typed(_widget: Any, _event: str, text: Any) -> None:
+        query.set("" if text is None else str(text))
+
+    search = solara.v.Autocomplete(
+        label=state.t("pick_municipality"),
+        placeholder=state.t("search_placeholder"),
+        no_data_text=state.t("no_match", query=query.value),
+        items=items,
+        v_model=current,
+        on_v_model=on_choose,
+        no_filter=True,
+        clearable=True,
+        class_="govsim-municipality",
+        style_="max-width: 520px",
+        attributes={"persistent-placeholder": True},
+    )
+    solara.v.use_event(search, "update:search-input", typed)
+    return search
+
+
 @solara.component
 def Drilldown(state: AppState) -> None:
     """Pick a municipality by name (or on the map) and see its actors and its events."""
     state.resets.get()
     model = state.session.model
-    names = solara.use_memo(
-        lambda: sorted(model.frame["name"].tolist(), key=str.lower), [id(model.frame)]
-    )
+    query = solara.use_reactive("")
+    all_names = solara.use_memo(lambda: model.frame["name"].tolist(), [id(model.frame)])
     row = drilldown.find_row(model, state.selected.value)
     current = model.frame["name"].iloc[row] if row is not None else None
+    items = municipality_items(all_names, query.value, current)
 
     def choose(name: str | None) -> None:
         found = drilldown.find_row(model, name) if name else None
         state.selected.set(str(model.frame["code"].iloc[found]) if found is not None else "")
 
-    solara.v.Autocomplete(
-        label=state.t("pick_municipality"),
-        items=names,
-        v_model=current,
-        on_v_model=choose,
-        clearable=True,
-        class_="govsim-municipality",
-        style_="max-width: 520px",
-    ).meta(ref="municipality")
+    MunicipalitySearch(state, items, current, query, choose).meta(ref="municipality")
     if row is None:
         solara.HTML(tag="div", unsafe_innerHTML=state.t("no_municipality"), classes=["govsim-hint"])
     else:
         DrilldownBody(state)
 
 
+def drilldown_view(
+    run: Any, row: int, lang: str, past: int | None
+) -> tuple[str, list[drilldown.Section], list[str]]:
+    """Header, sections and event lines of municipality ``row`` in ``run``.
+
+    At a past month (``past``) only what the timeline stores: the progress section and the
+    events up to that month.
+    """
+    model = run.model
+    view = run.months.at(past) if past is not None else None
+    if view is None:
+        sections = drilldown.sections(model, row, lang)
+        return drilldown.header(model, row, lang), sections, drilldown.event_lines(model, row, lang)
+    sections = [drilldown.past_progress(view.progress, row, lang)]
+    lines = drilldown.event_lines(model, row, lang, upto=view.step)
+    return drilldown.header(model, row, lang), sections, lines
+
+
 @solara.component
 def DrilldownBody(state: AppState) -> None:
     """The chosen municipality's actors and events in every run (refreshed every step)."""
     state.version.get()
+    state.view_step.get()
     lang = state.lang.value
     session = state.session
     labels = run_labels(state)
+    past = state.view_step.value if state.looking_back else None
     with session.lock:
         views = []
         for run in session.runs:
             r = drilldown.find_row(run.model, state.selected.value)
             if r is None:
                 continue
-            views.append(
-                (
-                    drilldown.header(run.model, r, lang),
-                    drilldown.sections(run.model, r, lang),
-                    drilldown.event_lines(run.model, r, lang),
-                )
-            )
+            views.append(drilldown_view(run, r, lang, past))
+    # always drawn (empty when live), so the widgets after it keep their places
+    past_text = (
+        state.t("drilldown_past", date=i18n.month(session.view(past).date))
+        if past is not None
+        else ""
+    )
+    solara.HTML(tag="div", unsafe_innerHTML=past_text, classes=["govsim-hint"]).meta(
+        ref="drilldown_past"
+    )
     for i, (head, sections, lines) in enumerate(views):
         title = f"{labels[i]} — {head}" if len(views) > 1 else head
         solara.HTML(tag="div", unsafe_innerHTML=title, classes=["govsim-muni-header"]).meta(
@@ -695,25 +1219,59 @@ def DrilldownBody(state: AppState) -> None:
         solara.HTML(tag="div", unsafe_innerHTML=text, classes=["govsim-log"]).meta(ref=f"log_{i}")
 
 
+def survey_now_note(state: AppState) -> str:
+    """What the survey panel at the current month says about its month and the 2017 figures."""
+    date = state.session.model.date
+    first, last = survey.fieldwork()
+    key = "survey_now_fieldwork" if survey.in_fieldwork(date) else "survey_now_outside"
+    note = state.t(key, date=i18n.month(date), first=i18n.month(first), last=i18n.month(last))
+    if state.looking_back:
+        note += " " + state.t("survey_now_latest")
+    return note
+
+
 @solara.component
 def SurveyView(state: AppState) -> None:
-    """Observed 2017 survey answers, and simulated ones once the model reached the survey month."""
-    state.version.get()
+    """The survey panel: the 2017 survey month, or the secretaries asked in the current month.
+
+    At the current month the observed 2017 figures are drawn only in the 2017 fieldwork
+    (`viz.survey.in_fieldwork`, the rule of ``SimulatedSurvey.comparison``).
+    """
+    version = state.version.get()
     lang = state.lang.value
     session = state.session
+    now = solara.use_reactive(False)
     answers = tuple(id(r.survey_answers) for r in session.runs)
+    show_observed = not now.value or survey.in_fieldwork(session.model.date)
 
     def render() -> str:
         with session.lock:
-            simulated = [survey.simulated(r.survey_answers) for r in session.runs]
-        return data_url(survey_png(survey.observed(), simulated, run_labels(state), lang))
+            if now.value:
+                simulated = [survey.interview_now(r) for r in session.runs]
+            else:
+                simulated = [survey.simulated(r.survey_answers) for r in session.runs]
+        image = survey_png(
+            survey.observed(), simulated, run_labels(state), lang, show_observed=show_observed
+        )
+        return data_url(image)
 
-    url = solara.use_memo(render, [lang, answers, tuple(r.name for r in session.runs)])
-    if any(r.survey_answers is None for r in session.runs):
+    key = [lang, answers, tuple(r.name for r in session.runs), now.value]
+    url = solara.use_memo(render, key + ([version] if now.value else []))
+    if now.value:
+        note = survey_now_note(state)
+    elif any(r.survey_answers is None for r in session.runs):
         note = state.t("survey_waiting", date=survey.SURVEY_MONTH)
     else:
         note = ""
-    solara.HTML(tag="div", unsafe_innerHTML=state.t("survey"), classes=["govsim-section-title"])
+    title = state.t("survey_now_title") if now.value else state.t("survey")
+    solara.HTML(tag="div", unsafe_innerHTML=title, classes=["govsim-section-title"]).meta(
+        ref="survey_title"
+    )
+    solara.Switch(
+        label=state.t("survey_now_switch"),
+        value=now,
+        classes=["govsim-survey-now"],
+    ).meta(ref="survey_now")
     if note:
         solara.HTML(tag="div", unsafe_innerHTML=note, classes=["govsim-hint"]).meta(
             ref="survey_note"
@@ -736,45 +1294,77 @@ def EventsView(state: AppState) -> None:
         solara.HTML(tag="div", unsafe_innerHTML=text, classes=["govsim-events"])
 
 
+def export_files(state: AppState) -> list[tuple[str, Callable[[], bytes], str, str]]:
+    """The downloads of the export tab: (kind, make the bytes, file name, MIME type).
+
+    Names, headers and captions follow the session's language (`viz.export`).
+    """
+    lang = state.lang.value
+    session = state.session
+    style = export.csv_style(lang)
+    indicator = state.map_indicator.value
+    borders = state.borders.value
+    makers: dict[str, Callable[[], bytes]] = {
+        "charts": lambda: export.charts_png(session, lang),
+        "map": lambda: export.map_png(session, indicator, lang, borders),
+        "series": lambda: export.series_csv(session, style),
+        "snapshot": lambda: export.snapshot_csv(session, style),
+        "events": lambda: export.events_csv(session, lang, style),
+    }
+    return [
+        (
+            kind,
+            make,
+            export.filename(session, kind, lang, indicator),
+            MIME.get(kind, "text/csv"),
+        )
+        for kind, make in makers.items()
+    ]
+
+
+MIME = {"charts": "image/png", "map": "image/png"}
+"""MIME type of a download other than CSV."""
+
+
+def session_filename(session: Any) -> str:
+    """``govsim-session-<scenario>-<seed>-<YYYY-MM>.json``."""
+    run = session.primary
+    return f"govsim-session-{run.name}-{run.seed}-{i18n.month(run.model.date)}.json"
+
+
+@solara.component
+def OpenSession(state: AppState) -> None:
+    """Save the session to a file, or drop a saved one here: it is replayed to its month."""
+
+    def dropped(file: Any) -> None:
+        data = file["data"] if isinstance(file, dict) else getattr(file, "data", b"")
+        state.open_saved(data)
+
+    session = state.session
+    solara.FileDownload(
+        lambda: saved.dumps(session),
+        filename=session_filename(session),
+        label=state.t("export_session"),
+        mime_type="application/json",
+    ).meta(ref="export_session")
+    solara.FileDrop(label=state.t("session_open"), on_file=dropped, lazy=False).meta(
+        ref="open_session"
+    )
+    solara.HTML(tag="div", unsafe_innerHTML=state.t("session_hint"), classes=["govsim-hint"])
+
+
 @solara.component
 def ExportView(state: AppState) -> None:
     """Downloads for the debrief, made in memory when clicked."""
     state.version.get()
-    lang = state.lang.value
-    session = state.session
-    stem = export.stem(session)
     solara.HTML(tag="div", unsafe_innerHTML=state.t("export"), classes=["govsim-section-title"])
     with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
-        solara.FileDownload(
-            lambda: export.charts_png(session, lang),
-            filename=f"{stem}_charts.png",
-            label=state.t("export_charts"),
-            mime_type="image/png",
-        )
-        solara.FileDownload(
-            lambda: export.map_png(session, state.map_indicator.value, lang, state.borders.value),
-            filename=f"{stem}_map_{state.map_indicator.value}.png",
-            label=state.t("export_map"),
-            mime_type="image/png",
-        )
-        solara.FileDownload(
-            lambda: export.series_csv(session),
-            filename=f"{stem}_series.csv",
-            label=state.t("export_series"),
-            mime_type="text/csv",
-        )
-        solara.FileDownload(
-            lambda: export.snapshot_csv(session),
-            filename=f"{stem}_municipalities.csv",
-            label=state.t("export_snapshot"),
-            mime_type="text/csv",
-        )
-        solara.FileDownload(
-            lambda: export.events_csv(session, lang),
-            filename=f"{stem}_events.csv",
-            label=state.t("export_events"),
-            mime_type="text/csv",
-        )
+        for kind, make, name, mime in export_files(state):
+            solara.FileDownload(
+                make, filename=name, label=state.t(f"export_{kind}"), mime_type=mime
+            ).meta(ref=f"export_{kind}")
+    solara.HTML(tag="div", unsafe_innerHTML=state.t("export_hint"), classes=["govsim-hint"])
+    OpenSession(state)
 
 
 # ---------------------------------------------------------------------------- the page
@@ -804,6 +1394,12 @@ def App(municipalities: list[str] | None = None) -> None:
         map_indicator=solara.use_reactive(DEFAULT_MAP),
         borders=solara.use_reactive("provinces"),
         selected=solara.use_reactive(""),
+        busy=solara.use_reactive(False),
+        epoch=solara.use_reactive(0),
+        discard=solara.use_reactive(None),
+        view_step=solara.use_reactive(None),
+        scope=solara.use_reactive("all"),
+        applied_scope=solara.use_reactive("all"),
     )
     solara.use_thread(state.play_loop, dependencies=[state.playing.value], intrusive_cancel=False)
 
@@ -816,6 +1412,9 @@ def App(municipalities: list[str] | None = None) -> None:
                 Controls(state)
                 Sliders(state)
             with solara.Column():
+                with solara.Card(classes=["govsim-strip"]):
+                    TimelineView(state)
+                    MonitorsView(state)
                 with solara.ColumnsResponsive(default=12, large=[5, 7], xlarge=[5, 7]):
                     MapView(state)
                     ChartsView(state)

@@ -156,7 +156,7 @@ def timeline_events(timeline: Timeline, lang: str) -> list[Event]:
                 s.date,
                 s.domain,
                 i18n.t("tag_shock", lang),
-                i18n.t("ev_shock", lang, domain=name, size=f"{s.size:+.2f}"),
+                i18n.t("ev_shock", lang, domain=name, size=i18n.number(s.size, 2, lang, sign=True)),
             )
         )
     for p in timeline.cooperation_policies:
@@ -166,19 +166,30 @@ def timeline_events(timeline: Timeline, lang: str) -> list[Event]:
                 p.start,
                 p.domain,
                 i18n.t("tag_policy", lang),
-                i18n.t("ev_cooperation", lang, domain=name, intensity=f"{p.intensity:.2f}"),
+                i18n.t(
+                    "ev_cooperation", lang, domain=name, intensity=i18n.number(p.intensity, 2, lang)
+                ),
             )
         )
     return sorted(out, key=lambda e: e.date)
 
 
-def series_arrays(model: Any, names: Sequence[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """(x in decimal years, {indicator: values}) of what the model collected so far."""
+def series_arrays(
+    model: Any, names: Sequence[str], upto: int | None = None
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(x in decimal years, {indicator: values}) of what the model collected so far.
+
+    Args:
+        model: The model.
+        names: Indicators.
+        upto: Only the first ``upto`` months (a past month on the timeline); all if None.
+    """
     collected = model.datacollector.model_vars
     k = len(collected[names[0]]) if names else 0
+    k = k if upto is None else max(0, min(k, int(upto)))
     cal = model.calendar
     x = np.array([year_fraction(cal.date_of(s)) for s in range(1, k + 1)])
-    return x, {n: np.asarray(collected[n], dtype=np.float64) for n in names}
+    return x, {n: np.asarray(collected[n][:k], dtype=np.float64) for n in names}
 
 
 class ChartRenderer:
@@ -226,7 +237,7 @@ class ChartRenderer:
                 pad=12 + 19 * ((len(panel.lines) + 1) // 2),
             )
             ax.tick_params(labelsize=12.5)
-            ax.set_yticks([0, 0.5, 1], ["0", "0.5", "1"])
+            ax.set_yticks([0, 0.5, 1], ["0", i18n.number(0.5, 1, lang), "1"])
             ax.set_xticks([2015, 2020, 2025])
             ax.grid(True, color="#e5e5e5", linewidth=0.8)
             for side in ("top", "right"):
@@ -298,9 +309,17 @@ class ChartRenderer:
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
 
     def render(
-        self, models: Sequence[Any], names: Sequence[str], lang: str, fmt: str = "png"
+        self,
+        models: Sequence[Any],
+        names: Sequence[str],
+        lang: str,
+        fmt: str = "png",
+        upto: int | None = None,
     ) -> bytes:
-        """Image (``png`` or ``jpeg``) of the charts for ``models`` up to their current month."""
+        """Image (``png`` or ``jpeg``) of the charts for ``models`` up to their current month.
+
+        ``upto`` cuts the lines at that many months (a past month on the timeline).
+        """
         timelines = [m.timeline for m in models]
         cal = models[0].calendar
         start = year_fraction(cal.start)
@@ -309,7 +328,7 @@ class ChartRenderer:
         if key != self.key:
             self._setup(timelines, names, lang, start, end)
             self.key = key
-        data = [series_arrays(m, CHART_INDICATORS) for m in models]
+        data = [series_arrays(m, CHART_INDICATORS, upto) for m in models]
         self.canvas.restore_region(self.background)
         x_now = data[0][0][-1] if len(data[0][0]) else start
         for ax, panel_lines, now in zip(self.axes.flat, self.lines, self.now_lines, strict=True):
@@ -329,6 +348,7 @@ def survey_png(
     lang: str,
     *,
     dpi: int = 80,
+    show_observed: bool = True,
 ) -> bytes:
     """Bars of the survey items: observed (grey) and each run's simulated answers, per domain.
 
@@ -338,19 +358,21 @@ def survey_png(
         names: Run labels.
         lang: Label language.
         dpi: Resolution.
+        show_observed: Draw the observed 2017 bars (off for a month outside the fieldwork:
+            the 2017 answers say nothing about another month).
     """
     items = list(dict.fromkeys(observed["item"]))
     figure = Figure(figsize=(12.0, 0.55 * len(items) + 1.6), dpi=dpi, facecolor="white")
     canvas = FigureCanvasAgg(figure)
     axes = figure.subplots(1, 2, sharey=True)
     figure.subplots_adjust(left=0.3, right=0.975, top=0.86, bottom=0.1, wspace=0.08)
-    series = [(i18n.t("survey_observed", lang), observed, "#555555", None)]
+    series = [(i18n.t("survey_observed", lang), observed, "#555555", None)] if show_observed else []
     colours = ("#0072B2", "#D55E00")
     for k, (frame, name) in enumerate(zip(simulated, names, strict=True)):
         if frame is not None:
             label = f"{i18n.t('survey_simulated', lang)} — {name}"
             series.append((label, frame, colours[k % 2], "//" if k else None))
-    height = 0.8 / len(series)
+    height = 0.8 / max(len(series), 1)
     y = np.arange(len(items))
     for ax, domain in zip(axes, ("social", "physical"), strict=True):
         for k, (label, frame, colour, hatch) in enumerate(series):
@@ -377,7 +399,11 @@ def survey_png(
     axes[0].set_yticks(y, [i18n.survey_item(item, lang) for item in items])
     axes[0].invert_yaxis()
     axes[0].legend(
-        loc="lower left", bbox_to_anchor=(0.0, 1.07), ncol=len(series), fontsize=12, frameon=False
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.07),
+        ncol=max(len(series), 1),
+        fontsize=12,
+        frameon=False,
     )
     canvas.draw()
     return encode(canvas, "png")

@@ -20,13 +20,20 @@ from govsim import argtypes
 APP_MODULE = "govsim.viz.app"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+ASSETS_DIR = Path(__file__).resolve().parent / "data"
+"""Extra files for Solara's pages: ``custom.css`` puts the loading screen in Dutch."""
+PAGE_TITLE = "Leren decentraliseren — simulatie"
+"""The browser tab's title before the app sets its own (`viz.i18n` ``app_title``, Dutch)."""
 
 OFFLINE_ENV: dict[str, str] = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_ASSETS_PROXY": "True",
     "SOLARA_THEME_SHOW_BANNER": "False",
+    "SOLARA_ASSETS_EXTRA_LOCATIONS": str(ASSETS_DIR),
+    "SOLARA_THEME_TITLE": PAGE_TITLE,
 }
-"""Solara settings for a room without internet: no telemetry, front-end files served locally."""
+"""Solara settings for a room without internet: no telemetry, front-end files served locally;
+and for a Dutch room: the loading screen's texts (`ASSETS_DIR`) and the page title."""
 
 
 def app_command(

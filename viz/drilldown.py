@@ -14,7 +14,7 @@ import numpy as np
 
 from govsim.agents.secretary import MODES
 from govsim.model.parameters import STRATEGIES
-from govsim.viz import i18n
+from govsim.viz import i18n, names
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,23 @@ class Section:
     rows: tuple[Row, ...]
 
 
-def find_row(model: Any, name: str) -> int | None:
-    """Row of the municipality called ``name`` (or with CBS code ``name``), or None."""
+def find_row(model: Any, name: str | None) -> int | None:
+    """Row of the municipality called ``name``, or None.
+
+    ``name`` is the official name, the CBS code, or a name `viz.names.resolve` knows (an alias
+    such as "Den Haag", or the name without accents, case or apostrophes).
+    """
+    if not name:
+        return None
     frame = model.frame
     for column in ("name", "code"):
         hits = np.flatnonzero(frame[column].to_numpy() == name)
         if len(hits):
             return int(hits[0])
-    return None
+    official = names.resolve(name, frame["name"].tolist())
+    if official is None:
+        return None
+    return int(np.flatnonzero(frame["name"].to_numpy() == official)[0])
 
 
 def _cap(text: str) -> str:
@@ -51,6 +60,10 @@ def _cap(text: str) -> str:
 
 def _pct(value: float) -> str:
     return f"{100 * float(value):.0f}%"
+
+
+def _pct1(value: float, lang: str) -> str:
+    return f"{i18n.number(100 * float(value), 1, lang)}%"
 
 
 def _pair(values: Any, lang: str) -> list[tuple[str, float]]:
@@ -86,7 +99,9 @@ def sections(model: Any, row: int, lang: str = i18n.DEFAULT_LANG) -> list[Sectio
     for name, value in _pair(col["attention"], lang):
         rows.append(Row(f"{t('attention', lang)} ({name})", _pct(value), value))
     for name, value in _pair(col["stance"], lang):
-        rows.append(Row(f"{t('steering_stance', lang)} ({name})", f"{value:.2f}", value))
+        rows.append(
+            Row(f"{t('steering_stance', lang)} ({name})", i18n.number(value, 2, lang), value)
+        )
     rows.append(Row(t("risk_aversion", lang), _pct(col["risk_aversion"]), col["risk_aversion"]))
     out.append(Section("college", t("college", lang), tuple(rows)))
 
@@ -116,7 +131,7 @@ def sections(model: Any, row: int, lang: str = i18n.DEFAULT_LANG) -> list[Sectio
     rows = []
     for d, name in enumerate((t("social_short", lang), t("physical_short", lang))):
         share = float(part.participants[row, d] / max(part.citizens[row, d], 1))
-        rows.append(Row(f"{t('participation', lang)} ({name})", f"{100 * share:.1f}%", share))
+        rows.append(Row(f"{t('participation', lang)} ({name})", _pct1(share, lang), share))
     citizens = model.citizens.municipality == row
     if citizens.any():
         trust = float(model.citizens.trust[citizens].mean())
@@ -171,29 +186,53 @@ def choices_section(
             text = t("task_not_known", lang)
         rows.append(Row(f"{t('strategy', lang)} ({t(f'{domain}_short', lang)})", text))
     for name, value in levers.items():
-        rows.append(Row(i18n.lever(name, lang), f"{float(value):.1f}", float(value)))
+        rows.append(Row(i18n.lever(name, lang), i18n.number(value, 1, lang), float(value)))
     return Section("choices", t("choices", lang), tuple(rows))
 
 
 def header(model: Any, row: int, lang: str = i18n.DEFAULT_LANG) -> str:
     """``Name (province, 12.345 inhabitants)``."""
     frame = model.frame
-    population = int(frame["population"].iloc[row])
-    number = f"{population:,}".replace(",", "." if lang == "nl" else ",")
+    number = i18n.integer(int(frame["population"].iloc[row]), lang)
     return (
         f"{frame['name'].iloc[row]} ({frame['province'].iloc[row]}, {number} "
         f"{i18n.t('inhabitants', lang)})"
     )
 
 
-def event_lines(model: Any, row: int, lang: str = i18n.DEFAULT_LANG) -> list[str]:
-    """The municipality's events so far as plain-language lines, oldest first."""
+def event_lines(
+    model: Any, row: int, lang: str = i18n.DEFAULT_LANG, upto: int | None = None
+) -> list[str]:
+    """The municipality's events so far (up to step ``upto`` if given) as lines, oldest first."""
     cal = model.calendar
     lines = []
     for event in model.events:
-        if event["municipality"] != row:
+        if event["municipality"] != row or (upto is not None and event["step"] > upto):
             continue
         lines.append(
             i18n.event_sentence({**event, "date": cal.date_of(max(event["step"], 1))}, lang)
         )
     return lines
+
+
+def past_progress(progress: Any, row: int, lang: str = i18n.DEFAULT_LANG) -> Section:
+    """The progress section of municipality ``row`` in a stored past month.
+
+    Args:
+        progress: ``MonthView.progress`` (municipalities x 2 domains x transition,
+            transformation, dominant steering mode, cooperation).
+        row: Municipality row.
+        lang: ``nl`` or ``en``.
+    """
+    t = i18n.t
+    rows = []
+    for d, domain in enumerate(("social", "physical")):
+        short = t(f"{domain}_short", lang)
+        transition, transformation, mode, cooperation = (float(x) for x in progress[row, d])
+        for name, value in (("transition", transition), ("transformation", transformation)):
+            rows.append(Row(f"{_cap(i18n.term(name, lang))} ({short})", _pct(value), value))
+        rows.append(Row(f"{t('steering', lang)} ({short})", i18n.term(MODES[int(mode)], lang)))
+        rows.append(
+            Row(f"{_cap(i18n.term('cooperation', lang))} ({short})", _pct(cooperation), cooperation)
+        )
+    return Section("progress", t("progress", lang), tuple(rows))

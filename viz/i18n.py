@@ -4,7 +4,8 @@ Indicator names come from `model.indicators` (`label`, `TERMS`), so an indicator
 the app, the reports and the experiments. This module adds the app's own words: buttons, slider
 names, roles, causes of a change of steering, and the plain-language sentences of the drill-down
 event log ("2016-03: sturing in het sociaal domein verschoof van samenwerkend naar presterend:
-tekorten").
+tekorten"). The headers of the exported tables are in `viz.columns`, next to the columns they
+name; municipality aliases in `viz.names`.
 """
 
 from __future__ import annotations
@@ -30,14 +31,79 @@ STRINGS: dict[str, tuple[str, str]] = {
     "date": ("Datum", "Date"),
     "month_of": ("maand {step} van {n}", "month {step} of {n}"),
     "finished": ("einde van de simulatie", "end of the simulation"),
+    # timeline, monitors, what changed (issue 16)
+    "timeline": ("Tijdlijn", "Timeline"),
+    "timeline_live": ("Nu: {date}", "Now: {date}"),
+    "timeline_past": (
+        "Terugkijken: {date}. 'Stap' en 'Start' gaan verder vanaf de laatste maand ({latest}).",
+        "Looking back: {date}. 'Step' and 'Play' continue from the latest month ({latest}).",
+    ),
+    "timeline_to_live": ("Naar nu", "Back to now"),
+    "export_session": ("Sessie bewaren (.json)", "Save the session (.json)"),
+    "session_open": (
+        "Sleep een bewaarde sessie (.json) hierheen om die te openen",
+        "Drop a saved session (.json) here to open it",
+    ),
+    "session_hint": (
+        "Een bewaarde sessie bevat scenario, toevalsgetal, keuzes en maand; bij openen wordt "
+        "de run opnieuw afgespeeld tot die maand.",
+        "A saved session holds the scenario, seed, choices and month; opening it replays the "
+        "run to that month.",
+    ),
+    "saved_invalid": (
+        "Dit bestand is geen bewaarde sessie: {error}",
+        "This file is not a saved session: {error}",
+    ),
+    "choices_scope_one": ("Alleen voor {name}", "Only for {name}"),
+    "choices_scope_none": (
+        "Alleen voor één gemeente (kies eerst een gemeente)",
+        "Only for one municipality (pick a municipality first)",
+    ),
+    "choices_from_reset": (
+        "Een gewijzigde keuze geldt vanaf 'Opnieuw': de run begint dan opnieuw met deze keuze "
+        "als [[strategy]]-regel (een wijziging halverwege is niet opnieuw af te spelen).",
+        "A changed choice applies from 'Reset': the run starts again with it as a [[strategy]] "
+        "rule (a change half-way through could not be replayed).",
+    ),
+    "drilldown_past": (
+        "Stand in {date}: voortgang en gebeurtenissen tot die maand.",
+        "As of {date}: progress and the events up to that month.",
+    ),
+    "looking_back": ("teruggekeken", "looking back"),
+    "monitors": ("Monitor", "Monitor"),
+    "monitor_responsive_social": (
+        "Vooral responsief (sociaal)",
+        "Mainly responsive (social)",
+    ),
+    "monitor_responsive_physical": (
+        "Vooral responsief (fysiek)",
+        "Mainly responsive (physical)",
+    ),
+    "monitor_on_schedule": ("Op schema", "On schedule"),
+    "monitor_satisfaction": ("Tevredenheid (mediaan)", "Satisfaction (median)"),
+    "changed_since": ("sinds {date}: {what}", "since {date}: {what}"),
+    "changed_moved": (
+        "{n} gemeenten gingen over op {mode} sturen",
+        "{n} municipalities moved to {mode} steering",
+    ),
+    "changed_secretary": ("{n} nieuwe secretaris", "{n} new secretary"),
+    "changed_secretaries": ("{n} nieuwe secretarissen", "{n} new secretaries"),
+    "changed_postponement": ("{n} uitstel", "{n} postponement"),
+    "changed_postponements": ("{n} keer uitstel", "{n} postponements"),
+    "changed_nothing": ("geen grote veranderingen", "no big changes"),
     # presets and controls
     "presets": ("Scenario", "Scenario"),
     "scenario": ("Scenario", "Scenario"),
     "seed": ("Toevalsgetal (seed)", "Random seed"),
     "seed_invalid": (
-        "Het toevalsgetal moet een geheel getal zijn (0 of groter), niet '{text}'. "
-        "Het model is niet opnieuw gestart.",
-        "The seed must be a whole number (0 or more), not '{text}'. The model was not reset.",
+        "Het toevalsgetal moet een geheel getal zijn van 0 tot en met 2^128 − 1 ({max}), "
+        "niet '{text}'. Het model is niet opnieuw gestart.",
+        "The seed must be a whole number from 0 to 2^128 − 1 ({max}), not '{text}'. "
+        "The model was not reset.",
+    ),
+    "seed_hint": (
+        "Geheel getal van 0 tot en met 2^128 − 1; Enter start opnieuw.",
+        "Whole number from 0 to 2^128 − 1; Enter resets.",
     ),
     "reset": ("Opnieuw", "Reset"),
     "step": ("Stap", "Step"),
@@ -50,6 +116,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "run_a": ("A", "A"),
     "run_b": ("B", "B"),
     "reset_error": ("Opnieuw starten lukte niet: {error}", "Reset failed: {error}"),
+    # confirmation before a run is discarded
+    "discard_title": ("Deze run weggooien?", "Discard this run?"),
+    "discard_text": (
+        "De simulatie staat op {date} (maand {step} van {n}). {action} begint opnieuw bij "
+        "maand 0; wat deze run liet zien gaat verloren.",
+        "The simulation is at {date} (month {step} of {n}). {action} starts again at month 0; "
+        "what this run showed is lost.",
+    ),
+    "discard_scenario": ("Overstappen op scenario '{name}'", "Switching to scenario '{name}'"),
+    "discard_scenario_b": ("Vergelijken met '{name}'", "Comparing with '{name}'"),
+    "discard_compare_on": (
+        "Twee scenario's naast elkaar tonen",
+        "Showing two scenarios side by side",
+    ),
+    "discard_compare_off": ("Terug naar één scenario", "Going back to one scenario"),
+    "discard_ok": ("Ja, opnieuw beginnen", "Yes, start again"),
+    "discard_cancel": ("Nee, deze run houden", "No, keep this run"),
     "scenario_missing": (
         "Scenario '{name}' kon niet worden geladen ({error}); de basislijn wordt gebruikt.",
         "Scenario '{name}' could not be loaded ({error}); using the baseline.",
@@ -90,10 +173,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # the secretary's choices (report §5.5, the seven lessons; §4.3 the DSO lobby)
     "choices": ("Keuzes van de secretaris", "The secretary's choices"),
     "choices_hint": (
-        "Voor alle gemeenten. 0 = zoals de gemiddelde secretaris in 2017, 1 = volledig zoals "
-        "de les vraagt.",
-        "For every municipality. 0 = as the typical secretary of 2017 did, 1 = fully as the "
-        "lesson asks.",
+        "Voor alle gemeenten, of alleen de gekozen gemeente. 0 = zoals de gemiddelde "
+        "secretaris in 2017, 1 = volledig zoals de les vraagt.",
+        "For every municipality, or only the one picked. 0 = as the typical secretary of "
+        "2017 did, 1 = fully as the lesson asks.",
     ),
     "lever_transformation_first": (
         "Eerst sturen op transformatie (les 1)",
@@ -197,6 +280,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Click a municipality for details.",
     ),
     "dominant_mode": ("dominante sturing", "dominant steering"),
+    "unit_index": ("index 0–1", "index 0–1"),
+    "unit_share": ("aandeel 0–1", "share 0–1"),
+    "unit_count": ("aantal", "count"),
     "map_attribution": (
         "Kaart: Bron: CBS (PDOK, cartomap/nl)",
         "Map: Source: CBS (PDOK, cartomap/nl)",
@@ -252,9 +338,33 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The simulated answers appear once the model reaches {date}.",
     ),
     "survey_percent": ("% van de secretarissen", "% of secretaries"),
+    "survey_now_switch": ("Enquête in de huidige maand", "Survey in the current month"),
+    "survey_now_title": (
+        "Enquête in de huidige maand (model)",
+        "Survey in the current month (model)",
+    ),
+    "survey_now_fieldwork": (
+        "Gevraagd in {date}, binnen het veldwerk van 2017 ({first} tot {last}): met de gemeten "
+        "cijfers.",
+        "Asked in {date}, within the 2017 fieldwork ({first} to {last}): with the observed "
+        "figures.",
+    ),
+    "survey_now_outside": (
+        "Gevraagd in {date}. Gemeten cijfers alleen in het veldwerk van 2017 ({first} tot {last}).",
+        "Asked in {date}. Observed figures only in the 2017 fieldwork ({first} to {last}).",
+    ),
+    "survey_now_latest": (
+        "(De enquête is van de laatste maand, niet van de maand op de tijdlijn.)",
+        "(The survey is of the latest month, not of the month on the timeline.)",
+    ),
     # drill-down
     "drilldown": ("Gemeente in detail", "Municipality in detail"),
     "pick_municipality": ("Kies een gemeente", "Choose a municipality"),
+    "search_placeholder": (
+        "Typ een naam, bijv. Den Haag of Den Bosch",
+        "Type a name, e.g. The Hague or Den Bosch",
+    ),
+    "no_match": ("Geen gemeente gevonden voor '{query}'.", "No municipality matches '{query}'."),
     "no_municipality": (
         "Kies een gemeente in de lijst of klik op de kaart.",
         "Choose a municipality from the list or click on the map.",
@@ -355,6 +465,47 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_series": ("Landelijke reeksen (CSV)", "National series (CSV)"),
     "export_snapshot": ("Gemeenten nu (CSV)", "Municipalities now (CSV)"),
     "export_events": ("Gebeurtenissen (CSV)", "Events (CSV)"),
+    "export_hint": (
+        "CSV met puntkomma en decimale komma (Excel in het Nederlands).",
+        "CSV with commas and decimal points.",
+    ),
+    # captions of the exported images
+    "caption_map": ("Kaart: {indicator}", "Map: {indicator}"),
+    "caption_scenario": ("Scenario: {title}", "Scenario: {title}"),
+    "caption_seed_month": (
+        "Toevalsgetal (seed): {seed} · maand {date} (maand {step} van {n})",
+        "Random seed: {seed} · month {date} (month {step} of {n})",
+    ),
+    "caption_indicator": ("Indicator: {name}", "Indicator: {name}"),
+    "caption_indicators": (
+        "Indicatoren: landelijke reeksen per maand (0–1), één per paneel",
+        "Indicators: national monthly series (0–1), one per panel",
+    ),
+    "caption_levers_none": (
+        "Knoppen en keuzes: zoals in het scenario",
+        "Levers and choices: as in the scenario",
+    ),
+    "caption_levers": ("Gewijzigd: {changes}", "Changed: {changes}"),
+    "caption_source": (
+        "Leren decentraliseren — simulatie (govsim)",
+        "Learning to decentralise — simulation (govsim)",
+    ),
+    # words in the names of exported files
+    "file_seed": ("toevalsgetal", "seed"),
+    "file_charts": ("grafieken", "charts"),
+    "file_map": ("kaart", "map"),
+    "file_series": ("landelijke-reeksen", "national-series"),
+    "file_snapshot": ("gemeenten", "municipalities"),
+    "file_events": ("gebeurtenissen", "events"),
+    # kinds of logged events (the events CSV)
+    "kind_mode_change": ("wisseling dominante sturing", "change of dominant steering"),
+    "kind_new_secretary": ("nieuwe gemeentesecretaris", "new municipal secretary"),
+    "kind_election": ("gemeenteraadsverkiezingen", "municipal elections"),
+    "kind_strategy_change": ("wisseling van strategie", "change of strategy"),
+    "kind_coalition_talks": ("gesprekken met de nieuwe coalitie", "talks with the new coalition"),
+    "kind_coalition": ("keuze nieuwe coalitie", "choice of the new coalition"),
+    "coalition_steer": ("sturen", "steer"),
+    "coalition_let_go": ("loslaten", "let go"),
     # tabs
     "tab_details": ("Gemeente", "Municipality"),
     "tab_survey": ("Enquête", "Survey"),
@@ -417,6 +568,21 @@ def month(date: dt.date | Any) -> str:
     if hasattr(date, "strftime"):
         return date.strftime("%Y-%m")
     return str(date)[:7]
+
+
+def number(value: float, digits: int = 2, lang: str = DEFAULT_LANG, *, sign: bool = False) -> str:
+    """``value`` with ``digits`` decimals: a decimal comma in Dutch (``0,25``), a point in English.
+
+    ``sign`` writes a ``+`` before positive values (``+0,10``).
+    """
+    text = f"{float(value):+.{digits}f}" if sign else f"{float(value):.{digits}f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def integer(value: int, lang: str = DEFAULT_LANG) -> str:
+    """A whole number with thousands grouped: ``12.345`` in Dutch, ``12,345`` in English."""
+    text = f"{int(value):,}"
+    return text.replace(",", ".") if lang == "nl" else text
 
 
 def role(name: str, lang: str = DEFAULT_LANG) -> str:

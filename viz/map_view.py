@@ -22,6 +22,7 @@ from matplotlib.path import Path
 from PIL import Image
 
 from govsim.agents.secretary import MODES
+from govsim.model.indicators import BY_NAME
 from govsim.viz import i18n
 from govsim.viz.topo import border_lines, load_shapes
 
@@ -58,6 +59,10 @@ MODE_COLOURS: dict[str, str] = {
 CMAP = mpl.colormaps["viridis"]
 MISSING = "#d0d0d0"
 BORDER_MAPS = ("provinces", "youth_regions")
+MAP_AREA = (0.0, 0.165, 1.0, 0.835)
+"""Where the map lies on the figure (left, bottom, width, height as fractions)."""
+LEGEND_AREA = (0.08, 0.07, 0.84, 0.028)
+"""The colour bar; its title sits between it and the map."""
 
 
 def map_label(key: str, lang: str) -> str:
@@ -66,6 +71,24 @@ def map_label(key: str, lang: str) -> str:
         domain = key.split("_", 1)[1]
         return f"{i18n.t('dominant_mode', lang)} — {i18n.term(domain, lang)}"
     return i18n.indicator(key, lang)
+
+
+def unit_label(key: str, lang: str) -> str | None:
+    """Unit of a continuous map indicator (``index 0–1``); None for the dominant modes.
+
+    The unit is the indicator's (`model.indicators.Indicator.unit`); every continuous map
+    indicator lies between 0 and 1, the colour scale's range.
+    """
+    if key in CATEGORICAL:
+        return None
+    unit = BY_NAME[key].unit if key in BY_NAME else "index"
+    return i18n.t(f"unit_{unit}", lang)
+
+
+def legend_title(key: str, lang: str) -> str:
+    """Title of the map legend: the indicator and, for a colour scale, its unit."""
+    unit = unit_label(key, lang)
+    return map_label(key, lang) if unit is None else f"{map_label(key, lang)}, {unit}"
 
 
 def municipality_values(model: Any, key: str) -> np.ndarray:
@@ -144,7 +167,7 @@ class MapRenderer:
         others = [s for code, s in shapes.items() if code not in set(self.codes)]
         self.figure = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
         self.canvas = FigureCanvasAgg(self.figure)
-        self.ax = self.figure.add_axes((0.0, 0.14, 1.0, 0.86))
+        self.ax = self.figure.add_axes(MAP_AREA)
         self.ax.set_axis_off()
         self.ax.set_aspect("equal")
         self.paths: list[Path | None] = []
@@ -180,7 +203,7 @@ class MapRenderer:
         self._bboxes = np.array(
             [p.get_extents().bounds if p is not None else (np.nan,) * 4 for p in self.paths]
         )
-        self.legend_ax = self.figure.add_axes((0.08, 0.075, 0.84, 0.028))
+        self.legend_ax = self.figure.add_axes(LEGEND_AREA)
         self.legend_ax.set_axis_off()
         self.figure.text(
             0.99, 0.005, i18n.t("map_attribution", lang), ha="right", va="bottom", fontsize=9
@@ -209,6 +232,7 @@ class MapRenderer:
             legend.remove()
         self.legend_ax.clear()
         self.legend_ax.set_axis_off()
+        title = legend_title(self.indicator, self.lang)
         if self.indicator in CATEGORICAL:
             handles = [
                 Patch(facecolor=MODE_COLOURS[m], edgecolor="none", label=i18n.term(m, self.lang))
@@ -216,23 +240,36 @@ class MapRenderer:
             ]
             self.figure.legend(
                 handles=handles,
+                title=title,
+                title_fontsize=14,
                 loc="lower center",
-                bbox_to_anchor=(0.5, 0.035),
+                bbox_to_anchor=(0.5, 0.03),
                 ncol=2,
-                fontsize=15,
+                fontsize=14,
                 frameon=False,
                 handlelength=1.4,
                 columnspacing=1.2,
+                borderaxespad=0.0,
             )
         else:
             self.legend_ax.set_axis_on()
             gradient = np.linspace(0, 1, 256)[None, :]
             self.legend_ax.imshow(gradient, aspect="auto", cmap=CMAP, extent=(0, 1, 0, 1))
             self.legend_ax.set_yticks([])
-            self.legend_ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+            ticks = [0, 0.25, 0.5, 0.75, 1.0]
+            self.legend_ax.set_xticks(ticks, [i18n.number(x, 2, self.lang) for x in ticks])
             self.legend_ax.tick_params(labelsize=14)
+            self.legend_ax.set_title(title, fontsize=14, loc="center", pad=6)
             for side in ("top", "right", "left"):
                 self.legend_ax.spines[side].set_visible(False)
+
+    def legend_texts(self) -> list[str]:
+        """Texts of the legend: its title, then the category or tick labels (for tests)."""
+        if self.indicator in CATEGORICAL:
+            legend = self.figure.legends[0]
+            return [legend.get_title().get_text(), *(t.get_text() for t in legend.get_texts())]
+        ticks = [t.get_text() for t in self.legend_ax.get_xticklabels()]
+        return [self.legend_ax.get_title(), *ticks]
 
     def select(self, row: int | None) -> None:
         """Outline municipality ``row`` (None: no outline)."""
@@ -256,6 +293,12 @@ class MapRenderer:
     def update(self, model: Any) -> None:
         """Recolour from ``model``'s current state."""
         self.collection.set_facecolors(self.colours(municipality_values(model, self.indicator)))
+
+    def render_values(self, values: np.ndarray, fmt: str = "png") -> bytes:
+        """Recolour from stored per-municipality ``values`` (a past month), draw, encode."""
+        self.collection.set_facecolors(self.colours(np.asarray(values)))
+        self.draw()
+        return encode(self.canvas, fmt)
 
     def draw(self) -> None:
         """Draw: the static parts once into a saved background, then the coloured map on it."""

@@ -187,9 +187,13 @@ def clamp(spec: SliderSpec, value: float) -> float:
 
 
 def model_inputs(
-    scenario: Scenario, overrides: Mapping[str, Any] | None = None
+    scenario: Scenario, overrides: Mapping[str, Any] | None = None, where: str = "all"
 ) -> tuple[dict[str, Any], Timeline]:
     """Parameters and timeline for ``scenario`` with the touched sliders ``overrides``.
+
+    With ``where`` other than ``all`` (the secretary's choices for one municipality) the lever
+    sliders stay out of the national parameters: they reach the model only as that
+    municipality's `strategy_rules`.
 
     Raises:
         ValueError: (`scenarios.adjust.AdjustError`, `model.parameters.ParameterError`) if an
@@ -209,18 +213,19 @@ def model_inputs(
             timeline, "physical", timeline.physical.known, float(overrides["cooperation"])
         )
     for key, value in overrides.items():
-        if key in PARAMETERS:
+        if key in PARAMETERS and (where == "all" or not PARAMETERS[key].lever):
             params[key] = float(value)
     return params, timeline
 
 
 def strategy_rules(
-    scenario: Scenario, overrides: Mapping[str, Any] | None = None
+    scenario: Scenario, overrides: Mapping[str, Any] | None = None, where: str = "all"
 ) -> tuple[StrategyRule, ...]:
-    """The scenario's ``[[strategy]]`` rules plus one national rule for the touched choices.
+    """The scenario's ``[[strategy]]`` rules plus one rule for the touched choices.
 
-    Touched lever sliders and selects not at their default go into ``StrategyRule("all", ...)``,
-    appended last so it wins over the scenario's own rules; without any, the scenario's rules.
+    Touched lever sliders and selects not at their default go into ``StrategyRule(where, ...)``
+    (``all``, or one municipality's CBS code such as ``GM0344``), appended last so it wins over
+    the scenario's own rules; without any, the scenario's rules.
 
     Raises:
         ValueError: (`model.levers.LeverError`) for a value a lever does not allow.
@@ -234,4 +239,4 @@ def strategy_rules(
             values[key] = float(value)
     if not values:
         return tuple(scenario.strategy)
-    return (*scenario.strategy, StrategyRule("all", values))
+    return (*scenario.strategy, StrategyRule(where or "all", values))

@@ -9,41 +9,54 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from govsim import argtypes
 from govsim.model import GovernanceModel
 from govsim.model.calendar import parse_date
 from govsim.scenarios.scenario import Scenario
 from govsim.viz import presets, survey
+from govsim.viz.timeline import MonthView, TimelineStore
 
 DEFAULT_SEED = 20180101
 """The seed of `govsim baseline`, so the app starts where the command line does."""
-MAX_SEED = 2**63 - 1
+MAX_SEED = argtypes.MAX_SEED
+"""Largest seed: the command line's (`govsim.argtypes.seed`, 2**128 - 1), so every seed of a
+command-line run can be replayed in the app and the other way round."""
+MAX_SEED_DIGITS = len(str(MAX_SEED))
+SHOWN_CHARS = 40
+"""A refused seed longer than this is shown shortened (as the command line does)."""
 
 
 class SeedError(ValueError):
-    """A seed field that is not a whole number from 0 to 2**63-1."""
+    """A seed field that is not a whole number from 0 to `MAX_SEED` (2**128 - 1).
+
+    Attributes:
+        text: What the field held, shortened to `SHOWN_CHARS` characters for a message.
+    """
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        super().__init__(f"seed must be a whole number from 0 to {MAX_SEED}, got {text!r}")
+        self.text = text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+        super().__init__(
+            f"seed must be a whole number from 0 to 2**128 - 1 ({MAX_SEED}), got {self.text!r}"
+        )
 
 
 def parse_seed(text: Any) -> int:
-    """The seed in a text field (spaces allowed around it).
+    """The seed in a text field (spaces around it and ``_`` between digits allowed).
 
     Raises:
-        SeedError: If the text is not a whole number from 0 to 2**63-1.
+        SeedError: If the text is not a whole number from 0 to `MAX_SEED` (2**128 - 1).
     """
     raw = "" if text is None else str(text)
-    try:
-        value = int(raw.strip().replace("_", ""))
-    except ValueError:
-        raise SeedError(raw) from None
-    if not 0 <= value <= MAX_SEED:
+    digits = raw.strip().replace("_", "")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_SEED_DIGITS:
+        raise SeedError(raw)
+    value = int(digits)
+    if value > MAX_SEED:
         raise SeedError(raw)
     return value
 
@@ -62,6 +75,10 @@ class Run:
         survey_snapshot: `GovernanceModel.snapshot()` in the survey month, once reached.
         survey_answers: The questionnaire's answers in the survey month (None before, or when
             the questionnaire is not available).
+        where: Where the secretary's choices apply: ``all`` or one municipality's CBS code.
+        survey_now: The panel's shares asked in the current month (step, shares), when asked
+            (`viz.survey.interview_now`).
+        months: What the views need of every month simulated so far (`viz.timeline`).
     """
 
     scenario: Scenario
@@ -71,6 +88,9 @@ class Run:
     model: GovernanceModel
     survey_snapshot: pd.DataFrame | None = None
     survey_answers: pd.DataFrame | None = None
+    months: TimelineStore = field(default_factory=TimelineStore)
+    where: str = "all"
+    survey_now: tuple[int, pd.DataFrame | None] | None = None
 
     @classmethod
     def build(
@@ -79,18 +99,22 @@ class Run:
         seed: int,
         overrides: Mapping[str, Any] | None = None,
         municipalities: Sequence[str] | None = None,
+        where: str = "all",
     ) -> Run:
         """Build the model of ``scenario`` with ``seed`` and the slider ``overrides``.
 
         The secretary's choices among the overrides (lever sliders, role, stance, strategy)
-        reach the model as a national rule after the scenario's own (`presets.strategy_rules`).
+        reach the model as a rule after the scenario's own (`presets.strategy_rules`): national,
+        or for the one municipality ``where`` names (a CBS code).
         """
-        params, timeline = presets.model_inputs(scenario, overrides)
-        rules = presets.strategy_rules(scenario, overrides)
+        params, timeline = presets.model_inputs(scenario, overrides, where)
+        rules = presets.strategy_rules(scenario, overrides, where)
         model = GovernanceModel(
             params, timeline, rng=seed, municipalities=municipalities, strategy=rules
         )
-        return cls(scenario, seed, dict(overrides or {}), params, model)
+        run = cls(scenario, seed, dict(overrides or {}), params, model, where=where)
+        run.months.record(model)
+        return run
 
     @property
     def name(self) -> str:
@@ -102,6 +126,7 @@ class Run:
         if not self.model.running:
             return
         self.model.step()
+        self.months.record(self.model)
         if self.survey_snapshot is None and self.model.date >= parse_date(survey.SURVEY_MONTH):
             self.survey_snapshot = self.model.snapshot()
             self.survey_answers = survey.interview(self.model, self.seed)
@@ -120,6 +145,8 @@ class Session:
         self.runs: list[Run] = []
         self.version = 0
         self.messages: list[str] = []
+        self.stretch_start = 0
+        """Step where the current Play stretch (or single Step) began (`what_changed`)."""
 
     # ------------------------------------------------------------------ building
     def reset(
@@ -128,8 +155,12 @@ class Session:
         seed: Any,
         overrides: Mapping[str, Any] | None = None,
         compare_with: str | None = None,
+        where: str = "all",
     ) -> list[str]:
         """Start again: ``scenario`` (and ``compare_with`` side by side) with the same seed.
+
+        The secretary's choices among ``overrides`` apply to ``where``: ``all`` municipalities
+        or one CBS code (`Run.build`).
 
         Returns:
             Notes for the facilitator (e.g. a scenario that fell back to the baseline).
@@ -148,10 +179,11 @@ class Session:
             except (ValueError, OSError) as exc:
                 notes.append(f"{name}: {exc}")
                 loaded.append(presets.load(presets.BASELINE))
-        runs = [Run.build(s, value, overrides, self.municipalities) for s in loaded]
+        runs = [Run.build(s, value, overrides, self.municipalities, where) for s in loaded]
         with self.lock:
             self.runs = runs
             self.messages = notes
+            self.stretch_start = 0
             self.version += 1
         return notes
 
@@ -196,3 +228,18 @@ class Session:
     def n_steps(self) -> int:
         """Months in the simulated period."""
         return self.model.calendar.n_steps if self.runs else 0
+
+    # ------------------------------------------------------------------ the timeline
+    def view(self, step: int | None, run: int = 0) -> MonthView | None:
+        """Run ``run``'s stored month ``step`` (the latest for None)."""
+        with self.lock:
+            return self.runs[run].months.at(step) if self.runs else None
+
+    def shown_step(self, step: int | None) -> int:
+        """The step the views show for a timeline choice ``step`` (None: the latest)."""
+        latest = self.steps
+        return latest if step is None else max(0, min(int(step), latest))
+
+    def begin_stretch(self) -> None:
+        """Start a new Play stretch at the current month."""
+        self.stretch_start = self.steps

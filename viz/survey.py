@@ -8,6 +8,7 @@ on the five-point scale).
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import Any
 
@@ -90,3 +91,35 @@ def _panel_rows(table: pd.DataFrame) -> pd.DataFrame | None:
                 }
             )
     return pd.DataFrame(rows, columns=["item", "domain", "percent"])
+
+
+def fieldwork() -> tuple[dt.date, dt.date]:
+    """First and last month of the 2017 fieldwork (`experiments.survey.questionnaire`)."""
+    from govsim.experiments.survey.questionnaire import FIELDWORK
+
+    return FIELDWORK
+
+
+def in_fieldwork(date: dt.date) -> bool:
+    """Whether month ``date`` lies in the 2017 fieldwork (observed figures compare only there).
+
+    The rule of `experiments.survey.simulate.SimulatedSurvey.in_fieldwork`.
+    """
+    first, last = fieldwork()
+    month = dt.date(date.year, date.month, 1)
+    return first <= month <= last
+
+
+def interview_now(run: Any) -> pd.DataFrame | None:
+    """The panel's shares of ``run``'s secretaries asked in its current month.
+
+    One interview per month is kept on the run (``run.survey_now``: the step and the answers),
+    so a redraw does not ask again and memory stays at one table.
+    """
+    step = int(run.model.steps)
+    cached = getattr(run, "survey_now", None)
+    if cached is not None and cached[0] == step:
+        return cached[1]
+    answers = simulated(interview(run.model, run.seed)) if step > 0 else None
+    run.survey_now = (step, answers)
+    return answers

@@ -1,0 +1,323 @@
+"""The workshop app on a projector (issue 16), in a real browser at 1280x720: Debian Chromium
+driven by Playwright, the app started as `govsim app` starts it (as in test_viz_browser.py).
+
+Checks what only a browser shows: Solara's loading screen in Dutch, the whole preset menu in
+view, the municipality search by alias, Enter in the seed field, late clicks after a Reset not
+carried out, the confirmation before a run is discarded, and the downloads' names and contents.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from PIL import Image
+
+from govsim.viz import presets
+from govsim.viz.cli import app_command, app_env
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[1]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 720}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _chromium_present() -> None:
+    """Fail (never skip) without the browser: `make test` and .ci/run install Debian chromium."""
+    assert shutil.which("chromium") or Path(CHROMIUM).exists(), (
+        "Debian chromium is missing: run `make test` (it installs it) or apt-get install chromium"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("viz_projector")
+
+
+@pytest.fixture(scope="module")
+def server(output):
+    port = _free_port()
+    log = (output / "server.log").open("w")
+    proc = subprocess.Popen(
+        app_command("127.0.0.1", port, open_browser=False),
+        cwd=ROOT,
+        env=app_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            raise RuntimeError(f"the app did not start; see {output / 'server.log'}")
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser_context():
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    profile = tempfile.mkdtemp(prefix="govsim-chromium-")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            viewport=VIEWPORT,
+            accept_downloads=True,
+        )
+        context.set_default_timeout(30_000)
+        context.on("request", lambda r: requests.append(r.url))
+        context.on("websocket", lambda ws: requests.append(ws.url))
+        yield context, requests
+        context.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def page(browser_context):
+    context, _ = browser_context
+    page = context.new_page()
+    yield page
+    page.close()
+
+
+def open_app(page, url: str) -> None:
+    """Load the app in a new session and wait until the map is drawn."""
+    page.goto(url)
+    page.locator(".govsim-img-map-0").wait_for(timeout=60_000)
+    page.locator(".govsim-img-charts").wait_for()
+
+
+def month(page) -> str:
+    return page.locator(".govsim-month").inner_text().strip()
+
+
+def wait_for_text(page, selector: str, pattern: str, timeout: float = 30.0) -> str:
+    end = time.time() + timeout
+    text = ""
+    while time.time() < end:
+        found = page.locator(selector)
+        text = found.first.inner_text().strip() if found.count() else ""
+        if re.search(pattern, text):
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"{selector}: {text!r} does not match {pattern!r}")
+
+
+def step_to(page, months: int) -> None:
+    for k in range(1, months + 1):
+        page.locator(".govsim-step").click()
+        wait_for_text(page, ".govsim-month", rf"^maand {k} van 204$")
+
+
+def open_menu(page, select_class: str):
+    page.locator(f".{select_class} .v-select__slot").click()
+    menu = page.locator(".menuable__content__active")
+    menu.wait_for()
+    page.wait_for_timeout(400)  # the menu's opening transition
+    return menu
+
+
+def choose(page, select_class: str, text: str) -> None:
+    menu = open_menu(page, select_class)
+    menu.locator(".v-list-item", has_text=text).first.click()
+
+
+def only_local(requests: list[str]) -> list[str]:
+    return [
+        u
+        for u in requests
+        if urlparse(u).scheme not in LOCAL_SCHEMES and urlparse(u).hostname != "127.0.0.1"
+    ]
+
+
+@pytest.mark.timeout(120)
+def test_loading_screen_is_dutch(server, page):
+    # hold the kernel's websocket: the loading screen stays up
+    page.route_web_socket(re.compile(".*"), lambda ws: None)
+    page.goto(server)
+    page.locator("#loader h1").wait_for()
+    shown = page.evaluate(
+        "() => getComputedStyle(document.querySelector('#loader h1'), '::after').content"
+    )
+    assert shown == '"De simulatie wordt geladen…"'
+    size = page.evaluate("() => getComputedStyle(document.querySelector('#loader h1')).fontSize")
+    assert size == "0px"  # Solara's own "Loading app" is hidden
+    assert page.title() == "Leren decentraliseren — simulatie"
+
+
+@pytest.mark.timeout(150)
+def test_every_preset_is_in_view_at_1280x720(server, page, output):
+    open_app(page, server)
+    menu = open_menu(page, "govsim-scenario")
+    page.screenshot(path=output / "preset_menu.png")
+    items = menu.locator(".v-list-item")
+    assert items.count() == len(presets.available()) >= 7
+    box = menu.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= VIEWPORT["height"]
+    for i in range(items.count()):
+        item = items.nth(i).bounding_box()
+        assert item is not None
+        assert (
+            box["y"] - 1 <= item["y"] and item["y"] + item["height"] <= box["y"] + box["height"] + 1
+        )
+    hidden = menu.evaluate("el => el.scrollHeight - el.clientHeight")
+    assert hidden <= 1, f"{hidden}px of the menu are scrolled away"
+    last = presets.short_title(presets.load(presets.available()[-1]), "nl")
+    items.filter(has_text=last).first.click()
+    wait_for_text(page, ".govsim-scenario", re.escape(last))
+
+
+@pytest.mark.timeout(150)
+def test_search_by_alias_and_no_match(server, page, output):
+    open_app(page, server)
+    page.get_by_role("tab", name=re.compile("gemeente", re.I)).click()
+    box = page.locator(".govsim-municipality input[type=text]")
+    assert box.get_attribute("placeholder") == "Typ een naam, bijv. Den Haag of Den Bosch"
+    box.click()
+    box.fill("den haag")
+    page.get_by_role("option", name="'s-Gravenhage", exact=True).click()
+    wait_for_text(page, ".govsim-muni-header", r"^'s-Gravenhage \(Zuid-Holland, [\d.]+ inwoners\)$")
+    box.click()
+    box.fill("sudwest fryslan")
+    page.get_by_role("option", name="Súdwest-Fryslân", exact=True).click()
+    wait_for_text(page, ".govsim-muni-header", r"^Súdwest-Fryslân \(Friesland, ")
+    box.click()
+    box.fill("xyzzy")
+    wait_for_text(page, ".menuable__content__active", r"^Geen gemeente gevonden voor 'xyzzy'\.$")
+    page.screenshot(path=output / "search_no_match.png")
+
+
+@pytest.mark.timeout(150)
+def test_seed_enter_and_late_clicks(server, browser_context, page, output):
+    _, requests = browser_context
+    open_app(page, server)
+    seed = page.locator(".govsim-seed input[type=text]")
+    seed.fill("-1")
+    seed.press("Enter")
+    message = wait_for_text(page, ".govsim-error", r"niet '-1'")
+    assert "van 0 tot en met 2^128 − 1 (340.282.366.920.938.463.463.374.607.431.768.211.455)" in (
+        message
+    )
+    page.screenshot(path=output / "seed_error.png")
+    step_to(page, 3)
+    seed.fill("5")
+    seed.press("Enter")
+    wait_for_text(page, ".govsim-month", r"^maand 0 van 204$")
+    assert page.locator(".govsim-error").count() == 0
+    step_to(page, 3)
+    # Reset, then Step twice before the page heard back: the Steps came from the old page
+    page.evaluate(
+        """() => {
+            document.querySelector('.govsim-reset').click();
+            document.querySelector('.govsim-step').click();
+            document.querySelector('.govsim-step').click();
+            document.querySelector('.govsim-play').click();
+        }"""
+    )
+    wait_for_text(page, ".govsim-month", r"^maand 0 van 204$")
+    page.wait_for_timeout(1500)
+    assert month(page) == "maand 0 van 204"
+    assert re.search(r"(?i)afspelen", page.locator(".govsim-play").inner_text())
+    # the buttons work again afterwards
+    page.locator(".govsim-step").click()
+    wait_for_text(page, ".govsim-month", r"^maand 1 van 204$")
+    assert only_local(requests) == []
+
+
+@pytest.mark.timeout(150)
+def test_a_run_is_discarded_only_after_a_yes(server, page, output):
+    open_app(page, server)
+    step_to(page, 7)
+    time_pressure = presets.short_title(presets.load("time_pressure"), "nl")
+    choose(page, "govsim-scenario", time_pressure)
+    dialog = page.locator(".v-dialog--active")
+    dialog.wait_for()
+    text = dialog.inner_text()
+    assert "Deze run weggooien?" in text
+    assert f"Overstappen op scenario '{time_pressure}' begint opnieuw bij maand 0" in text
+    page.screenshot(path=output / "discard_dialog.png")
+    dialog.locator(".v-btn", has_text="Nee, deze run houden").click()
+    dialog.wait_for(state="hidden")
+    page.wait_for_timeout(500)
+    assert month(page) == "maand 7 van 204"
+    assert (
+        presets.short_title(presets.load("baseline"), "nl")
+        in page.locator(".govsim-scenario").inner_text()
+    )
+    page.locator(".govsim-compare input").click(force=True)
+    dialog.wait_for()
+    assert "Twee scenario's naast elkaar tonen" in dialog.inner_text()
+    dialog.locator(".v-btn", has_text="Ja, opnieuw beginnen").click()
+    page.locator(".govsim-img-map-1").wait_for()
+    wait_for_text(page, ".govsim-month", r"^maand 0 van 204$")
+
+
+@pytest.mark.timeout(180)
+def test_downloads_are_dutch_and_explain_themselves(server, page, output):
+    open_app(page, server)
+    step_to(page, 2)
+    page.get_by_role("tab", name=re.compile("export", re.I)).click()
+    stem = "govsim_basis_toevalsgetal20180101_2013-02"
+    with page.expect_download() as info:
+        page.locator(".v-btn", has_text="Gemeenten nu (CSV)").click()
+    download = info.value
+    assert download.suggested_filename == f"{stem}_gemeenten.csv"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    header, first = text.splitlines()[:2]
+    assert header.startswith("\ufeffscenario;maand;CBS-code;gemeente;provincie;")
+    assert first.startswith("Basis;2013-02;")
+    with page.expect_download() as info:
+        page.locator(".v-btn", has_text="Kaart (PNG)").click()
+    download = info.value
+    assert download.suggested_filename == f"{stem}_kaart_transformatie-sociaal-domein-3d.png"
+    image = Image.open(io.BytesIO(Path(download.path()).read_bytes()))
+    assert image.text["Title"] == "Kaart: transformatie — sociaal domein (3D)"
+    assert (
+        "Toevalsgetal (seed): 20180101 · maand 2013-02 (maand 2 van 204)"
+        in (image.text["Description"])
+    )
+    image.save(output / "exported_map.png")
