@@ -26,13 +26,10 @@ from govsim.scenarios.ensemble import (
     DEFAULT_REPLICATIONS,
     DEFAULT_SEED,
     ScenarioRef,
-    choose_reference,
-    collect,
-    report_outputs,
     resolve_scenarios,
     run_timings,
+    simulate,
 )
-from govsim.scenarios.runner import make_tasks, replication_seeds, run_tasks
 from govsim.scenarios.scenario import ScenarioError
 
 
@@ -78,18 +75,18 @@ def run(
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ScenarioError(f"workers must be a whole number of at least 1, got {workers!r}")
     chosen = resolve_scenarios(refs)
-    ref = choose_reference(chosen, reference)
-    outputs = report_outputs(next(s for s in chosen if s.name == ref))
-    tasks = make_tasks(
-        chosen, replications, seed, until=until, municipalities=municipalities, outputs=outputs
-    )
-    tasks[0].validate()
     started = time.perf_counter()
-    results = list(
-        run_tasks(tasks, workers=min(workers, len(tasks)), progress=progress, desc="govsim.run")
+    data, results = simulate(
+        chosen,
+        replications,
+        seed,
+        reference=reference,
+        until=until,
+        municipalities=municipalities,
+        workers=workers,
+        progress=progress,
+        desc="govsim.run",
     )
-    seeds = replication_seeds(seed, replications)
-    data = collect(chosen, results, seeds, ref, municipalities, seed)
     arguments = {
         "replications": replications,
         "seed": seed,

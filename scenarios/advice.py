@@ -22,6 +22,7 @@ import pandas as pd
 from govsim.model.levers import parse_where
 from govsim.model.municipalities import load_municipalities
 from govsim.scenarios.lessons import LESSONS, OUTCOMES, Lesson, Outcome, lesson_values
+from govsim.scenarios.report_text import number
 from govsim.scenarios.scenario import Scenario
 
 RANKED_ON: tuple[str, ...] = (
@@ -165,6 +166,11 @@ def advise(
     return Ranking(where, simulated, focus, replications, table, top, outcomes)
 
 
+def number3(value: float, lang: str) -> str:
+    """An effect as the command prints it: signed, three decimals (`report_text.number`)."""
+    return number(value, lang, signed=True, digits=3)
+
+
 WORDS: dict[str, tuple[str, str]] = {
     "improves": ("verbetert", "improves"),
     "worsens": ("verslechtert", "worsens"),
@@ -211,7 +217,7 @@ def sentence(row: pd.Series, outcomes: Sequence[Outcome], lang: str = "en") -> s
         sign = 1.0 if o.better == "higher" else -1.0
         low, high = sorted((sign * row[f"{o.name}_p05"], sign * row[f"{o.name}_p95"]))
         name = o.nl if lang == "nl" else o.en
-        value = _num(row[o.name], lang)
+        value = number3(row[o.name], lang)
         if low > NOISE:
             gains.append(f"{name} ({value})")
         elif high < -NOISE:
@@ -222,11 +228,6 @@ def sentence(row: pd.Series, outcomes: Sequence[Outcome], lang: str = "en") -> s
     if losses:
         parts.append(f"{word('worsens', lang)} " + ", ".join(losses))
     return "; ".join(parts) if parts else word("nothing", lang)
-
-
-def _num(value: float, lang: str) -> str:
-    text = f"{value:+.3f}".replace("-", "−")
-    return text.replace(".", ",") if lang == "nl" else text
 
 
 def render_text(ranking: Ranking, base: Scenario, lang: str = "en") -> str:
@@ -254,8 +255,10 @@ def render_text(ranking: Ranking, base: Scenario, lang: str = "en") -> str:
         lines.append(f"{row['rank']:>2}. ({band:>5}) {lesson.nl if lang == 'nl' else lesson.en}")
         cells = []
         for o in ranking.outcomes:
-            lo, hi = _num(row[f"{o.name}_p05"], lang), _num(row[f"{o.name}_p95"], lang)
-            cells.append(f"{o.nl if lang == 'nl' else o.en} {_num(row[o.name], lang)} [{lo}; {hi}]")
+            lo, hi = number3(row[f"{o.name}_p05"], lang), number3(row[f"{o.name}_p95"], lang)
+            cells.append(
+                f"{o.nl if lang == 'nl' else o.en} {number3(row[o.name], lang)} [{lo}; {hi}]"
+            )
         lines.append("            " + " · ".join(cells))
         lines.append("            → " + sentence(row, ranking.outcomes, lang))
     share = f"{round(100 * ranking.top_share)}%"

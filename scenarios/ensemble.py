@@ -356,30 +356,24 @@ def run_ensemble(
 
         parse_where(lessons)
     chosen = resolve_scenarios(scenarios)
-    ref = choose_reference(chosen, reference)
-    outputs = report_outputs(next(s for s in chosen if s.name == ref))
-    tasks = make_tasks(
-        chosen, replications, seed, until=until, municipalities=municipalities, outputs=outputs
+    data, results = simulate(
+        chosen,
+        replications,
+        seed,
+        reference=reference,
+        until=until,
+        municipalities=municipalities,
+        executor=executor,
+        workers=workers,
+        chunksize=chunksize,
+        progress=progress,
+        desc="govsim run",
     )
-    tasks[0].validate()  # municipalities, dates and outputs are shared by every task
-    seeds = replication_seeds(seed, replications)
-
-    results = list(
-        run_tasks(
-            tasks,
-            executor=executor,
-            workers=min(workers, len(tasks)),
-            chunksize=chunksize,
-            progress=progress,
-            desc="govsim run",
-        )
-    )
-    data = collect(chosen, results, seeds, ref, municipalities, seed)
     if lessons is not None:
         from govsim.scenarios.advice import advise
 
         ranking = advise(
-            data.scenario(ref),
+            data.scenario(data.reference),
             lessons,
             replications=lessons_replications or replications,
             seed=seed,
@@ -415,6 +409,45 @@ def run_ensemble(
         started=started,
         run_time=run_time,
     )
+
+
+def simulate(
+    chosen: Sequence[Scenario],
+    replications: int,
+    seed: int,
+    *,
+    reference: str | None = None,
+    until: str | None = None,
+    municipalities: Sequence[str] | None = None,
+    executor: Any = None,
+    workers: int = 1,
+    chunksize: int | None = None,
+    progress: bool = True,
+    desc: str = "govsim",
+) -> tuple[EnsembleData, list[RunResult]]:
+    """Run resolved scenarios as an ensemble in memory (``govsim run`` and ``govsim.run``).
+
+    Every run keeps `report_outputs` of the reference; replication ``i`` has the same seed in
+    every scenario. Returns the collected ensemble and the runs (for their timings).
+    """
+    ref = choose_reference(chosen, reference)
+    outputs = report_outputs(next(s for s in chosen if s.name == ref))
+    tasks = make_tasks(
+        chosen, replications, seed, until=until, municipalities=municipalities, outputs=outputs
+    )
+    tasks[0].validate()  # municipalities, dates and outputs are shared by every task
+    results = list(
+        run_tasks(
+            tasks,
+            executor=executor,
+            workers=min(workers, len(tasks)),
+            chunksize=chunksize,
+            progress=progress,
+            desc=desc,
+        )
+    )
+    seeds = replication_seeds(seed, replications)
+    return collect(chosen, results, seeds, ref, municipalities, seed), results
 
 
 def run_timings(results: Sequence[RunResult], order: Sequence[str]) -> list[dict[str, Any]]:

@@ -315,32 +315,22 @@ def lesson_effects(
     ``p95`` (of the per-replication differences lesson - base), ``better`` (share of
     replications where the lesson is better for the implementation).
     """
-    scenarios = variants(base, where, lessons)
-    seeds = replication_seeds(seed, replications)
-    indicators = tuple(dict.fromkeys(o.indicator for o in outcomes))
-    tasks = [
-        RunTask(
-            scenario=s,
-            replication=i,
-            seed=sd,
-            municipalities=None if municipalities is None else tuple(municipalities),
-            outputs=Outputs(indicators=indicators),
-            key=(s.name, i),
-        )
-        for s in scenarios
-        for i, sd in enumerate(seeds)
-    ]
-    values: dict[tuple[str, int], dict[str, float]] = {}
-    for result in run_tasks(tasks, workers=workers, progress=progress, desc="lessons"):
-        frame = result.frame()
-        values[result.key] = {
-            o.name: float(frame.loc[pd.Timestamp(o.date + "-01"), o.indicator]) for o in outcomes
-        }
+    values = lesson_values(
+        base,
+        where=where,
+        replications=replications,
+        seed=seed,
+        municipalities=municipalities,
+        workers=workers,
+        lessons=lessons,
+        outcomes=outcomes,
+        progress=progress,
+    )
     rows = []
     for lesson in lessons:
-        for o in outcomes:
-            base_values = np.array([values[(base.name, i)][o.name] for i in range(replications)])
-            mine = np.array([values[(lesson.name, i)][o.name] for i in range(replications)])
+        for j, o in enumerate(outcomes):
+            base_values = values[base.name][:, j]
+            mine = values[lesson.name][:, j]
             diff = paired_difference(mine[None, :].T, base_values[None, :].T)
             sign = 1.0 if o.better == "higher" else -1.0
             rows.append(

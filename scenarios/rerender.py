@@ -22,7 +22,7 @@ from govsim.scenarios.output_folder import (
     remove_stale,
 )
 from govsim.scenarios.scenario import ScenarioError
-from govsim.scenarios.stored import load_ensemble
+from govsim.scenarios.stored import load_ensemble, read_manifest
 
 REPORT_FILES = ("report.html", "figures/")
 """Manifest entries that belong to the report (and may be replaced by a new rendering)."""
@@ -42,7 +42,7 @@ def rerender_report(folder: str | Path, lang: str = "en") -> Path:
     from govsim.scenarios.ensemble import _write_report
 
     out = Path(folder)
-    load_ensemble(out)  # fail before taking the lock if the folder is not usable
+    read_manifest(out)  # fail before taking the lock (which creates the folder) if it is no run
     with folder_lock(out):
         data, manifest = load_ensemble(out)  # again, under the lock
         clean_temporaries(out)

@@ -11,47 +11,26 @@ saved under the test's output folder (printed at the end; kept by pytest's tmp_p
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from app_browser import (
+    assert_chromium_present,
+    browser,
+    month,
+    only_local,
+    open_app,
+    serve_app,
+    wait_for_text,
+)
 
 from govsim.viz import presets
-from govsim.viz.cli import app_command, app_env
-
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[1]
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _chromium_present() -> None:
-    """Fail (never skip) without the browser: `make test` and .ci/run install Debian chromium."""
-    assert shutil.which("chromium") or Path(CHROMIUM).exists(), (
-        "Debian chromium is missing: run `make test` (it installs it) or apt-get install chromium"
-    )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    assert_chromium_present()
 
 
 @pytest.fixture(scope="module")
@@ -61,85 +40,17 @@ def output(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(output):
-    port = _free_port()
-    log = (output / "server.log").open("w")
-    proc = subprocess.Popen(
-        app_command("127.0.0.1", port, open_browser=False),
-        cwd=ROOT,
-        env=app_env(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            raise RuntimeError(f"the app did not start; see {output / 'server.log'}")
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    yield from serve_app(output)
 
 
 @pytest.fixture(scope="module")
 def app_page(server):
-    from playwright.sync_api import sync_playwright
-
-    requests: list[str] = []
-    profile = tempfile.mkdtemp(prefix="govsim-chromium-")
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=ARGS,
-            viewport={"width": 1600, "height": 1000},
-        )
-        context.set_default_timeout(30_000)
-        context.on("request", lambda r: requests.append(r.url))
-        context.on("websocket", lambda ws: requests.append(ws.url))
-        page = context.new_page()
-        yield page, requests
-        context.close()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def open_app(page, url: str) -> None:
-    """Load the app in a new session and wait until the map is drawn."""
-    page.goto("about:blank")
-    page.goto(url)
-    page.locator(".govsim-img-map-0").wait_for(timeout=60_000)
-    page.locator(".govsim-img-charts").wait_for()
-
-
-def month(page) -> str:
-    return page.locator(".govsim-month").inner_text().strip()
+    for context, requests in browser({"width": 1600, "height": 1000}):
+        yield context.new_page(), requests
 
 
 def src(page, name: str) -> str:
     return page.locator(f".govsim-img-{name}").get_attribute("src")
-
-
-def wait_for_text(page, selector: str, pattern: str, timeout: float = 30.0) -> str:
-    end = time.time() + timeout
-    text = ""
-    while time.time() < end:
-        text = page.locator(selector).first.inner_text().strip()
-        if re.search(pattern, text):
-            return text
-        time.sleep(0.1)
-    raise AssertionError(f"{selector}: {text!r} does not match {pattern!r}")
 
 
 def visible(page, text: str) -> None:
@@ -160,14 +71,6 @@ def choose(page, select_class: str, text: str) -> None:
     """Pick ``text`` in a Vuetify select."""
     page.locator(f".{select_class} .v-select__slot").click()
     page.locator(".menuable__content__active .v-list-item", has_text=text).first.click()
-
-
-def only_local(requests: list[str]) -> list[str]:
-    return [
-        u
-        for u in requests
-        if urlparse(u).scheme not in LOCAL_SCHEMES and urlparse(u).hostname != "127.0.0.1"
-    ]
 
 
 @pytest.mark.timeout(150)

@@ -6,17 +6,14 @@ change or the side-by-side switch. Widget tests in a Solara kernel context, no b
 from __future__ import annotations
 
 import argparse
-import uuid
 
 import ipyvuetify as v
 import pytest
-import solara
-from solara.server import kernel, kernel_context
+from app_widgets import render_app
 
 from govsim import argtypes
-from govsim.viz import app as viz_app
 from govsim.viz import i18n, presets
-from govsim.viz.app import DISCARD_CONFIRM_MONTHS, MENU_PROPS, App, click_epoch
+from govsim.viz.app import DISCARD_CONFIRM_MONTHS, MENU_PROPS, click_epoch
 from govsim.viz.session import MAX_SEED, SeedError, parse_seed
 
 MAX_TEXT_NL = "340.282.366.920.938.463.463.374.607.431.768.211.455"
@@ -87,20 +84,7 @@ def test_click_epoch_reads_the_button_id():
 @pytest.fixture
 def rendered():
     """The whole app for one session: (render context, its Session)."""
-    ctx = kernel_context.VirtualKernelContext(
-        id=f"test-{uuid.uuid4()}", kernel=kernel.Kernel(), session_id="test-session"
-    )
-    sessions = []
-    real = viz_app.new_session
-    with ctx:
-        viz_app.new_session = lambda m=None: sessions.append(real(m)) or sessions[-1]
-        try:
-            _box, rc = solara.render(App(), handle_error=False)
-        finally:
-            viz_app.new_session = real
-        yield rc, sessions[0]
-        rc.close()
-    ctx.close()
+    yield from render_app()
 
 
 def widget(rc, ref: str):

@@ -5,18 +5,16 @@ Solara's loading screen. Unit tests of the functions plus widget tests (Solara, 
 from __future__ import annotations
 
 import csv
-import uuid
 from pathlib import Path
 
 import ipyvuetify as v
 import pytest
 import solara
+from app_widgets import render_app
 from solara.components.file_download import FileDownloadWidget
-from solara.server import kernel, kernel_context
 
-from govsim.viz import app as viz_app
 from govsim.viz import cli, drilldown, export, i18n, names, presets
-from govsim.viz.app import App, municipality_items
+from govsim.viz.app import municipality_items
 from govsim.viz.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,20 +180,7 @@ def test_the_loading_screen_is_dutch():
 @pytest.fixture
 def rendered():
     """The whole app for one session: (render context, its Session)."""
-    ctx = kernel_context.VirtualKernelContext(
-        id=f"test-{uuid.uuid4()}", kernel=kernel.Kernel(), session_id="test-session"
-    )
-    sessions = []
-    real = viz_app.new_session
-    with ctx:
-        viz_app.new_session = lambda m=None: sessions.append(real(m)) or sessions[-1]
-        try:
-            _box, rc = solara.render(App(), handle_error=False)
-        finally:
-            viz_app.new_session = real
-        yield rc, sessions[0]
-        rc.close()
-    ctx.close()
+    yield from render_app()
 
 
 def search_widget(rc):

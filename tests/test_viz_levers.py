@@ -8,17 +8,13 @@ changes that municipality's run after Reset.
 from __future__ import annotations
 
 import pickle
-import uuid
 
 import numpy as np
 import pytest
-import solara
-from solara.server import kernel, kernel_context
+from app_widgets import render_app
 
 from govsim.model.levers import StrategyRule
-from govsim.viz import app as viz_app
 from govsim.viz import drilldown, presets
-from govsim.viz.app import App
 from govsim.viz.session import Session
 
 SUBSET = ["Borne", "Hengelo", "Enschede", "Utrecht"]
@@ -71,26 +67,7 @@ def test_a_run_with_choices_for_one_municipality():
 @pytest.fixture
 def rendered():
     """The app on the subset in its own kernel context: (render context, session)."""
-    ctx = kernel_context.VirtualKernelContext(
-        id=f"test-{uuid.uuid4()}", kernel=kernel.Kernel(), session_id="test-session"
-    )
-    with ctx:
-        sessions = []
-        real = viz_app.new_session
-
-        def capture(municipalities=None):
-            session = real(municipalities)
-            sessions.append(session)
-            return session
-
-        viz_app.new_session = capture
-        try:
-            _box, rc = solara.render(App(municipalities=SUBSET), handle_error=False)
-        finally:
-            viz_app.new_session = real
-        yield rc, sessions[0]
-        rc.close()
-    ctx.close()
+    yield from render_app(SUBSET)
 
 
 def test_a_lever_control_for_the_selected_municipality_changes_its_run(rendered):

@@ -7,17 +7,14 @@ log) and widget tests that the timeline slider changes the month the app shows.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import ipyvuetify as v
 import numpy as np
 import pytest
-import solara
-from solara.server import kernel, kernel_context
+from app_widgets import render_app
 
 from govsim.viz import app as viz_app
 from govsim.viz import drilldown, i18n, presets, survey, timeline
-from govsim.viz.app import App
 from govsim.viz.charts import ChartRenderer, series_arrays
 from govsim.viz.map_view import MAP_INDICATORS, municipality_values
 from govsim.viz.session import Session
@@ -191,26 +188,7 @@ def test_interview_now_is_kept_for_the_month(stepped):
 @pytest.fixture
 def rendered():
     """The app on the subset in its own kernel context: (render context, session)."""
-    ctx = kernel_context.VirtualKernelContext(
-        id=f"test-{uuid.uuid4()}", kernel=kernel.Kernel(), session_id="test-session"
-    )
-    with ctx:
-        sessions = []
-        real = viz_app.new_session
-
-        def capture(municipalities=None):
-            session = real(municipalities)
-            sessions.append(session)
-            return session
-
-        viz_app.new_session = capture
-        try:
-            _box, rc = solara.render(App(municipalities=SUBSET), handle_error=False)
-        finally:
-            viz_app.new_session = real
-        yield rc, sessions[0]
-        rc.close()
-    ctx.close()
+    yield from render_app(SUBSET)
 
 
 def html(rc, ref: str) -> str:
