@@ -48,6 +48,30 @@ def test_report_in_the_other_language_keeps_the_data_and_updates_the_manifest(fi
     assert (finished / "report.html").read_text(encoding="utf-8") == before
 
 
+def test_a_report_drawn_again_in_dutch_equals_a_fresh_dutch_runs(finished, tmp_path):
+    fresh = tmp_path / "fresh-nl"
+    run_ensemble(
+        ["baseline", "dso_delay"],
+        replications=2,
+        seed=3,
+        out_dir=fresh,
+        lang="nl",
+        municipalities=["Borne"],
+        progress=False,
+    )
+    try:
+        assert main(["report", str(finished), "--lang", "nl"]) == 0
+        again = (finished / "report.html").read_bytes()
+        assert b"lang='nl'" in again
+        assert again == (fresh / "report.html").read_bytes()
+        figures = sorted((fresh / "figures").glob("*"))
+        assert len(figures) >= 3
+        for figure in figures:
+            assert (finished / "figures" / figure.name).read_bytes() == figure.read_bytes()
+    finally:
+        assert main(["report", str(finished), "--lang", "en"]) == 0
+
+
 def test_report_refuses_a_folder_that_is_not_a_finished_run(tmp_path, capsys):
     (tmp_path / "notes.txt").write_text("mine")
     assert main(["report", str(tmp_path)]) == 2
