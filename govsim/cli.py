@@ -10,10 +10,11 @@ import argparse
 import errno
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from govsim import argtypes, provenance
 from govsim.model.calendar import CalendarError
@@ -44,6 +45,25 @@ allowed, a file where a folder belongs): printed as one paragraph, like `USER_ER
 
 class UserError(Exception):
     """A mistake in what the user asked for; printed as one paragraph, no traceback."""
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_paragraph(text: str) -> str:
+    """``text`` on one line, its control characters shown escaped.
+
+    A user's value in a message (a path, a name) may bring line breaks or terminal escapes;
+    they are shown as Python writes them in a string (a line break as backslash-n).
+    """
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An `argparse.ArgumentParser` whose usage errors stay one paragraph (`one_paragraph`)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(one_paragraph(message))
 
 
 def write_error_message(exc: OSError) -> str:
@@ -96,7 +116,7 @@ def _cmd_params(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="govsim",
         description="Agent-based simulation of governance change in Dutch municipalities "
         "(3D and Omgevingswet), after 'Leren Decentraliseren' (BMC/VGS 2018).",
@@ -173,12 +193,13 @@ def _registrars() -> list[Callable[[Any], Any]]:
     """The subcommands contributed by the other packages (each module's ``register``)."""
     from govsim.experiments.calibration.cli import register as calibration
     from govsim.experiments.cli import register as experiment
+    from govsim.file_schemas import register as schema
     from govsim.scenarios.cli import register as scenarios
     from govsim.scenarios.cli import register_lessons as lessons
     from govsim.scenarios.cli import register_report as report
     from govsim.viz.cli import register as viz
 
-    return [scenarios, report, lessons, experiment, calibration, viz]
+    return [scenarios, report, lessons, experiment, calibration, viz, schema]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -190,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except (UserError, *USER_ERRORS) as exc:
-        print(f"govsim {args.command}: {exc}", file=sys.stderr)
+        print(f"govsim {args.command}: {one_paragraph(str(exc))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # the reader went away (``govsim params | head``): stop quietly, as Unix tools do
@@ -200,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if exc.errno not in WRITE_ERRNOS:
             raise
-        print(f"govsim {args.command}: {write_error_message(exc)}", file=sys.stderr)
+        print(f"govsim {args.command}: {one_paragraph(write_error_message(exc))}", file=sys.stderr)
         return 2
 
 

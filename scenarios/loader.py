@@ -3,28 +3,37 @@
 A scenario is named by a shipped name (``"baseline"``, see `shipped_scenarios`) or by the path of
 a ``.toml`` file. Files are checked completely before anything runs: every mistake is a
 `ScenarioError` of one paragraph naming the file, the field (dotted path, indices from 0), the
-value and what is allowed. Loading only reads files.
+value and what is allowed. Loading only reads files. The keys, their types, values and ranges
+are declared in `scenarios.file_schema` (worded by `scenarios.file_errors`); this module follows
+``extends`` and checks what needs the base scenario (dates against the inherited ones, the DSO
+rule, the timeline as a whole).
 """
 
 from __future__ import annotations
 
 import difflib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from govsim.model.levers import WHERE_FORMS, LeverError, StrategyRule, parse_where
-from govsim.model.parameters import CHOICES, LEVERS, PARAMETERS, ParameterError, resolve_parameters
+from pydantic import ValidationError
+
+from govsim.model.levers import StrategyRule
 from govsim.model.timeline import DomainTimeline, Postponement, Timeline, TimelineError
 from govsim.scenarios import adjust
+from govsim.scenarios.file_errors import fail_validation
+from govsim.scenarios.file_schema import (
+    REQUIRED_TOP,
+    DomainTable,
+    Dso,
+    ScenarioFile,
+    Texts,
+)
 from govsim.scenarios.scenario import Scenario, ScenarioError
 from govsim.scenarios.schema import (
     DOMAIN_NAMES,
-    MISSING,
-    PERIOD_END,
-    STANCES,
     Checker,
     join,
     one_line,
@@ -46,36 +55,7 @@ STANDARD_SET: tuple[str, ...] = (
 FILES_DIR = Path(__file__).with_name("files")
 """Where the shipped scenario files live (package data)."""
 
-TOP_KEYS = (
-    "name",
-    "extends",
-    "title",
-    "description",
-    "parameters",
-    "social",
-    "physical",
-    "dso",
-    "budget_shocks",
-    "cooperation",
-    "coalition",
-    "strategy",
-)
-REQUIRED_TOP = ("name", "title", "description")
 LANGUAGES = ("nl", "en")
-DOMAIN_KEYS = (
-    "known",
-    "entry",
-    "completion",
-    "rules_final",
-    "lead_time_months",
-    "postponements",
-)
-POSTPONEMENT_KEYS = ("announced", "new_entry")
-DSO_KEYS = ("start", "full", "delay_months", "postpone_entry", "announced")
-SHOCK_KEYS = ("date", "domain", "size")
-COOPERATION_KEYS = ("domain", "start", "intensity", "training")
-COALITION_KEYS = ("election", "domain", "stance", "share")
-STRATEGY_KEYS = ("where", *LEVERS)
 MAX_EXTENDS = 32
 """Longest ``extends`` chain: a file, its base, the base's base, ... at most this many levels
 (each level is read recursively; a longer chain is refused, or reported as the cycle it is)."""
@@ -223,7 +203,7 @@ def _follow_chain(start: Path, chain: tuple[Path, ...], limit: int = 10_000) -> 
 
 
 class _Builder:
-    """Reads one file's data into a `Scenario`, on top of its base (``extends``)."""
+    """Turns one file's validated `ScenarioFile` into a `Scenario`, on top of its base."""
 
     def __init__(self, checker: Checker, path: Path, chain: tuple[Path, ...]) -> None:
         self.ck = checker
@@ -233,32 +213,46 @@ class _Builder:
 
     def build(self, data: Mapping[str, Any], text: str) -> Scenario:
         ck = self.ck
-        data = ck.table(data, "", TOP_KEYS, REQUIRED_TOP)
-        name = ck.name(data["name"])
-        title = self.texts(data["title"], "title")
-        description = self.texts(data["description"], "description")
-        base = self.base(data["extends"]) if "extends" in data else None
+        try:
+            file = ScenarioFile.model_validate(data)
+        except ValidationError as exc:
+            fail_validation(exc, ScenarioFile, data, ck)
+        base = self.base(file.extends) if file.extends is not None else None
         params = dict(base.params) if base else {}
-        params.update(self.parameters(data.get("parameters", MISSING)))
+        if file.parameters is not None:
+            params.update(file.parameters.values())
         timeline = base.timeline if base else Timeline()
 
-        stated: dict[str, dict[str, Any]] = {}
+        stated: dict[str, DomainTable] = {}
         for domain in DOMAIN_NAMES:
-            if domain in data:
-                timeline, stated[domain] = self.domain(timeline, domain, data[domain])
-        for domain, keys in stated.items():
-            self.check_domain(timeline.domain(domain), domain, keys)
-        if "dso" in data:
-            timeline = self.dso(timeline, data["dso"])
-        if "budget_shocks" in data:
-            timeline = self.budget_shocks(timeline, data["budget_shocks"])
-        if "cooperation" in data:
-            timeline = self.cooperation(timeline, data["cooperation"])
-        if "coalition" in data:
-            timeline = self.coalition(timeline, data["coalition"])
+            table = getattr(file, domain)
+            if table is not None:
+                timeline = self.domain(timeline, domain, table)
+                stated[domain] = table
+        for domain, table in stated.items():
+            self.check_domain(timeline.domain(domain), domain, table.model_fields_set)
+        if file.dso is not None:
+            timeline = self.dso(timeline, file.dso)
+        if file.budget_shocks is not None:
+            timeline = replace(timeline, budget_shocks=())
+            for s in file.budget_shocks:
+                timeline = adjust.with_budget_shock(timeline, s.date, s.domain, s.size)
+        if file.cooperation is not None:
+            timeline = replace(timeline, cooperation_policies=())
+            for c in file.cooperation:
+                timeline = adjust.with_cooperation(
+                    timeline, c.domain, c.start, c.intensity, c.training
+                )
+        if file.coalition is not None:
+            timeline = replace(timeline, coalition_choices=())
+            for c in file.coalition:
+                timeline = adjust.with_coalition_choice(
+                    timeline, c.election, c.domain, c.stance, c.share
+                )
         strategy = base.strategy if base else ()
-        if "strategy" in data:
-            strategy = (*strategy, *self.strategy(data["strategy"]))
+        if file.strategy is not None:
+            rules = (StrategyRule(rule.where, rule.values()) for rule in file.strategy)
+            strategy = (*strategy, *rules)
         try:
             timeline.validate()
         except TimelineError as exc:
@@ -267,9 +261,9 @@ class _Builder:
                 "dates that follow each other as docs/scenarios.md describes",
             )
         return Scenario(
-            name=name,
-            title=title,
-            description=description,
+            name=file.name,
+            title=self.texts(file.title),
+            description=self.texts(file.description),
             params=params,
             timeline=timeline,
             strategy=strategy,
@@ -278,33 +272,27 @@ class _Builder:
         )
 
     # -------------------------------------------------------------- texts and base
-    def texts(self, value: Any, field: str) -> dict[str, str]:
+    @staticmethod
+    def texts(table: Texts) -> dict[str, str]:
         """``[title]``/``[description]``: ``nl`` and/or ``en``; a missing one copies the other."""
-        table = self.ck.table(value, field, LANGUAGES, what=" with Dutch (nl) and English (en)")
-        if not table:
-            self.ck.fail_field(
-                field, value, "is empty", f'[{field}] with nl = "..." and en = "..."'
-            )
-        out = {lang: self.ck.string(table[lang], join(field, lang)) for lang in table}
-        for lang in LANGUAGES:
-            out.setdefault(lang, next(iter(out.values())))
-        return {lang: out[lang] for lang in LANGUAGES}
+        out = {lang: getattr(table, lang) for lang in LANGUAGES if getattr(table, lang)}
+        first = next(iter(out.values()))
+        return {lang: out.get(lang, first) for lang in LANGUAGES}
 
-    def base(self, value: Any) -> Scenario:
+    def base(self, ref: str) -> Scenario:
         ck = self.ck
         shipped = shipped_scenarios()
         allowed = (
             f"a shipped scenario ({', '.join(shipped)}) or the path of a .toml file relative to "
             "this file"
         )
-        ref = ck.string(value, "extends", allowed)
         if _looks_like_path(ref) and not ref.lower().endswith(".toml"):
-            ck.fail_field("extends", value, "names a file that is not a .toml file", allowed)
+            ck.fail_field("extends", ref, "names a file that is not a .toml file", allowed)
         base_path = _base_path(ref, self.path)
         if base_path is None:
             close = difflib.get_close_matches(ref, shipped, n=2)
             hint = f" (did you mean {quoted(close)}?)" if close else ""
-            ck.fail_field("extends", value, f"is not a shipped scenario{hint}", allowed)
+            ck.fail_field("extends", ref, f"is not a shipped scenario{hint}", allowed)
         here = self.path.resolve() if self.path.name != "<text>" else self.path
         chain = (*self.chain, here)
         cycle = (
@@ -312,7 +300,7 @@ class _Builder:
             "a base scenario that does not (indirectly) extend this file",
         )
         if base_path.resolve() in chain:
-            ck.fail_field("extends", value, *cycle)
+            ck.fail_field("extends", ref, *cycle)
         if len(chain) > MAX_EXTENDS:
             raise _ChainTooLong(chain, _follow_chain(base_path, chain))
         try:
@@ -324,143 +312,58 @@ class _Builder:
             what = f"({names} extends ...)"
             if exc.cycle:
                 long_cycle = f"{cycle[0]} through a chain of more than {MAX_EXTENDS} files"
-                ck.fail_field("extends", value, f"{long_cycle} {what}", cycle[1])
+                ck.fail_field("extends", ref, f"{long_cycle} {what}", cycle[1])
             ck.fail_field(
                 "extends",
-                value,
+                ref,
                 f"starts a chain of more than {MAX_EXTENDS} levels of extends {what}",
                 f"at most {MAX_EXTENDS} levels of extends (a file, its base, the base's base, "
                 "...); let a file state more itself instead of extending one more file",
             )
         except ScenarioError as exc:
             raise ScenarioError(
-                ck.message(
-                    f"field 'extends' = {show(value)} names a base scenario that fails: {exc}"
-                )
+                ck.message(f"field 'extends' = {show(ref)} names a base scenario that fails: {exc}")
             ) from None
         self.base_name = f"'{ref}'"
         return base
 
-    # -------------------------------------------------------------- parameters
-    def parameters(self, value: Any) -> dict[str, Any]:
-        if value is MISSING:
-            return {}
-        ck = self.ck
-        if not isinstance(value, Mapping):
-            ck.fail_field(
-                "parameters",
-                value,
-                "must be a table",
-                "[parameters] with lines name = value (names from `govsim params`)",
-            )
-        out: dict[str, Any] = {}
-        for key, number in value.items():
-            field = join("parameters", key)
-            if key not in PARAMETERS:
-                close = difflib.get_close_matches(key, list(PARAMETERS), n=3, cutoff=0.6)
-                hint = f" (did you mean {quoted(close)}?)" if close else ""
-                ck.fail_field(
-                    field,
-                    number,
-                    f"is not a model parameter{hint}",
-                    "the parameter names listed by `govsim params` (docs/parameters.md)",
-                )
-            param = PARAMETERS[key]
-            try:
-                resolve_parameters({key: number})
-            except ParameterError:
-                kind = "a whole number" if param.integer else "a number"
-                low, high = (
-                    (int(param.low), int(param.high)) if param.integer else (param.low, param.high)
-                )
-                ck.fail_field(
-                    field,
-                    number,
-                    "is not allowed for this parameter",
-                    f"{kind} from {low} to {high} ({param.unit}); default {param.default}",
-                )
-            out[key] = param.check(number)
-        return out
-
     # -------------------------------------------------------------- domains
-    def domain(
-        self, timeline: Timeline, domain: str, value: Any
-    ) -> tuple[Timeline, dict[str, Any]]:
+    def domain(self, timeline: Timeline, domain: str, table: DomainTable) -> Timeline:
+        """The timeline with the dates ``[domain]`` states (the rest from the base)."""
         ck = self.ck
-        table = ck.table(value, domain, DOMAIN_KEYS)
+        stated = table.model_fields_set
         old = timeline.domain(domain)
-        known = old.known
-        if "known" in table:
-            known = ck.date(
-                table["known"],
-                join(domain, "known"),
-                high=PERIOD_END,
-                why=" (the task must become known within the simulated period)",
-            )
-        entry = ck.date(table["entry"], join(domain, "entry")) if "entry" in table else old.entry
-        completion = old.completion
-        if "completion" in table:
-            completion = ck.date(table["completion"], join(domain, "completion"))
+        known = table.known if table.known is not None else old.known
+        entry = table.entry if table.entry is not None else old.entry
+        completion = table.completion if "completion" in stated else old.completion
         postponements = old.postponements
-        if "postponements" in table:
-            postponements = self.postponements(table["postponements"], domain)
-        rules = old.rules_final if old.rules_final is None else max(old.rules_final, known)
-        if "rules_final" in table:
-            field = join(domain, "rules_final")
-            rules = ck.date(
-                table["rules_final"],
-                field,
-                why=" (when the national rules of this decentralisation become final)",
+        if table.postponements is not None:
+            postponements = tuple(
+                Postponement(announced=p.announced, new_entry=p.new_entry)
+                for p in table.postponements
             )
+        rules = old.rules_final if old.rules_final is None else max(old.rules_final, known)
+        if table.rules_final is not None:
+            field = join(domain, "rules_final")
+            rules = table.rules_final
             if rules < known:
                 ck.fail_field(
                     field,
-                    table["rules_final"],
+                    rules,
                     f"lies before the date the task is known ({known})",
                     f"{field} on or after {domain}.known",
                 )
         updated = DomainTimeline(known, entry, postponements, completion, rules)
         timeline = timeline.with_domain(domain, updated)
-        if "lead_time_months" in table:
-            field = join(domain, "lead_time_months")
-            for clash in ("entry", "postponements"):
-                if clash in table:
-                    ck.fail_field(
-                        field,
-                        table["lead_time_months"],
-                        f"cannot be combined with {join(domain, clash)}: the lead time sets the "
-                        "entry date itself and removes all postponements",
-                        f"either lead_time_months or {domain}.entry with postponements",
-                    )
-            months = ck.integer(
-                table["lead_time_months"],
-                field,
-                1,
-                adjust.MAX_LEAD_MONTHS,
-                "months from the date the task is known to entry into force",
-            )
+        if table.lead_time_months is not None:
+            months = table.lead_time_months
             try:
                 timeline = adjust.set_lead_time(timeline, domain, months)
             except adjust.AdjustError as exc:
-                ck.fail_field(field, months, exc.problem, exc.allowed)
-        return timeline, table
+                ck.fail_field(join(domain, "lead_time_months"), months, exc.problem, exc.allowed)
+        return timeline
 
-    def postponements(self, value: Any, domain: str) -> tuple[Postponement, ...]:
-        ck = self.ck
-        field = join(domain, "postponements")
-        out = []
-        for i, item in enumerate(ck.array_of_tables(value, field, field)):
-            where = join(field, i)
-            table = ck.table(item, where, POSTPONEMENT_KEYS, POSTPONEMENT_KEYS)
-            out.append(
-                Postponement(
-                    announced=ck.event_date(table["announced"], join(where, "announced")),
-                    new_entry=ck.date(table["new_entry"], join(where, "new_entry")),
-                )
-            )
-        return tuple(out)
-
-    def check_domain(self, d: DomainTimeline, domain: str, stated: Mapping[str, Any]) -> None:
+    def check_domain(self, d: DomainTimeline, domain: str, stated: Set[str]) -> None:
         """`DomainTimeline.validate` with the field that the file stated."""
         ck = self.ck
         own = "postponements" in stated
@@ -546,40 +449,12 @@ class _Builder:
             )
 
     # -------------------------------------------------------------- DSO
-    def dso(self, timeline: Timeline, value: Any) -> Timeline:
+    def dso(self, timeline: Timeline, table: Dso) -> Timeline:
+        """The timeline with ``[dso]``'s dates or delay, and the DSO rule unless switched off."""
         ck = self.ck
-        table = ck.table(value, "dso", DSO_KEYS)
-        if not table:
-            ck.fail_field("dso", value, "is empty", "[dso] with start and/or full, or delay_months")
-        postpone = True
-        if "postpone_entry" in table:
-            postpone = ck.boolean(table["postpone_entry"], "dso.postpone_entry")
-        announced = None
-        if "announced" in table:
-            if not postpone:
-                ck.fail_field(
-                    "dso.announced",
-                    table["announced"],
-                    "has no effect with postpone_entry = false",
-                    "dso.announced only together with postpone_entry = true",
-                )
-            announced = ck.event_date(table["announced"], "dso.announced")
-        if "delay_months" in table:
-            for clash in ("start", "full"):
-                if clash in table:
-                    ck.fail_field(
-                        "dso.delay_months",
-                        table["delay_months"],
-                        f"cannot be combined with dso.{clash}",
-                        "either delay_months (relative to the base) or start/full dates",
-                    )
-            months = ck.integer(
-                table["delay_months"],
-                "dso.delay_months",
-                0,
-                adjust.MAX_DELAY_MONTHS,
-                "months later than the base scenario's DSO dates",
-            )
+        postpone, announced = table.postpone_entry, table.announced
+        if table.delay_months is not None:
+            months = table.delay_months
             try:
                 return adjust.delay_dso(
                     timeline, months, postpone_entry=postpone, announced=announced
@@ -588,10 +463,10 @@ class _Builder:
                 field = "dso.announced" if exc.argument == "announced" else "dso.delay_months"
                 shown = announced if exc.argument == "announced" else months
                 ck.fail_field(field, shown, exc.problem, exc.allowed)
-        start = ck.date(table["start"], "dso.start") if "start" in table else timeline.dso_start
-        full = ck.date(table["full"], "dso.full") if "full" in table else timeline.dso_full
+        start = table.start if table.start is not None else timeline.dso_start
+        full = table.full if table.full is not None else timeline.dso_full
         if full < start:
-            field = "dso.full" if "full" in table else "dso.start"
+            field = "dso.full" if table.full is not None else "dso.start"
             ck.fail_field(
                 field,
                 full if field == "dso.full" else start,
@@ -606,94 +481,3 @@ class _Builder:
         except adjust.AdjustError as exc:
             field = "dso.announced" if exc.argument == "announced" else "dso.full"
             ck.fail_field(field, announced if announced else full, exc.problem, exc.allowed)
-
-    # -------------------------------------------------------------- events and policies
-    def entries(self, value: Any, field: str, keys: tuple[str, ...], required: tuple[str, ...]):
-        items = self.ck.array_of_tables(value, field, field)
-        for i, item in enumerate(items):
-            yield join(field, i), self.ck.table(item, join(field, i), keys, required)
-
-    def budget_shocks(self, timeline: Timeline, value: Any) -> Timeline:
-        ck = self.ck
-        timeline = replace(timeline, budget_shocks=())
-        for where, t in self.entries(value, "budget_shocks", SHOCK_KEYS, SHOCK_KEYS):
-            timeline = adjust.with_budget_shock(
-                timeline,
-                ck.event_date(t["date"], join(where, "date")),
-                ck.choice(t["domain"], join(where, "domain"), DOMAIN_NAMES, "domain"),
-                ck.number(t["size"], join(where, "size"), -1.0, 1.0, "change in budget pressure"),
-            )
-        return timeline
-
-    def cooperation(self, timeline: Timeline, value: Any) -> Timeline:
-        ck = self.ck
-        timeline = replace(timeline, cooperation_policies=())
-        required = ("domain", "start", "intensity")
-        for where, t in self.entries(value, "cooperation", COOPERATION_KEYS, required):
-            timeline = adjust.with_cooperation(
-                timeline,
-                ck.choice(t["domain"], join(where, "domain"), DOMAIN_NAMES, "domain"),
-                ck.event_date(t["start"], join(where, "start")),
-                ck.number(
-                    t["intensity"], join(where, "intensity"), 0.0, 1.0, "minimum cooperation"
-                ),
-                ck.number(
-                    t.get("training", 0.0), join(where, "training"), 0.0, 1.0, "joint training"
-                ),
-            )
-        return timeline
-
-    def strategy(self, value: Any) -> tuple[StrategyRule, ...]:
-        """``[[strategy]]``: the secretary's choices per municipality (`model.levers`)."""
-        ck = self.ck
-        out = []
-        for where, t in self.entries(value, "strategy", STRATEGY_KEYS, ("where",)):
-            field = join(where, "where")
-            selection = ck.string(t["where"], field, WHERE_FORMS)
-            try:
-                parse_where(selection)
-            except LeverError as exc:
-                ck.fail_field(field, t["where"], exc.problem, exc.allowed)
-            values: dict[str, Any] = {}
-            for key, item in t.items():
-                if key == "where":
-                    continue
-                if key in CHOICES:
-                    values[key] = ck.choice(item, join(where, key), CHOICES[key].values, key)
-                else:
-                    param = PARAMETERS[key]
-                    values[key] = ck.number(
-                        item, join(where, key), param.low, param.high, param.unit
-                    )
-            if not values:
-                ck.fail_field(
-                    where,
-                    t,
-                    "sets no choice besides 'where'",
-                    f"'where' and at least one of {quoted(LEVERS)} (docs/scenarios.md)",
-                )
-            out.append(StrategyRule(selection, values))
-        return tuple(out)
-
-    def coalition(self, timeline: Timeline, value: Any) -> Timeline:
-        ck = self.ck
-        timeline = replace(timeline, coalition_choices=())
-        elections = ", ".join(e.isoformat() for e in timeline.elections)
-        required = ("election", "domain", "stance")
-        for where, t in self.entries(value, "coalition", COALITION_KEYS, required):
-            election = ck.date(t["election"], join(where, "election"))
-            if election not in timeline.elections:
-                ck.fail_field(
-                    join(where, "election"),
-                    t["election"],
-                    "is not a municipal election date",
-                    f"one of {elections}",
-                )
-            timeline = adjust.with_coalition_choice(
-                timeline,
-                election,
-                ck.choice(t["domain"], join(where, "domain"), DOMAIN_NAMES, "domain"),
-                ck.choice(t["stance"], join(where, "stance"), STANCES, "stance"),
-                ck.number(t.get("share", 1.0), join(where, "share"), 0.0, 1.0, "share"),
-            )
-        return timeline

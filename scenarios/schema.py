@@ -1,16 +1,18 @@
-"""Validation helpers for scenario files: typed reads with one-paragraph errors.
+"""Reading TOML inputs and wording their mistakes: one-paragraph errors.
 
-Every check raises `ScenarioError` with a message of one paragraph (no line breaks) that names
-the file, the field as a dotted path (``physical.postponements[1].new_entry``; array indices
-count from 0), the value found and what is allowed. `Checker` carries the file's name so that the
-helpers can say where the mistake is; the helpers never write anything.
+Every mistake raises `ScenarioError` (or an experiment spec's `SpecError`) with a message of one
+paragraph (no line breaks) that names the file, the field as a dotted path
+(``physical.postponements[1].new_entry``; array indices count from 0), the value found and what
+is allowed. `Checker` carries the file's name so that messages can say where the mistake is;
+`parse_toml` refuses what a TOML reader cannot take, `syntax_error_message` words a syntax error.
+The types and ranges of the fields are declared in `scenarios.file_schema` and
+`experiments.spec_schema`; `scenarios.file_errors` words their mistakes with these helpers.
 """
 
 from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-import difflib
 import math
 import re
 import sys
@@ -37,7 +39,6 @@ catches typos such as 2201-01-01."""
 DOMAIN_NAMES: tuple[str, ...] = ("social", "physical")
 STANCES: tuple[str, ...] = ("steer", "let_go")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 MISSING = object()
 """Marker for an absent key."""
@@ -102,7 +103,7 @@ def quoted(items: Iterable[Any]) -> str:
 
 
 class Checker:
-    """Typed reads of one file's data; every failure is an ``error`` naming the file.
+    """Messages about one file; every failure is an ``error`` naming the file.
 
     Scenario files use it as it is; other TOML inputs (experiment specs) subclass it with their
     own ``kind`` and ``error``.
@@ -138,176 +139,6 @@ class Checker:
         else:
             problem = f"field '{field}' = {show(value)} {problem}"
         raise self.error(self.message(problem, allowed))
-
-    # ------------------------------------------------------------------ structure
-    def table(
-        self,
-        value: Any,
-        field: str,
-        allowed: Iterable[str],
-        required: Iterable[str] = (),
-        what: str = "",
-    ) -> dict[str, Any]:
-        """Check that ``value`` is a table with only ``allowed`` keys and all ``required`` ones."""
-        allowed = tuple(allowed)
-        if not field:
-            where = "the top level"
-        elif field.endswith("]"):
-            where = f"[[{field.rsplit('[', 1)[0]}]]"
-        else:
-            where = f"[{field}]"
-        if not isinstance(value, Mapping):
-            self.fail_field(
-                field,
-                value,
-                f"is a {type_name(value)} but must be a table{what}",
-                f"a table {where} with keys {quoted(allowed)}",
-            )
-        for key in value:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), list(allowed), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else " (check the spelling)"
-                self.fail_field(
-                    join(field, key),
-                    value[key],
-                    f"is not a known key{hint}",
-                    f"keys in {where}: {quoted(allowed)}",
-                )
-        for key in required:
-            if key not in value:
-                self.fail_field(
-                    join(field, key),
-                    MISSING,
-                    "",
-                    f"{where} needs {quoted(required)}; optional: "
-                    f"{quoted(k for k in allowed if k not in tuple(required)) or 'none'}",
-                )
-        return dict(value)
-
-    def array_of_tables(self, value: Any, field: str, header: str) -> list[Any]:
-        """Check that ``value`` is an array (``[[header]]`` entries or ``header = []``)."""
-        if not isinstance(value, list):
-            self.fail_field(
-                field,
-                value,
-                f"is a {type_name(value)} but must be an array of tables",
-                f"one [[{header}]] table per entry, or {field.rsplit('.', 1)[-1]} = [] for none",
-            )
-        return list(value)
-
-    # ------------------------------------------------------------------ scalars
-    def string(self, value: Any, field: str, allowed: str = "a non-empty text") -> str:
-        """A non-empty string."""
-        if not isinstance(value, str):
-            self.fail_field(field, value, f"is a {type_name(value)}, not a text", allowed)
-        if not value.strip():
-            self.fail_field(field, value, "is empty", allowed)
-        return value.strip()
-
-    def name(self, value: Any, field: str = "name") -> str:
-        """A scenario name: lower-case letters, digits, '_' and '-'."""
-        allowed = (
-            "lower-case letters, digits, '_' and '-', starting with a letter or digit, "
-            "at most 64 characters, e.g. 'dso_delay'"
-        )
-        text = self.string(value, field, allowed)
-        if not NAME_PATTERN.match(text):
-            self.fail_field(field, value, "is not a valid scenario name", allowed)
-        return text
-
-    def boolean(self, value: Any, field: str) -> bool:
-        """A TOML boolean."""
-        if not isinstance(value, bool):
-            self.fail_field(
-                field, value, f"is a {type_name(value)}, not a boolean", "true or false"
-            )
-        return value
-
-    def number(self, value: Any, field: str, low: float, high: float, unit: str = "") -> float:
-        """A number (integer or float, not boolean) in [low, high]."""
-        allowed = f"a number from {low} to {high}" + (f" ({unit})" if unit else "")
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail_field(field, value, f"is a {type_name(value)}, not a number", allowed)
-        number = float(value)
-        if math.isnan(number) or not low <= number <= high:
-            self.fail_field(field, value, "is out of range", allowed)
-        return number
-
-    def integer(self, value: Any, field: str, low: int, high: int, unit: str = "") -> int:
-        """A whole number (TOML integer) in [low, high]."""
-        allowed = f"a whole number from {low} to {high}" + (f" ({unit})" if unit else "")
-        if isinstance(value, bool) or not isinstance(value, int):
-            kind = "a number with a fraction" if isinstance(value, float) else type_name(value)
-            self.fail_field(field, value, f"is {kind}, not a whole number", allowed)
-        if not low <= value <= high:
-            self.fail_field(field, value, "is out of range", allowed)
-        return int(value)
-
-    def choice(self, value: Any, field: str, options: Iterable[str], what: str) -> str:
-        """One of ``options`` (a string)."""
-        options = tuple(options)
-        allowed = f"one of {quoted(options)}"
-        if not isinstance(value, str):
-            self.fail_field(field, value, f"is a {type_name(value)}, not a {what}", allowed)
-        if value not in options:
-            close = difflib.get_close_matches(value, list(options), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            self.fail_field(field, value, f"is not a known {what}{hint}", allowed)
-        return value
-
-    def date(
-        self,
-        value: Any,
-        field: str,
-        *,
-        low: dt.date = PLAUSIBLE_START,
-        high: dt.date = PLAUSIBLE_END,
-        why: str = "",
-    ) -> dt.date:
-        """An ISO date (TOML date or ``"YYYY-MM-DD"`` string) in [low, high]."""
-        allowed = (
-            f"a date YYYY-MM-DD (TOML date or quoted text) from {low.isoformat()} to "
-            f"{high.isoformat()}{why}"
-        )
-        if isinstance(value, dt.datetime):
-            self.fail_field(field, value, "has a time of day", allowed)
-        if isinstance(value, dt.date):
-            date = value
-        elif isinstance(value, str):
-            match = _ISO_DATE.match(value.strip())
-            if not match:
-                self.fail_field(field, value, "is not a date in the form YYYY-MM-DD", allowed)
-            year, month, day = (int(g) for g in match.groups())
-            if year < 1:
-                self.fail_field(field, value, "is not a real date: there is no year 0", allowed)
-            if not 1 <= month <= 12:
-                self.fail_field(
-                    field, value, f"is not a real date: there is no month {month}", allowed
-                )
-            last = _calendar.monthrange(year, month)[1]
-            if not 1 <= day <= last:
-                self.fail_field(
-                    field,
-                    value,
-                    f"is not a real date: {_calendar.month_name[month]} {year} has {last} days",
-                    allowed,
-                )
-            date = dt.date(year, month, day)
-        else:
-            self.fail_field(field, value, f"is a {type_name(value)}, not a date", allowed)
-        if not low <= date <= high:
-            self.fail_field(field, value, "lies outside the allowed period", allowed)
-        return date
-
-    def event_date(self, value: Any, field: str) -> dt.date:
-        """A date on which something happens in the run: inside the simulated period."""
-        return self.date(
-            value,
-            field,
-            low=PERIOD_START,
-            high=PERIOD_END,
-            why=" (the simulated period: events outside it would never happen in a run)",
-        )
 
 
 # ---------------------------------------------------------------------------- TOML reading
