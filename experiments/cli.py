@@ -41,7 +41,9 @@ def _guard(name: str, func: Callable[[argparse.Namespace], int]) -> Callable[...
         try:
             return func(args)
         except USER_ERRORS as exc:
-            print(f"govsim experiment {name}: {exc}", file=sys.stderr)
+            from govsim.cli import one_paragraph
+
+            print(f"govsim experiment {name}: {one_paragraph(str(exc))}", file=sys.stderr)
             return 2
 
     return run
@@ -103,6 +105,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     """``govsim experiment sensitivity``."""
     from govsim.experiments.sensitivity import format_table, sensitivity
 
+    if args.resamples < 2:  # one resample gives no spread: NaN intervals and numpy warnings
+        raise ExperimentError(
+            f"--resamples must be at least 2 for a bootstrap confidence interval, got "
+            f"{args.resamples}"
+        )
     result = sensitivity(
         args.dir,
         args.outcome,

@@ -167,8 +167,16 @@ class ExperimentStore:
         return (self.root / MANIFEST).exists() or (self.root / POINTS).exists()
 
     def check_usable(self) -> None:
-        """Raise `ExperimentError` if the folder exists and holds files that are not ours."""
+        """Raise `ExperimentError` if the folder cannot be made, or holds files not ours."""
         if not self.root.exists():
+            probe = self.root.absolute().parent
+            while not probe.exists() and probe != probe.parent:
+                probe = probe.parent
+            if not probe.is_dir():
+                raise ExperimentError(
+                    f"--out '{self.root}' cannot be made: {probe} is a file, not a folder; "
+                    "nothing was written. Give a new or an experiment folder"
+                )
             return
         if not self.root.is_dir():
             raise ExperimentError(
@@ -401,15 +409,22 @@ class ExperimentStore:
         return con
 
     def query(self, sql: str) -> pd.DataFrame:
-        """Answer ``sql`` over the views ``runs``, ``series`` and ``points``.
+        """Answer ``sql`` over the views ``runs``, ``series`` and ``points``, reading only.
+
+        Only queries are answered (SELECT, WITH, FROM, VALUES, SHOW, DESCRIBE, SUMMARIZE,
+        EXPLAIN), and DuckDB may then open no file but the experiment's own: a statement that
+        would write (COPY, CREATE, ATTACH, EXPORT, INSTALL, SET, ...) or read other files is
+        refused (issue 18).
 
         Raises:
-            ExperimentError: For SQL DuckDB cannot answer (its message included).
+            ExperimentError: For SQL DuckDB cannot answer (its message included), or SQL that
+                is not a query.
         """
         import duckdb
 
         con = self.connect()
         try:
+            self._read_only(con, sql)
             return con.execute(sql).df()
         except duckdb.Error as exc:
             message = " ".join(str(exc).split())
@@ -418,6 +433,35 @@ class ExperimentStore:
             ) from None
         finally:
             con.close()
+
+    def _read_only(self, con: Any, sql: str) -> None:
+        """Refuse ``sql`` unless it only queries; then let DuckDB open only this folder's data."""
+        import duckdb
+
+        allowed = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+        try:
+            statements = con.extract_statements(sql)
+        except duckdb.Error:
+            return  # a syntax error: DuckDB words it when it is executed
+        if not statements:
+            raise ExperimentError(
+                'the query is empty: give one SQL query, e.g. "SELECT count(*) FROM runs" '
+                "(the views are runs, series and points)"
+            )
+        for statement in statements:
+            if statement.type not in allowed:
+                kind = str(statement.type).rsplit(".", 1)[-1]
+                article = "an" if kind[:1] in "AEIOU" else "a"
+                raise ExperimentError(
+                    f"the query is {article} {kind} statement, and `govsim experiment query` only "
+                    "reads: it answers SELECT queries (also WITH, FROM, VALUES, DESCRIBE, "
+                    "SUMMARIZE, EXPLAIN) over the views runs, series and points and writes nothing"
+                )
+        files = [*self.run_parts(), *self.series_parts(), self.root / POINTS]
+        paths = ", ".join("'" + str(p.resolve()).replace("'", "''") + "'" for p in files)
+        con.execute(f"SET allowed_paths = [{paths}]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
 
 
 # ---------------------------------------------------------------------------- functions

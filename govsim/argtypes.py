@@ -74,9 +74,11 @@ def positive_int(text: str) -> int:
 
 
 def count(text: str) -> int:
-    """A whole number of at most `MAX_COUNT` in size (the command checks its lower bound)."""
+    """A whole number from 0 to `MAX_COUNT` (the command checks a higher lower bound)."""
     value = _whole(text)
-    if abs(value) > MAX_COUNT:
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {_shown(text)}")
+    if value > MAX_COUNT:
         raise argparse.ArgumentTypeError(
             f"must be a whole number of at most {MAX_COUNT:,}; got {_shown(text)}"
         )
@@ -91,6 +93,26 @@ def port(text: str) -> int:
             f"a port is a whole number from 1 to 65535; got {_shown(text)}"
         )
     return value
+
+
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def host(text: str) -> str:
+    """An address to bind a server to: an IP address or a host name (RFC 1123)."""
+    name = text.strip()
+    try:
+        ipaddress.ip_address(name)
+        return name
+    except ValueError:
+        pass
+    labels = name[:-1].split(".") if name.endswith(".") else name.split(".")
+    if not name or len(name) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise argparse.ArgumentTypeError(
+            "a host is an IP address (127.0.0.1, ::1, 0.0.0.0) or a host name of letters, "
+            f"digits, '-' and '.' (localhost, workshop.local); got {_shown(text)!r}"
+        )
+    return name
 
 
 def scheduler(text: str) -> str:

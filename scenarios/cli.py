@@ -337,6 +337,32 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_csv(name: str) -> None:
+    """Refuse a ``--csv`` that cannot be written as a file, before anything runs.
+
+    Raises:
+        OutputFolderError: For an empty name, a folder or a device (``/dev/null``: the file is
+            written under a temporary name and renamed, which would replace it), or a path
+            below a file.
+    """
+    path = Path(name)
+    if not name.strip():
+        raise OutputFolderError("--csv must name a CSV file; got an empty name")
+    if path.exists() and not path.is_file():
+        raise OutputFolderError(
+            f"--csv {name} is a folder or a device, not a file. Allowed: the name of a new or "
+            "existing CSV file (it is replaced)"
+        )
+    probe = path.absolute().parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputFolderError(
+            f"--csv {name} cannot be written: {probe} is a file, not a folder. Allowed: the "
+            "name of a CSV file in a folder"
+        )
+
+
 def register_lessons(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``govsim lessons [WHERE]`` (the ranked lessons for a selection; issue 17)."""
     p = subparsers.add_parser(
@@ -396,6 +422,8 @@ def cmd_lessons(args: argparse.Namespace) -> int:
             f"WHERE {args.where!r}: {exc.problem}. Allowed: {exc.allowed}."
         ) from None
     base = load_scenario(args.scenario)
+    if args.csv is not None:
+        check_csv(args.csv)
     workers, capped = argtypes.capped_workers(args.workers, "lessons")
     if capped:
         print(capped, file=sys.stderr)

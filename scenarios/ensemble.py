@@ -21,11 +21,12 @@ a temporary name and renamed when complete: an invalid scenario or a failing run
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from govsim.model.timeline import timeline_to_mapping
 from govsim.provenance import code_record, git_commit, govsim_version, package_versions
 from govsim.scenarios.atomic import atomic_path, write_text
 from govsim.scenarios.output_folder import (
+    LOCK,
     check_folder,
     clean_temporaries,
     folder_lock,
@@ -322,7 +324,8 @@ def run_ensemble(
         replications: Replications per scenario (common random numbers across scenarios).
         seed: Root seed; replication seeds come from `scenarios.runner.replication_seeds`.
         workers: Worker processes (1: in this process).
-        out_dir: Output folder (created when the runs are done).
+        out_dir: Output folder (created, with its lock, once everything is checked; removed
+            again if the run fails before writing into it).
         lang: Report language, ``"nl"`` or ``"en"``.
         municipalities: Optional subset (CBS codes, names or provinces).
         until: Last simulated month (ISO date); None: Dec 2029.
@@ -352,22 +355,105 @@ def run_ensemble(
         raise ScenarioError(f"--lang must be 'nl' or 'en', got {lang!r}")
     check_folder(out_dir, force)
     if lessons is not None:
-        from govsim.model.levers import parse_where
+        from govsim.model.levers import LeverError, parse_where
 
-        parse_where(lessons)
+        try:
+            parse_where(lessons)
+        except LeverError as exc:
+            allowed = f" Allowed: {exc.allowed}." if exc.allowed else ""
+            raise ScenarioError(f"--lessons {lessons!r}: {exc.problem}.{allowed}") from None
     chosen = resolve_scenarios(scenarios)
+    lock = _EarlyLock(Path(out_dir))
+    failed = True
+    try:
+        output = _run_and_write(
+            lock,
+            chosen,
+            dict(
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                lang=lang,
+                municipalities=municipalities,
+                until=until,
+                chunksize=chunksize,
+                executor=executor,
+                report=report,
+                command=command,
+            ),
+            reference=reference,
+            progress=progress,
+            force=force,
+            lessons=lessons,
+            lessons_replications=lessons_replications,
+            started=started,
+        )
+        failed = False
+        return output
+    finally:
+        lock.release(failed)
+
+
+class _EarlyLock:
+    """The output folder's lock, taken once everything is checked and before the first run.
+
+    A second `govsim run` into the same folder is then refused at once (`folder_lock`), not
+    after its own simulations. If the run fails, the lock file it made is removed again, and
+    so is the folder if it made it and nothing was written into it.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.made_folder = not out.exists()
+        self.made_lock = not (out / LOCK).exists()
+        self.held = False
+        self._stack = contextlib.ExitStack()
+
+    def take(self) -> None:
+        """Take the lock (`OutputFolderError` if another run holds it)."""
+        self._stack.enter_context(folder_lock(self.out))
+        self.held = True
+
+    def release(self, failed: bool) -> None:
+        """Release the lock; after a failure also remove what taking it made."""
+        try:
+            if failed and self.held:
+                if self.made_lock:
+                    (self.out / LOCK).unlink(missing_ok=True)
+                if self.made_folder:
+                    with contextlib.suppress(OSError):  # not empty: files were written
+                        self.out.rmdir()
+        finally:
+            self._stack.close()
+
+
+def _run_and_write(
+    lock: _EarlyLock,
+    chosen: Sequence[Scenario],
+    args: dict[str, Any],
+    *,
+    reference: str | None,
+    progress: bool,
+    force: bool,
+    lessons: str | None,
+    lessons_replications: int | None,
+    started: float,
+) -> EnsembleOutput:
+    """Simulate (taking ``lock`` before the first run), rank the lessons, write the folder."""
+    replications, seed, workers = args["replications"], args["seed"], args["workers"]
     data, results = simulate(
         chosen,
         replications,
         seed,
         reference=reference,
-        until=until,
-        municipalities=municipalities,
-        executor=executor,
+        until=args["until"],
+        municipalities=args["municipalities"],
+        executor=args["executor"],
         workers=workers,
-        chunksize=chunksize,
+        chunksize=args["chunksize"],
         progress=progress,
         desc="govsim run",
+        before_runs=lock.take,
     )
     if lessons is not None:
         from govsim.scenarios.advice import advise
@@ -390,24 +476,14 @@ def run_ensemble(
 
     timings = run_timings(results, [s.name for s in chosen])
     return write_ensemble(
-        out_dir,
+        lock.out,
         data,
         timings,
-        dict(
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            lang=lang,
-            municipalities=municipalities,
-            until=until,
-            chunksize=chunksize,
-            executor=executor,
-            report=report,
-            command=command,
-        ),
+        args,
         force=force,
         started=started,
         run_time=run_time,
+        locked=lock.held,
     )
 
 
@@ -424,6 +500,7 @@ def simulate(
     chunksize: int | None = None,
     progress: bool = True,
     desc: str = "govsim",
+    before_runs: Callable[[], Any] | None = None,
 ) -> tuple[EnsembleData, list[RunResult]]:
     """Run resolved scenarios as an ensemble in memory (``govsim run`` and ``govsim.run``).
 
@@ -436,6 +513,8 @@ def simulate(
         chosen, replications, seed, until=until, municipalities=municipalities, outputs=outputs
     )
     tasks[0].validate()  # municipalities, dates and outputs are shared by every task
+    if before_runs is not None:  # everything is checked: e.g. take the output folder's lock
+        before_runs()
     results = list(
         run_tasks(
             tasks,
@@ -476,6 +555,7 @@ def write_ensemble(
     force: bool = False,
     started: float | None = None,
     run_time: float = 0.0,
+    locked: bool = False,
 ) -> EnsembleOutput:
     """Write an ensemble held in memory as a ``govsim run`` folder (what `run_ensemble` writes).
 
@@ -491,11 +571,12 @@ def write_ensemble(
         force: Write into a folder holding files govsim did not write (they are kept).
         started: `time.perf_counter` at the start of the run (None: now).
         run_time: Seconds spent running the simulations.
+        locked: This process holds the folder's lock already (`run_ensemble`).
     """
     started = time.perf_counter() if started is None else started
     out = Path(out_dir)
     check_folder(out, force)
-    with folder_lock(out):
+    with contextlib.nullcontext() if locked else folder_lock(out):
         previous = check_folder(out, force)  # again: another run may have written meanwhile
         clean_temporaries(out)
         mark_incomplete(out)

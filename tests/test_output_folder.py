@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
+from govsim.cli import main
 from govsim.scenarios.ensemble import run_ensemble
 from govsim.scenarios.output_folder import (
     INCOMPLETE,
@@ -116,3 +121,105 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path):
         holder.wait()
     with folder_lock(out):  # released by the OS when the holder died
         assert (out / LOCK).exists()
+
+
+def test_a_second_writer_is_refused_before_its_first_simulation(tmp_path, monkeypatch):
+    import govsim.scenarios.runner as runner
+
+    def no_runs(task):
+        raise AssertionError("simulated although the folder is locked")
+
+    monkeypatch.setattr(runner, "run_task", no_runs)
+    out = tmp_path / "busy"
+    with folder_lock(out):  # another open file: flock refuses it as it would another process
+        with pytest.raises(OutputFolderError, match=f"another govsim run \\(pid {os.getpid()}\\)"):
+            run_ensemble(["baseline"], out_dir=out, **ARGS)
+    assert sorted(p.name for p in out.iterdir()) == [LOCK]
+
+
+def test_a_run_that_fails_before_writing_leaves_no_folder_and_no_lock(tmp_path, monkeypatch):
+    import govsim.scenarios.runner as runner
+
+    def dies(task):
+        raise RuntimeError("worker died")
+
+    monkeypatch.setattr(runner, "run_task", dies)
+    out = tmp_path / "new"
+    with pytest.raises(RuntimeError, match="worker died"):
+        run_ensemble(["baseline"], out_dir=out, **ARGS)
+    assert not out.exists()
+
+
+# ---------------------------------------------------------------------------- real processes
+ROOT = Path(__file__).resolve().parent.parent
+RUN = ["run", "baseline", "-n", "1", "-j", "1", "--municipalities", "Utrecht"]
+RUN += ["--until", "2014-06", "--no-progress"]
+
+
+def govsim_run(out: Path, seed: int) -> subprocess.Popen[str]:
+    """Start ``govsim run`` (with its report: a few seconds of writing) as a process."""
+    argv = [sys.executable, "-m", "govsim", *RUN, "--seed", str(seed), "--out", str(out)]
+    return subprocess.Popen(
+        argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def manifest_matches(out: Path) -> bool:
+    """Whether every file the manifest lists exists with the manifest's SHA-256."""
+    files = json.loads((out / "manifest.json").read_text())["files"]
+    return all(
+        (out / name).is_file() and hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+        for name, digest in files.items()
+    )
+
+
+def assert_complete(out: Path, seed: int) -> None:
+    """A finished run of ``seed``: no mark, no temporaries, only the manifest's files."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["arguments"]["seed"] == seed
+    assert not (out / INCOMPLETE).exists() and not list(out.rglob("*.tmp"))
+    assert manifest_matches(out)
+    present = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
+    assert present == {*manifest["files"], "manifest.json", LOCK}
+
+
+def test_a_run_killed_while_writing_leaves_a_marked_folder_the_next_run_recovers(tmp_path):
+    out = tmp_path / "run"
+    run_ensemble(["baseline"], out_dir=out, **ARGS)  # a complete earlier run (seed 3)
+    assert manifest_matches(out)
+    old_series = (out / "series" / "baseline.parquet").stat().st_ino
+    proc = govsim_run(out, seed=4)
+    deadline = time.monotonic() + 300
+    # wait until the new run has replaced a data file (atomic rename: a new inode), then kill it
+    while not (
+        (out / INCOMPLETE).exists()
+        and (out / "series" / "baseline.parquet").stat().st_ino != old_series
+    ):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the run did not start writing"
+        time.sleep(0.002)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    # the old manifest no longer describes the folder, and the mark says so
+    assert (out / INCOMPLETE).exists()
+    assert not manifest_matches(out)
+    # the next run recovers the folder: complete, every file as its manifest says
+    assert main([*RUN, "--seed", "4", "--out", str(out)]) == 0
+    assert_complete(out, seed=4)
+
+
+def test_two_runs_started_at_once_into_one_folder_one_writes_the_other_exits_2(tmp_path):
+    out = tmp_path / "shared"
+    runs = {seed: govsim_run(out, seed) for seed in (3, 4)}
+    done = {seed: proc.communicate(timeout=300) for seed, proc in runs.items()}
+    codes = {seed: proc.returncode for seed, proc in runs.items()}
+    assert sorted(codes.values()) == [0, 2], (codes, done)
+    winner = next(seed for seed, code in codes.items() if code == 0)
+    loser = next(seed for seed, code in codes.items() if code == 2)
+    err = done[loser][1]
+    assert err == (
+        f"govsim run: another govsim run (pid {runs[winner].pid}) is writing into {out}; wait "
+        "for it to end or choose another --out\n"
+    )
+    assert_complete(out, seed=winner)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -102,11 +103,45 @@ def host_warning(host: str, port: int) -> str | None:
     )
 
 
+def check_address(host: str, port: int) -> None:
+    """Refuse an address the server could not listen on, before it starts.
+
+    Raises:
+        UserError: For a host that names no address of this machine or a port in use (one
+            paragraph, exit code 2, instead of the server's traceback).
+    """
+    from govsim.cli import UserError
+
+    allowed = (
+        "Allowed: an address of this machine (127.0.0.1, the default; 0.0.0.0 for the room's "
+        f"network) and a free port (e.g. --port {DEFAULT_PORT + 1})"
+    )
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (OSError, UnicodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UserError(
+            f"--host {host}: names no address to listen on ({reason}). {allowed}"
+        ) from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            reason = (exc.strerror or str(exc)).lower()
+            raise UserError(
+                f"--host {host} --port {port}: the app cannot listen there ({reason}). {allowed}"
+            ) from None
+
+
 def _cmd_app(args: argparse.Namespace) -> int:
+    files = scenario_files(args.scenario)
+    check_address(args.host, args.port)
     warning = host_warning(args.host, args.port)
     if warning:
         print(warning, file=sys.stderr)
-    files = scenario_files(args.scenario)
     command = app_command(args.host, args.port, open_browser=not args.no_browser)
     print(f"govsim app: http://{args.host}:{args.port}  (Ctrl+C stops the server)", flush=True)
     try:
@@ -124,7 +159,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "388 municipalities, national charts, two scenarios side by side, drill-down, NL/EN. "
         "Binds to 127.0.0.1 by default; use --host 0.0.0.0 to share it on a local network.",
     )
-    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
+    p.add_argument(
+        "--host",
+        type=argtypes.host,
+        default=DEFAULT_HOST,
+        help=f"address to bind: an IP address or host name (default {DEFAULT_HOST})",
+    )
     p.add_argument(
         "--port", type=argtypes.port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
     )
