@@ -19,7 +19,7 @@ from govsim.experiments.levers import bounds, is_secretary_lever, split_factor_n
 from govsim.experiments.spec_types import Design, Factor
 from govsim.model.levers import LeverError, parse_where
 from govsim.model.parameters import CHOICES, PARAMETERS
-from govsim.scenarios.schema import MISSING, Checker, join, quoted, type_name
+from govsim.scenarios.schema import MISSING, Checker, a_type, join, quoted
 
 DISTRIBUTION_KEYS = {"uniform": (), "triangular": ("peak",), "normal": ("mean", "sd")}
 """The keys each distribution needs."""
@@ -370,9 +370,7 @@ class FactorReader:
         value = table["levels"]
         field_name = join(where, "levels")
         if not isinstance(value, list):
-            ck.fail_field(
-                field_name, value, f"is a {type_name(value)}, not an array", allowed_levels
-            )
+            ck.fail_field(field_name, value, f"is {a_type(value)}, not an array", allowed_levels)
         if not value:
             ck.fail_field(field_name, value, "is empty", allowed_levels)
         levels: list[str] = []
@@ -400,7 +398,7 @@ class FactorReader:
             ck.fail_field(
                 where,
                 value,
-                f"is a {type_name(value)}, not an array",
+                f"is {a_type(value)}, not an array",
                 "an array of values, e.g. [0, 12, 24]",
             )
         if not value:
@@ -417,9 +415,7 @@ class FactorReader:
         """A numeric factor's ``range``: two allowed values ``[low, high]`` with low < high."""
         ck = self.ck
         if not isinstance(value, list) or len(value) != 2:
-            what = (
-                f"an array of {len(value)}" if isinstance(value, list) else f"a {type_name(value)}"
-            )
+            what = f"an array of {len(value)}" if isinstance(value, list) else a_type(value)
             ck.fail_field(
                 where,
                 value,
@@ -437,7 +433,7 @@ class FactorReader:
     def finite_number(self, value: Any, field: str, allowed: str) -> float:
         """Any finite number (bounds are checked by the caller)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.ck.fail_field(field, value, f"is a {type_name(value)}, not a number", allowed)
+            self.ck.fail_field(field, value, f"is {a_type(value)}, not a number", allowed)
         if not math.isfinite(float(value)):
             self.ck.fail_field(field, value, "is not a finite number", allowed)
         return float(value)

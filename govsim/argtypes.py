@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import math
 import os
 import re
+from collections.abc import Callable
 
 MAX_SEED = 2**128 - 1
 """Largest seed accepted: numpy's SeedSequence takes any non-negative integer, but a seed beyond
@@ -83,6 +85,29 @@ def count(text: str) -> int:
             f"must be a whole number of at most {MAX_COUNT:,}; got {_shown(text)}"
         )
     return value
+
+
+def bounded_float(low: float, high: float) -> Callable[[str], float]:
+    """A type for a finite number in ``(low, high]`` (``low`` itself is not allowed).
+
+    Args:
+        low: The bound the number must lie above (e.g. 0 for a standard deviation).
+        high: The largest allowed number.
+    """
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and low < value <= high):
+            raise argparse.ArgumentTypeError(
+                f"must be a number above {low:g} and at most {high:g}; got {_shown(text)}"
+            )
+        return value
+
+    parse.__name__ = "number"  # argparse names the type in its messages
+    return parse
 
 
 def port(text: str) -> int:

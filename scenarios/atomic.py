@@ -1,12 +1,31 @@
-"""Write files completely or not at all: to a temporary name, renamed when complete."""
+"""Write files completely or not at all: to a temporary name, renamed when complete.
+
+A caller may keep a journal of what is about to be renamed into place (`journal`): `govsim
+run` notes each file in its folder's incomplete-mark before the file appears, so that the
+files of a run killed while writing can be told from the user's (issue 18).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
+
+_JOURNAL: ContextVar[Callable[[Path], None] | None] = ContextVar("atomic_journal", default=None)
+"""Called with each target path just before its temporary file is renamed to it."""
+
+
+@contextlib.contextmanager
+def journal(note: Callable[[Path], None]) -> Iterator[None]:
+    """Within the block, call ``note(path)`` before every `atomic_path` rename to ``path``."""
+    token = _JOURNAL.set(note)
+    try:
+        yield
+    finally:
+        _JOURNAL.reset(token)
 
 
 @contextlib.contextmanager
@@ -25,6 +44,9 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp_path, 0o666 & ~umask)
+        note = _JOURNAL.get()
+        if note is not None:
+            note(target)
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():

@@ -46,7 +46,9 @@ from govsim.scenarios.output_folder import (
     folder_lock,
     mark_complete,
     mark_incomplete,
+    record_writing,
     remove_stale,
+    stopped_run_files,
 )
 from govsim.scenarios.runner import Outputs, RunResult, make_tasks, replication_seeds, run_tasks
 from govsim.scenarios.scenario import Scenario, ScenarioError
@@ -579,8 +581,9 @@ def write_ensemble(
     with contextlib.nullcontext() if locked else folder_lock(out):
         previous = check_folder(out, force)  # again: another run may have written meanwhile
         clean_temporaries(out)
-        mark_incomplete(out)
-        output = _write_outputs(out, data, timings, previous, started, run_time, args)
+        mark_incomplete(out, stopped_run_files(out) or set())
+        with record_writing(out):
+            output = _write_outputs(out, data, timings, previous, started, run_time, args)
         mark_complete(out)
     return output
 

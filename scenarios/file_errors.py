@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 from pydantic import BaseModel, ValidationError
 
 from govsim.scenarios.file_fields import NOT_GIVEN, RULE, Wording
-from govsim.scenarios.schema import MISSING, Checker, join, quoted, type_name
+from govsim.scenarios.schema import MISSING, Checker, a_type, article, join, quoted
 
 Loc = tuple[str | int, ...]
 
@@ -84,13 +84,13 @@ def describe(
         where = header(field)
         keys = quoted(_keys(node))
         allowed = wording.allowed_text(holder) or f"a table {where} with keys {keys}"
-        return field, value, f"is a {type_name(value)} but must be a table{wording.what}", allowed
+        return field, value, f"is {a_type(value)} but must be a table{wording.what}", allowed
     if kind in ("list_type", "tuple_type"):
         if wording.kind == "tables" or _is_model(_item(node)):
             default = f"one [[{field}]] table per entry, or {loc[-1]} = [] for none"
-            problem = f"is a {type_name(value)} but must be an array of tables"
+            problem = f"is {a_type(value)} but must be an array of tables"
             return field, value, problem, wording.allowed_text(holder) or default
-        return field, value, f"is a {type_name(value)}, not an array", wording.allowed_text(holder)
+        return field, value, f"is {a_type(value)}, not an array", wording.allowed_text(holder)
     allowed = wording.allowed_text(holder)
     if kind == "too_short" and wording.empty:
         allowed = wording.empty
@@ -103,7 +103,7 @@ def _value_problem(kind: str, value: Any, wording: Wording) -> str:
     """The problem of a wrong scalar (type, range, choice, pattern, emptiness)."""
     if kind == "literal_error":
         if not isinstance(value, str):
-            return f"is a {type_name(value)}, not a {wording.what}"
+            return f"is {a_type(value)}, not {article(wording.what)}"
         options = [o.strip("'") for o in _literal_options(wording)]
         close = difflib.get_close_matches(value, options, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -117,10 +117,10 @@ def _value_problem(kind: str, value: Any, wording: Wording) -> str:
     if kind == "string_pattern_mismatch":
         return wording.invalid
     if wording.kind == "whole number":
-        found = "a number with a fraction" if isinstance(value, float) else type_name(value)
+        found = "a number with a fraction" if isinstance(value, float) else a_type(value)
         return f"is {found}, not a whole number"
     noun = {"text": "text", "choice": wording.what}.get(wording.kind, wording.kind or "value")
-    return f"is a {type_name(value)}, not a {noun}"
+    return f"is {a_type(value)}, not {article(noun)}"
 
 
 def _literal_options(wording: Wording) -> list[str]:

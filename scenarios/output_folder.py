@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from govsim.scenarios.atomic import journal
 from govsim.scenarios.scenario import ScenarioError
 
 MANIFEST = "manifest.json"
@@ -25,7 +26,10 @@ MARKER_KEY = "govsim_manifest"
 LOCK = ".govsim.lock"
 INCOMPLETE = ".govsim-incomplete"
 """Written before the first output file and removed after the manifest: a folder that carries
-it was left by a run that stopped while writing, and the next run recovers it."""
+it was left by a run that stopped while writing, and the next run recovers it. Below its first
+line it lists, one per line, every file the run was about to put in place (`record_writing`),
+so the next run may remove what a stopped run wrote even where no manifest lists it."""
+INCOMPLETE_HEADER = "# a govsim run is writing or was stopped; the files it was putting in place:"
 TEMP_FOLDERS = (".", "series", "figures")
 
 
@@ -44,6 +48,17 @@ def _manifest_files(out: Path) -> set[str] | None:
         return None
     files = manifest.get("files", {})
     return {str(name) for name in files} if isinstance(files, dict) else set()
+
+
+def stopped_run_files(out: Path) -> set[str] | None:
+    """The files a stopped run noted in its incomplete-mark, or None if there is no mark."""
+    try:
+        lines = (out / INCOMPLETE).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {line for line in lines[1:] if line.strip() and not line.startswith("#")}
 
 
 def check_folder(out_dir: str | Path, force: bool = False) -> set[str]:
@@ -68,10 +83,11 @@ def check_folder(out_dir: str | Path, force: bool = False) -> set[str]:
     if not entries:
         return set()
     listed = _manifest_files(out)
+    stopped = stopped_run_files(out)
     if listed is not None:
-        return listed
-    if (out / INCOMPLETE).exists():
-        return set()
+        return listed | (stopped or set())
+    if stopped is not None:
+        return stopped
     if force:
         return set()
     shown = ", ".join(entries[:3]) + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
@@ -120,9 +136,39 @@ def clean_temporaries(out_dir: str | Path) -> list[Path]:
     return removed
 
 
-def mark_incomplete(out_dir: str | Path) -> None:
-    """Mark the folder as being written (before the first output file)."""
-    (Path(out_dir) / INCOMPLETE).write_text("a govsim run is writing or was stopped\n")
+def mark_incomplete(out_dir: str | Path, stopped: set[str] = frozenset()) -> None:
+    """Mark the folder as being written (before the first output file).
+
+    Args:
+        out_dir: The folder.
+        stopped: Files an earlier stopped run noted, kept in the mark until this run completes
+            (so a second stop still knows them).
+    """
+    lines = [INCOMPLETE_HEADER, *sorted(stopped)]
+    (Path(out_dir) / INCOMPLETE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@contextlib.contextmanager
+def record_writing(out_dir: str | Path) -> Iterator[None]:
+    """Within the block, note in the incomplete-mark each file put in place in ``out_dir``.
+
+    Every file `scenarios.atomic.atomic_path` renames into the folder is appended to the mark
+    (flushed to disk) before it appears, so a run killed at any moment leaves a mark that names
+    every file it may have written.
+    """
+    out = Path(out_dir).resolve()
+    mark = out / INCOMPLETE
+
+    def note(path: Path) -> None:
+        target = path.resolve()
+        if out in target.parents:
+            with open(mark, "a", encoding="utf-8") as handle:
+                handle.write(target.relative_to(out).as_posix() + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+
+    with journal(note):
+        yield
 
 
 def mark_complete(out_dir: str | Path) -> None:

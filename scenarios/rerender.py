@@ -19,6 +19,7 @@ from govsim.scenarios.output_folder import (
     folder_lock,
     mark_complete,
     mark_incomplete,
+    record_writing,
     remove_stale,
 )
 from govsim.scenarios.scenario import ScenarioError
@@ -47,7 +48,8 @@ def rerender_report(folder: str | Path, lang: str = "en") -> Path:
         data, manifest = load_ensemble(out)  # again, under the lock
         clean_temporaries(out)
         mark_incomplete(out)
-        report, pngs = _write_report(data, out, lang, git_commit())
+        with record_writing(out):
+            report, pngs = _write_report(data, out, lang, git_commit())
         written = {p.resolve() for p in [report, *pngs]}
         old_report = {name for name in manifest["files"] if name.startswith(REPORT_FILES)}
         remove_stale(out, old_report, written)
@@ -57,6 +59,7 @@ def rerender_report(folder: str | Path, lang: str = "en") -> Path:
         manifest["files"] = files
         manifest["arguments"]["lang"] = lang
         manifest["arguments"]["report"] = True
-        write_text(out / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        with record_writing(out):
+            write_text(out / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         mark_complete(out)
     return report

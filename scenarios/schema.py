@@ -90,6 +90,16 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def article(noun: str) -> str:
+    """``noun`` with its indefinite article: ``an integer``, ``a string``."""
+    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
+
+
+def a_type(value: Any) -> str:
+    """The TOML name of a value's type with its article, for messages (``an array``)."""
+    return article(type_name(value))
+
+
 def join(path: str, key: str | int) -> str:
     """Dotted field path: ``join("physical", "entry")`` -> ``"physical.entry"``."""
     if isinstance(key, int):

@@ -169,7 +169,7 @@ def test_an_unknown_key_gets_a_did_you_mean_hint() -> None:
 
 def test_the_first_mistake_in_the_file_order_is_reported() -> None:
     text = HEADER + "[physical]\nentry = 5\n[dso]\nfulll = 1\n"
-    with pytest.raises(ScenarioError, match=r"'physical\.entry' = 5 is a integer, not a date"):
+    with pytest.raises(ScenarioError, match=r"'physical\.entry' = 5 is an integer, not a date"):
         loads_scenario(text)
 
 
@@ -214,3 +214,20 @@ def test_govsim_schema_out_a_folder_or_below_a_file_is_one_paragraph(tmp_path: P
     assert f"cannot be written: {tmp_path / 'file'} is a file, not a folder" in err
     assert err.count("\n") == 1 and "Allowed: the name of a .json file" in err
     assert [p.name for p in tmp_path.iterdir()] == ["file"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('name = 5\n[title]\nen = "T"\n[description]\nen = "D"\n', "is an integer, not a text"),
+        (HEADER + "[physical]\npostponements = 5\n", "is an integer but must be an array"),
+        (HEADER + "[physical]\nentry = [2021]\n", "is an array, not a date"),
+        ('dso = "soon"\n' + HEADER, "is a string but must be a table"),
+    ],
+)
+def test_type_names_take_the_right_article(text: str, expected: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        loads_scenario(text)
+    message = str(info.value)
+    assert expected in message
+    assert not re.search(r"\ba (integer|array|[aeiou]\w*)\b", message), message

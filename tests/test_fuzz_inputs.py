@@ -872,6 +872,7 @@ COMMANDS = (
     "survey",
     "calibrate",
     "app",
+    "schema",
 )
 """The subcommands whose argument lists are generated (and the command line without one)."""
 
@@ -1115,7 +1116,12 @@ def command_cases(command: str, exp: str, threshold: float) -> st.SearchStrategy
             variant(base, "--seed", BAD_SEED),
             variant(base, "--date", BAD_MONTH_ARG),
             variant(base, "--sample", choice(("stratified", "all"))),
-            variant(base, "--answer-noise", NOT_FLOAT | st.sampled_from(["-1", "nan", "-inf"])),
+            variant(
+                base,
+                "--answer-noise",
+                NOT_FLOAT | st.sampled_from(["-1", "0", "1.01", "1e308", "nan", "inf", "-inf"]),
+            ),
+            variant(base, "--out", st.just("")),
             variant(base, "--municipalities", NOWHERE_NAME),
             variant(base, "--out", st.sampled_from(["adir", "user", "afile/s.csv"])),
         ]
@@ -1149,6 +1155,15 @@ def command_cases(command: str, exp: str, threshold: float) -> st.SearchStrategy
             variant(base, "--host", BAD_HOST),
             variant(base, "--scenario", files),
         ]
+    elif command == "schema":
+        base = ["schema", "scenario", "--out", "scenario.schema.json"]
+        cases = [
+            positional(
+                base, 1, NOT_AN_OPTION.filter(lambda s: s not in ("scenario", "experiment"))
+            ),
+            variant(base, "--out", st.sampled_from(["", "adir", "afile/s.json", "user"])),
+            st.just(["schema"]),
+        ]
     else:
         raise AssertionError(command)
     flags = unknown_flags(command).map(lambda flag: [*base, flag])
@@ -1179,7 +1194,7 @@ def test_hostile_argument_lists_exit_2_and_write_nothing(tmp_path_factory, exper
     check()
     assert len(seen) >= 1000
     counts = {c: seen.count(c) for c in COMMANDS}
-    assert min(counts.values()) >= 30, counts  # every command, about 1 case in 13
+    assert min(counts.values()) >= 30, counts  # every command, about 1 case in 14
 
 
 # ---------------------------------------------------------------------------- found by the cases

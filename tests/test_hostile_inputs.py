@@ -301,6 +301,21 @@ def test_survey_out_below_a_file(capsys, tmp_path):
     assert "Allowed: the name of a CSV file in a folder" in message
 
 
+def test_survey_out_empty_is_refused_not_ignored(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    message = fails(capsys, ["survey", "--municipalities", "Utrecht", "--out", ""])
+    assert message == "govsim survey: --out must name the CSV file to write, got ''"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("noise", ["1e308", "inf", "nan", "0", "-0.1", "1.5"])
+def test_survey_answer_noise_outside_its_range(capsys, noise):
+    message = fails(capsys, ["survey", "--municipalities", "Utrecht", "--answer-noise", noise])
+    assert f"argument --answer-noise: must be a number above 0 and at most 1; got {noise}" in (
+        message
+    )
+
+
 def test_survey_on_a_full_disk_writes_nothing(capsys, tmp_path, monkeypatch):
     failing_writer(monkeypatch, errno.ENOSPC)
     out = tmp_path / "survey.csv"
@@ -367,6 +382,13 @@ def test_calibrate_with_a_db_that_is_a_folder(capsys, tmp_path):
     message = fails(capsys, ["calibrate", "--quick", "--out", str(out), "--db", str(tmp_path)])
     assert f"--db {tmp_path} is a folder" in message
     assert not out.exists()
+
+
+def test_calibrate_with_no_replications_runs_nothing(capsys, tmp_path):
+    out = tmp_path / "cal"
+    message = fails(capsys, ["calibrate", "--quick", "--out", str(out), "--replications", "0"])
+    assert message == "govsim calibrate: --replications must be at least 1, got 0"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_calibrate_with_out_that_is_a_file(capsys, tmp_path):

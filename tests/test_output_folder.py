@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from govsim.cli import main
+from govsim.scenarios.atomic import write_text
 from govsim.scenarios.ensemble import run_ensemble
 from govsim.scenarios.output_folder import (
     INCOMPLETE,
@@ -21,7 +22,10 @@ from govsim.scenarios.output_folder import (
     OutputFolderError,
     check_folder,
     folder_lock,
+    mark_incomplete,
+    record_writing,
     remove_stale,
+    stopped_run_files,
 )
 from govsim.scenarios.scenario import ScenarioError
 
@@ -96,6 +100,40 @@ def test_a_stopped_run_leaves_a_folder_the_next_run_recovers(tmp_path):
     assert not (out / INCOMPLETE).exists() and not list(out.glob(".*.tmp"))
     manifest = json.loads((out / "manifest.json").read_text())
     assert "summary.csv" in manifest["files"] and (out / "summary.csv").read_text() != "half"
+
+
+def test_files_a_stopped_run_wrote_beyond_any_manifest_are_removed_by_the_next_run(tmp_path):
+    out = tmp_path / "stopped"
+    run_ensemble(["baseline"], out_dir=out, **ARGS)  # complete, without a report
+    (out / "notes.txt").write_text("mine")  # the user's, beside govsim's files
+    # a run with other options (a report) stopped after drawing one figure: no manifest lists it
+    mark_incomplete(out)
+    with record_writing(out):
+        write_text(out / "figures" / "dso.png", "half a report")
+    (out / "figures" / "yours.png").write_text("not noted: not govsim's")
+    assert stopped_run_files(out) == {"figures/dso.png"}
+    assert "figures/dso.png" in check_folder(out)
+    run_ensemble(["baseline"], out_dir=out, **ARGS)
+    assert not (out / "figures" / "dso.png").exists()
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (out / "figures" / "yours.png").exists()
+    assert not (out / INCOMPLETE).exists()
+
+
+def test_a_second_stop_still_knows_what_the_first_stopped_run_wrote(tmp_path, monkeypatch):
+    out = tmp_path / "twice"
+    run_ensemble(["baseline"], out_dir=out, **ARGS)
+    mark_incomplete(out)
+    with record_writing(out):
+        write_text(out / "figures" / "dso.png", "half a report")
+
+    def fail(*args, **kwargs):
+        raise KeyboardInterrupt  # stopped again, before anything is written
+
+    monkeypatch.setattr("govsim.scenarios.ensemble._write_outputs", fail)
+    with pytest.raises(KeyboardInterrupt):
+        run_ensemble(["baseline"], out_dir=out, **ARGS)
+    assert stopped_run_files(out) == {"figures/dso.png"}
 
 
 def test_a_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path):
@@ -201,9 +239,10 @@ def test_a_run_killed_while_writing_leaves_a_marked_folder_the_next_run_recovers
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate()
     assert proc.returncode == -signal.SIGKILL
-    # the old manifest no longer describes the folder, and the mark says so
+    # the old manifest no longer describes the folder, and the mark says so and what it wrote
     assert (out / INCOMPLETE).exists()
     assert not manifest_matches(out)
+    assert "series/baseline.parquet" in stopped_run_files(out)
     # the next run recovers the folder: complete, every file as its manifest says
     assert main([*RUN, "--seed", "4", "--out", str(out)]) == 0
     assert_complete(out, seed=4)

@@ -33,7 +33,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
     from govsim.experiments.survey.questionnaire import format_comparison
     from govsim.model.parameters import ParameterError
 
-    if args.out:
+    if args.out is not None:
         check_csv_out(args.out)
     instrument = {} if args.answer_noise is None else {"answer_noise": args.answer_noise}
     try:
@@ -53,7 +53,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
         f"({int(survey.table['n'].max())} respondents), fielded {survey.date:%Y-%m} ({where})"
     )
     print(format_comparison(result))
-    if args.out:
+    if args.out is not None:
         write_csv_atomic(result, Path(args.out))
         print(f"wrote {args.out}")
     return 0
@@ -65,6 +65,8 @@ def check_csv_out(out: str) -> None:
     Raises:
         UserError: One paragraph naming ``--out`` and what is allowed.
     """
+    if not out.strip():
+        raise _user_error(ValueError("--out must name the CSV file to write, got ''"))
     if Path(out).is_dir():
         raise _user_error(ValueError(f"--out names the CSV file to write; {out} is a folder"))
     folder = Path(out).absolute().parent
@@ -222,7 +224,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--answer-noise",
-        type=float,
+        type=argtypes.bounded_float(0.0, 1.0),
         default=None,
         help=(
             "answer-noise sd of Table 4 and the Omgevingswet satisfaction "

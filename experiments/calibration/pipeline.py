@@ -106,6 +106,8 @@ class PipelineSettings:
         cal_settings = self.calibration
         if cal_settings.population < 2 or cal_settings.generations < 1:
             raise CalibrationError("--population must be >= 2 and --generations >= 1")
+        if self.replications < 1:
+            raise CalibrationError(f"--replications must be at least 1, got {self.replications}")
         if self.replications < MIN_REPLICATIONS and not self.quick:
             raise CalibrationError(
                 f"--replications must be at least {MIN_REPLICATIONS} for the fit report"
