@@ -551,9 +551,12 @@ def test_polish_with_no_budget_returns_the_start_and_refuses_an_incomplete_one()
 
 
 def test_calibrate_rejects_a_negative_polish_budget(tmp_path, capsys):
-    code = _run(["calibrate", "--quick", "--out", str(tmp_path), "--polish-evaluations", "-1"])
-    assert code == 2
-    assert "--polish-evaluations" in capsys.readouterr().err
+    out = tmp_path / "cal"
+    with pytest.raises(SystemExit) as stop:  # argparse's usage error: the flag's type refuses it
+        _run(["calibrate", "--quick", "--out", str(out), "--polish-evaluations", "-1"])
+    assert stop.value.code == 2
+    assert "argument --polish-evaluations: must be 0 or more, got -1" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_a_generation_below_the_minimum_acceptance_rate_is_abandoned(tmp_path):
