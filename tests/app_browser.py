@@ -107,7 +107,7 @@ def browser(viewport: dict[str, int], **options: Any) -> Iterator[tuple[Any, lis
 def open_app(page: Any, url: str) -> None:
     """Load the app in a new session and wait until the map is drawn."""
     page.goto("about:blank")
-    page.goto(url)
+    page.goto(url + "#new")  # a fresh session, not the one this tab kept (viz.keep)
     page.locator(".govsim-img-map-0").wait_for(timeout=60_000)
     page.locator(".govsim-img-charts").wait_for()
 

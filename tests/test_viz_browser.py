@@ -152,7 +152,7 @@ def test_preset_language_and_drilldown(server, app_page, output):
     visible(page, "Levers for the room")
     visible(page, "Map colour")
     # drill-down by name
-    page.get_by_role("tab", name=re.compile("municipality", re.I)).click()
+    page.locator(".govsim-open-drill").click()  # the drill-down opens beside the map
     box = page.locator(".govsim-municipality input[type=text]")
     box.click()
     box.fill("Utrecht")
@@ -161,16 +161,19 @@ def test_preset_language_and_drilldown(server, app_page, output):
     assert "inhabitants" in header
     visible(page, "Municipal secretary")
     assert page.locator(".govsim-log").is_visible()
-    shoot(page, output, "06_drilldown_utrecht_en", ".govsim-tabs")
-    # drill-down on the map: a click in the middle of the map picks another municipality
-    page.locator(".govsim-img-map-0").click(position={"x": 250, "y": 300})
+    shoot(page, output, "06_drilldown_utrecht_en", ".govsim-drill")
+    # drill-down on the map: a click on the map picks another municipality
+    box = page.locator(".govsim-img-map-0").bounding_box()  # in the north-east, not Utrecht
+    page.locator(".govsim-img-map-0").click(
+        position={"x": 0.72 * box["width"], "y": 0.3 * box["height"]}
+    )
     other = wait_for_text(page, ".govsim-muni-header", r"^(?!Utrecht \(Utrecht)")
     assert "inhabitants" in other
     # back to Dutch: the drill-down follows
     page.locator(".govsim-lang-nl").click()
     wait_for_text(page, ".govsim-muni-header", r"inwoners\)$")
     visible(page, "Gemeentesecretaris")
-    shoot(page, output, "07_map_pick_nl", ".govsim-tabs")
+    shoot(page, output, "07_map_pick_nl", ".govsim-drill")
     assert only_local(requests) == []
 
 

@@ -6,6 +6,7 @@ change or the side-by-side switch. Widget tests in a Solara kernel context, no b
 from __future__ import annotations
 
 import argparse
+import time
 
 import ipyvuetify as v
 import pytest
@@ -203,6 +204,26 @@ def test_a_short_run_is_discarded_without_asking(rendered):
     assert session.primary.name == "dso_delay" and session.steps == 0
 
 
+def eventually(check, timeout: float = 5.0) -> None:
+    """Wait until ``check()`` holds (a render from the Play thread may still be running)."""
+    end = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < end, "condition not met in time"
+        time.sleep(0.02)
+
+
+def settled(session, timeout: float = 5.0) -> None:
+    """Wait until the runs stop advancing (the Play thread ended its last step)."""
+    end = time.monotonic() + timeout
+    before = session.steps
+    while True:
+        time.sleep(0.4)
+        if session.steps == before:
+            return
+        assert time.monotonic() < end, "the runs kept advancing"
+        before = session.steps
+
+
 def dialog_text(rc) -> str:
     return rc.find(v.Dialog).find(v.CardText).widget.children[0].children[0]
 
@@ -217,9 +238,11 @@ def test_changing_the_preset_asks_before_discarding_a_run(rendered):
     advance(rc, session, 14)
     widget(rc, "play").click()  # playing when the facilitator picks another preset
     widget(rc, "scenario").v_model = "dso_delay"
-    assert rc.find(v.Dialog).widget.v_model is True
+    # the Play thread may be rendering a step: the dialog then opens when that render ends
+    eventually(lambda: rc.find(v.Dialog).widget.v_model is True)
     assert not session.primary.name == "dso_delay"
-    assert widget(rc, "play").children[-1] == "Afspelen"  # paused while asking
+    eventually(lambda: widget(rc, "play").children[-1] == "Afspelen")  # paused while asking
+    settled(session)  # the Play thread's last step is done
     steps = session.steps
     title = presets.short_title(presets.load("dso_delay"), "nl")
     assert dialog_text(rc) == (
@@ -231,16 +254,16 @@ def test_changing_the_preset_asks_before_discarding_a_run(rendered):
     assert card.children == ["Deze run weggooien?"]
     # no: the run and the menu stay as they were
     dialog_button(rc, "Nee, deze run houden").click()
-    assert rc.find(v.Dialog).widget.v_model is False
+    eventually(lambda: rc.find(v.Dialog).widget.v_model is False)
     assert session.primary.name == "baseline" and session.steps == steps
     assert widget(rc, "scenario").v_model == "baseline"
     # yes: start again with the new preset
     widget(rc, "scenario").v_model = "dso_delay"
     assert widget(rc, "scenario").v_model == "dso_delay"
     dialog_button(rc, "Ja, opnieuw beginnen").click()
-    assert rc.find(v.Dialog).widget.v_model is False
+    eventually(lambda: rc.find(v.Dialog).widget.v_model is False)
     assert session.primary.name == "dso_delay" and session.steps == 0
-    assert month_text(rc) == "maand 0 van 204"
+    eventually(lambda: month_text(rc) == "maand 0 van 204")
 
 
 def test_the_side_by_side_switch_asks_both_ways(rendered):

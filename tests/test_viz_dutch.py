@@ -220,7 +220,7 @@ def test_municipality_search_in_dutch_and_english(rendered):
 def test_export_buttons_offer_dutch_file_names(rendered):
     rc, session = rendered
     rc.find(meta_ref="step").widget.click()
-    rc.find(v.Tabs).widget.v_model = 3
+    rc.find(v.Tabs).widget.v_model = 2
     widgets = rc.find(FileDownloadWidget).widgets
     files = [w.filename for w in widgets if not w.filename.endswith(".json")]  # not the session
     stem = f"govsim_basis_toevalsgetal{session.primary.seed}_2013-01"

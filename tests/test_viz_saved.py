@@ -98,8 +98,13 @@ def make_state(session: Session):
         "view_step": None,
         "scope": "all",
         "applied_scope": "all",
+        "presenter": False,
+        "drill_open": False,
+        "achieved": None,
     }
-    fields = [f.name for f in dataclasses.fields(viz_app.AppState) if f.name != "session"]
+    fields = [
+        f.name for f in dataclasses.fields(viz_app.AppState) if f.name not in ("session", "pace")
+    ]
     assert sorted(fields) == sorted(defaults)
     return viz_app.AppState(session, **{k: solara.reactive(v) for k, v in defaults.items()})
 

@@ -275,7 +275,7 @@ def test_the_what_changed_line_follows_a_stretch(rendered):
 
 def test_the_survey_panel_at_the_current_month(rendered):
     rc, session = rendered
-    rc.find(v.Tabs).widget.v_model = 1
+    rc.find(v.Tabs).widget.v_model = 0
     session.step(54)
     rc.find(meta_ref="step").widget.click()  # 2017-07: in the fieldwork
     rc.find(meta_ref="survey_now").widget.v_model = True

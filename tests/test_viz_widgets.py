@@ -106,7 +106,7 @@ def test_step_redraws_the_map_and_the_charts(rendered):
     rc, _ = rendered
     map_before = rc.find(meta_ref="map_0").widget.src
     charts_before = rc.find(meta_ref="charts").widget.src
-    assert map_before.startswith("data:image/jpeg;base64,")
+    assert map_before.startswith("data:image/png;base64,")
     for _ in range(3):
         rc.find(meta_ref="step").widget.click()
     assert rc.find(meta_ref="map_0").widget.src != map_before
@@ -138,7 +138,10 @@ def test_clicking_the_map_picks_a_municipality(rendered):
     # where Groningen lies on the image, from the map's own transform
     from govsim.viz.map_view import MapRenderer
 
-    probe = MapRenderer(session.model.frame["code"].tolist())
+    size = viz_app.MAP_SIZE
+    probe = MapRenderer.for_display(
+        session.model.frame["code"].tolist(), "nl", size.width, size.height
+    )
     probe.render(session.model)
     ring = probe.shapes[row].rings[0]
     px, py = probe.ax.transData.transform(ring.mean(axis=0))
@@ -239,7 +242,7 @@ def test_a_slider_that_does_not_fit_shows_a_message(rendered, monkeypatch):
 def test_survey_panel_shows_simulated_answers_after_the_survey_month(rendered):
     rc, session = rendered
     tabs = rc.find(v.Tabs).widget
-    tabs.v_model = 1
+    tabs.v_model = 0
     note = rc.find(meta_ref="survey_note").widget.unsafe_innerHTML
     assert "2017-08" in note
     before = rc.find(meta_ref="survey").widget.src
@@ -252,7 +255,7 @@ def test_survey_panel_shows_simulated_answers_after_the_survey_month(rendered):
 
 def test_export_offers_charts_and_data(rendered):
     rc, _ = rendered
-    rc.find(v.Tabs).widget.v_model = 3
+    rc.find(v.Tabs).widget.v_model = 2
     rc.find(meta_ref="lang_en").widget.click()
     buttons = rc.find(v.Btn).widgets
     labels = {c for b in buttons for c in b.children if isinstance(c, str)}

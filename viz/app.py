@@ -6,10 +6,13 @@ the model and components that re-render on a counter) with components of our own
 two runs side by side need a controller that builds models from scenario files, and SolaraViz's
 module-level model would be shared between tabs.
 
-Layout: a header (title, date, language), a control column (scenario, seed, Reset / Step /
-Play, speed, the big sliders and, folded under them, the secretary's choices), the map and the
-national charts, and tabs with the drill-down into one municipality, the 2017 survey, the
-timeline's events and the export for the debrief.
+Layout (docs/app.md): one screen of the viewport's height at 1280x720 and 1920x1080 — a header
+(title, date, the full-screen map switch, language), a control column that scrolls on its own
+(scenario, seed, Reset / Step / Play, speed and the speed achieved, the live monitors, the big
+sliders and, folded under them, the secretary's choices), the timeline, the map and the
+national charts drawn for their boxes (`viz.fit`), and the drill-down into one municipality in
+a panel beside the map; below the screen, tabs with the 2017 survey, the timeline's events and
+the export for the debrief. A reload keeps the tab's session (`viz.keep`).
 
 On a projector (issue 16): Reset / Step / Play are disabled while a Reset runs and a click the
 browser sent before it saw that is dropped (`AppState.reset`, `AppState.accepts`); changing the
@@ -27,11 +30,12 @@ the fieldwork) and a session saved to a file and opened again (`viz.saved`).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -43,7 +47,11 @@ import traitlets
 from govsim.model.parameters import CHOICES
 from govsim.viz import drilldown, export, i18n, names, presets, saved, survey, timeline
 from govsim.viz.charts import ChartRenderer, survey_png, timeline_events
+from govsim.viz.fit import FitImage, Size, reported_size
+from govsim.viz.keep import KEEPER, Kept, TabId
 from govsim.viz.map_view import BORDER_MAPS, MAP_INDICATORS, MapRenderer, map_label
+from govsim.viz.pace import Pace, batch, slow
+from govsim.viz.pagelang import PageLanguage
 from govsim.viz.session import DEFAULT_SEED, MAX_SEED, SeedError, Session, parse_seed
 
 DEFAULT_MAP = "transformation_social"
@@ -52,9 +60,32 @@ MAX_SPEED = 12.0
 MIN_PAUSE = 0.05
 """Seconds between two steps while playing, at least: clicks (Pause, the language) need a gap
 between renders to get through."""
-LIVE_FORMAT = "jpeg"
-"""Image format of the live map and charts (encodes several times faster than PNG; the
-exports are PNG)."""
+LIVE_FORMAT = "png"
+"""Image format of the live map and charts: PNG drawn at the screen's device pixels (sharp
+text; `viz.fit`)."""
+MAP_SIZE = Size(480, 576)
+"""The map's size until the browser reports its box (and in widget tests)."""
+CHARTS_SIZE = Size(592, 960)
+"""The charts' size until the browser reports their box."""
+KEPT_SETTINGS: tuple[str, ...] = (
+    "lang",
+    "scenario",
+    "compare",
+    "scenario_b",
+    "seed_text",
+    "overrides",
+    "applied",
+    "speed",
+    "map_indicator",
+    "borders",
+    "selected",
+    "scope",
+    "applied_scope",
+    "presenter",
+    "drill_open",
+    "view_step",
+)
+"""The choices of a tab kept with its session across a reload (`viz.keep`)."""
 DISCARD_CONFIRM_MONTHS = int(DEFAULT_SPEED)
 """From this many simulated months on, changing the preset or switching side by side on or off
 asks first (`AppState.request`): a shorter run replays in under a second at the default speed."""
@@ -70,45 +101,90 @@ CSS = """
 .govsim-app .v-list-item__title { font-size: 19px !important; color: #111 !important; }
 .govsim-app .v-btn { font-size: 18px !important; font-weight: 700; letter-spacing: 0;
   text-transform: none; }
-.govsim-app .v-btn:not(.v-btn--icon) { min-height: 48px; }
+.govsim-app .v-btn:not(.v-btn--icon) { min-height: 44px; }
 .govsim-buttons .v-btn { flex: 1 1 0; }
-.govsim-app .v-card__title { font-size: 23px !important; font-weight: 700; }
+.govsim-app .v-card__title { font-size: 21px !important; font-weight: 700; padding: 8px 12px; }
 .govsim-app .v-tab { font-size: 19px !important; font-weight: 700; letter-spacing: 0; }
 .govsim-app .v-slider__thumb { width: 22px; height: 22px; left: -11px; }
 .govsim-app .v-slider__thumb:before { left: -7px; top: -7px; }
 .govsim-app .v-slider--horizontal .v-slider__track-container { height: 6px; }
 .govsim-app .v-slider__thumb-label { font-size: 15px; font-weight: 700; }
-.govsim-title { font-size: 32px; font-weight: 800; line-height: 1.15; color: #0b2e59; }
-.govsim-subtitle { font-size: 19px; color: #333; }
-.govsim-date { font-size: 40px; font-weight: 800; color: #0b2e59;
+.govsim-screen { height: 100vh; display: flex; flex-direction: column; gap: 6px;
+  padding: 4px 12px 8px 12px; box-sizing: border-box; overflow: hidden; }
+.govsim-header { flex: 0 0 auto; display: flex; align-items: center; gap: 16px; }
+.govsim-header-title { flex: 1 1 auto; min-width: 0; }
+.govsim-title { font-size: 26px; font-weight: 800; line-height: 1.1; color: #0b2e59; }
+.govsim-subtitle { font-size: 16px; color: #333; }
+.govsim-now { text-align: right; }
+.govsim-date { font-size: 32px; font-weight: 800; color: #0b2e59; line-height: 1.05;
   font-variant-numeric: tabular-nums; }
-.govsim-month { font-size: 17px; color: #333; }
+.govsim-month { font-size: 16px; color: #333; }
+.govsim-main { flex: 1 1 0; min-height: 0; display: grid; gap: 10px;
+  grid-template-columns: 290px minmax(0, 1fr); }
+.govsim-side { min-height: 0; overflow-y: auto; padding: 2px 4px 2px 2px; }
+.govsim-side .v-card { margin-bottom: 8px; }
+.govsim-side .v-card__text, .govsim-side .v-card > div { padding-top: 0; }
+.govsim-stage { display: flex; flex-direction: column; min-height: 0; min-width: 0; gap: 6px; }
+.govsim-views { flex: 1 1 0; min-height: 0; display: grid; gap: 10px; position: relative;
+  grid-template-columns: minmax(0, 41fr) minmax(0, 59fr); }
+.govsim-views-two { grid-template-columns: minmax(0, 45fr) minmax(0, 55fr); }
+.govsim-views-two .govsim-drill { width: 55%; }
+.govsim-mapcell, .govsim-chartcell { display: flex; flex-direction: column; min-height: 0;
+  min-width: 0; }
+.govsim-maprow { flex: 1 1 0; min-height: 0; display: flex; gap: 8px; }
+.govsim-maprun { flex: 1 1 0; min-width: 0; min-height: 0; display: flex;
+  flex-direction: column; }
+.govsim-toolbar { display: flex; gap: 8px; align-items: flex-end; flex: 0 0 auto; }
+.govsim-toolbar .v-input { margin-top: 0; padding-top: 4px; }
+.govsim-toolbar .v-text-field__details, .govsim-toolbar .v-messages { display: none; }
+.govsim-fit { position: relative; flex: 1 1 0; min-height: 0; min-width: 0; overflow: hidden; }
+.govsim-fit .govsim-img { position: absolute; top: 0; left: 0; max-width: none; }
+.govsim-legend-box { position: absolute; pointer-events: none; }
+.govsim-img { display: block; }
+.govsim-img-survey { width: 100%; height: auto; }
+.govsim-chart-note { font-size: 16px; color: #111; flex: 0 0 auto; }
+.govsim-drill { position: absolute; top: 0; right: 0; bottom: 0; width: 59%; z-index: 4;
+  background: white; overflow-y: auto; padding: 6px 12px; border: 2px solid #0b3d91;
+  border-radius: 6px; box-shadow: 0 4px 18px rgba(0, 0, 0, 0.25); }
+.govsim-drill-closed { display: none; }
+.govsim-drill-head { display: flex; align-items: center; justify-content: space-between; }
+.govsim-drill-runs { display: flex; gap: 16px; }
+.govsim-drill-run { flex: 1 1 0; min-width: 0; }
+.govsim-presenter .govsim-side, .govsim-presenter .govsim-chartcell,
+.govsim-presenter .govsim-below, .govsim-presenter .govsim-timeline,
+.govsim-presenter .govsim-toolbar, .govsim-presenter .govsim-subtitle { display: none; }
+.govsim-presenter .govsim-main, .govsim-presenter .govsim-views {
+  grid-template-columns: minmax(0, 1fr); }
+.govsim-presenter .govsim-drill { width: 45%; }
+.govsim-below { padding: 8px 12px; }
 .govsim-slider-label { font-size: 18px; font-weight: 600; margin-bottom: -6px; }
 .govsim-slider-value { font-size: 18px; font-weight: 800; color: #0b2e59; }
-.govsim-img { width: 100%; height: auto; display: block; }
-.govsim-run-label { font-size: 20px; font-weight: 700; }
+.govsim-speed-achieved { font-size: 16px; color: #333; margin-top: -8px; }
+.govsim-speed-slow { color: #a33600; font-weight: 700; }
+.govsim-run-label { font-size: 18px; font-weight: 700; }
 .govsim-hint { font-size: 16px; color: #333; }
 .govsim-help { font-size: 15px; color: #444; line-height: 1.3; margin: 2px 0 10px 0; }
 .govsim-choices { margin: 8px 0; }
 .govsim-choices .v-expansion-panel-header { font-size: 20px; font-weight: 700; color: #0b2e59; }
-.govsim-pending { font-size: 17px; font-weight: 700; color: #a33600; }
-.govsim-log { max-height: 420px; overflow-y: auto; font-size: 18px; line-height: 1.5; }
+.govsim-pending { font-size: 16px; font-weight: 700; color: #a33600; }
+.govsim-log { max-height: 420px; overflow-y: auto; font-size: 17px; line-height: 1.45; }
 .govsim-log div { padding: 2px 0; border-bottom: 1px solid #eee; }
-.govsim-section-title { font-size: 21px; font-weight: 800; color: #0b2e59; margin-top: 6px; }
+.govsim-section-title { font-size: 20px; font-weight: 800; color: #0b2e59; margin-top: 6px; }
 .govsim-row { display: flex; align-items: center; gap: 10px; font-size: 17px; }
 .govsim-row .govsim-row-label { flex: 0 0 55%; }
 .govsim-row .govsim-row-text { flex: 0 0 22%; font-weight: 700; }
 .govsim-events { font-size: 18px; line-height: 1.5; }
-.govsim-strip { padding: 4px 16px 8px 16px; }
-.govsim-strip-title { font-size: 21px; font-weight: 800; color: #0b2e59; }
+.govsim-strip-title { font-size: 19px; font-weight: 800; color: #0b2e59; }
+.govsim-timeline { flex: 0 0 auto; }
 .govsim-timeline .v-input__slot { margin-bottom: 0; }
 .govsim-timeline .v-messages { display: none; }
-.govsim-monitor { min-width: 130px; }
-.govsim-monitor-value { font-size: 32px; font-weight: 800; color: #0b2e59;
+.govsim-timeline .v-btn:not(.v-btn--icon) { min-height: 36px; }
+.govsim-monitors { display: grid; grid-template-columns: 1fr 1fr; gap: 4px 10px; }
+.govsim-monitor-value { font-size: 26px; font-weight: 800; color: #0b2e59;
   font-variant-numeric: tabular-nums; line-height: 1.05; }
-.govsim-monitor-label { font-size: 16px; color: #333; }
-.govsim-changed { font-size: 18px; font-weight: 600; color: #111; margin-top: 4px; }
-.govsim-muni-header { font-size: 24px; font-weight: 800; }
+.govsim-monitor-label { font-size: 15px; color: #333; line-height: 1.2; }
+.govsim-changed { font-size: 16px; font-weight: 600; color: #111; margin-top: 4px; }
+.govsim-muni-header { font-size: 22px; font-weight: 800; }
 .govsim-control * { pointer-events: none; }
 .govsim-error { overflow-wrap: anywhere; }
 .govsim-seed .v-messages { font-size: 15px; line-height: 1.3; }
@@ -258,6 +334,10 @@ class AppState:
     view_step: solara.Reactive[int | None]
     scope: solara.Reactive[str]
     applied_scope: solara.Reactive[str]
+    presenter: solara.Reactive[bool]
+    drill_open: solara.Reactive[bool]
+    achieved: solara.Reactive[float | None]
+    pace: Pace = field(default_factory=Pace)
 
     def t(self, key: str, **fields: Any) -> str:
         """Text ``key`` in the session's language."""
@@ -348,6 +428,7 @@ class AppState:
         if not self.playing.value:
             self.view_step.set(None)
             self.session.begin_stretch()
+            self.pace.restart()
         self.playing.set(not self.playing.value)
 
     def toggle_compare(self, value: bool) -> None:
@@ -418,8 +499,8 @@ class AppState:
         )
 
     # ------------------------------------------------------------------ stepping
-    def step(self) -> bool:
-        """One month for every run; returns whether they can go on.
+    def step(self, months: int = 1) -> bool:
+        """Advance every run one month (Play on a slow machine: ``months``); True if they go on.
 
         From a past month on the timeline it continues from the latest month (and shows it).
         A Step while paused is a stretch of its own (the "what changed" line).
@@ -428,7 +509,7 @@ class AppState:
             self.view_step.set(None)
         if not self.playing.value:
             self.session.begin_stretch()
-        going = self.session.step()
+        going = self.session.step(months)
         if going != self.running.value:
             self.running.set(going)
         self.version.set(self.session.version)
@@ -498,15 +579,59 @@ class AppState:
             self.view_step.set(max(0, int(step)))
 
     def play_loop(self, cancel: threading.Event) -> None:
-        """Step while playing, at the chosen speed (months per second)."""
+        """Step while playing, at the chosen speed (months per second) or as fast as it goes.
+
+        The speed achieved is measured (`viz.pace`) and shown next to the slider.
+        """
+        months = 1
         while self.playing.value and not cancel.is_set():
+            if not KEEPER.owns(self.session, self.pace):
+                break  # the page was reloaded: the new page drives the session now
             started = time.perf_counter()
-            going = self.step()
+            going = self.step(months)
+            took = time.perf_counter() - started
+            self.pace.tick(months)
+            rate = self.pace.rate()
+            if rate is not None and (
+                self.achieved.value is None or abs(rate - self.achieved.value) >= 0.25
+            ):
+                self.achieved.set(round(rate, 1))
             if not going:
                 self.playing.set(False)
                 break
-            wait = 1.0 / max(float(self.speed.value), 0.1) - (time.perf_counter() - started)
+            wait = months / max(float(self.speed.value), 0.1) - (time.perf_counter() - started)
             cancel.wait(max(wait, MIN_PAUSE))
+            months = batch(float(self.speed.value), took, MIN_PAUSE)
+
+    def pick(self, code: str) -> None:
+        """A municipality was picked (on the map or by name): show it beside the map."""
+        self.selected.set(code)
+        if code:
+            self.drill_open.set(True)
+
+
+def restore(state: AppState, session_box: solara.Reactive[Any], kept: Kept) -> None:
+    """Take over a tab's kept session after a reload: its runs and its choices (paused)."""
+    state.playing.set(False)
+    session_box.set(kept.session)
+    for name, value in kept.settings.items():
+        if name in KEPT_SETTINGS:
+            getattr(state, name).set(value)
+    state.resets.set(state.resets.value + 1)
+    state.running.set(kept.session.running)
+    state.version.set(kept.session.version)
+
+
+@solara.component
+def KeepSession(state: AppState, tab: str) -> None:
+    """Keeps the tab's session and choices on the server while they change (`viz.keep`)."""
+    values = {name: getattr(state, name).value for name in KEPT_SETTINGS}
+
+    def save() -> None:
+        if tab:
+            KEEPER.put(tab, state.session, values, state.pace)
+
+    solara.use_effect(save, [tab, id(state.session), repr(values)])
 
 
 def new_session(municipalities: list[str] | None = None) -> Session:
@@ -519,19 +644,19 @@ def new_session(municipalities: list[str] | None = None) -> Session:
 # ---------------------------------------------------------------------------- header
 @solara.component
 def Header(state: AppState) -> None:
-    """Title, current month and the language switch."""
+    """Title, current month, the full-screen map switch and the language switch."""
     state.version.get()
     state.view_step.get()
     session = state.session
     view = session.view(state.shown_step())
     shown_date = view.date if view is not None else session.model.date
-    with solara.Row(justify="space-between", style={"align-items": "center", "flex-wrap": "wrap"}):
-        with solara.Column(gap="0px"):
+    with solara.Div(classes=["govsim-header"]):
+        with solara.Div(classes=["govsim-header-title"]):
             solara.HTML(tag="div", unsafe_innerHTML=state.t("app_title"), classes=["govsim-title"])
             solara.HTML(
                 tag="div", unsafe_innerHTML=state.t("app_subtitle"), classes=["govsim-subtitle"]
             )
-        with solara.Column(gap="0px", align="end"):
+        with solara.Div(classes=["govsim-now"]):
             solara.HTML(
                 tag="div",
                 unsafe_innerHTML=i18n.month(shown_date),
@@ -550,6 +675,15 @@ def Header(state: AppState) -> None:
             solara.HTML(tag="div", unsafe_innerHTML=month, classes=["govsim-month"]).meta(
                 ref="month"
             )
+        presenter = state.presenter.value
+        solara.Button(
+            state.t("presenter_off" if presenter else "presenter_on"),
+            icon_name="mdi-fullscreen-exit" if presenter else "mdi-fullscreen",
+            on_click=lambda: state.presenter.set(not state.presenter.value),
+            color="primary",
+            outlined=not presenter,
+            classes=["govsim-presenter-toggle"],
+        ).meta(ref="presenter")
         with solara.Row(gap="6px"):
             for code in i18n.LANGS:
                 solara.Button(
@@ -709,14 +843,28 @@ def Controls(state: AppState) -> None:
                 unsafe_innerHTML=f"{state.speed.value:.0f}",
                 classes=["govsim-slider-value"],
             )
-        solara.SliderFloat(
-            "", value=state.speed, min=1.0, max=MAX_SPEED, step=1.0, thumb_label=False
-        ).meta(ref="speed")
+        with solara.Div(classes=["govsim-speed"]):
+            solara.SliderFloat(
+                "", value=state.speed, min=1.0, max=MAX_SPEED, step=1.0, thumb_label=False
+            ).meta(ref="speed")
+        SpeedAchieved(state)
         if state.error.value is not None:
             solara.Error(state.error_text(), classes=["govsim-error"]).meta(ref="error")
         for note in state.session.messages:
             solara.Warning(note)
     DiscardDialog(state)
+
+
+@solara.component
+def SpeedAchieved(state: AppState) -> None:
+    """What Play delivered in its last stretch, next to what the slider asks (`viz.pace`)."""
+    achieved = state.achieved.value
+    if achieved is None:
+        return
+    asked = float(state.speed.value)
+    text = state.t("speed_achieved", rate=i18n.number(achieved, 1, state.lang.value))
+    classes = ["govsim-speed-achieved"] + (["govsim-speed-slow"] if slow(asked, achieved) else [])
+    solara.HTML(tag="div", unsafe_innerHTML=text, classes=classes).meta(ref="speed_achieved")
 
 
 def slider_row(
@@ -949,13 +1097,13 @@ def MonitorsView(state: AppState) -> None:
     lang = state.lang.value
     shown = state.shown_step()
     labels = run_labels(state)
-    with solara.Div(classes=["govsim-monitors"]):
+    with solara.Div(classes=["govsim-monitor-block"]):
         for i in range(len(session.runs)):
             if len(session.runs) > 1:
                 solara.HTML(tag="div", unsafe_innerHTML=labels[i], classes=["govsim-run-label"])
-            with solara.Row(gap="18px", style={"flex-wrap": "wrap"}):
+            with solara.Div(classes=["govsim-monitors"]):
                 for j, (label, text) in enumerate(monitor_texts(session.view(shown, i), lang)):
-                    with solara.Column(gap="0px", classes=["govsim-monitor"]):
+                    with solara.Div(classes=["govsim-monitor"]):
                         solara.HTML(
                             tag="div", unsafe_innerHTML=text, classes=["govsim-monitor-value"]
                         ).meta(ref=f"monitor_{i}_{j}")
@@ -975,23 +1123,44 @@ def run_labels(state: AppState) -> list[str]:
     return export.run_labels(state.session, state.lang.value)
 
 
+def size_setter(sizes: solara.Reactive[dict[int, Size]], key: int, default: Size) -> Any:
+    """A resize handler that stores the size the browser reports for image ``key``."""
+
+    def resized(data: Any) -> None:
+        size = reported_size(data, default)
+        if size is not None and sizes.value.get(key) != size:
+            sizes.set({**sizes.value, key: size})
+
+    return resized
+
+
 @solara.component
 def MapView(state: AppState) -> None:
-    """The map(s) coloured by the chosen indicator; a click picks a municipality."""
+    """The map(s) coloured by the chosen indicator, drawn for their box.
+
+    A click picks a municipality; its details open beside the map (`DrillPanel`).
+    """
     version = state.version.get()
     lang = state.lang.value
     session = state.session
     renderers: dict[int, MapRenderer] = solara.use_memo(dict, [])
+    sizes = solara.use_reactive({})
     past = state.view_step.value if state.looking_back else None
+    shown_sizes = [sizes.value.get(i, MAP_SIZE) for i in range(len(session.runs))]
 
     def render() -> list[str]:
         urls = []
         with session.lock:
             for i, run in enumerate(session.runs):
                 codes = run.model.frame["code"].tolist()
+                size = shown_sizes[i]
                 renderer = renderers.get(i)
-                if renderer is None or renderer.codes != codes:
-                    renderer = renderers[i] = MapRenderer(codes, lang)
+                if renderer is None or renderer.codes != codes or renderer.size != size:
+                    renderer = MapRenderer.for_display(
+                        codes, lang, size.width, size.height, size.ratio
+                    )
+                    renderer.size = size
+                    renderers[i] = renderer
                 renderer.configure(state.map_indicator.value, lang, state.borders.value)
                 renderer.select(drilldown.find_row(run.model, state.selected.value))
                 view = run.months.at(past) if past is not None else None
@@ -1006,7 +1175,16 @@ def MapView(state: AppState) -> None:
 
     urls = solara.use_memo(
         render,
-        [version, state.map_indicator.value, lang, state.borders.value, state.selected.value, past],
+        [
+            version,
+            state.map_indicator.value,
+            lang,
+            state.borders.value,
+            state.selected.value,
+            past,
+            tuple(shown_sizes),
+            id(session),
+        ],
     )
 
     def pick(run: int, where: dict) -> None:
@@ -1015,17 +1193,17 @@ def MapView(state: AppState) -> None:
             return
         row = renderer.pick(float(where.get("x", -1)), float(where.get("y", -1)))
         if row is not None:
-            state.selected.set(str(session.runs[run].model.frame["code"].iloc[row]))
+            state.pick(str(session.runs[run].model.frame["code"].iloc[row]))
 
-    with solara.Card(state.t("map")):
-        with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
+    with solara.Div(classes=["govsim-mapcell"]):
+        with solara.Div(classes=["govsim-toolbar"]):
             solara.v.Select(
                 label=state.t("map_indicator"),
                 items=[{"text": map_label(k, lang), "value": k} for k in MAP_INDICATORS],
                 v_model=state.map_indicator.value,
                 on_v_model=lambda v: state.map_indicator.set(v or DEFAULT_MAP),
                 class_="govsim-map-indicator",
-                style_="min-width: 320px",
+                style_="flex: 3 1 0; min-width: 0",
             ).meta(ref="map_indicator")
             solara.v.Select(
                 label=state.t("borders"),
@@ -1034,44 +1212,78 @@ def MapView(state: AppState) -> None:
                 v_model=state.borders.value,
                 on_v_model=lambda v: state.borders.set(v or ""),
                 class_="govsim-borders",
-                style_="max-width: 240px",
+                style_="flex: 0 0 150px; min-width: 0",
             ).meta(ref="borders")
+            button = solara.v.Btn(
+                children=[solara.v.Icon(children=["mdi-magnify"])],
+                icon=True,
+                outlined=True,
+                color="primary",
+                class_="govsim-open-drill",
+                attributes={"title": state.t("drill_open"), "aria-label": state.t("drill_open")},
+            )
+            solara.v.use_event(button, "click", lambda *_: state.drill_open.set(True))
         labels = run_labels(state)
-        with solara.Row(gap="8px"):
+        with solara.Div(classes=["govsim-maprow"]):
             for i, url in enumerate(urls):
-                with solara.Column(gap="0px", style={"flex": "1 1 0", "min-width": "0"}):
+                with solara.Div(classes=["govsim-maprun"]):
                     if len(urls) > 1:
                         solara.HTML(
                             tag="div", unsafe_innerHTML=labels[i], classes=["govsim-run-label"]
                         )
-                    PngImage(
-                        src=url,
+                    FitImage(
+                        url,
+                        shown_sizes[i],
                         alt=f"map {i}",
                         name=f"map-{i}",
                         clickable=True,
-                        event_pick=lambda where, i=i: pick(i, where),
+                        on_pick=lambda where, i=i: pick(i, where),
+                        on_resize=size_setter(sizes, i, MAP_SIZE),
                     ).meta(ref=f"map_{i}")
-        solara.HTML(tag="div", unsafe_innerHTML=state.t("map_click_hint"), classes=["govsim-hint"])
 
 
 @solara.component
 def ChartsView(state: AppState) -> None:
-    """The national charts of the run(s), events marked, run B dashed."""
+    """The national charts of the run(s), drawn for their box.
+
+    Events marked, run B dashed; the legend boxes are laid over the image (`viz.fit`).
+    """
     version = state.version.get()
     lang = state.lang.value
     session = state.session
-    renderer: ChartRenderer = solara.use_memo(ChartRenderer, [])
+    sizes = solara.use_reactive({})
+    size = sizes.value.get(0, CHARTS_SIZE)
+    renderer: ChartRenderer = solara.use_memo(
+        lambda: ChartRenderer.for_display(size.width, size.height, size.ratio), [size]
+    )
     past = state.view_step.value if state.looking_back else None
+    labels = run_labels(state)
 
-    def render() -> str:
+    def render() -> tuple[str, list[dict[str, Any]]]:
         with session.lock:
             models = [r.model for r in session.runs]
-            image = renderer.render(models, run_labels(state), lang, LIVE_FORMAT, upto=past)
-            return data_url(image, LIVE_FORMAT)
+            image = renderer.render(models, labels, lang, LIVE_FORMAT, upto=past)
+            boxes = [dataclasses.asdict(b) for b in renderer.boxes]
+            return data_url(image, LIVE_FORMAT), boxes
 
-    url = solara.use_memo(render, [version, lang, past])
-    with solara.Card(state.t("charts")):
-        PngImage(src=url, alt="charts", name="charts").meta(ref="charts")
+    url, boxes = solara.use_memo(
+        render, [version, lang, past, renderer, tuple(labels), id(session)]
+    )
+    with solara.Div(classes=["govsim-chartcell"]):
+        if len(labels) > 1:
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=state.t("overlay_note", a=labels[0], b=labels[1]),
+                classes=["govsim-chart-note"],
+            ).meta(ref="chart_note")
+        FitImage(
+            url,
+            size,
+            alt="charts",
+            name="charts",
+            boxes=boxes,
+            on_resize=size_setter(sizes, 0, CHARTS_SIZE),
+        ).meta(ref="charts")
 
 
 # ---------------------------------------------------------------------------- tabs
@@ -1140,6 +1352,30 @@ def MunicipalitySearch(
 
 
 @solara.component
+def DrillPanel(state: AppState) -> None:
+    """The drill-down beside the map: over the charts while open, closed with its button.
+
+    Always drawn (hidden while closed), so the search keeps what was typed.
+    """
+    is_open = state.drill_open.value
+    classes = ["govsim-drill"] + ([] if is_open else ["govsim-drill-closed"])
+    with solara.Div(classes=classes).meta(ref="drill"):
+        with solara.Div(classes=["govsim-drill-head"]):
+            solara.HTML(
+                tag="div", unsafe_innerHTML=state.t("tab_details"), classes=["govsim-strip-title"]
+            )
+            solara.Button(
+                state.t("drill_close"),
+                icon_name="mdi-close",
+                on_click=lambda: state.drill_open.set(False),
+                text=True,
+                color="primary",
+                classes=["govsim-drill-close"],
+            ).meta(ref="drill_close")
+        Drilldown(state)
+
+
+@solara.component
 def Drilldown(state: AppState) -> None:
     """Pick a municipality by name (or on the map) and see its actors and its events."""
     state.resets.get()
@@ -1152,7 +1388,7 @@ def Drilldown(state: AppState) -> None:
 
     def choose(name: str | None) -> None:
         found = drilldown.find_row(model, name) if name else None
-        state.selected.set(str(model.frame["code"].iloc[found]) if found is not None else "")
+        state.pick(str(model.frame["code"].iloc[found]) if found is not None else "")
 
     MunicipalitySearch(state, items, current, query, choose).meta(ref="municipality")
     if row is None:
@@ -1204,19 +1440,25 @@ def DrilldownBody(state: AppState) -> None:
     solara.HTML(tag="div", unsafe_innerHTML=past_text, classes=["govsim-hint"]).meta(
         ref="drilldown_past"
     )
-    for i, (head, sections, lines) in enumerate(views):
-        title = f"{labels[i]} — {head}" if len(views) > 1 else head
-        solara.HTML(tag="div", unsafe_innerHTML=title, classes=["govsim-muni-header"]).meta(
-            ref=f"muni_header_{i}"
-        )
-        with solara.ColumnsResponsive(default=12, medium=6, large=4):
-            for section in sections:
-                SectionView(section, i)
-        solara.HTML(
-            tag="div", unsafe_innerHTML=state.t("event_log"), classes=["govsim-section-title"]
-        )
-        text = "".join(f"<div>{line}</div>" for line in reversed(lines)) or state.t("no_events")
-        solara.HTML(tag="div", unsafe_innerHTML=text, classes=["govsim-log"]).meta(ref=f"log_{i}")
+    # side by side: run A and run B in columns
+    with solara.Div(classes=["govsim-drill-runs"]):
+        for i, (head, sections, lines) in enumerate(views):
+            with solara.Div(classes=["govsim-drill-run", f"govsim-drill-run-{i}"]):
+                title = f"{labels[i]} — {head}" if len(views) > 1 else head
+                solara.HTML(tag="div", unsafe_innerHTML=title, classes=["govsim-muni-header"]).meta(
+                    ref=f"muni_header_{i}"
+                )
+                for section in sections:
+                    SectionView(section, i)
+                solara.HTML(
+                    tag="div",
+                    unsafe_innerHTML=state.t("event_log"),
+                    classes=["govsim-section-title"],
+                )
+                text = "".join(f"<div>{ln}</div>" for ln in reversed(lines)) or state.t("no_events")
+                solara.HTML(tag="div", unsafe_innerHTML=text, classes=["govsim-log"]).meta(
+                    ref=f"log_{i}"
+                )
 
 
 def survey_now_note(state: AppState) -> str:
@@ -1375,7 +1617,10 @@ def App(municipalities: list[str] | None = None) -> None:
     Args:
         municipalities: Optional subset of municipalities (tests); all 388 by default.
     """
-    session = solara.use_memo(lambda: new_session(municipalities), [])
+    fresh = solara.use_memo(lambda: new_session(municipalities), [])
+    session_box = solara.use_reactive(None)
+    session = session_box.value or fresh
+    tab = solara.use_reactive("")
     state = AppState(
         session=session,
         lang=solara.use_reactive(i18n.DEFAULT_LANG),
@@ -1400,34 +1645,61 @@ def App(municipalities: list[str] | None = None) -> None:
         view_step=solara.use_reactive(None),
         scope=solara.use_reactive("all"),
         applied_scope=solara.use_reactive("all"),
+        presenter=solara.use_reactive(False),
+        drill_open=solara.use_reactive(False),
+        achieved=solara.use_reactive(None),
+        pace=solara.use_memo(Pace, []),
     )
     solara.use_thread(state.play_loop, dependencies=[state.playing.value], intrusive_cancel=False)
 
+    def on_tab(tab_id: str) -> None:
+        kept = KEEPER.take(tab_id, state.pace)
+        if kept is not None and kept.session is not state.session:
+            restore(state, session_box, kept)
+        tab.set(tab_id)
+
     solara.Style(CSS)
     solara.Title(state.t("app_title"))
-    with solara.Column(classes=["govsim-app"], style={"padding": "8px 16px"}):
-        Header(state)
-        with solara.ColumnsResponsive(default=12, large=[3, 9]):
-            with solara.Column():
-                Controls(state)
-                Sliders(state)
-            with solara.Column():
-                with solara.Card(classes=["govsim-strip"]):
+    classes = ["govsim-app", f"govsim-lang-{state.lang.value}"]
+    classes += ["govsim-presenter"] if state.presenter.value else []
+    with solara.Div(classes=classes):
+        with solara.Div(classes=["govsim-screen"]):
+            Header(state)
+            with solara.Div(classes=["govsim-main"]):
+                with solara.Div(classes=["govsim-side"]):
+                    Controls(state)
+                    with solara.Card(classes=["govsim-monitor-card"]):
+                        MonitorsView(state)
+                    Sliders(state)
+                with solara.Div(classes=["govsim-stage"]):
                     TimelineView(state)
-                    MonitorsView(state)
-                with solara.ColumnsResponsive(default=12, large=[5, 7], xlarge=[5, 7]):
-                    MapView(state)
-                    ChartsView(state)
-                with solara.Card(classes=["govsim-tabs"]):
-                    with solara.lab.Tabs(lazy=True):
-                        with solara.lab.Tab(state.t("tab_details")):
-                            Drilldown(state)
-                        with solara.lab.Tab(state.t("tab_survey")):
-                            SurveyView(state)
-                        with solara.lab.Tab(state.t("events")):
-                            EventsView(state)
-                        with solara.lab.Tab(state.t("tab_export")):
-                            ExportView(state)
+                    Views(state)
+        with solara.Card(classes=["govsim-tabs", "govsim-below"]):
+            with solara.lab.Tabs(lazy=True):
+                with solara.lab.Tab(state.t("tab_survey")):
+                    SurveyView(state)
+                with solara.lab.Tab(state.t("events")):
+                    EventsView(state)
+                with solara.lab.Tab(state.t("tab_export")):
+                    ExportView(state)
+        # invisible: the page's language, the tab's id, the kept session (viz.pagelang, viz.keep)
+        PageLanguage(lang=state.lang.value)
+        TabId(on_tab)
+        KeepSession(state, tab.value)
+
+
+@solara.component
+def Views(state: AppState) -> None:
+    """The map(s) and the charts side by side, the drill-down over the charts when open.
+
+    With two runs the maps get half the width (two maps in the map column).
+    """
+    state.resets.get()
+    two = ["govsim-views-two"] if len(state.session.runs) > 1 else []
+    with solara.Div(classes=["govsim-views", *two]):
+        MapView(state)
+        ChartsView(state)
+        DrillPanel(state)
 
 
 def _second_scenario() -> str:

@@ -39,6 +39,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Looking back: {date}. 'Step' and 'Play' continue from the latest month ({latest}).",
     ),
     "timeline_to_live": ("Naar nu", "Back to now"),
+    "presenter_on": ("Grote kaart", "Big map"),
+    "presenter_off": ("Alles tonen", "Show all"),
+    "drill_open": ("Gemeente zoeken", "Find a municipality"),
+    "drill_close": ("Sluiten", "Close"),
+    "speed_achieved": ("gehaald: {rate} per seconde", "achieved: {rate} per second"),
     "export_session": ("Sessie bewaren (.json)", "Save the session (.json)"),
     "session_open": (
         "Sleep een bewaarde sessie (.json) hierheen om die te openen",

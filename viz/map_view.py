@@ -8,6 +8,7 @@ redraw to a few milliseconds. `MapRenderer.pick` turns a click on the image into
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,10 +60,32 @@ MODE_COLOURS: dict[str, str] = {
 CMAP = mpl.colormaps["viridis"]
 MISSING = "#d0d0d0"
 BORDER_MAPS = ("provinces", "youth_regions")
-MAP_AREA = (0.0, 0.165, 1.0, 0.835)
-"""Where the map lies on the figure (left, bottom, width, height as fractions)."""
-LEGEND_AREA = (0.08, 0.07, 0.84, 0.028)
-"""The colour bar; its title sits between it and the map."""
+LEGEND_BAND = 86.0
+"""Height of the legend band under the map, in points (CSS pixels in the app)."""
+BAR = (38.0, 14.0)
+"""Bottom and height of the colour bar in the legend band, in points; its title sits between
+it and the map, its tick labels under it."""
+LEGEND_FONT = 14.0
+"""Legend text size in points at export; the app draws it at `DISPLAY_FONT` CSS px."""
+DISPLAY_FONT = 16.0
+NARROW = 400.0
+"""A map narrower than this (points; two maps side by side on a laptop) wraps its legend title,
+shows three colour-bar ticks and one column of steering modes, in a taller legend band."""
+NARROW_BAND = 122.0
+"""Height of the legend band of a narrow map, in points."""
+
+
+def map_area(height_pt: float, narrow: bool = False) -> tuple[float, float, float, float]:
+    """Where the map lies on a figure ``height_pt`` points high (left, bottom, width, height)."""
+    band = min((NARROW_BAND if narrow else LEGEND_BAND) / height_pt, 0.45)
+    return (0.0, band, 1.0, 1.0 - band)
+
+
+def legend_area(height_pt: float, narrow: bool = False) -> tuple[float, float, float, float]:
+    """Where the colour bar lies on a figure ``height_pt`` points high."""
+    bottom, size = BAR
+    left = 0.14 if narrow else 0.08
+    return (left, bottom / height_pt, 1 - 2 * left, size / height_pt)
 
 
 def map_label(key: str, lang: str) -> str:
@@ -155,9 +178,14 @@ class MapRenderer:
         *,
         width: float = 6.0,
         height: float = 7.2,
-        dpi: int = 80,
+        dpi: float = 80,
+        font: float = LEGEND_FONT,
     ) -> None:
         self.codes = list(codes)
+        self.font = font
+        self.narrow = width * 72.0 < NARROW
+        self.size: Any = None
+        """The display size it was made for (set by the app)."""
         self.lang = ""
         self.indicator = ""
         self.borders = ""
@@ -167,7 +195,7 @@ class MapRenderer:
         others = [s for code, s in shapes.items() if code not in set(self.codes)]
         self.figure = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
         self.canvas = FigureCanvasAgg(self.figure)
-        self.ax = self.figure.add_axes(MAP_AREA)
+        self.ax = self.figure.add_axes(map_area(height * 72.0, self.narrow))
         self.ax.set_axis_off()
         self.ax.set_aspect("equal")
         self.paths: list[Path | None] = []
@@ -203,14 +231,31 @@ class MapRenderer:
         self._bboxes = np.array(
             [p.get_extents().bounds if p is not None else (np.nan,) * 4 for p in self.paths]
         )
-        self.legend_ax = self.figure.add_axes(LEGEND_AREA)
+        self.legend_ax = self.figure.add_axes(legend_area(height * 72.0, self.narrow))
         self.legend_ax.set_axis_off()
         self.figure.text(
-            0.99, 0.005, i18n.t("map_attribution", lang), ha="right", va="bottom", fontsize=9
+            0.99, 0.005, i18n.t("map_attribution", lang), ha="right", va="bottom", fontsize=11
         )
         self.norm = Normalize(0.0, 1.0)
         self.background: Any = None
         self.configure(MAP_INDICATORS[1], lang)
+
+    @classmethod
+    def for_display(
+        cls, codes: Sequence[str], lang: str, width_px: float, height_px: float, ratio: float = 1.0
+    ) -> MapRenderer:
+        """A map for ``width_px`` x ``height_px`` CSS pixels at device-pixel ``ratio``.
+
+        Shown unscaled (sharp), its legend in `DISPLAY_FONT` px.
+        """
+        return cls(
+            codes,
+            lang,
+            width=width_px / 72.0,
+            height=height_px / 72.0,
+            dpi=72.0 * ratio,
+            font=DISPLAY_FONT,
+        )
 
     # ------------------------------------------------------------------ settings
     def configure(self, indicator: str, lang: str, borders: str = "") -> None:
@@ -220,12 +265,22 @@ class MapRenderer:
         if (indicator, lang) != (self.indicator, self.lang):
             self.indicator, self.lang = indicator, lang
             self._legend()
-            self.figure.texts[0].set_text(i18n.t("map_attribution", lang))
+            self._attribution(i18n.t("map_attribution", lang))
             self.background = None
         if borders != self.borders:
             self.borders = borders
             lines = list(border_lines(borders)) if borders in BORDER_MAPS else []
             self.border_collection.set_segments(lines)
+
+    def _attribution(self, text: str) -> None:
+        """The map's source, in the bottom-right corner, made smaller where it would not fit."""
+        label = self.figure.texts[0]
+        label.set_text(text)
+        label.set_fontsize(11)
+        width = self.figure.get_size_inches()[0] * self.figure.dpi
+        drawn = label.get_window_extent(self.canvas.get_renderer()).width
+        if drawn > 0.98 * width:
+            label.set_fontsize(11 * 0.98 * width / drawn)
 
     def _legend(self) -> None:
         for legend in list(self.figure.legends):
@@ -233,6 +288,9 @@ class MapRenderer:
         self.legend_ax.clear()
         self.legend_ax.set_axis_off()
         title = legend_title(self.indicator, self.lang)
+        if self.narrow:
+            width = self.figure.get_size_inches()[0] * 72.0
+            title = textwrap.fill(title, max(12, int(width / (0.55 * self.font))))
         if self.indicator in CATEGORICAL:
             handles = [
                 Patch(facecolor=MODE_COLOURS[m], edgecolor="none", label=i18n.term(m, self.lang))
@@ -241,11 +299,11 @@ class MapRenderer:
             self.figure.legend(
                 handles=handles,
                 title=title,
-                title_fontsize=14,
+                title_fontsize=self.font,
                 loc="lower center",
                 bbox_to_anchor=(0.5, 0.03),
-                ncol=2,
-                fontsize=14,
+                ncol=1 if self.narrow else 2,
+                fontsize=self.font,
                 frameon=False,
                 handlelength=1.4,
                 columnspacing=1.2,
@@ -256,10 +314,10 @@ class MapRenderer:
             gradient = np.linspace(0, 1, 256)[None, :]
             self.legend_ax.imshow(gradient, aspect="auto", cmap=CMAP, extent=(0, 1, 0, 1))
             self.legend_ax.set_yticks([])
-            ticks = [0, 0.25, 0.5, 0.75, 1.0]
+            ticks = [0, 0.5, 1.0] if self.narrow else [0, 0.25, 0.5, 0.75, 1.0]
             self.legend_ax.set_xticks(ticks, [i18n.number(x, 2, self.lang) for x in ticks])
-            self.legend_ax.tick_params(labelsize=14)
-            self.legend_ax.set_title(title, fontsize=14, loc="center", pad=6)
+            self.legend_ax.tick_params(labelsize=self.font)
+            self.legend_ax.set_title(title, fontsize=self.font, loc="center", pad=6)
             for side in ("top", "right", "left"):
                 self.legend_ax.spines[side].set_visible(False)
 
