@@ -266,31 +266,27 @@ def test_changing_the_preset_asks_before_discarding_a_run(rendered):
     eventually(lambda: month_text(rc) == "maand 0 van 204")
 
 
-def test_the_side_by_side_switch_asks_both_ways(rendered):
+def test_the_side_by_side_switch_keeps_run_a_and_computes_b_to_its_month(rendered):
     rc, session = rendered
     advance(rc, session, DISCARD_CONFIRM_MONTHS)
+    run_a = session.primary
     widget(rc, "compare").v_model = True
-    assert rc.find(v.Dialog).widget.v_model is True
-    assert "Twee scenario's naast elkaar tonen begint opnieuw" in dialog_text(rc)
-    assert len(session.runs) == 1
-    dialog_button(rc, "Nee, deze run houden").click()
-    assert widget(rc, "compare").v_model is False and len(session.runs) == 1
-    assert session.steps == DISCARD_CONFIRM_MONTHS
-    widget(rc, "compare").v_model = True
-    dialog_button(rc, "Ja, opnieuw beginnen").click()
-    assert len(session.runs) == 2 and session.steps == 0
-    # scenario B and switching off ask too once the pair has run
-    advance(rc, session, DISCARD_CONFIRM_MONTHS)
+    assert rc.find(v.Dialog).widget.v_model is not True  # nothing to lose: no question
+    assert session.primary is run_a and session.steps == DISCARD_CONFIRM_MONTHS
+    assert len(session.runs) == 2
+    run_b = session.runs[1]
+    assert run_b.model.steps == DISCARD_CONFIRM_MONTHS and run_b.seed == run_a.seed
+    assert run_b.months.steps == run_a.months.steps == list(range(DISCARD_CONFIRM_MONTHS + 1))
+    # another scenario B: B again up to A's month, A untouched
     widget(rc, "scenario_b").v_model = "let_go_2018"
-    assert "Vergelijken met '" in dialog_text(rc)
-    dialog_button(rc, "Ja, opnieuw beginnen").click()
     assert [r.name for r in session.runs] == ["baseline", "let_go_2018"]
-    advance(rc, session, DISCARD_CONFIRM_MONTHS)
-    rc.find(meta_ref="lang_en").widget.click()
+    assert session.primary is run_a and session.runs[1].model.steps == DISCARD_CONFIRM_MONTHS
+    rc.find(meta_ref="step").widget.click()
+    assert [r.model.steps for r in session.runs] == [DISCARD_CONFIRM_MONTHS + 1] * 2
+    # back to one scenario: A goes on where it was
     widget(rc, "compare").v_model = False
-    assert "Going back to one scenario starts again at month 0" in dialog_text(rc)
-    dialog_button(rc, "Yes, start again").click()
-    assert len(session.runs) == 1 and session.steps == 0
+    assert session.runs == [run_a] and session.steps == DISCARD_CONFIRM_MONTHS + 1
+    eventually(lambda: month_text(rc) == f"maand {DISCARD_CONFIRM_MONTHS + 1} van 204")
 
 
 def test_the_preset_menu_is_tall_enough_for_every_preset(rendered):

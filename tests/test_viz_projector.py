@@ -171,7 +171,7 @@ def test_seed_enter_and_late_clicks(server, browser_context, page, output):
 
 
 @pytest.mark.timeout(150)
-def test_a_run_is_discarded_only_after_a_yes(server, page, output):
+def test_a_run_is_discarded_only_after_a_yes_and_side_by_side_keeps_it(server, page, output):
     open_app(page, server)
     step_to(page, 7)
     time_pressure = presets.short_title(presets.load("time_pressure"), "nl")
@@ -190,12 +190,13 @@ def test_a_run_is_discarded_only_after_a_yes(server, page, output):
         presets.short_title(presets.load("baseline"), "nl")
         in page.locator(".govsim-scenario").inner_text()
     )
+    # side by side keeps the run: B is computed up to month 7, nothing is asked
     page.locator(".govsim-compare input").click(force=True)
-    dialog.wait_for()
-    assert "Twee scenario's naast elkaar tonen" in dialog.inner_text()
-    dialog.locator(".v-btn", has_text="Ja, opnieuw beginnen").click()
     page.locator(".govsim-img-map-1").wait_for()
-    wait_for_text(page, ".govsim-month", r"^maand 0 van 204$")
+    assert page.locator(".v-dialog--active").count() == 0
+    assert month(page) == "maand 7 van 204"
+    page.locator(".govsim-step").click()
+    wait_for_text(page, ".govsim-month", r"^maand 8 van 204$")
 
 
 @pytest.mark.timeout(180)

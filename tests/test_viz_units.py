@@ -311,6 +311,28 @@ def test_side_by_side_runs_share_the_seed_and_step_together():
     assert a.model.steps == b.model.steps == 3
 
 
+def test_b_switched_on_later_is_where_it_would_be_had_both_run_from_the_start():
+    together = Session(["Utrecht"])
+    together.reset("baseline", 5, {"dso_lobby": 0.8}, compare_with="dso_delay")
+    together.step(30)
+    later = Session(["Utrecht"])
+    later.reset("baseline", 5, {"dso_lobby": 0.8})
+    later.step(30)
+    run_a = later.primary
+    assert later.set_comparison("dso_delay") == []
+    assert later.primary is run_a and later.runs[1].overrides == {"dso_lobby": 0.8}
+    for mine, theirs in zip(later.runs, together.runs, strict=True):
+        pd.testing.assert_frame_equal(mine.model.national_series(), theirs.model.national_series())
+        assert mine.months.steps == theirs.months.steps == list(range(31))
+    later.step(2)
+    together.step(2)
+    pd.testing.assert_frame_equal(later.runs[1].model.snapshot(), together.runs[1].model.snapshot())
+    later.set_comparison(None)
+    assert later.runs == [run_a] and later.steps == 32
+    assert later.set_comparison("no_such_scenario")[0].startswith("no_such_scenario: ")
+    assert later.runs[1].name == "baseline" and later.runs[1].model.steps == 32
+
+
 def test_the_survey_month_is_kept_and_interviewed():
     session = Session(["Utrecht"])
     session.reset("baseline", 2)

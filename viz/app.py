@@ -16,8 +16,9 @@ the export for the debrief. A reload keeps the tab's session (`viz.keep`).
 
 On a projector (issue 16): Reset / Step / Play are disabled while a Reset runs and a click the
 browser sent before it saw that is dropped (`AppState.reset`, `AppState.accepts`); changing the
-preset or the side-by-side switch asks before it discards a run (`AppState.request`); Enter in
-the seed field resets; the municipality search knows the common names ("Den Haag").
+preset asks before it discards a run (`AppState.request`), while the side-by-side switch and
+scenario B keep run A and compute B up to its month (`AppState.compare_with`); Enter in the
+seed field resets; the municipality search knows the common names ("Den Haag").
 
 Also on a projector: a timeline slider over the months simulated shows any past month from
 stored per-month values (`viz.timeline`, no re-simulation; Step and Play continue from the
@@ -298,9 +299,12 @@ def click_epoch(data: Any) -> int | None:
 class Discard:
     """A change that starts the runs again, waiting for the facilitator's yes.
 
+    Only another scenario for run A starts again; the side-by-side switch and scenario B keep
+    run A (`AppState.compare_with`).
+
     Attributes:
-        what: ``scenario``, ``scenario_b`` or ``compare``.
-        value: The scenario name, or whether to show two runs.
+        what: ``scenario``.
+        value: The scenario name.
     """
 
     what: str
@@ -432,9 +436,33 @@ class AppState:
         self.playing.set(not self.playing.value)
 
     def toggle_compare(self, value: bool) -> None:
-        """The side-by-side switch: one run or two (asks first with a run to lose)."""
-        if bool(value) != self.compare.value:
-            self.request(Discard("compare", bool(value)))
+        """The side-by-side switch: one run or two; run A is kept (`compare_with`)."""
+        if bool(value) != self.compare.value and not self.busy.value:
+            self.compare.set(bool(value))
+            self.compare_with(self.scenario_b.value if value else None)
+
+    def choose_scenario_b(self, name: str) -> None:
+        """Scenario B: computed up to run A's month beside it (`compare_with`)."""
+        if self.busy.value or name == self.scenario_b.value:
+            return
+        self.scenario_b.set(name)
+        if self.compare.value:
+            self.compare_with(name)
+
+    def compare_with(self, name: str | None) -> None:
+        """Show ``name`` beside run A (simulated up to A's month) or A alone; nothing is lost.
+
+        Buttons are disabled meanwhile (``busy``), as during a Reset; Play goes on after it.
+        """
+        self.busy.set(True)
+        try:
+            notes = self.session.set_comparison(name)
+        finally:
+            self.busy.set(False)
+        if notes:
+            self.error.set(("reset_error", {"error": "; ".join(notes)}))
+        self.running.set(self.session.running)
+        self.version.set(self.session.version)
 
     # ------------------------------------------------------------------ discarding a run
     def has_run_to_lose(self) -> bool:
@@ -453,14 +481,7 @@ class AppState:
 
     def apply(self, change: Discard) -> None:
         """Make ``change`` and start again."""
-        if change.what == "scenario":
-            self.scenario.set(str(change.value))
-        elif change.what == "scenario_b":
-            self.scenario_b.set(str(change.value))
-            if not self.compare.value:
-                return
-        else:
-            self.compare.set(bool(change.value))
+        self.scenario.set(str(change.value))
         self.reset()
 
     def confirm_discard(self) -> None:
@@ -484,11 +505,8 @@ class AppState:
         change = self.discard.value
         if change is None:
             return ""
-        if change.what == "compare":
-            action = self.t("discard_compare_on" if change.value else "discard_compare_off")
-        else:
-            title = scenario_items_by_name(self.lang.value).get(str(change.value), change.value)
-            action = self.t(f"discard_{change.what}", name=title)
+        title = scenario_items_by_name(self.lang.value).get(str(change.value), change.value)
+        action = self.t(f"discard_{change.what}", name=title)
         session = self.session
         return self.t(
             "discard_text",
@@ -751,7 +769,11 @@ def scenario_select(state: AppState, what: str, label: str, value: str) -> None:
     """A scenario menu; a choice goes through `AppState.request` (asks with a run to lose)."""
 
     def choose(name: str | None) -> None:
-        if name and name != value:
+        if not name or name == value:
+            return
+        if what == "scenario_b":
+            state.choose_scenario_b(name)
+        else:
             state.request(Discard(what, name))
 
     css = "govsim-scenario" if what == "scenario" else "govsim-scenario-b"
@@ -767,7 +789,7 @@ def scenario_select(state: AppState, what: str, label: str, value: str) -> None:
 
 @solara.component
 def DiscardDialog(state: AppState) -> None:
-    """Asks before a preset change or the side-by-side switch discards a run."""
+    """Asks before another scenario for run A discards the run."""
     state.discard.get()
     solara.lab.ConfirmationDialog(
         state.discard.value is not None,

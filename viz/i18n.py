@@ -130,12 +130,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "what this run showed is lost.",
     ),
     "discard_scenario": ("Overstappen op scenario '{name}'", "Switching to scenario '{name}'"),
-    "discard_scenario_b": ("Vergelijken met '{name}'", "Comparing with '{name}'"),
-    "discard_compare_on": (
-        "Twee scenario's naast elkaar tonen",
-        "Showing two scenarios side by side",
-    ),
-    "discard_compare_off": ("Terug naar één scenario", "Going back to one scenario"),
     "discard_ok": ("Ja, opnieuw beginnen", "Yes, start again"),
     "discard_cancel": ("Nee, deze run houden", "No, keep this run"),
     "scenario_missing": (

@@ -187,6 +187,40 @@ class Session:
             self.version += 1
         return notes
 
+    def set_comparison(self, compare_with: str | None) -> list[str]:
+        """Show ``compare_with`` beside the current run, or (None) the current run alone.
+
+        The current run (A) is kept as it is. Run B gets A's seed, sliders and choices and is
+        simulated from month 0 up to A's month, every month stored for the timeline, so the
+        pair is where it would be had both run together from the start (issue 16: "the run
+        survives switching to side-by-side, B is computed up to the same month").
+
+        Returns:
+            Notes for the facilitator (a scenario that fell back to the baseline).
+        """
+        notes: list[str] = []
+        with self.lock:
+            if not self.runs:
+                return notes
+            primary = self.primary
+            if compare_with is None:
+                self.runs = [primary]
+            else:
+                try:
+                    scenario = presets.load(compare_with)
+                except (ValueError, OSError) as exc:
+                    notes.append(f"{compare_with}: {exc}")
+                    scenario = presets.load(presets.BASELINE)
+                second = Run.build(
+                    scenario, primary.seed, primary.overrides, self.municipalities, primary.where
+                )
+                while second.model.steps < primary.model.steps and second.model.running:
+                    second.step()
+                self.runs = [primary, second]
+            self.messages = [*self.messages, *notes]
+            self.version += 1
+        return notes
+
     # ------------------------------------------------------------------ stepping
     def step(self, n: int = 1) -> bool:
         """Advance every run ``n`` months together; returns whether they can go on."""
