@@ -41,6 +41,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_hostile_inputs import QUICK_RUN, SPEC
 
 import govsim.experiments
 import govsim.scenarios
@@ -53,24 +54,6 @@ from govsim.model.timeline import Timeline
 SCENARIO_FILES = Path(govsim.scenarios.__file__).parent / "files"
 SPEC_FILES = Path(govsim.experiments.__file__).parent / "specs"
 SHIPPED = tuple(sorted(p.stem for p in SCENARIO_FILES.glob("*.toml")))
-QUICK_RUN = ["-n", "1", "-j", "1", "--municipalities", "Utrecht", "--until", "2013-03"]
-QUICK_RUN += ["--no-report", "--no-progress"]
-SPEC = """
-[experiment]
-scenario = "baseline"
-municipalities = ["Utrecht"]
-
-[design]
-method = "factorial"
-
-[[factors]]
-name = "training_intensity"
-levels = [0.2, 0.9]
-
-[[outcomes]]
-indicator = "transformation_physical"
-date = "2013-06"
-"""
 BROKEN = 'name = "broken"\n\x01\n'
 """A scenario file with a control character: refused by every reader."""
 EXAMPLES = {"scenario": 1000, "spec": 1000, "cli": 1000}
@@ -646,12 +629,12 @@ def broken_scenarios(draw: Callable[..., Any]) -> Case:
     return Case(data, list(draw(st.sampled_from(SCENARIO_COMMANDS))), how)
 
 
-def test_broken_scenario_files_exit_2_and_write_nothing(tmp_path_factory):
-    folder = working_folder(tmp_path_factory.mktemp("scenarios"))
+def check_broken_files(folder: Path, cases: st.SearchStrategy[Case], examples: int) -> None:
+    """Each generated file, named ``case.toml`` in ``folder``, is refused; every kind is seen."""
     seen: list[str] = []
 
-    @settings(max_examples=EXAMPLES["scenario"])
-    @given(case=broken_scenarios())
+    @settings(max_examples=examples)
+    @given(case=cases)
     def check(case: Case) -> None:
         (folder / "case.toml").write_bytes(case.data)
         with contextlib.chdir(folder):
@@ -661,6 +644,11 @@ def test_broken_scenario_files_exit_2_and_write_nothing(tmp_path_factory):
     check()
     assert len(seen) >= 1000
     assert {how.split(": ")[1] for how in seen} == {"text", "data", "both"}
+
+
+def test_broken_scenario_files_exit_2_and_write_nothing(tmp_path_factory):
+    folder = working_folder(tmp_path_factory.mktemp("scenarios"))
+    check_broken_files(folder, broken_scenarios(), EXAMPLES["scenario"])
 
 
 # ---------------------------------------------------------------------------- experiment specs
@@ -797,19 +785,7 @@ def broken_specs(draw: Callable[..., Any]) -> Case:
 
 def test_broken_experiment_specs_exit_2_and_write_nothing(tmp_path_factory):
     folder = working_folder(tmp_path_factory.mktemp("specs"))
-    seen: list[str] = []
-
-    @settings(max_examples=EXAMPLES["spec"])
-    @given(case=broken_specs())
-    def check(case: Case) -> None:
-        (folder / "case.toml").write_bytes(case.data)
-        with contextlib.chdir(folder):
-            assert_refused(case.argv, [folder])
-        seen.append(case.how)
-
-    check()
-    assert len(seen) >= 1000
-    assert {how.split(": ")[1] for how in seen} == {"text", "data", "both"}
+    check_broken_files(folder, broken_specs(), EXAMPLES["spec"])
 
 
 # ---------------------------------------------------------------------------- the bases load
