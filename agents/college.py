@@ -22,6 +22,8 @@ STEER_MIX = np.array([0.5, 0.5, 0.0, 0.0])
 LET_GO_MIX = np.array([0.0, 0.0, 0.5, 0.5])
 """A steering college leans on rules and SMART goals; one that lets go on networks and society
 (report §1.7, Kader 5). Assumption on the exact mixes."""
+NEW_STANCE_BETA = (3, 3)
+"""Beta parameters of the partly new stance of a coalition in a domain it makes no choice on."""
 
 
 @dataclass(frozen=True)
@@ -102,30 +104,39 @@ class College(ArrayAgent):
     risk_aversion = Column("colleges", "risk_aversion", "Political risk aversion, 0-1.")
     incident_pressure = Column("colleges", "incident_pressure", "(2,) recent incidents.")
 
-    def form_coalition(
-        self, choices: Sequence[Any], rng: np.random.Generator, talks: bool = False
+    @staticmethod
+    def form_coalitions(
+        model: Any,
+        domains: np.ndarray,
+        steer: np.ndarray,
+        talks: np.ndarray,
+        stance_draw: np.ndarray,
     ) -> None:
-        """After an election a new coalition sets its agenda (report §5.5, P11).
+        """After an election every new coalition sets its agenda at once (report §5.5, P11).
 
-        Attention is renewed; where the secretary organised coalition talks (``talks``, lesson
-        7) the decentralisations are on the coalition's agenda and attention is renewed once
-        more. Where a coalition choice applies to this municipality (a scenario's, drawn by the
-        model, or one from the talks, `talks_choices`), the stance follows it; elsewhere the new
-        coalition's stance is partly new.
+        Attention is renewed; where the secretary organised coalition talks (``talks`` (M,),
+        lesson 7) the decentralisations are on the coalition's agenda and attention is renewed
+        once more. Where a coalition choice applies to a municipality (``domains`` and ``steer``
+        (M, L): a scenario's, drawn by the model, or one from the talks, `talks_choices`; domain
+        -1 past a row's last choice), the stance follows it; elsewhere the new coalition's
+        stance is partly new (``stance_draw`` (M, 2), draws of `NEW_STANCE_BETA` where no choice
+        applies). Row by row the same arithmetic as one coalition at a time.
         """
-        arrays = self.model.colleges
-        boost = self.model.params["election_attention_boost"]
-        for _ in range(2 if talks else 1):
-            arrays.attention[self.row] += boost * (1.0 - arrays.attention[self.row])
-        chosen = set()
-        for choice in choices:
-            d = 0 if choice.domain == "social" else 1
-            arrays.stance[self.row, d] = STEER_STANCE if choice.stance == "steer" else LET_GO_STANCE
-            chosen.add(d)
-            self.model.log_event(self.row, "coalition", domain=choice.domain, stance=choice.stance)
+        arrays = model.colleges
+        boost = model.params["election_attention_boost"]
+        arrays.attention += boost * (1.0 - arrays.attention)
+        again = np.flatnonzero(talks)
+        arrays.attention[again] += boost * (1.0 - arrays.attention[again])
+        chosen = np.zeros((len(talks), 2), dtype=bool)
+        for j in range(domains.shape[1]):  # each municipality's choices, in order
+            for d in range(2):
+                here = domains[:, j] == d
+                chosen[:, d] |= here
+                arrays.stance[here & steer[:, j], d] = STEER_STANCE
+                arrays.stance[here & ~steer[:, j], d] = LET_GO_STANCE
         for d in range(2):
-            if d not in chosen:
-                arrays.stance[self.row, d] = 0.5 * arrays.stance[self.row, d] + 0.5 * rng.beta(3, 3)
+            free = np.flatnonzero(~chosen[:, d])
+            arrays.stance[free, d] = 0.5 * arrays.stance[free, d] + 0.5 * stance_draw[free, d]
 
     def describe(self) -> dict[str, Any]:
         """Plain data for a drill-down view."""

@@ -9,7 +9,6 @@ they lack an eye for complexity (Abma 2012, cited in report §4.2).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,9 +26,20 @@ LET_GO_GRIP = 0.3
 Assumption."""
 
 
+REOPEN_BETA = (4.0, 4.0)
+"""Beta parameters of the spread of the councils' reopen tendency around its level."""
+FRESH_TRUST_BETA = (8.0 * INITIAL_TRUST_IN_CITIZENS, 8.0 * (1 - INITIAL_TRUST_IN_CITIZENS))
+"""Beta parameters of the trust in citizens that new council members bring (Abma 2012)."""
+
+
+def reopen_tendency(level: float, draw: np.ndarray) -> np.ndarray:
+    """Councils' tendency to reopen choices from ``draw`` ~ `REOPEN_BETA`, kept in [0, 1]."""
+    return np.clip(level * 2.0 * draw, 0.0, 1.0)
+
+
 def draw_reopen_tendency(n: int, level: float, rng: np.random.Generator) -> np.ndarray:
     """Councils' tendency to reopen choices, spread around ``level`` and kept in [0, 1]."""
-    return np.clip(level * 2.0 * rng.beta(4.0, 4.0, n), 0.0, 1.0)
+    return reopen_tendency(level, rng.beta(*REOPEN_BETA, n))
 
 
 @dataclass
@@ -75,34 +85,41 @@ class Council(ArrayAgent):
     trust_in_citizens = Column("councils", "trust_in_citizens", "Trust in citizens, 0-1.")
     reopen_tendency = Column("councils", "reopen_tendency", "Tendency to reopen choices, 0-1.")
 
-    def hold_election(self, choices: Sequence[Any], rng: np.random.Generator) -> None:
-        """A municipal election (report §5.5, P11).
+    @staticmethod
+    def hold_elections(
+        model: Any,
+        domains: np.ndarray,
+        steer: np.ndarray,
+        fresh: np.ndarray,
+        reopen_draw: np.ndarray,
+    ) -> None:
+        """A municipal election in every municipality at once (report §5.5, P11).
 
         Attention is renewed; part of the council is new, bringing the usual low trust in
-        citizens; a coalition that lets go in a domain loosens the council's grip on it and
-        reopens fewer of society's choices, one that steers does the opposite.
+        citizens (``fresh``, (M,) draws of `FRESH_TRUST_BETA`); the reopen tendency is redrawn
+        (``reopen_draw``, (M,) draws of `REOPEN_BETA`); a coalition that lets go in a domain
+        loosens the council's grip on it and reopens fewer of society's choices, one that steers
+        does the opposite. ``domains`` and ``steer`` (M, L) are the coalition choices that apply
+        to each municipality in order (domain index, -1 past a row's last choice; steer or let
+        go), drawn by the model. Row by row the same arithmetic as one election at a time.
         """
-        arrays = self.model.councils
-        params = self.model.params
-        arrays.attention[self.row] += params["election_attention_boost"] * (
-            1.0 - arrays.attention[self.row]
-        )
-        k = 8.0
-        fresh = rng.beta(k * INITIAL_TRUST_IN_CITIZENS, k * (1 - INITIAL_TRUST_IN_CITIZENS))
-        arrays.trust_in_citizens[self.row] = (1 - NEW_MEMBER_SHARE) * arrays.trust_in_citizens[
-            self.row
-        ] + NEW_MEMBER_SHARE * fresh
-        tendency = draw_reopen_tendency(1, params["council_reopen_tendency"], rng)[0]
-        for choice in choices:  # the coalition choices that apply here (drawn by the model)
-            d = 0 if choice.domain == "social" else 1
-            if choice.stance == "let_go":
-                tendency *= 0.5
-                arrays.steering[self.row, d] = min(arrays.steering[self.row, d], LET_GO_GRIP)
-            else:
-                tendency *= 1.3
-                arrays.steering[self.row, d] = max(arrays.steering[self.row, d], STEER_GRIP)
-        arrays.reopen_tendency[self.row] = min(1.0, tendency)
-        self.model.log_event(self.row, "election")
+        arrays = model.councils
+        params = model.params
+        arrays.attention += params["election_attention_boost"] * (1.0 - arrays.attention)
+        arrays.trust_in_citizens[:] = (
+            1 - NEW_MEMBER_SHARE
+        ) * arrays.trust_in_citizens + NEW_MEMBER_SHARE * fresh
+        tendency = reopen_tendency(params["council_reopen_tendency"], reopen_draw)
+        for j in range(domains.shape[1]):  # each municipality's choices, in order
+            for d in range(2):
+                here = domains[:, j] == d
+                let_go = np.flatnonzero(here & ~steer[:, j])
+                steers = np.flatnonzero(here & steer[:, j])
+                tendency[let_go] *= 0.5
+                tendency[steers] *= 1.3
+                arrays.steering[let_go, d] = np.minimum(arrays.steering[let_go, d], LET_GO_GRIP)
+                arrays.steering[steers, d] = np.maximum(arrays.steering[steers, d], STEER_GRIP)
+        arrays.reopen_tendency[:] = np.minimum(tendency, 1.0)
 
     def describe(self) -> dict[str, Any]:
         """Plain data for a drill-down view."""

@@ -243,23 +243,55 @@ class GovernanceModel(mesa.Model):
             subversion_exposure=steering.draw_subversion_exposure(n, context),
         )
         self.state.specialists = staff_learning.team_specialists(self.staff, n)
-        self.secretary_agents = [Secretary(self, i) for i in range(n)]
-        self.college_agents = [College(self, i) for i in range(n)]
-        self.council_agents = [Council(self, i) for i in range(n)]
+        self._institutional: tuple[list[Secretary], list[College], list[Council]] | None = None
         self._views_created = False
 
     # ------------------------------------------------------------------ agent views
+    def _institutional_agents(self) -> tuple[list[Secretary], list[College], list[Council]]:
+        """The `Secretary`, `College` and `Council` agents (views on their rows), made once.
+
+        Like the staff and citizen views (`create_views`), the mechanisms never need them; they
+        are created the first time anyone asks for them (`secretary_agents`, `college_agents`,
+        `council_agents`) or for the model's agents, all three kinds together and always before
+        the staff and citizens, so their ``unique_id`` are those of agents created with the model.
+        """
+        if self._institutional is None:
+            n = self.municipalities.n
+            self._institutional = (
+                [Secretary(self, i) for i in range(n)],
+                [College(self, i) for i in range(n)],
+                [Council(self, i) for i in range(n)],
+            )
+        return self._institutional
+
+    @property
+    def secretary_agents(self) -> list[Secretary]:
+        """The `Secretary` agent of each municipality, in row order."""
+        return self._institutional_agents()[0]
+
+    @property
+    def college_agents(self) -> list[College]:
+        """The `College` agent of each municipality, in row order."""
+        return self._institutional_agents()[1]
+
+    @property
+    def council_agents(self) -> list[Council]:
+        """The `Council` agent of each municipality, in row order."""
+        return self._institutional_agents()[2]
+
     def create_views(self) -> None:
         """Create the `Staff` and `Citizen` agent objects (views on their array rows) once.
 
         The mechanisms never need them: they update the arrays. They are created the first
         time anyone asks Mesa for the model's agents (`agents`, `agents_by_type`,
         `agent_types`), so a run for the survey or an experiment does not build some 40,000
-        Python objects it never reads. Their ``unique_id`` follow the institutional agents'
-        in row order, as if they had been created with the model.
+        Python objects it never reads. The institutional agents are made first (if nobody has
+        asked for them yet), so the staff's and citizens' ``unique_id`` follow theirs in row
+        order, as if all had been created with the model.
         """
         if self._views_created:
             return
+        self._institutional_agents()
         self._views_created = True
         for i in range(self.staff.n):
             Staff(self, i)

@@ -342,8 +342,9 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     """Compute every indicator of `INDICATORS` for the model's current state.
 
     The national means of per-municipality quantities come from one reduction over a stacked
-    (quantities, M) array: numpy sums each contiguous row pairwise, as ``row.mean()`` does, so
-    the values are the same to the bit as one mean per quantity.
+    (quantities, M) array, gathered by one concatenation (`_STACKED_NAMES`): numpy sums each
+    contiguous row pairwise, as ``row.mean()`` does, so the values are the same to the bit as one
+    mean per quantity.
     """
     s = model.state
     n = model.municipalities.n
@@ -354,36 +355,28 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     out = model.last_participation
     known = model.compiled.known[model.steps] if model.steps else np.zeros(2, dtype=bool)
 
-    names: list[str] = []
-    rows: list[np.ndarray] = []
-
-    def mean_of(name: str, row: np.ndarray) -> None:
-        names.append(name)
-        rows.append(row)
-
-    for c, instrument in enumerate(INSTRUMENTS):
-        if instrument.name != "dso_connection":
-            mean_of(f"instrument_{instrument.name}", s.instruments[:, c])
-    mean_of("dso_preparation", s.dso_preparation)
-    for d, dom in enumerate(DOMAINS):
-        mean_of(f"transition_{dom}", s.transition[:, d])
-        mean_of(f"transformation_{dom}", s.transformation[:, d])
-        mean_of(f"on_schedule_{dom}", s.transition[:, d] >= s.plan[d] - ON_SCHEDULE_TOLERANCE)
-        mean_of(f"time_pressure_{dom}", s.time_pressure[:, d])
-        mean_of(f"college_attention_{dom}", model.colleges.attention[:, d])
-        mean_of(f"council_attention_{dom}", model.councils.attention[:, d])
-        mean_of(f"council_steering_{dom}", model.councils.steering[:, d])
-        mean_of(f"staff_adoption_{dom}", adoption[:, d])
-        mean_of(f"cooperation_{dom}", s.cooperation[:, d])
-        mean_of(f"budget_{dom}", s.budget[:, d])
-        mean_of(f"satisfaction_{dom}", model.secretaries.satisfaction[:, d])
-    mean_of("staff_adoption_other", adoption[:, 2])
-    mean_of("council_trust", model.councils.trust_in_citizens)
-    mean_of("dso_connection", s.dso_connection)
-    stacked = np.empty((len(rows), n))
-    for i, row in enumerate(rows):
-        stacked[i] = row
-    values: dict[str, float] = dict(zip(names, (stacked.sum(axis=1) / n).tolist(), strict=True))
+    stacked = np.concatenate(  # rows in the order of `_STACKED_NAMES`
+        [
+            s.instruments.T[_STACKED_INSTRUMENTS],
+            s.dso_preparation[None, :],
+            s.transition.T,
+            s.transformation.T,
+            (s.transition >= s.plan - ON_SCHEDULE_TOLERANCE).T,
+            s.time_pressure.T,
+            model.colleges.attention.T,
+            model.councils.attention.T,
+            model.councils.steering.T,
+            adoption.T,
+            s.cooperation.T,
+            s.budget.T,
+            model.secretaries.satisfaction.T,
+            model.councils.trust_in_citizens[None, :],
+            s.dso_connection[None, :],
+        ]
+    )
+    values: dict[str, float] = dict(
+        zip(_STACKED_NAMES, (stacked.sum(axis=1) / n).tolist(), strict=True)
+    )
 
     progress = np.column_stack([s.transition, s.transformation])  # (M, 4): T_s, T_p, F_s, F_p
     by_size = np.bincount(
@@ -409,7 +402,8 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     dominant = s.steering.argmax(axis=2) + 4 * np.arange(2)[None, :]
     dominant_share = np.bincount(dominant.ravel(), minlength=8) / n
     values.update(zip(_DOMINANT_KEYS, dominant_share.tolist(), strict=True))
-    values.update(zip(_MIX_KEYS, s.steering.mean(axis=0).ravel().tolist(), strict=True))
+    mix = s.steering.sum(axis=0) / n  # sum / count: what ``mean`` computes
+    values.update(zip(_MIX_KEYS, mix.ravel().tolist(), strict=True))
     changes = s.mode_changes.ravel()[_OFF_DIAGONAL].astype(np.float64)
     values.update(zip(_CHANGE_KEYS, changes.tolist(), strict=True))
     participants = out.participants.sum(axis=0).tolist()
@@ -427,6 +421,38 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     values["dso_availability"] = float(s.dso_availability)
     return {i.name: values[i.name] for i in INDICATORS}
 
+
+_STACKED_INSTRUMENTS = np.array(
+    [c for c, instrument in enumerate(INSTRUMENTS) if instrument.name != "dso_connection"]
+)
+"""The instruments whose national mean is an indicator of its own (`compute_indicators`)."""
+_STACKED_NAMES = [
+    *(f"instrument_{INSTRUMENTS[c].name}" for c in _STACKED_INSTRUMENTS),
+    "dso_preparation",
+    *(
+        f"{quantity}_{dom}"
+        for quantity in (
+            "transition",
+            "transformation",
+            "on_schedule",
+            "time_pressure",
+            "college_attention",
+            "council_attention",
+            "council_steering",
+        )
+        for dom in DOMAINS
+    ),
+    *(f"staff_adoption_{team}" for team in (*DOMAINS, "other")),
+    *(
+        f"{quantity}_{dom}"
+        for quantity in ("cooperation", "budget", "satisfaction")
+        for dom in DOMAINS
+    ),
+    "council_trust",
+    "dso_connection",
+]
+"""The indicators that are national means of one quantity, in the rows of `compute_indicators`'s
+stacked array."""
 
 _PROGRESS = [(q, dom) for q in ("transition", "transformation") for dom in DOMAINS]
 """The four columns of the progress matrix in `compute_indicators`, (quantity, domain)."""

@@ -168,14 +168,15 @@ _DOMAIN_COLUMNS: tuple[slice, slice] = (
     slice(int(COUNT_PER_DOMAIN[0]), len(INSTRUMENTS)),
 )
 """Each domain's instruments as a column slice (social first, `INSTRUMENTS`)."""
+_DOMAIN_COUNTS: tuple[int, int] = (int(COUNT_PER_DOMAIN[0]), int(COUNT_PER_DOMAIN[1]))
 assert (DOMAIN_OF == np.repeat([0, 1], COUNT_PER_DOMAIN.astype(int))).all(), "social first"
 
 
 def domain_mean(values: np.ndarray) -> np.ndarray:
     """Mean (M, 2) over each domain's instruments of ``values`` (M, n_instruments)."""
     out = np.empty((values.shape[0], 2))
-    for d, columns in enumerate(_DOMAIN_COLUMNS):
-        out[:, d] = values[:, columns].mean(axis=1)
+    for d, columns in enumerate(_DOMAIN_COLUMNS):  # sum / count: what ``mean`` computes
+        out[:, d] = values[:, columns].sum(axis=1) / _DOMAIN_COUNTS[d]
     return out
 
 

@@ -115,10 +115,16 @@ def _citizens_take_part(
     draw: np.ndarray,
     rate: float,
     participating: np.ndarray,
+    everyone: np.ndarray,
 ) -> int:
-    """Who takes part this month (`participation.participate`, first part); their number."""
+    """Who takes part this month (`participation.participate`, first part); their number.
+
+    Also counts the citizens per (municipality, domain of interest) into ``everyone`` (M * 2,
+    zeroed by the caller), the outcome's ``citizens``.
+    """
     count = 0
     for i in range(municipality.shape[0]):
+        everyone[municipality[i] * 2 + interest[i]] += 1.0
         o = openness[municipality[i], interest[i]]
         p = rate * capacity[i] * willingness[i] * o * (1.0 - fatigue[i])
         part = draw[i] < p

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from govsim.agents.college import college_mix, talks_choices
+from govsim.agents.college import NEW_STANCE_BETA, College, college_mix, talks_choices
+from govsim.agents.council import FRESH_TRUST_BETA, REOPEN_BETA, Council
 from govsim.agents.secretary import MODES, ROLE_COOPERATION, ROLES
 from govsim.model.indicators import compute_indicators
 from govsim.model.instruments import ACCESS_INDEX, DOMAIN_OF, DSO_INDEX, LEARNING, VISION_INDEX
@@ -111,14 +112,55 @@ def _institutional_events(model: GovernanceModel, month: Month) -> None:
     choices = model.compiled.coalition.get(k, ())
     applies = rng.random((n, len(choices))) < np.array([c.share for c in choices])
     talks = rng.random(n) < model.levers["use_elections"]
-    for row in range(n):
-        mine = [c for c, a in zip(choices, applies[row], strict=True) if a]
-        if talks[row]:
-            taken = {c.domain for c in mine}
-            mine += talks_choices(model.secretaries.desired_mix[row], sorted(taken))
+    mine = [[c for c, a in zip(choices, row, strict=True) if a] for row in applies.tolist()]
+    for row in np.flatnonzero(talks).tolist():
+        taken = {c.domain for c in mine[row]}
+        mine[row] += talks_choices(model.secretaries.desired_mix[row], sorted(taken))
+    domains, steer = _choice_arrays(mine)
+    draws = _election_draws(domains, rng)
+    Council.hold_elections(model, domains, steer, draws[:, 0], draws[:, 1])
+    College.form_coalitions(model, domains, steer, talks, draws[:, 2:])
+    for row, talked in enumerate(talks.tolist()):  # the events in row order, as they happen
+        if talked:
             model.log_event(row, "coalition_talks")
-        model.council_agents[row].hold_election(mine, rng)
-        model.college_agents[row].form_coalition(mine, rng, talks=bool(talks[row]))
+        model.log_event(row, "election")
+        for c in mine[row]:
+            model.log_event(row, "coalition", domain=c.domain, stance=c.stance)
+
+
+def _choice_arrays(mine: list[list[Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """The coalition choices per municipality as (M, L) arrays: domain index (-1: none), steer."""
+    width = max(map(len, mine), default=0)
+    domains = np.full((len(mine), width), -1, dtype=np.int64)
+    steer = np.zeros((len(mine), width), dtype=bool)
+    for row, row_choices in enumerate(mine):
+        for j, c in enumerate(row_choices):
+            domains[row, j] = 0 if c.domain == "social" else 1
+            steer[row, j] = c.stance == "steer"
+    return domains, steer
+
+
+_ELECTION_BETA = np.array([FRESH_TRUST_BETA, REOPEN_BETA, NEW_STANCE_BETA, NEW_STANCE_BETA]).T
+"""Beta parameters (2, 4) of an election's draws per municipality: a new council's trust, its
+reopen tendency, a new college's stance per domain (only where no coalition choice applies)."""
+
+
+def _election_draws(domains: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """An election's random draws (M, 4), in the order of one municipality after another.
+
+    Per municipality: the trust new council members bring, the council's reopen tendency, then
+    the new college's stance in each domain where no coalition choice applies (0 elsewhere). One
+    call draws them in exactly the order of one election at a time.
+    """
+    n = len(domains)
+    drawn = np.ones((n, 4), dtype=bool)
+    for d in range(2):
+        drawn[:, 2 + d] = ~(domains == d).any(axis=1)
+    a = np.broadcast_to(_ELECTION_BETA[0], (n, 4))[drawn]
+    b = np.broadcast_to(_ELECTION_BETA[1], (n, 4))[drawn]
+    draws = np.zeros((n, 4))
+    draws[drawn] = rng.beta(a, b)
+    return draws
 
 
 def _urgency(model: GovernanceModel, month: Month) -> None:
@@ -163,19 +205,30 @@ def _strategy(model: GovernanceModel, month: Month) -> None:
         cause = "postponement"
     elif ct.election[k]:
         cause = "election"
-    for m, d in zip(*np.nonzero((new != st.strategy) & month.known[None, :]), strict=True):
-        a, b = int(st.strategy[m, d]), int(new[m, d])
-        st.strategy_changes[d, a, b] += 1
-        why = "new_secretary" if month.new_secretary[m] and not national[d] else cause
-        if k == ct.known_step[d]:
+    rows, doms = np.nonzero((new != st.strategy) & month.known[None, :])  # row-major order
+    was, now = st.strategy[rows, doms], new[rows, doms]
+    if len(rows):
+        np.add.at(st.strategy_changes, (doms, was, now), 1)
+    national_d, known_d = national.tolist(), ct.known_step.tolist()
+    for m, d, a, b, appointed, scenario in zip(
+        rows.tolist(),
+        doms.tolist(),
+        was.tolist(),
+        now.tolist(),
+        month.new_secretary[rows].tolist(),
+        (fixed[rows, doms] >= 0).tolist(),
+        strict=True,
+    ):
+        why = "new_secretary" if appointed and not national_d[d] else cause
+        if k == known_d[d]:
             why = "task_known"
         model.log_event(
-            int(m),
+            m,
             "strategy_change",
             domain=DOMAINS[d],
             from_strategy=STRATEGIES[a],
             to_strategy=STRATEGIES[b],
-            cause="scenario" if fixed[m, d] >= 0 else why,
+            cause="scenario" if scenario else why,
         )
     st.strategy = new
 
@@ -423,11 +476,13 @@ def _steering(model: GovernanceModel, month: Month) -> None:
         month.known,
     )
     after = st.steering.argmax(axis=2)
-    for m, d in zip(*np.nonzero(before != after), strict=True):
-        a, b = int(before[m, d]), int(after[m, d])
-        st.mode_changes[d, a, b] += 1
+    rows, doms = np.nonzero(before != after)  # row-major order
+    was, now = before[rows, doms], after[rows, doms]
+    if len(rows):
+        np.add.at(st.mode_changes, (doms, was, now), 1)
+    for m, d, a, b in zip(rows.tolist(), doms.tolist(), was.tolist(), now.tolist(), strict=True):
         model.log_event(
-            int(m),
+            m,
             "mode_change",
             domain=DOMAINS[d],
             from_mode=MODES[a],
@@ -472,8 +527,8 @@ MONTH: tuple[SubStep, ...] = (
         (
             "SecretaryArrays.replace",
             "talks_choices",
-            "Council.hold_election",
-            "College.form_coalition",
+            "Council.hold_elections",
+            "College.form_coalitions",
         ),
         ("parameters", "scenario coalition choices", "lever use_elections", "desired mix"),
         (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from govsim.model.ufuncs import clip
+
 MAX_DEFICIT = 0.4
 """Budget pressure that growing deficits approach (saturating: the state added youth-care money
 from 2019 on). Assumption."""
@@ -56,7 +58,7 @@ def update_budget_pressure(
 ) -> None:
     """Move budget pressure (M, 2) towards ``target`` × the municipality's sensitivity, in place."""
     budget += rate * (target * sensitivity[:, None] - budget)
-    np.clip(budget, 0.0, 1.0, out=budget)
+    clip(budget, 0.0, 1.0, out=budget)
 
 
 def draw_incidents(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from govsim.model.ufuncs import clip
+
 INITIAL_SOCIAL_COOPERATION = 0.15
 """Social-domain cooperation intensity in 2013: low before the 3D (the youth-care regions formed
 for it, report §4.5). Assumption on the number. The physical domain's starts at the parameter
@@ -47,4 +49,4 @@ def form_regional_cooperation(
         mean = region_mean(cooperation[:, d], region, n_regions)
         cooperation[:, d] += params["regional_coupling"] * (mean - cooperation[:, d])
     np.maximum(cooperation, floor[None, :], out=cooperation)
-    np.clip(cooperation, 0.0, 1.0, out=cooperation)
+    clip(cooperation, 0.0, 1.0, out=cooperation)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from govsim.model.ufuncs import clip
+
 COUNCIL_STEERING_RATE = 0.3
 """Share of the gap to its target grip a council closes in a month: a council's grip follows its
 attention within a few months ("de raad stelt de kaders vast", report §3.2). Assumption."""
@@ -30,5 +32,5 @@ def update_council_steering(
     of society's choices (see `participation.participate`).
     """
     target = attention * (grip + incident_grip * np.minimum(incident_pressure, 1.0))
-    steering += rate * (np.clip(target, 0.0, 1.0) - steering)
-    np.clip(steering, 0.0, 1.0, out=steering)
+    steering += rate * (clip(target, 0.0, 1.0) - steering)
+    clip(steering, 0.0, 1.0, out=steering)

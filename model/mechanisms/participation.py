@@ -8,6 +8,7 @@ import numpy as np
 
 from govsim.agents.citizen import CitizenArrays
 from govsim.model import kernels
+from govsim.model.ufuncs import clip
 
 
 def openness(steering: np.ndarray, pressure: np.ndarray, closure: float) -> np.ndarray:
@@ -29,7 +30,7 @@ def society_plan_legitimacy(breadth: np.ndarray, vision: np.ndarray) -> np.ndarr
     omgevingsvisie in the physical domain, the social teams in the 3D, where "visies al dikwijls
     samen met partners ontwikkeld" were, §4.2).
     """
-    return np.clip(breadth * vision, 0.0, 1.0)
+    return clip(breadth * vision, 0.0, 1.0)
 
 
 @dataclass
@@ -86,20 +87,20 @@ def participate(
     reopen = council_reopen[pm] * (1.0 - council_trust[pm]) * council_steering[pm, pd_]
     if legitimacy is not None:
         reopen = reopen * (1.0 - legitimacy[pm, pd_])
-    blocked = initiative & (draws[1] < np.clip(0.5 * (1.0 - po) + reopen, 0.0, 1.0))
+    blocked = initiative & (draws[1] < clip(0.5 * (1.0 - po) + reopen, 0.0, 1.0))
     facilitated = initiative & ~blocked
 
     t = citizens.trust[who]
     t += np.where(facilitated, params["trust_gain"] * (1.0 - t), 0.0)
     t -= np.where(blocked, params["trust_loss"] * t, 0.0)
     t += np.where(~initiative, 0.02 * po * (1.0 - t), 0.0)
-    citizens.trust[who] = np.clip(t, 0.0, 1.0)
+    citizens.trust[who] = clip(t, 0.0, 1.0)
     f = citizens.fatigue
     tired = f[who]
     f *= 1.0 - params["fatigue_recovery"]
     f[who] = tired + params["fatigue_gain"] * (1.0 - tired)
     citizens.willingness += 0.05 * (citizens.trust - citizens.willingness) - 0.02 * f
-    np.clip(citizens.willingness, 0.0, 1.0, out=citizens.willingness)
+    clip(citizens.willingness, 0.0, 1.0, out=citizens.willingness)
     citizens.participating[:] = part
     citizens.initiatives[who] += initiative
     citizens.facilitated[who] += facilitated
@@ -148,7 +149,7 @@ def update_council_trust(
     fac = outcome.facilitated.sum(axis=1)
     share = np.divide(fac, init, out=np.zeros_like(trust), where=init > 0)
     trust += np.where(init > 0, rate * (share - trust), 0.0)
-    np.clip(trust, 0.0, 1.0, out=trust)
+    clip(trust, 0.0, 1.0, out=trust)
 
 
 def participate_compiled(
@@ -164,6 +165,7 @@ def participate_compiled(
     """`participate` in two compiled passes (`model.kernels`): the same numbers and draws."""
     n_m = open_.shape[0]
     draw = rng.random(citizens.n)
+    everyone = np.zeros(n_m * 2)
     taking_part = kernels.citizens_take_part(
         citizens.municipality,
         citizens.interest,
@@ -174,6 +176,7 @@ def participate_compiled(
         draw,
         float(params["participation_rate"]),
         citizens.participating,
+        everyone,
     )
     draws = rng.random((2, taking_part))
     counts = np.empty((4, n_m * 2))
@@ -201,8 +204,5 @@ def participate_compiled(
         float(params["fatigue_gain"]),
         counts,
     )
-    everyone = np.bincount(citizens.municipality * 2 + citizens.interest, minlength=n_m * 2)
     parts = counts.reshape(4, n_m, 2)
-    return ParticipationOutcome(
-        everyone.reshape(n_m, 2).astype(np.float64), parts[0], parts[1], parts[2], parts[3]
-    )
+    return ParticipationOutcome(everyone.reshape(n_m, 2), parts[0], parts[1], parts[2], parts[3])

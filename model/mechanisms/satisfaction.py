@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from govsim.model.ufuncs import clip
+
 TRANSFORMATION_WEIGHT = 0.1
 """Weight of the transformation in a secretary's satisfaction, against 1 for the transition:
 "Hierbij kijkt men wel primair naar de transitie en niet naar de transformatie" (report §2.3).
@@ -48,7 +50,7 @@ def satisfaction_target(
         - 0.2 * np.minimum(incident_pressure, 1.0)
         - 0.1 * budget
     )
-    return np.clip(score, 0.0, 1.0)
+    return clip(score, 0.0, 1.0)
 
 
 def update_satisfaction(

@@ -6,6 +6,7 @@ import numpy as np
 
 from govsim.agents.staff import StaffArrays
 from govsim.model import kernels
+from govsim.model.ufuncs import clip
 
 N_TEAMS = 3  # social, physical, other
 RESISTER_CEILING = 0.5
@@ -44,6 +45,15 @@ def instrument_load(
     return work * (1.0 - instrument_learning * learning)[None, :]
 
 
+def _team_work(transition_work: np.ndarray) -> np.ndarray:
+    """Transition work (M, 3) per team: the two domains' and a third of their mean for "other"."""
+    m, k = transition_work.shape
+    team_work = np.empty((m, k + 1))
+    team_work[:, :k] = transition_work
+    team_work[:, k] = transition_work.sum(axis=1) / k / 3.0  # sum / count: what mean computes
+    return team_work
+
+
 def update_workload(staff: StaffArrays, transition_work: np.ndarray, load: float) -> None:
     """Workload in place: regular work (1) plus implementation on top (report §3.2).
 
@@ -51,7 +61,7 @@ def update_workload(staff: StaffArrays, transition_work: np.ndarray, load: float
     taak is, boven op de reguliere werkzaamheden". ``transition_work`` (M, 2) is the effort a
     domain puts into transition; staff outside the two domains carry a third of the mean.
     """
-    team_work = np.column_stack([transition_work, transition_work.mean(axis=1) / 3.0])
+    team_work = _team_work(transition_work)
     staff.workload[:] = 1.0 + load * team_work[staff.municipality, staff.domain]
 
 
@@ -86,7 +96,7 @@ def learning_input(
     """
     doing = params["learning_by_doing_share"]
     method = doing + (1.0 - doing) * params["lecture_effectiveness"]
-    training = np.clip(params["training_intensity"] + np.append(joint_training, 0.0), 0.0, 1.0)
+    training = clip(params["training_intensity"] + np.append(joint_training, 0.0), 0.0, 1.0)
     example = 1.0 + params["role_example_weight"] * role_example
     domain_work = transformation_work
     if instrument_work is not None:
@@ -160,7 +170,7 @@ def train_staff(
     ceiling = np.where(
         staff.resister, np.maximum(RESISTER_CEILING, staff.readiness - gain - peer), 1.0
     )
-    np.clip(staff.readiness, 0.0, ceiling, out=staff.readiness)
+    clip(staff.readiness, 0.0, ceiling, out=staff.readiness)
 
 
 def adopt_and_revert(staff: StaffArrays, params: dict, rng: np.random.Generator) -> None:
@@ -172,9 +182,9 @@ def adopt_and_revert(staff: StaffArrays, params: dict, rng: np.random.Generator)
     beschikken niet automatisch over nieuwe competenties en zijn geneigd om zich ... te
     herstellen en terug te keren naar hun comfortzone").
     """
-    overload = np.clip(staff.workload - 1.0, 0.0, 1.0)
+    overload = clip(staff.workload - 1.0, 0.0, 1.0)
     draw = rng.random(staff.n)
-    ready = np.clip((staff.readiness - ADOPTION_THRESHOLD) / (1.0 - ADOPTION_THRESHOLD), 0.0, 1.0)
+    ready = clip((staff.readiness - ADOPTION_THRESHOLD) / (1.0 - ADOPTION_THRESHOLD), 0.0, 1.0)
     p_adopt = params["adoption_rate"] * ready * (1.0 - overload)
     p_adopt *= np.where(staff.resister, 0.4, 1.0) * np.where(staff.generalist, 1.2, 1.0)
     p_revert = params["reversion_rate"] * (
@@ -202,7 +212,7 @@ def staff_month_compiled(
     The same numbers, bit for bit, as calling the four in that order (`model.kernels`); the
     same draw from ``rng``. Returns the new team adoption (M, 3).
     """
-    team_work = np.column_stack([transition_work, transition_work.mean(axis=1) / 3.0])
+    team_work = _team_work(transition_work)
     draw = rng.random(staff.n)
     adopted = np.empty(n_municipalities * N_TEAMS)
     size = np.empty(n_municipalities * N_TEAMS)

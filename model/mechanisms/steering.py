@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from govsim.model.ufuncs import clip
+
 LEGAL, PERFORMING, COLLABORATIVE, RESPONSIVE = range(4)
 INITIAL_MIX = np.array(
     [
@@ -94,7 +96,7 @@ def progress_lag(expected: np.ndarray, transition: np.ndarray, known: np.ndarray
     The plan is `transition.expected_transition`; the lag is the "te traag verlopend proces" of
     P3 (report §2.2).
     """
-    lag = np.clip(np.asarray(expected)[None, :] - transition, 0.0, 1.0)
+    lag = clip(np.asarray(expected)[None, :] - transition, 0.0, 1.0)
     return lag * np.asarray(known, dtype=np.float64)[None, :]
 
 

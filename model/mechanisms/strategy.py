@@ -15,6 +15,7 @@ import numpy as np
 
 from govsim.model.instruments import DOMAIN_OF
 from govsim.model.mechanisms.cooperation import region_mean
+from govsim.model.ufuncs import clip
 
 WAIT, PREPARE, FRONT_RUN = 0, 1, 2
 
@@ -52,7 +53,7 @@ def draw_experience(
     ``mean_capacity``, the national mean). Report Kader 10: "Er is voorbeeldwerking vanuit de
     CHW en de experimenten met uitnodigingsplanologie".
     """
-    chance = np.clip(share * capacity / mean_capacity, 0.0, 1.0)
+    chance = clip(share * capacity / mean_capacity, 0.0, 1.0)
     return (rng.random(len(capacity)) < chance).astype(np.float64)
 
 

@@ -18,6 +18,7 @@ from govsim.model.instruments import (
     VISION_INDEX,
     domain_mean,
 )
+from govsim.model.ufuncs import clip
 
 ORGANISATION_CHANGE_SCALE = 3.0
 """An organisation-wide change reaches full strength when a third of the secretary's attention
@@ -129,7 +130,7 @@ def instrument_pressure(
     months = (due - step).astype(np.float64)
     months = np.where(months > 0, months, 12.0)
     required = (1.0 - progress) / months[None, :]
-    pressure = np.clip(required / (rate * capacity), 0.0, 1.0)
+    pressure = clip(required / (rate * capacity), 0.0, 1.0)
     return pressure * np.asarray(known, dtype=np.float64)[DOMAIN_OF][None, :]
 
 
@@ -174,7 +175,7 @@ def organisational_attention(
     """
     secretary = np.minimum(1.0, 2.0 * secretary_split[:, :2])
     att = 0.5 * college_attention + 0.5 * secretary
-    return np.clip(att * (1.0 + bonus * regisseur[:, None]), 0.0, 1.0)
+    return clip(att * (1.0 + bonus * regisseur[:, None]), 0.0, 1.0)
 
 
 def organisation_change(secretary_split: np.ndarray) -> np.ndarray:
@@ -203,7 +204,7 @@ def transition_effort(
     focus = focus_base * (1.0 - np.asarray(transformation_first, dtype=np.float64))
     focus = np.reshape(focus, (-1, 1)) if np.ndim(focus) else focus
     share = focus + (1.0 - focus) * pressure
-    return np.clip(share, 0.0, 1.0) * (1.0 - transition**4)
+    return clip(share, 0.0, 1.0) * (1.0 - transition**4)
 
 
 def instrument_ceiling(rules_known: np.ndarray, rules_share: float) -> np.ndarray:
@@ -238,7 +239,7 @@ def produce_instruments(
         gain[:, skip] = 0.0
     progress += gain
     np.minimum(progress, ceiling[None, :], out=progress)
-    np.clip(progress, 0.0, 1.0, out=progress)
+    clip(progress, 0.0, 1.0, out=progress)
 
 
 def prepare_dso(
@@ -257,7 +258,7 @@ def prepare_dso(
     §4.3) speed it.
     """
     preparation += np.minimum(rate * capacity * work * (1.0 + boost), 1.0) * (1.0 - preparation)
-    np.clip(preparation, 0.0, 1.0, out=preparation)
+    clip(preparation, 0.0, 1.0, out=preparation)
 
 
 def connect_dso(
@@ -278,7 +279,7 @@ def connect_dso(
     """
     speed = rate * capacity * work * (DSO_PREPARED_BASE + (1.0 - DSO_PREPARED_BASE) * preparation)
     connection += np.minimum(speed, 1.0) * np.maximum(availability - connection, 0.0)
-    np.clip(connection, 0.0, 1.0, out=connection)
+    clip(connection, 0.0, 1.0, out=connection)
 
 
 def expected_transition(
@@ -294,5 +295,5 @@ def expected_transition(
     """
     due = due_steps(np.asarray(entry_step), np.asarray(completion_step))
     start = np.asarray(known_step)[DOMAIN_OF]
-    plan = np.clip((step - start) / np.maximum(due - start, 1), 0.0, 1.0)
+    plan = clip((step - start) / np.maximum(due - start, 1), 0.0, 1.0)
     return np.array([plan[DOMAIN_OF == d].mean() for d in range(2)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from govsim.model.timeline import CompiledTimeline
+from govsim.model.ufuncs import clip
 
 
 def deadline_credibility(ct: CompiledTimeline, step: int, loss: float) -> np.ndarray:
@@ -92,4 +93,4 @@ def update_attention(
     decay = params["attention_decay"] * (1.0 - drive) * attention
     shock = 0.2 * risk_aversion[:, None] * np.minimum(incident_pressure, 1.0) * (1.0 - attention)
     attention += renew - decay + shock
-    np.clip(attention, 0.0, 1.0, out=attention)
+    clip(attention, 0.0, 1.0, out=attention)
