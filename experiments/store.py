@@ -44,7 +44,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from govsim.experiments.spec import ExperimentError, Spec
-from govsim.scenarios.atomic import atomic_path
+from govsim.scenarios.atomic import atomic_path, nearest_existing
 
 MANIFEST = "manifest.json"
 SPEC_COPY = "spec.toml"
@@ -169,9 +169,7 @@ class ExperimentStore:
     def check_usable(self) -> None:
         """Raise `ExperimentError` if the folder cannot be made, or holds files not ours."""
         if not self.root.exists():
-            probe = self.root.absolute().parent
-            while not probe.exists() and probe != probe.parent:
-                probe = probe.parent
+            probe = nearest_existing(self.root.absolute().parent)
             if not probe.is_dir():
                 raise ExperimentError(
                     f"--out '{self.root}' cannot be made: {probe} is a file, not a folder; "

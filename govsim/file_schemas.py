@@ -46,7 +46,7 @@ def file_schema(kind: str) -> dict[str, Any]:
 
 def _cmd_schema(args: argparse.Namespace) -> int:
     from govsim.cli import UserError
-    from govsim.scenarios.atomic import write_text
+    from govsim.scenarios.atomic import nearest_existing, write_text
 
     text = json.dumps(file_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
     if args.out is None:
@@ -56,8 +56,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     allowed = "Allowed: the name of a .json file in a folder you may write into"
     if out.is_dir():
         raise UserError(f"--out {out} is a folder, not a file. {allowed}")
-    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
-    if blocker is not None:
+    blocker = nearest_existing(out.parent)
+    if not blocker.is_dir():
         raise UserError(
             f"--out {out} cannot be written: {blocker} is a file, not a folder. {allowed}"
         )

@@ -53,6 +53,17 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def nearest_existing(path: str | Path) -> Path:
+    """``path`` if it exists, else its nearest existing parent: where writing it would start.
+
+    A file there means ``path`` cannot be made (a file stands where a folder must be).
+    """
+    probe = Path(path)
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    return probe
+
+
 def write_text(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (UTF-8)."""
     with atomic_path(path) as tmp:

@@ -19,6 +19,7 @@ from typing import Any
 from govsim import argtypes
 from govsim.model.levers import WHERE_FORMS, LeverError, StrategyRule
 from govsim.model.parameters import LEVERS
+from govsim.scenarios.atomic import nearest_existing
 from govsim.scenarios.ensemble import DEFAULT_OUT, DEFAULT_REPLICATIONS, DEFAULT_SEED, run_ensemble
 from govsim.scenarios.output_folder import INCOMPLETE, OutputFolderError
 from govsim.scenarios.scenario import ScenarioError
@@ -216,9 +217,7 @@ def check_writable(out: str) -> None:
         OutputFolderError: If the nearest existing folder of ``out`` is a file or read-only.
     """
     path = Path(out).absolute()
-    probe = path
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
+    probe = nearest_existing(path)
     if probe == path and not path.is_dir():
         return
     if not probe.is_dir():
@@ -353,9 +352,7 @@ def check_csv(name: str) -> None:
             f"--csv {name} is a folder or a device, not a file. Allowed: the name of a new or "
             "existing CSV file (it is replaced)"
         )
-    probe = path.absolute().parent
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
+    probe = nearest_existing(path.absolute().parent)
     if not probe.is_dir():
         raise OutputFolderError(
             f"--csv {name} cannot be written: {probe} is a file, not a folder. Allowed: the "

@@ -203,46 +203,24 @@ THEME_PRIMARY = "#0b3d91"
 
 IMAGE_TEMPLATE = """
 <template>
-  <img
-    :src="src"
-    :alt="alt"
-    :class="['govsim-img', 'govsim-img-' + kind]"
-    :style="clickable ? 'cursor: crosshair' : ''"
-    @click="clickable && pick({x: $event.offsetX / $event.target.clientWidth,
-                               y: $event.offsetY / $event.target.clientHeight})"
-  />
+  <img :src="src" :alt="alt" :class="['govsim-img', 'govsim-img-' + kind]" />
 </template>
 """
-"""An image; a click reports where it fell, as fractions of the image's width and height."""
+"""A still image (the survey); the map and the charts are `viz.fit.FitImage`."""
 
 
 class ImageWidget(v.VuetifyTemplate):
-    """An ``<img>`` from a data URL that reports clicks (the map) to Python."""
+    """An ``<img>`` from a data URL."""
 
     template = traitlets.Unicode(IMAGE_TEMPLATE).tag(sync=True)
     src = traitlets.Unicode("").tag(sync=True)
     alt = traitlets.Unicode("").tag(sync=True)
     kind = traitlets.Unicode("").tag(sync=True)
-    clickable = traitlets.Bool(False).tag(sync=True)
-    pick_callback = traitlets.Any(None)
-
-    def vue_pick(self, data: dict, buffers: Any = None) -> None:
-        """Called by the browser on a click: ``{"x": fraction, "y": fraction}``."""
-        if self.pick_callback is not None:
-            self.pick_callback(data)
 
 
-def PngImage(
-    src: str,
-    alt: str = "",
-    name: str = "",
-    clickable: bool = False,
-    event_pick: Callable[[dict], None] | None = None,
-) -> Any:
-    """An image element (class ``govsim-img-<name>``); ``event_pick`` receives clicks."""
-    return ImageWidget.element(
-        src=src, alt=alt, kind=name, clickable=clickable, pick_callback=event_pick
-    )
+def PngImage(src: str, alt: str = "", name: str = "") -> Any:
+    """An image element (class ``govsim-img-<name>``)."""
+    return ImageWidget.element(src=src, alt=alt, kind=name)
 
 
 def data_url(image: bytes, fmt: str = "png") -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from govsim import argtypes
+from govsim.scenarios.atomic import nearest_existing
 
 
 class CommandError(Exception):
@@ -69,8 +70,7 @@ def check_csv_out(out: str) -> None:
         raise _user_error(ValueError("--out must name the CSV file to write, got ''"))
     if Path(out).is_dir():
         raise _user_error(ValueError(f"--out names the CSV file to write; {out} is a folder"))
-    folder = Path(out).absolute().parent
-    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    existing = nearest_existing(Path(out).absolute().parent)
     if not existing.is_dir():
         message = (
             f"--out {out} cannot be written: {existing} is a file, not a folder. Allowed: the "
