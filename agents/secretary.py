@@ -228,6 +228,33 @@ class SecretaryArrays:
         self.regisseur[rows] = regisseur_from(u[:, 8], share, fixed_regisseur[rows])
         self.appointed_step[rows] = step
 
+    def take_up(
+        self,
+        fixed_role: np.ndarray,
+        fixed_regisseur: np.ndarray,
+        params: dict,
+    ) -> None:
+        """The serving secretaries take up the role and stance a rule sets from this month.
+
+        ``fixed_role`` and ``fixed_regisseur`` (n,) are -1 where nothing changes (the secretary
+        keeps the role and stance held). A new role moves the comfortable mode of the desired
+        mix (`desired_mix`); the desires themselves are the person's and stay. No random
+        numbers are drawn, so a rule that starts mid-run leaves every stream where it was.
+        """
+        rows = np.flatnonzero(fixed_role >= 0)
+        if len(rows):
+            role = fixed_role[rows].astype(self.role.dtype)
+            self.role[rows] = role
+            self.desired_mix[rows] = desired_mix(
+                self.desires[rows],
+                role,
+                params["comfort_mode_weight"],
+                params["undesired_mode_weight"],
+                self.rejected[rows],
+            )
+        stance = fixed_regisseur >= 0
+        self.regisseur[stance] = fixed_regisseur[stance] == 1
+
 
 class Secretary(ArrayAgent):
     """The municipal secretary of one municipality (DESIGN §2)."""

@@ -34,7 +34,7 @@ from govsim.model import kernels
 from govsim.model.calendar import MonthCalendar
 from govsim.model.indicators import INDICATORS
 from govsim.model.instruments import INSTRUMENTS
-from govsim.model.levers import LeverArrays, StrategyRule, as_rules
+from govsim.model.levers import LeverArrays, LeverError, StrategyRule, active_rules, as_rules
 from govsim.model.mechanisms import cooperation, participation, staff_learning, steering, strategy
 from govsim.model.mechanisms import transition as transition_mechanisms
 from govsim.model.municipalities import (
@@ -189,7 +189,10 @@ class GovernanceModel(mesa.Model):
         self.frame = select_municipalities(municipalities)
         self.municipalities = MunicipalityArrays.from_frame(self.frame)
         self.strategy_rules = as_rules(strategy)
-        self.levers = LeverArrays.resolve(self.strategy_rules, self.frame, self.params)
+        self._rule_starts = {r.start_step(self.calendar) for r in self.strategy_rules} - {1}
+        self.levers = LeverArrays.resolve(
+            active_rules(self.strategy_rules, self.calendar, 1), self.frame, self.params
+        )
         self.events: list[dict[str, Any]] = []
         self._build_population()
         self.shock_level = np.cumsum(self.compiled.budget_shock, axis=0)
@@ -364,6 +367,8 @@ class GovernanceModel(mesa.Model):
         if k > self.calendar.n_steps:
             self.running = False
             return
+        if k in self._rule_starts:
+            self._start_rules(k)
         ct = self.compiled
         month = Month(
             k=k,
@@ -375,6 +380,46 @@ class GovernanceModel(mesa.Model):
             sub.run(self, month)
         if k >= self.calendar.n_steps:
             self.running = False
+
+    def _start_rules(self, k: int) -> None:
+        """Resolve the secretary's choices again in month ``k``, where a dated rule starts.
+
+        The serving secretaries take up a role or stance that changes now (`take_up`); numeric
+        levers and fixed strategies are read every month, so they apply from this month on.
+        """
+        old = self.levers
+        self.levers = LeverArrays.resolve(
+            active_rules(self.strategy_rules, self.calendar, k), self.frame, self.params
+        )
+        role = np.where(self.levers.role != old.role, self.levers.role, -1)
+        stance = np.where(self.levers.regisseur != old.regisseur, self.levers.regisseur, -1)
+        self.secretaries.take_up(role, stance, self.params)
+
+    def add_strategy(self, rules: Sequence[StrategyRule | Mapping[str, Any]]) -> None:
+        """Add the secretary's choices during a run: ``rules`` apply from their ``start``.
+
+        A rule without ``start`` applies from the next month. Every rule must start after the
+        month simulated last, so the run is the one a model built with all its rules from the
+        start gives (`recipe` records them; `model.persistence.replay` repeats it).
+
+        Raises:
+            LeverError: For a rule the model cannot use, or one that starts in a month already
+                simulated or outside the simulated period.
+        """
+        added = []
+        for rule in as_rules(rules):
+            if rule.start is None:
+                rule = StrategyRule(rule.where, rule.values, self.calendar.date_of(self.steps + 1))
+            step = rule.start_step(self.calendar)
+            if step <= self.steps:
+                raise LeverError(
+                    f"'start' = {rule.start:%Y-%m} has been simulated already",
+                    f"a month from {self.calendar.date_of(self.steps + 1):%Y-%m} on",
+                )
+            added.append((rule, step))
+        for rule, step in added:
+            self.strategy_rules = (*self.strategy_rules, rule)
+            self._rule_starts.add(step)
 
     # ------------------------------------------------------------------ running and output
     def run(self, until: Any = None) -> GovernanceModel:

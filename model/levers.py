@@ -13,10 +13,19 @@ levers of the seven lessons, report §5.5, and the DSO lobby, §4.3)::
 Later rules win where they overlap. What no rule sets keeps its national value: a numeric
 lever's parameter value (default 0: as the typical secretary of 2017 did), a choice's default
 ('drawn' role and stance, 'chosen' strategy). The model only reads the resolved `LeverArrays`.
+
+A rule may say from which month it applies (``start = 2019-01-01``; without it, from the
+start of the run). The secretary's choices are choices made during the transition, not only
+before it (report §5.5: the lessons are what secretaries can still do; §1.8: a secretary takes
+up a role), so a workshop can ask "what if we coach the college from now on?": the model
+resolves the rules again in the month a dated rule starts (`active_rules`), and a role or
+stance a starting rule sets is taken up by the secretary then serving
+(`agents.secretary.SecretaryArrays.take_up`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govsim.model.calendar import CalendarError, MonthCalendar, parse_date
 from govsim.model.municipalities import (
     SIZE_BOUNDS,
     SIZE_CLASSES,
@@ -183,20 +193,31 @@ def check_lever(key: str, value: object) -> Any:
 
 @dataclass(frozen=True)
 class StrategyRule:
-    """One ``[[strategy]]`` rule: the choices ``values`` for the municipalities ``where`` names.
+    """One ``[[strategy]]`` rule: the choices ``values`` for the municipalities ``where``.
 
     Attributes:
         where: The selection as written (see `WHERE_FORMS`).
         values: Lever name -> value, checked.
+        start: The first month the rule applies (the first day of that month); None: from the
+            start of the run.
     """
 
     where: str
     values: Mapping[str, Any]
+    start: dt.date | None = None
 
     def __post_init__(self) -> None:
         parse_where(self.where)
         for key, value in self.values.items():
             check_lever(key, value)
+        if self.start is not None:
+            try:
+                first = parse_date(self.start).replace(day=1)
+            except (CalendarError, TypeError):
+                raise LeverError(
+                    f"'start' = {self.start!r} is not a month", "a month such as 2019-01"
+                ) from None
+            object.__setattr__(self, "start", first)
 
     @property
     def selector(self) -> Selector:
@@ -205,19 +226,37 @@ class StrategyRule:
 
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any]) -> StrategyRule:
-        """A rule from a mapping with ``where`` and lever keys (e.g. a TOML table)."""
+        """A rule from a mapping with ``where``, lever keys and an optional ``start``."""
         if "where" not in table:
             raise LeverError("a strategy rule needs 'where'", WHERE_FORMS)
-        values = {k: v for k, v in table.items() if k != "where"}
+        values = {k: v for k, v in table.items() if k not in ("where", "start")}
         if not values:
             raise LeverError(
                 "a strategy rule sets no choice besides 'where'", "any of " + ", ".join(LEVERS)
             )
-        return cls(str(table["where"]), values)
+        return cls(str(table["where"]), values, table.get("start"))
 
     def to_mapping(self) -> dict[str, Any]:
-        """The rule as a plain mapping (``where`` first), e.g. for manifests."""
-        return {"where": self.where, **self.values}
+        """The rule as a plain mapping (``where`` first, ``start`` as ISO text if set)."""
+        start = {} if self.start is None else {"start": self.start.isoformat()}
+        return {"where": self.where, **start, **self.values}
+
+    def start_step(self, calendar: MonthCalendar) -> int:
+        """The step from which the rule applies in ``calendar`` (1: from the start).
+
+        Raises:
+            LeverError: If ``start`` lies outside the simulated period.
+        """
+        if self.start is None:
+            return 1
+        step = calendar.step_of(self.start)
+        if not 1 <= step <= calendar.n_steps:
+            first, last = calendar.date_of(1), calendar.date_of(calendar.n_steps)
+            raise LeverError(
+                f"'start' = {self.start.isoformat()} lies outside the simulated period",
+                f"a month from {first:%Y-%m} to {last:%Y-%m}",
+            )
+        return step
 
 
 def as_rules(rules: Iterable[StrategyRule | Mapping[str, Any]] | None) -> tuple[StrategyRule, ...]:
@@ -226,6 +265,13 @@ def as_rules(rules: Iterable[StrategyRule | Mapping[str, Any]] | None) -> tuple[
     for rule in rules or ():
         out.append(rule if isinstance(rule, StrategyRule) else StrategyRule.from_mapping(rule))
     return tuple(out)
+
+
+def active_rules(
+    rules: Sequence[StrategyRule], calendar: MonthCalendar, step: int
+) -> tuple[StrategyRule, ...]:
+    """The rules that apply in ``step`` (undated ones and those started by then), in order."""
+    return tuple(r for r in rules if r.start_step(calendar) <= step)
 
 
 # ---------------------------------------------------------------------------- arrays

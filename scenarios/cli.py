@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from govsim import argtypes
+from govsim.model.calendar import MonthCalendar
 from govsim.model.levers import WHERE_FORMS, LeverError, StrategyRule
 from govsim.model.parameters import LEVERS
 from govsim.scenarios.atomic import nearest_existing
@@ -43,7 +44,7 @@ def standard_set() -> tuple[str, ...]:
 
 STRATEGY_FORM = (
     "'WHERE: key=value, key=value', e.g. 'Borne: role=changer, dso_lobby=0.8' or "
-    "'size_class <20k: start_early=1'"
+    "'size_class <20k: start_early=1, start=2019-01' (start: from that month on)"
 )
 
 
@@ -70,8 +71,13 @@ def parse_strategy_option(text: str) -> StrategyRule:
             values[key] = float(raw)
         except ValueError:
             values[key] = raw
+    start = values.pop("start", None)
+    if start is not None and not values:
+        raise fail("sets no choice besides 'start'", "any of " + ", ".join(LEVERS))
     try:
-        return StrategyRule(where.strip(), values)
+        rule = StrategyRule(where.strip(), values, None if start is None else str(start))
+        rule.start_step(MonthCalendar())
+        return rule
     except LeverError as exc:
         allowed = exc.allowed or f"where ({WHERE_FORMS}) and keys {', '.join(LEVERS)}"
         raise fail(exc.problem, allowed) from None

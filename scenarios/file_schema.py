@@ -243,10 +243,18 @@ class _StrategyBase(Table):
         Wording("text", WHERE_FORMS),
         AfterValidator(_where),
     ]
+    start: (
+        event_date(
+            "The first month the choices apply (the day is ignored); without it, from the "
+            "start of the run. A role or stance that starts then is taken up by the serving "
+            "secretary."
+        )
+        | None
+    ) = None
 
     @model_validator(mode="after")
     def _sets_something(self) -> Self:
-        if self.model_fields_set <= {"where"}:
+        if self.model_fields_set <= {"where", "start"}:
             raise invalid(
                 "sets no choice besides 'where'",
                 f"'where' and at least one of {quoted(LEVERS)} (docs/scenarios.md)",

@@ -251,7 +251,7 @@ class _Builder:
                 )
         strategy = base.strategy if base else ()
         if file.strategy is not None:
-            rules = (StrategyRule(rule.where, rule.values()) for rule in file.strategy)
+            rules = (StrategyRule(rule.where, rule.values(), rule.start) for rule in file.strategy)
             strategy = (*strategy, *rules)
         try:
             timeline.validate()

@@ -584,4 +584,5 @@ def test_documented_example_loads() -> None:
 
     assert timeline.social.rules_final == D(2014, 7, 1)
     assert {k for rule in scenario.strategy for k in rule.values} == set(LEVERS)
-    assert [rule.where for rule in scenario.strategy] == ["size_class <20k", "Borne"]
+    assert [rule.where for rule in scenario.strategy] == ["size_class <20k", "Borne", "all"]
+    assert [rule.start for rule in scenario.strategy] == [None, None, D(2019, 1, 1)]

@@ -34,6 +34,7 @@ def test_the_file_holds_scenario_seed_choices_and_month(played):
         "seed": "4242",
         "overrides": {"role": "changer", "coach_college": 0.6},
         "where": "GM0147",
+        "live": [],
         "step": 7,
         "date": "2013-07-01",
     }

@@ -23,8 +23,9 @@ seed field resets; the municipality search knows the common names ("Den Haag").
 Also on a projector: a timeline slider over the months simulated shows any past month from
 stored per-month values (`viz.timeline`, no re-simulation; Step and Play continue from the
 latest month), big live monitors with a "what changed" line per Play stretch, the secretary's
-choices nationally or for the selected municipality (from the next Reset, as a
-``[[strategy]]`` rule), the survey panel at the current month (observed 2017 figures only in
+choices nationally or for the selected municipality (from the next month while the run goes
+on, "Nu toepassen", as a dated ``[[strategy]]`` rule; or from the start at the next Reset), the
+survey panel at the current month (observed 2017 figures only in
 the fieldwork) and a session saved to a file and opened again (`viz.saved`).
 """
 
@@ -35,7 +36,7 @@ import dataclasses
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -45,6 +46,7 @@ import solara
 import solara.lab
 import traitlets
 
+from govsim.model.levers import StrategyRule
 from govsim.model.parameters import CHOICES
 from govsim.viz import drilldown, export, i18n, names, presets, saved, survey, timeline
 from govsim.viz.charts import ChartRenderer, survey_png, timeline_events
@@ -168,6 +170,9 @@ CSS = """
 .govsim-choices { margin: 8px 0; }
 .govsim-choices .v-expansion-panel-header { font-size: 20px; font-weight: 700; color: #0b2e59; }
 .govsim-pending { font-size: 16px; font-weight: 700; color: #a33600; }
+.govsim-apply-now { margin: 8px 0; font-size: 18px !important; }
+.govsim-live-choices { font-size: 16px; margin: 4px 0 8px; }
+.govsim-live-choices ul { margin: 2px 0 0 18px; padding: 0; }
 .govsim-log { max-height: 420px; overflow-y: auto; font-size: 17px; line-height: 1.45; }
 .govsim-log div { padding: 2px 0; border-bottom: 1px solid #eee; }
 .govsim-section-title { font-size: 20px; font-weight: 800; color: #0b2e59; margin-top: 6px; }
@@ -326,8 +331,11 @@ class AppState:
         return i18n.t(key, self.lang.value, **fields)
 
     # ------------------------------------------------------------------ reset
-    def reset(self) -> bool:
+    def reset(self, live: Sequence[StrategyRule] = ()) -> bool:
         """Build the run(s) again from the chosen scenario(s), seed and sliders.
+
+        ``live``: the dated choices of a saved session (`open_saved`); a Reset from the button
+        starts without them (the choices then apply from the start, as the controls show).
 
         A bad seed or a slider that does not fit the scenario shows a message and keeps the
         current runs; it never raises. While it runs `busy` is set: the controls are drawn
@@ -346,11 +354,11 @@ class AppState:
         self.busy.set(True)
         self.epoch.set(self.epoch.value + 1)
         try:
-            return self._rebuild()
+            return self._rebuild(live)
         finally:
             self.busy.set(False)
 
-    def _rebuild(self) -> bool:
+    def _rebuild(self, live: Sequence[StrategyRule]) -> bool:
         compare_with = self.scenario_b.value if self.compare.value else None
         try:
             self.session.reset(
@@ -359,6 +367,7 @@ class AppState:
                 self.overrides.value,
                 compare_with,
                 where=self.scope.value,
+                live=live,
             )
         except SeedError as exc:  # pragma: no cover - checked in reset()
             self.error.set(("seed_invalid", {"text": exc.text}))
@@ -528,7 +537,7 @@ class AppState:
         self.seed_text.set(record["seed"])
         self.overrides.set(record["overrides"])
         self.scope.set(record["where"])
-        if not self.reset():
+        if not self.reset(record["live"]):
             return False
         self.session.step(min(record["step"], self.session.n_steps))
         self.running.set(self.session.running)
@@ -542,6 +551,71 @@ class AppState:
             self.overrides.value != self.applied.value
             or self.scope.value != self.applied_scope.value
         )
+
+    def choices_to_apply(self) -> dict[str, Any]:
+        """The secretary's choices "Nu toepassen" would apply (`presets.choices_to_apply`)."""
+        return presets.choices_to_apply(
+            self.session.primary.scenario,
+            self.overrides.value,
+            self.applied.value,
+            scope_changed=self.scope.value != self.applied_scope.value,
+        )
+
+    def can_apply_now(self) -> bool:
+        """Whether "Nu toepassen" has something to apply and a month to apply it in."""
+        return not self.busy.value and self.session.running and bool(self.choices_to_apply())
+
+    def apply_now(self) -> bool:
+        """Apply the changed secretary's choices from the next month, without starting again.
+
+        The runs go on from where they are (side by side both); the choices join the run as a
+        dated rule (`Session.apply_now`), so saving, reloading and switching side by side keep
+        them. Afterwards the controls count as applied; other sliders still wait for a Reset.
+        """
+        values = self.choices_to_apply()
+        if self.busy.value or not values:
+            return False
+        try:
+            rule = self.session.apply_now(values, self.scope.value)
+        except ValueError as exc:
+            self.error.set(("reset_error", {"error": str(exc)}))
+            return False
+        if rule is None:
+            return False
+        keep = {k: v for k, v in self.applied.value.items() if k not in presets.CHOICE_KEYS}
+        mine = {k: v for k, v in self.overrides.value.items() if k in presets.CHOICE_KEYS}
+        self.applied.set({**keep, **mine})
+        self.applied_scope.set(self.scope.value)
+        self.error.set(None)
+        self.version.set(self.session.version)
+        return True
+
+    def live_lines(self) -> list[str]:
+        """The choices applied during the run, one line each, in the session's language."""
+        model = self.session.model
+        lang = self.lang.value
+        lines = []
+        for rule in self.session.live:
+            if rule.where == "all":
+                scope = self.t("choices_everywhere")
+            else:
+                row = drilldown.find_row(model, rule.where)
+                scope = str(model.frame["name"].iloc[row]) if row is not None else rule.where
+            parts = [
+                f"{i18n.lever(k, lang)} {i18n.number(v, 1, lang)}"
+                if k not in CHOICES
+                else f"{self.t(f'choice_{k}')}: {i18n.choice_option(k, v, lang)}"
+                for k, v in rule.values.items()
+            ]
+            lines.append(
+                self.t(
+                    "choices_live_line",
+                    date=i18n.month(rule.start),
+                    scope=scope,
+                    what="; ".join(parts),
+                )
+            )
+        return lines
 
     def set_scope(self, only_selected: bool) -> None:
         """The secretary's choices for the selected municipality only, or for all."""
@@ -949,7 +1023,8 @@ def SecretaryChoices(state: AppState) -> None:
     """The secretary's choices, folded: selects and a 0-1 slider per numeric lever.
 
     Role, stance and Omgevingswet strategy as selects, the levers of the seven lessons (report
-    §5.5) and the DSO lobby as sliders; national, applied at the next Reset.
+    §5.5) and the DSO lobby as sliders; national or for the selected municipality, applied
+    from the next month ("Nu toepassen", `ApplyNow`) or from the start at the next Reset.
     """
     state.resets.get()
     state.selected.get()
@@ -985,6 +1060,7 @@ def SecretaryChoices(state: AppState) -> None:
             solara.HTML(
                 tag="div", unsafe_innerHTML=state.t("choices_from_reset"), classes=["govsim-help"]
             )
+            ApplyNow(state)
             for key in presets.CHOICE_SELECTS:
                 values = CHOICES[key].values
                 solara.v.Select(
@@ -1011,6 +1087,36 @@ def SecretaryChoices(state: AppState) -> None:
                     help_text=state.t(f"lever_{spec.key}_help"),
                     lang=lang,
                 )
+
+
+@solara.component
+def ApplyNow(state: AppState) -> None:
+    """The "Nu toepassen" button: the changed choices from the next month on, and what applied.
+
+    The button names the month the choices start; it is disabled while a Reset runs, when no
+    choice changed since they last applied, and when the run has no month left.
+    """
+    state.version.get()
+    state.overrides.get()
+    state.applied.get()
+    state.busy.get()
+    session = state.session
+    start = session.model.calendar.date_of(session.steps + 1) if session.running else None
+    solara.Button(
+        state.t("choices_apply_now", date=i18n.month(start) if start else "—"),
+        on_click=state.apply_now,
+        color="primary",
+        disabled=not state.can_apply_now(),
+        classes=["govsim-apply-now"],
+    ).meta(ref="apply_now")
+    lines = state.live_lines()
+    if lines:
+        items = "".join(f"<li>{line}</li>" for line in lines)
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"<b>{state.t('choices_applied_title')}</b><ul>{items}</ul>",
+            classes=["govsim-live-choices"],
+        ).meta(ref="live_choices")
 
 
 # ---------------------------------------------------------------------------- timeline and monitors

@@ -65,11 +65,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Only for one municipality (pick a municipality first)",
     ),
     "choices_from_reset": (
-        "Een gewijzigde keuze geldt vanaf 'Opnieuw': de run begint dan opnieuw met deze keuze "
-        "als [[strategy]]-regel (een wijziging halverwege is niet opnieuw af te spelen).",
-        "A changed choice applies from 'Reset': the run starts again with it as a [[strategy]] "
-        "rule (a change half-way through could not be replayed).",
+        "'Nu toepassen': de gewijzigde keuzes gelden vanaf de volgende maand en de run gaat "
+        "door. 'Opnieuw': de run begint in 2013 opnieuw, met deze keuzes vanaf het begin.",
+        "'Apply now': the changed choices apply from the next month and the run goes on. "
+        "'Reset': the run starts again in 2013, with these choices from the start.",
     ),
+    "choices_apply_now": ("Nu toepassen (vanaf {date})", "Apply now (from {date})"),
+    "choices_applied_title": ("Toegepast tijdens de run:", "Applied during the run:"),
+    "choices_live_line": ("vanaf {date} — {scope}: {what}", "from {date} — {scope}: {what}"),
+    "choices_everywhere": ("alle gemeenten", "every municipality"),
     "drilldown_past": (
         "Stand in {date}: voortgang en gebeurtenissen tot die maand.",
         "As of {date}: progress and the events up to that month.",

@@ -17,6 +17,8 @@ select per choice in `CHOICE_SELECTS` (role, stance, Omgevingswet strategy). A t
 slider sets the parameter and, like a chosen role, stance or strategy, goes into one
 ``StrategyRule("all", ...)`` appended to the scenario's own rules (`strategy_rules`), so it wins
 over them everywhere. A select left at its first value ('drawn', 'chosen') is no override.
+During a run, `choices_to_apply` gives the choices changed since they last applied, which
+"Nu toepassen" adds as a dated rule from the next month (`viz.session.Session.apply_now`).
 """
 
 from __future__ import annotations
@@ -159,7 +161,7 @@ def scenario_value(scenario: Scenario, key: str) -> float:
         return cooperation_level(scenario.timeline)
     value = scenario.params.get(key, defaults()[key])
     for rule in scenario.strategy:  # a lever the scenario sets for every municipality
-        if key in rule.values and rule.selector.kind == "all":
+        if key in rule.values and rule.selector.kind == "all" and rule.start is None:
             value = rule.values[key]
     return float(value)
 
@@ -177,6 +179,35 @@ def set_choice(overrides: Mapping[str, Any], key: str, value: str | None) -> dic
         out[key] = value
     else:
         out.pop(key, None)
+    return out
+
+
+CHOICE_KEYS: tuple[str, ...] = (*CHOICE_SELECTS, *(s.key for s in LEVER_SLIDERS))
+"""The secretary's choices among the controls (selects and lever sliders)."""
+
+
+def choices_to_apply(
+    scenario: Scenario,
+    overrides: Mapping[str, Any],
+    applied: Mapping[str, Any],
+    scope_changed: bool = False,
+) -> dict[str, Any]:
+    """The secretary's choices to apply during the run ("Nu toepassen"), by lever name.
+
+    Those whose control changed since the choices last applied (``applied``: at the Reset or
+    the last "Nu toepassen"); a control set back applies the scenario's value again (the
+    default choice, the lever's national value). When the scope changed (all municipalities or
+    one), every touched choice applies to the new scope, as a Reset would apply it.
+    """
+    out: dict[str, Any] = {}
+    for key in CHOICE_KEYS:
+        now = overrides.get(key)
+        if now == applied.get(key) and not (scope_changed and now is not None):
+            continue
+        if key in CHOICES:
+            out[key] = choice_value(overrides, key)
+        else:
+            out[key] = float(now) if now is not None else scenario_value(scenario, key)
     return out
 
 

@@ -1,7 +1,9 @@
 """A workshop session saved to a file and opened again (issue 16).
 
 The file is small JSON: the scenario (and the one side by side), the seed, the sliders and the
-secretary's choices (with where they apply) and the month reached. Opening it replays the run
+secretary's choices (with where they apply), the choices applied during the run with the month
+they started ("Nu toepassen": ``live``, `model.levers.StrategyRule` mappings) and the month
+reached. Opening it replays the run
 to that month (`open_record`), so the map, charts, timeline and monitors are as they were.
 """
 
@@ -11,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from govsim.model.levers import LeverError, StrategyRule
 from govsim.viz.session import Session, parse_seed
 
 FORMAT = "govsim-app-session"
@@ -34,6 +37,7 @@ def record(session: Session) -> dict[str, Any]:
             "seed": str(first.seed),
             "overrides": dict(first.overrides),
             "where": first.where,
+            "live": [rule.to_mapping() for rule in first.live],
             "step": int(first.model.steps),
             "date": first.model.date.isoformat(),
         }
@@ -75,8 +79,18 @@ def _checked(raw: Mapping[str, Any]) -> dict[str, Any]:
         raise SavedSessionError("overrides must be a table of slider and choice values")
     if not isinstance(step, int) or isinstance(step, bool) or step < 0:
         raise SavedSessionError(f"step must be a whole number of months, got {step!r}")
+    live = raw.get("live", [])
+    if not isinstance(live, list) or not all(isinstance(r, Mapping) for r in live):
+        raise SavedSessionError("live must be a list of dated choices (tables with 'where')")
+    try:
+        rules = tuple(StrategyRule.from_mapping(r) for r in live)
+    except LeverError as exc:
+        raise SavedSessionError(f"a choice applied during the run does not fit: {exc}") from None
+    if any(rule.start is None for rule in rules):
+        raise SavedSessionError("every choice applied during the run needs its 'start' month")
     return {
         "scenario": raw["scenario"],
+        "live": rules,
         "compare_with": compare_with,
         "seed": str(raw["seed"]),
         "overrides": dict(overrides),
@@ -100,6 +114,7 @@ def open_record(session: Session, saved: Mapping[str, Any]) -> list[str]:
         saved["overrides"],
         saved["compare_with"],
         where=saved["where"],
+        live=saved["live"],
     )
     session.step(min(int(saved["step"]), session.n_steps))
     return notes

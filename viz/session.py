@@ -17,6 +17,7 @@ import pandas as pd
 from govsim import argtypes
 from govsim.model import GovernanceModel
 from govsim.model.calendar import parse_date
+from govsim.model.levers import StrategyRule
 from govsim.scenarios.scenario import Scenario
 from govsim.viz import presets, survey
 from govsim.viz.timeline import MonthView, TimelineStore
@@ -79,6 +80,9 @@ class Run:
         survey_now: The panel's shares asked in the current month (step, shares), when asked
             (`viz.survey.interview_now`).
         months: What the views need of every month simulated so far (`viz.timeline`).
+        live: The secretary's choices applied during the run ("Nu toepassen"), dated rules
+            in the order given (`apply_now`); part of the model's rules, so a replay with them
+            is the same run.
     """
 
     scenario: Scenario
@@ -91,6 +95,7 @@ class Run:
     months: TimelineStore = field(default_factory=TimelineStore)
     where: str = "all"
     survey_now: tuple[int, pd.DataFrame | None] | None = None
+    live: tuple[StrategyRule, ...] = ()
 
     @classmethod
     def build(
@@ -100,21 +105,41 @@ class Run:
         overrides: Mapping[str, Any] | None = None,
         municipalities: Sequence[str] | None = None,
         where: str = "all",
+        live: Sequence[StrategyRule] = (),
     ) -> Run:
         """Build the model of ``scenario`` with ``seed`` and the slider ``overrides``.
 
         The secretary's choices among the overrides (lever sliders, role, stance, strategy)
         reach the model as a rule after the scenario's own (`presets.strategy_rules`): national,
-        or for the one municipality ``where`` names (a CBS code).
+        or for the one municipality ``where`` names (a CBS code). The ``live`` rules (dated,
+        from `apply_now` of an earlier run) follow them, so the run repeats that one.
         """
         params, timeline = presets.model_inputs(scenario, overrides, where)
         rules = presets.strategy_rules(scenario, overrides, where)
         model = GovernanceModel(
-            params, timeline, rng=seed, municipalities=municipalities, strategy=rules
+            params,
+            timeline,
+            rng=seed,
+            municipalities=municipalities,
+            strategy=(*rules, *live),
         )
         run = cls(scenario, seed, dict(overrides or {}), params, model, where=where)
+        run.live = tuple(live)
         run.months.record(model)
         return run
+
+    def apply_now(self, values: Mapping[str, Any], where: str) -> StrategyRule:
+        """The secretary's choices ``values`` for ``where`` from the next month on.
+
+        Raises:
+            ValueError: (`model.levers.LeverError`) for a value a lever does not allow, or when
+                the run has no month left.
+        """
+        start = self.model.calendar.date_of(self.model.steps + 1)
+        rule = StrategyRule(where or "all", dict(values), start)
+        self.model.add_strategy([rule])
+        self.live = (*self.live, rule)
+        return rule
 
     @property
     def name(self) -> str:
@@ -156,11 +181,12 @@ class Session:
         overrides: Mapping[str, Any] | None = None,
         compare_with: str | None = None,
         where: str = "all",
+        live: Sequence[StrategyRule] = (),
     ) -> list[str]:
         """Start again: ``scenario`` (and ``compare_with`` side by side) with the same seed.
 
         The secretary's choices among ``overrides`` apply to ``where``: ``all`` municipalities
-        or one CBS code (`Run.build`).
+        or one CBS code (`Run.build`); ``live`` are dated choices of a saved session.
 
         Returns:
             Notes for the facilitator (e.g. a scenario that fell back to the baseline).
@@ -179,7 +205,7 @@ class Session:
             except (ValueError, OSError) as exc:
                 notes.append(f"{name}: {exc}")
                 loaded.append(presets.load(presets.BASELINE))
-        runs = [Run.build(s, value, overrides, self.municipalities, where) for s in loaded]
+        runs = [Run.build(s, value, overrides, self.municipalities, where, live) for s in loaded]
         with self.lock:
             self.runs = runs
             self.messages = notes
@@ -212,7 +238,12 @@ class Session:
                     notes.append(f"{compare_with}: {exc}")
                     scenario = presets.load(presets.BASELINE)
                 second = Run.build(
-                    scenario, primary.seed, primary.overrides, self.municipalities, primary.where
+                    scenario,
+                    primary.seed,
+                    primary.overrides,
+                    self.municipalities,
+                    primary.where,
+                    primary.live,
                 )
                 while second.model.steps < primary.model.steps and second.model.running:
                     second.step()
@@ -220,6 +251,30 @@ class Session:
             self.messages = [*self.messages, *notes]
             self.version += 1
         return notes
+
+    def apply_now(self, values: Mapping[str, Any], where: str = "all") -> StrategyRule | None:
+        """The secretary's choices ``values`` for ``where`` from the next month, in every run.
+
+        The runs go on where they are (nothing is simulated again); side by side, A and B get
+        the same dated rule. Returns it (None: nothing to apply, or no month left).
+
+        Raises:
+            ValueError: (`model.levers.LeverError`) for a value a lever does not allow; no
+                run is changed.
+        """
+        with self.lock:
+            if not values or not self.running:
+                return None
+            start = self.model.calendar.date_of(self.model.steps + 1)
+            StrategyRule(where or "all", dict(values), start)  # checked before any run changes
+            rules = [run.apply_now(values, where) for run in self.runs]
+            self.version += 1
+            return rules[0]
+
+    @property
+    def live(self) -> tuple[StrategyRule, ...]:
+        """The choices applied during the run (run A's; B has the same)."""
+        return self.runs[0].live if self.runs else ()
 
     # ------------------------------------------------------------------ stepping
     def step(self, n: int = 1) -> bool:
