@@ -335,4 +335,19 @@ def test_a_reload_keeps_the_session(server, browser_context, page, output):
     other.wait_for_timeout(1000)
     assert other.locator(".govsim-month").inner_text().strip() == "maand 0 van 204"
     other.close()
+    # a duplicated tab inherits the original's sessionStorage (its tab id): it gets a session
+    # of its own while the original is open, and the original keeps its run
+    tab = page.evaluate("() => window.sessionStorage.getItem('govsim-tab')")
+    copy = page.context.new_page()
+    copy.add_init_script(f"window.sessionStorage.setItem('govsim-tab', '{tab}')")
+    copy.goto(server)
+    copy.locator(".govsim-img-map-0").wait_for(timeout=60_000)
+    copy.wait_for_timeout(1000)
+    assert copy.locator(".govsim-month").inner_text().strip() == "maand 0 van 204"
+    assert copy.evaluate("() => window.sessionStorage.getItem('govsim-tab')") != tab
+    page.locator(".govsim-step").click()
+    wait_for_text(page, ".govsim-month", r"^month 5 of 204$")
+    copy.wait_for_timeout(500)
+    assert copy.locator(".govsim-month").inner_text().strip() == "maand 0 van 204"
+    copy.close()
     assert only_local(requests) == []

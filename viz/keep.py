@@ -2,7 +2,9 @@
 
 A reload starts a new Solara kernel, and with it a new `App`. So that a facilitator who presses
 F5 (or whose laptop reloads the page) finds the run where it was, every tab gets an id in the
-browser's ``sessionStorage`` (`TabId`: it survives a reload, a new tab gets its own) and the
+browser's ``sessionStorage`` (`TabId`: it survives a reload, a new tab gets its own; a
+duplicated tab, which inherits the storage, finds its id held by the open original on a
+``BroadcastChannel`` and takes a new one) and the
 server keeps the tab's `Session` and its choices (`Keeper`, the most recent `MAX_KEPT` tabs of
 the process). The new page reports its tab id and takes the kept session over; the old page's
 Play loop stops, as it no longer owns the session (`Keeper.owns`).
@@ -25,6 +27,10 @@ MAX_KEPT = 6
 """Sessions kept per server process (each holds its models: tens of MB)."""
 STORAGE_KEY = "govsim-tab"
 """The ``sessionStorage`` key of the tab's id."""
+CHANNEL = "govsim-tabs"
+"""The ``BroadcastChannel`` on which the open tabs say which ids they hold."""
+ASK_MS = 250
+"""How long a new page waits for an open tab to claim its id (a duplicated tab's)."""
 
 TEMPLATE = """
 <template>
@@ -38,17 +44,41 @@ module.exports = {
       window.sessionStorage.removeItem(key);
       window.history.replaceState(null, '', window.location.pathname + window.location.search);
     }
-    let id = window.sessionStorage.getItem(key);
-    if (!id) {
-      id = (window.crypto && window.crypto.randomUUID) ? window.crypto.randomUUID()
+    const fresh = () => {
+      const made = (window.crypto && window.crypto.randomUUID) ? window.crypto.randomUUID()
         : Date.now().toString(36) + Math.random().toString(36).slice(2);
-      window.sessionStorage.setItem(key, id);
+      window.sessionStorage.setItem(key, made);
+      return made;
+    };
+    let id = window.sessionStorage.getItem(key) || fresh();
+    if (!window.BroadcastChannel) {
+      this.report({tab: id});
+      return;
     }
-    this.report({tab: id});
+    // A duplicated tab inherits sessionStorage, so its id: ask the open tabs whether one of
+    // them holds it; if so, this tab is a copy and takes an id of its own.
+    let reported = false;
+    let taken = false;
+    const channel = new BroadcastChannel('CHANNEL');
+    this.channel = channel;
+    channel.onmessage = (event) => {
+      const message = event.data || {};
+      if (reported && message.ask === id) channel.postMessage({held: id});
+      if (!reported && message.held === id) taken = true;
+    };
+    channel.postMessage({ask: id});
+    setTimeout(() => {
+      if (taken) id = fresh();
+      reported = true;
+      this.report({tab: id});
+    }, ASK_MS);
+  },
+  beforeDestroy() {
+    if (this.channel) this.channel.close();
   },
 };
 </script>
-""".replace("STORAGE_KEY", STORAGE_KEY)
+""".replace("STORAGE_KEY", STORAGE_KEY).replace("CHANNEL", CHANNEL).replace("ASK_MS", str(ASK_MS))
 
 
 @dataclass
