@@ -32,7 +32,8 @@ CHANNEL = "govsim-tabs"
 ASK_MS = 250
 """How long a new page waits for an open tab to claim its id (a duplicated tab's)."""
 
-TEMPLATE = """
+TEMPLATE = (
+    """
 <template>
   <span class="govsim-tab-id" style="display: none"></span>
 </template>
@@ -78,7 +79,10 @@ module.exports = {
   },
 };
 </script>
-""".replace("STORAGE_KEY", STORAGE_KEY).replace("CHANNEL", CHANNEL).replace("ASK_MS", str(ASK_MS))
+""".replace("STORAGE_KEY", STORAGE_KEY)
+    .replace("CHANNEL", CHANNEL)
+    .replace("ASK_MS", str(ASK_MS))
+)
 
 
 @dataclass
