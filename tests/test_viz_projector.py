@@ -3,7 +3,8 @@ driven by Playwright, the app started as `govsim app` starts it (as in test_viz_
 
 Checks what only a browser shows: Solara's loading screen in Dutch, the whole preset menu in
 view, the municipality search by alias, Enter in the seed field, late clicks after a Reset not
-carried out, the confirmation before a run is discarded, and the downloads' names and contents.
+carried out, the confirmation before a run is discarded, the downloads' names and contents, and
+a secretary's choice applied during the run ("Nu toepassen").
 """
 
 from __future__ import annotations
@@ -224,3 +225,27 @@ def test_downloads_are_dutch_and_explain_themselves(server, page, output):
         in (image.text["Description"])
     )
     image.save(output / "exported_map.png")
+
+
+@pytest.mark.timeout(180)
+def test_a_choice_applied_now_goes_on_from_the_month_reached(server, page, output):
+    open_app(page, server)
+    step_to(page, 4)
+    page.locator(".govsim-choices .v-expansion-panel-header").click()
+    button = page.locator(".govsim-apply-now")
+    button.wait_for()
+    assert button.inner_text().strip().lower() == "nu toepassen (vanaf 2013-05)"
+    assert button.is_disabled()  # nothing changed yet
+    menu = open_menu(page, "govsim-choice-stance")
+    menu.locator(".v-list-item", has_text="coach").first.click()
+    page.wait_for_timeout(300)
+    assert button.is_enabled()
+    button.click()
+    live = page.locator(".govsim-live-choices")
+    live.wait_for()
+    assert re.search(r"vanaf 2013-05 — alle gemeenten: .*coach", live.inner_text())
+    assert month(page) == "maand 4 van 204"  # the run went on where it was
+    page.locator(".govsim-step").click()
+    wait_for_text(page, ".govsim-month", r"^maand 5 van 204$")
+    page.screenshot(path=output / "apply_now.png")
+    assert button.is_disabled()
