@@ -248,6 +248,140 @@ def test_pattern_check_at_the_defaults_and_for_a_broken_run():
     assert "P1" in cal.pattern_violations(slow)
 
 
+def _pattern_model(**changes):
+    """A stand-in for a model run to the survey month that keeps every pattern.
+
+    ``changes`` overwrite series columns from 2017 on (``name=value``), or name ``entry`` (the
+    social transition at 3D entry), ``adoptions`` (staff adoption counts) or ``wait``.
+    """
+    from types import SimpleNamespace
+
+    index = pd.date_range("2013-01-01", "2017-08-01", freq="MS")
+    series = pd.DataFrame(
+        {
+            "transition_social": 0.7,
+            "transformation_social": 0.2,
+            "transition_physical": 0.5,
+            "transformation_physical": 0.3,
+            "strategy_physical_wait": 0.1,
+            "strategy_physical_front_run": 0.1,
+            "college_attention_social": 0.6,
+            "college_attention_physical": 0.3,
+            "council_attention_social": 0.6,
+            "council_attention_physical": 0.3,
+            "cooperation_social": 0.5,
+            "cooperation_physical": 0.3,
+            "staff_adoption_social": 0.6,
+            "staff_adoption_physical": 0.6,
+            "mix_social_collaborative": 0.2,
+            "mix_social_responsive": 0.2,
+            "mix_physical_collaborative": 0.2,
+            "mix_physical_responsive": 0.2,
+        },
+        index=index,
+    )
+    series.loc["2014-01-01", "transition_social"] = 0.4  # behind a straight-line plan
+    series.loc["2013-01-01", "cooperation_social"] = 0.2  # cooperation grew
+    series.loc["2015-01-01", "transition_social"] = changes.pop("entry", 0.7)
+    series.loc["2017-01-01":, "strategy_physical_wait"] = changes.pop("wait", 0.1)
+    adoptions = np.asarray(changes.pop("adoptions", [0, 1, 2, 1]))
+    for name, value in changes.items():
+        series.loc["2017-01-01":, name] = value
+    desired = np.zeros((3, 2, 4))
+    desired[:, :, 2:] = 0.3  # collaborative + responsive desired 0.6 > actual 0.4
+    secretaries = SimpleNamespace(
+        satisfaction=np.full((3, 2), 0.8),
+        satisfaction_at_entry=np.full((3, 2), 0.7),
+        desired_mix=desired,
+    )
+    return SimpleNamespace(
+        national_series=lambda: series,
+        params={"resister_share": 0.2},
+        staff=SimpleNamespace(adoptions=adoptions),
+        secretaries=secretaries,
+    )
+
+
+def test_graded_pattern_shortfall_is_zero_exactly_when_every_pattern_holds():
+    ok = cal.pattern_shortfalls(_pattern_model())
+    assert set(ok) == {
+        "P1",
+        "P1:tight",
+        "P12:wait",
+        "P12:front_run",
+        "P4:college_attention",
+        "P4:council_attention",
+        "P5",
+        "P6:social",
+        "P6:physical",
+        "P6:reversions",
+        "P7",
+        "P8:steering_social",
+        "P8:transition_social",
+        "P8:steering_physical",
+        "P8:transition_physical",
+    }
+    assert all(v == 0.0 for v in ok.values())
+    assert cal.pattern_violations(_pattern_model()) == []
+    assert cal.pattern_penalty(ok) == 0.0
+    # P8: physical transformation above transition by 0.1 (a strict check: plus the tie floor)
+    short = cal.pattern_shortfalls(_pattern_model(transformation_physical=0.6))
+    assert cal.broken_patterns(short) == ["P8:transition_physical"]
+    assert short["P8:transition_physical"] == pytest.approx(0.1 + cal.PATTERN_TIE)
+    assert cal.pattern_penalty(short) == pytest.approx((0.1 + cal.PATTERN_TIE) / 0.061)
+    # the penalty grows with the shortfall, and a smaller miss still counts
+    penalties = [
+        cal.pattern_penalty(cal.pattern_shortfalls(_pattern_model(transformation_physical=f)))
+        for f in (0.45, 0.5, 0.6, 0.8)
+    ]
+    assert penalties[0] == 0.0
+    assert penalties[1] == pytest.approx(cal.PATTERN_TIE / 0.061)  # a tie breaks "exceeds"
+    assert all(b > a for a, b in itertools.pairwise(penalties))
+    # P1 sums the misses of its comparisons: 0.45 at entry misses 0.5 by 0.05 and a lead of
+    # 0.3 over the transformation (0.2) by 0.05, and is still above twice it
+    p1 = cal.pattern_shortfalls(_pattern_model(entry=0.45))
+    assert p1["P1"] == pytest.approx(0.05 + 0.05 + cal.PATTERN_TIE)
+    p1 = cal.pattern_shortfalls(_pattern_model(entry=0.35))  # now also below 2 x 0.2
+    assert p1["P1"] == pytest.approx(0.15 + 0.05 + 0.15 + cal.PATTERN_TIE)
+    # P12 is "at least SOME": a non-strict check, no tie floor
+    p12 = cal.pattern_shortfalls(_pattern_model(wait=0.03))
+    assert p12["P12:wait"] == pytest.approx(cal.SOME - 0.03)
+    assert cal.pattern_shortfalls(_pattern_model(wait=cal.SOME))["P12:wait"] == 0.0
+    # no reversion at all breaks "reversions occur" by a tie; the count of broken patterns
+    none = cal.pattern_shortfalls(_pattern_model(adoptions=[0, 1, 1]))
+    assert none["P6:reversions"] == cal.PATTERN_TIE
+    assert cal.broken_patterns(none) == ["P6:reversions"]
+    two = cal.pattern_shortfalls(
+        _pattern_model(transformation_physical=0.6, college_attention_physical=0.7)
+    )
+    assert cal.broken_patterns(two) == ["P4:college_attention", "P8:transition_physical"]
+    assert two["P4:college_attention"] == pytest.approx(0.1 + cal.PATTERN_TIE)
+
+
+def test_distance_with_patterns_adds_the_graded_penalty_to_the_survey_distance():
+    rng = np.random.default_rng(3)
+    x = {k: float(np.clip(v + rng.normal(0, 0.05), 0, 1)) for k, v in OBS.items()}
+    survey = SurveyDistance(CELLS)(x, OBS)
+    with_patterns = cal.PenalisedDistance(CELLS)
+    without = cal.PenalisedDistance(CELLS, patterns=False)
+    kept = {**x, **{cal.PATTERN_PREFIX + k: 0.0 for k in ("P1", "P7")}, cal.PATTERN_KEY: 0.0}
+    assert with_patterns(kept, OBS) == pytest.approx(survey)
+    broken = {**kept, cal.PATTERN_PREFIX + "P7": 0.0305, cal.PATTERN_PREFIX + "P1": 0.061}
+    broken[cal.PATTERN_KEY] = 2.0
+    assert with_patterns(broken, OBS) == pytest.approx(survey + 0.5 + 1.0)
+    assert with_patterns(broken, OBS) >= survey
+    assert without(broken, OBS) == pytest.approx(survey)  # --no-patterns
+    # the simulator stores every check's shortfall and the number broken
+    stats = cal.SurveySimulator(seed=1, municipalities=("Utrecht",))({})
+    shortfalls = cal.stored_shortfalls(stats)
+    assert len(shortfalls) == 15 and all(v >= 0.0 for v in shortfalls.values())
+    assert stats[cal.PATTERN_KEY] == len(cal.broken_patterns(shortfalls))
+    assert with_patterns(stats, OBS) == pytest.approx(
+        SurveyDistance(CELLS)(stats, OBS) + cal.pattern_penalty(shortfalls)
+    )
+    assert with_patterns(stats, OBS) >= without(stats, OBS)
+
+
 def test_particle_seed_is_deterministic():
     a = cal.particle_seed(1, {"x": 0.1, "y": 2.0})
     b = cal.particle_seed(1, {"y": 2.0, "x": 0.1})
@@ -362,6 +496,82 @@ def test_quick_calibration_runs_end_to_end_and_resumes_from_its_database(tmp_pat
     capsys.readouterr()
 
 
+def test_the_marginal_kernel_is_the_product_of_one_kernel_per_parameter():
+    import pyabc
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.uniform(0, 1, 40), "b": rng.uniform(2, 4, 40)})
+    weights = rng.uniform(0.5, 1.5, 40)
+    marginal = cal.make_transition("marginal", ["a", "b"], scaling=4.0)
+    assert isinstance(marginal, pyabc.AggregatedTransition)
+    assert set(marginal.mapping) == {("a",), ("b",)}
+    marginal.fit(frame, weights / weights.sum())
+    point = pd.DataFrame({"a": [0.3], "b": [3.1]})
+    product = marginal.mapping[("a",)].pdf(point[["a"]]) * marginal.mapping[("b",)].pdf(
+        point[["b"]]
+    )
+    assert float(np.squeeze(marginal.pdf(point))) == pytest.approx(float(np.squeeze(product)))
+    # each one-dimensional kernel: Silverman's bandwidth x scaling on the defensive weights
+    mixed = 0.5 * weights / weights.sum() + 0.5 / 40
+    mixed /= mixed.sum()
+    n_eff = 1.0 / np.sum(mixed**2)
+    mean = np.sum(mixed * frame["a"])
+    var = np.sum(mixed * (frame["a"] - mean) ** 2) / (1.0 - np.sum(mixed**2))
+    bandwidth = (4.0 / n_eff / 3.0) ** (1.0 / 5.0)
+    np.testing.assert_allclose(marginal.mapping[("a",)].cov, [[var * bandwidth**2 * 4.0]])
+    joint = cal.make_transition("joint", ["a", "b"], scaling=2.0)
+    assert joint.scaling == 2.0 and not isinstance(joint, pyabc.AggregatedTransition)
+
+
+def test_sampling_settings_are_stored_with_the_run_and_resume_the_same(tmp_path, monkeypatch):
+    import pyabc
+
+    defaults_ = cal.CalibrationSettings()
+    assert (defaults_.kernel, defaults_.kernel_scaling, defaults_.epsilon_alpha) == (
+        "marginal",
+        4.0,
+        0.5,
+    )
+    settings = cal.CalibrationSettings(
+        population=4,
+        generations=1,
+        municipalities=("Utrecht",),
+        max_simulations=None,
+        kernel="joint",
+        kernel_scaling=3.5,
+        epsilon_alpha=0.4,
+    )
+    assert cal.CalibrationSettings.from_json(settings.to_json()) == settings
+    for bad in ({"kernel_scaling": 0.0}, {"epsilon_alpha": 1.5}, {"kernel": "local"}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            cal.CalibrationSettings(**bad)
+    built = []
+    original = cal.build_abc
+
+    def spy(s, sampler):
+        abc = original(s, sampler)
+        transition = abc.transitions[0]
+        built.append((type(transition).__name__, transition.scaling, abc.eps.alpha))
+        return abc
+
+    monkeypatch.setattr(cal, "build_abc", spy)
+    db = tmp_path / "h.db"
+    cal.calibrate(settings, db, n_procs=1)
+    _, stored = cal.stored_settings(db)
+    assert (stored.kernel, stored.kernel_scaling, stored.epsilon_alpha) == ("joint", 3.5, 0.4)
+    # resumed with other (default) settings: the stored ones sample the run on
+    result = cal.calibrate(cal.CalibrationSettings(), db, resume=True, generations=2, n_procs=1)
+    joint = ("DefensiveMultivariateNormalTransition", 3.5, 0.4)
+    assert built == [joint, joint]
+    assert (result.settings.kernel, result.settings.kernel_scaling) == ("joint", 3.5)
+    assert result.settings.epsilon_alpha == 0.4
+    assert result.history.max_t == 1
+    pops = cal.population_table(pyabc.History(f"sqlite:///{db}"))
+    assert list(pops["t"]) == [0, 1]
+    np.testing.assert_allclose(pops["ess_share"], pops["ess"] / pops["particles"])
+    assert ((pops["ess"] > 0) & (pops["ess"] <= pops["particles"] + 1e-9)).all()
+
+
 def test_resume_refuses_new_targets_and_a_missing_database(tmp_path, capsys):
     code = _run(
         ["calibrate", "--quick", "--out", str(tmp_path), "--resume", "--targets", "table_3"]
@@ -373,6 +583,11 @@ def test_resume_refuses_new_targets_and_a_missing_database(tmp_path, capsys):
     )
     assert code == 2
     assert "weighting" in capsys.readouterr().err
+    code = _run(
+        ["calibrate", "--quick", "--out", str(tmp_path), "--resume", "--kernel-scaling", "3"]
+    )
+    assert code == 2
+    assert "--kernel-scaling" in capsys.readouterr().err
     code = _run(["calibrate", "--quick", "--out", str(tmp_path), "--resume"])
     assert code == 2
     assert "no calibration database" in capsys.readouterr().err

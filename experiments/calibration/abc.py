@@ -8,10 +8,19 @@ compares with the published figures, weighted by the survey's own sampling error
 (`experiments.calibration.distance`).
 
 **Patterns as constraints.** A particle whose run breaks one of the report's patterns that can
-be seen by the survey date (P1, P4, P5, P6, P7, P8; see `pattern_violations`) gets a penalty of
-`PATTERN_PENALTY` per broken pattern added to its distance, so it is never accepted once the
-threshold falls below the penalty: the calibration looks for parameters that fit the survey
-*and* keep the dynamics the report describes (pattern-oriented modelling, Grimm et al. 2005).
+be seen by the survey date (P1, P4, P5, P6, P7, P8, P12; see `pattern_shortfalls`) gets a graded
+penalty added to its distance: by how much each check misses, in margins of the survey
+(`pattern_penalty`; 0 when every pattern holds). The calibration looks for parameters that fit
+the survey *and* keep the dynamics the report describes (pattern-oriented modelling, Grimm et
+al. 2005), and its threshold falls while the patterns are being repaired (a flat 1000 per
+broken pattern, used before, stalled it when every particle broke one).
+
+**Sampling.** The perturbation kernel is the product of pyabc's one-dimensional multivariate
+normal kernels, one per parameter, each with a defensive mixture (`make_transition`,
+`defensive_transition`), widened by `CalibrationSettings.kernel_scaling` so the importance
+weights stay spread (pyabc's effective sample size per generation is in `population_table`),
+and the threshold a quantile of the last generation's distances
+(`CalibrationSettings.epsilon_alpha`).
 
 **Store and resume.** The history is pyabc's SQLite database (``sqlite:///PATH``); the
 calibration settings are stored with the run (pyabc ``meta_info``), so ``resume`` continues a
@@ -49,6 +58,7 @@ from govsim.experiments.calibration.distance import (
 from govsim.experiments.calibration.priors import Prior, pyabc_prior, select_priors, split
 from govsim.experiments.survey import simulate
 from govsim.experiments.survey.items import READ_WITH, SPLIT_FROM
+from govsim.experiments.survey.observed import MARGIN_OF_ERROR_90
 from govsim.experiments.survey.questionnaire import SURVEY_MONTH
 from govsim.experiments.survey.simulate import SimulatedSurvey
 from govsim.model.parameters import defaults
@@ -73,10 +83,18 @@ SOME = 0.05
 TIGHT_PLAN = 0.5
 """A straight-line plan from January 2013 to entry in January 2015 stands at half a year before
 entry (January 2014): a lead time 'te krap' (§3.3) leaves the transition behind it (P1:tight)."""
-PATTERN_PENALTY = 1000.0
-"""Added to the distance per report pattern a particle's run breaks."""
+PATTERN_SCALE = MARGIN_OF_ERROR_90 / 100.0
+"""A pattern's shortfall (a share or level in [0, 1]) is counted in margins of the survey's
+error, 6.1 points (report Bijlage 1): missing a pattern by one margin adds 1 to the distance."""
+PATTERN_TIE = 0.001
+"""Shortfall of a strict check broken by an exact tie (a tenth of a point; e.g. no reversion
+at all against "reversions occur"), so that a broken check never counts 0."""
+PATTERN_MISSING = 1.0
+"""Shortfall of a check on a missing value (NaN): the whole [0, 1] scale."""
 PATTERN_KEY = "pattern_violations"
 """Summary statistic holding the number of broken patterns (not a survey figure)."""
+PATTERN_PREFIX = "pattern:"
+"""Prefix of the summary statistics holding each check's shortfall (``pattern:P8:...``)."""
 META_KEY = "govsim_calibration"
 """Key of the calibration settings in the pyabc run's meta information."""
 
@@ -89,6 +107,14 @@ class CalibrationError(RuntimeError):
 
 ANSWERS: tuple[str, ...] = ("expected", "sampled")
 """How simulated answers become survey figures in the distance (see `CalibrationSettings`)."""
+KERNELS: tuple[str, ...] = ("joint", "marginal")
+"""Perturbation kernels of the ABC (`make_transition`)."""
+KERNEL = "marginal"
+"""Default `CalibrationSettings.kernel` (docs/calibration.md §4, §12)."""
+KERNEL_SCALING = 4.0
+"""Default `CalibrationSettings.kernel_scaling` (pyabc's default is 1)."""
+EPSILON_ALPHA = 0.5
+"""Default `CalibrationSettings.epsilon_alpha` (the median, pyabc's default)."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +156,20 @@ class CalibrationSettings:
             after the ABC (the warm start: the calibrated set installed when the run began,
             `experiments.calibration.cli.warm_start_point`); None: the ABC's point only.
             Stored with the run, so ``--resume`` and ``--report-only`` start from the same.
+        kernel: The perturbation kernel (`make_transition`): ``"marginal"``, the product of
+            one-dimensional kernel densities, one per parameter (pyabc's
+            ``AggregatedTransition``), or ``"joint"``, one kernel density over all parameters
+            (the only kernel before issue 14). In 15 dimensions the joint density varies by
+            orders of magnitude between its own samples and leaks out of the prior box, so the
+            importance weights degenerate (docs/calibration.md §12).
+        kernel_scaling: Factor on the covariance of pyabc's perturbation kernels
+            (``MultivariateNormalTransition(scaling=...)``, on top of Silverman's bandwidth).
+            A wider kernel makes the proposal flatter over the accepted region, so the
+            importance weights (prior / proposal) vary less and the effective sample size stays
+            up, at the price of a lower acceptance rate and, for the joint kernel, many
+            proposals outside the priors (redrawn by pyabc).
+        epsilon_alpha: Quantile of the last generation's distances that becomes the next
+            threshold (pyabc's ``QuantileEpsilon(alpha)``; 0.5 the median).
     """
 
     population: int = 150
@@ -147,10 +187,19 @@ class CalibrationSettings:
     min_acceptance_rate: float = 0.04
     answers: str = "expected"
     start: dict[str, float] | None = None
+    kernel: str = KERNEL
+    kernel_scaling: float = KERNEL_SCALING
+    epsilon_alpha: float = EPSILON_ALPHA
 
     def __post_init__(self) -> None:
         if self.answers not in ANSWERS:
             raise ValueError(f"answers must be one of {', '.join(ANSWERS)}, got {self.answers!r}")
+        if self.kernel not in KERNELS:
+            raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {self.kernel!r}")
+        if not self.kernel_scaling > 0:
+            raise ValueError(f"kernel_scaling must be more than 0, got {self.kernel_scaling}")
+        if not 0 < self.epsilon_alpha <= 1:
+            raise ValueError(f"epsilon_alpha must be in (0, 1], got {self.epsilon_alpha}")
 
     def to_json(self) -> str:
         """The settings as JSON."""
@@ -215,11 +264,28 @@ def particle_seed(seed: int, particle: Mapping[str, float]) -> np.random.SeedSeq
     return np.random.SeedSequence([int(seed), digest])
 
 
-def pattern_violations(model: Any) -> list[str]:
-    """The report's patterns broken by a run standing in the survey month (2017-08).
+def _shortfall(gaps: Sequence[float], strict: bool = True) -> float:
+    """How far a check of ``gap < 0`` (strict) or ``gap <= 0`` for every gap is from holding.
+
+    The sum of the positive gaps, in the units the check compares; 0 exactly when the check
+    holds. A strict check broken by a tie (gap exactly 0: no reversion at all against "more
+    than none") gets `PATTERN_TIE`, and a check on a missing value (NaN) `PATTERN_MISSING`, so
+    the shortfall is positive exactly when the check fails.
+    """
+    values = [float(g) for g in gaps]
+    if any(np.isnan(g) for g in values):
+        return PATTERN_MISSING
+    broken = any(g >= 0.0 if strict else g > 0.0 for g in values)
+    if not broken:
+        return 0.0
+    return sum(max(g, 0.0) for g in values) + (PATTERN_TIE if strict else 0.0)
+
+
+def pattern_shortfalls(model: Any) -> dict[str, float]:
+    """Per check of the report's patterns: how far a run in the survey month is from keeping it.
 
     The checks are those of ``tests/test_patterns.py`` that a run to the survey month can show,
-    on the national means of the run:
+    on the national means of the run (every compared quantity is a share or level in [0, 1]):
 
     - P1: at 3D entry the social transition exceeds 0.5, twice the transformation, and the
       transformation is below 0.3; and the 3D lead time was "te krap" (§3.3): a year before
@@ -235,46 +301,68 @@ def pattern_violations(model: Any) -> list[str]:
       transition exceeds transformation in both domains.
 
     Returns:
-        Short names of the broken patterns (empty when all hold).
+        Check name -> shortfall (`_shortfall`: the sum of the amounts by which the compared
+        quantities miss, 0 where the check holds), in the order of the list above.
     """
     series = model.national_series()
-    broken = []
+    out: dict[str, float] = {}
     entry = series.loc["2015-01-01"]
     t, f = entry["transition_social"], entry["transformation_social"]
-    if not (t > 0.5 and f < 0.3 and t > 2 * f and t - f > 0.3):
-        broken.append("P1")
-    if not series.loc["2014-01-01", "transition_social"] < TIGHT_PLAN:
-        broken.append("P1:tight")
+    out["P1"] = _shortfall([0.5 - t, f - 0.3, 2 * f - t, 0.3 - (t - f)])
+    out["P1:tight"] = _shortfall([series.loc["2014-01-01", "transition_social"] - TIGHT_PLAN])
     year = series.loc["2017"]
     for strategy in ("wait", "front_run"):
-        if not year[f"strategy_physical_{strategy}"].mean() >= SOME:
-            broken.append(f"P12:{strategy}")
+        share = year[f"strategy_physical_{strategy}"].mean()
+        out[f"P12:{strategy}"] = _shortfall([SOME - share], strict=False)
     for body in ("college_attention", "council_attention"):
-        if not year[f"{body}_physical"].mean() < year[f"{body}_social"].mean():
-            broken.append(f"P4:{body}")
+        gap = year[f"{body}_physical"].mean() - year[f"{body}_social"].mean()
+        out[f"P4:{body}"] = _shortfall([gap])
     coop = series["cooperation_social"]
-    if not (
-        year["cooperation_social"].mean() > year["cooperation_physical"].mean()
-        and year["cooperation_social"].mean() > coop.iloc[0]
-    ):
-        broken.append("P5")
+    social = year["cooperation_social"].mean()
+    out["P5"] = _shortfall([year["cooperation_physical"].mean() - social, coop.iloc[0] - social])
     bound = 1.0 - model.params["resister_share"] / 2.0
     for d in DOMAINS:
-        if not series[f"staff_adoption_{d}"].max() < bound:
-            broken.append(f"P6:{d}")
-    if not (model.staff.adoptions > 1).mean() > 0.0:
-        broken.append("P6:reversions")
+        out[f"P6:{d}"] = _shortfall([series[f"staff_adoption_{d}"].max() - bound])
+    out["P6:reversions"] = _shortfall([-(model.staff.adoptions > 1).mean()])
     sec = model.secretaries
-    if not np.nanmean(sec.satisfaction[:, 0]) > np.nanmean(sec.satisfaction_at_entry[:, 0]):
-        broken.append("P7")
+    gap = np.nanmean(sec.satisfaction_at_entry[:, 0]) - np.nanmean(sec.satisfaction[:, 0])
+    out["P7"] = _shortfall([gap])
     for d, dom in enumerate(DOMAINS):
         desired = sec.desired_mix[:, d, 2:].sum(axis=1).mean()
         actual = (year[f"mix_{dom}_collaborative"] + year[f"mix_{dom}_responsive"]).mean()
-        if not desired > actual:
-            broken.append(f"P8:steering_{dom}")
-        if not year[f"transition_{dom}"].mean() > year[f"transformation_{dom}"].mean():
-            broken.append(f"P8:transition_{dom}")
-    return broken
+        out[f"P8:steering_{dom}"] = _shortfall([actual - desired])
+        gap = year[f"transformation_{dom}"].mean() - year[f"transition_{dom}"].mean()
+        out[f"P8:transition_{dom}"] = _shortfall([gap])
+    return out
+
+
+def pattern_violations(model: Any) -> list[str]:
+    """The report's patterns broken by a run standing in the survey month (2017-08).
+
+    The checks of `pattern_shortfalls` (see there for the patterns and their sources).
+
+    Returns:
+        Short names of the broken patterns (empty when all hold).
+    """
+    return broken_patterns(pattern_shortfalls(model))
+
+
+def broken_patterns(shortfalls: Mapping[str, float]) -> list[str]:
+    """Names of the checks with a positive shortfall (`pattern_shortfalls`)."""
+    return [name for name, value in shortfalls.items() if value > 0.0]
+
+
+def pattern_penalty(shortfalls: Mapping[str, float] | Sequence[float]) -> float:
+    """The graded pattern penalty: every check's shortfall in margins of the survey.
+
+    ``sum_k shortfall_k / PATTERN_SCALE``: a run that misses a pattern by the survey's margin
+    of error (6.1 points of a share) adds 1, what a survey fit off by its own sampling error
+    on every figure scores; 0 exactly when every pattern holds. Unlike the flat penalty of
+    earlier rounds (1000 per broken pattern) it falls while the patterns are being repaired,
+    so the ABC's threshold can follow.
+    """
+    values = shortfalls.values() if isinstance(shortfalls, Mapping) else shortfalls
+    return float(sum(float(v) for v in values)) / PATTERN_SCALE
 
 
 @dataclass
@@ -337,26 +425,39 @@ class SurveySimulator:
         return self.survey(particle, seed).model
 
     def __call__(self, particle: Mapping[str, float]) -> dict[str, float]:
-        """Simulated survey shares (response-weighted, all municipalities) and pattern count."""
+        """Simulated survey shares (response-weighted, all municipalities) and the patterns.
+
+        Besides the figures: each pattern check's shortfall (`PATTERN_PREFIX` + name,
+        `pattern_shortfalls`) and the number of broken checks (`PATTERN_KEY`).
+        """
         survey = self.survey(particle)
         stats = simulated_statistics(survey.table)
-        stats[PATTERN_KEY] = float(len(pattern_violations(survey.model)))
+        shortfalls = pattern_shortfalls(survey.model)
+        stats.update({PATTERN_PREFIX + name: value for name, value in shortfalls.items()})
+        stats[PATTERN_KEY] = float(len(broken_patterns(shortfalls)))
         return stats
 
 
+def stored_shortfalls(x: Mapping[str, float]) -> dict[str, float]:
+    """The pattern shortfalls held in simulated summary statistics (`SurveySimulator`)."""
+    n = len(PATTERN_PREFIX)
+    return {k[n:]: float(v) for k, v in x.items() if k.startswith(PATTERN_PREFIX)}
+
+
 class PenalisedDistance(SurveyDistance):
-    """`SurveyDistance` plus `PATTERN_PENALTY` per broken pattern of the simulated run."""
+    """`SurveyDistance` plus the graded `pattern_penalty` of the simulated run."""
 
     def __init__(self, cells, patterns: bool = True, weighting: str = "margin") -> None:
         super().__init__(cells, weighting)
         self.patterns = patterns
 
+    def penalty(self, x: Mapping[str, float]) -> float:
+        """The pattern penalty of simulated statistics ``x`` (0 when patterns are off)."""
+        return pattern_penalty(stored_shortfalls(x)) if self.patterns else 0.0
+
     def __call__(self, x: Mapping[str, float], x0: Mapping[str, float], *args, **kwargs) -> float:
         """Survey distance, plus the pattern penalty when enabled."""
-        d = super().__call__(x, x0)
-        if self.patterns:
-            d += PATTERN_PENALTY * float(x.get(PATTERN_KEY, 0.0))
-        return d
+        return super().__call__(x, x0) + self.penalty(x)
 
 
 def db_url(path: Path | str) -> str:
@@ -420,7 +521,7 @@ DEFENSIVE_SHARE = 0.5
 """Share of the perturbation mixture spread evenly over the last population's particles."""
 
 
-def defensive_transition(share: float = DEFENSIVE_SHARE):
+def defensive_transition(share: float = DEFENSIVE_SHARE, scaling: float = 1.0):
     """The multivariate normal kernel of pyabc with a *defensive* mixture (Hesterberg 1995).
 
     pyabc perturbs particles drawn with their importance weights. In 16 dimensions those
@@ -429,7 +530,8 @@ def defensive_transition(share: float = DEFENSIVE_SHARE):
     underflowed until pyabc stopped on a NaN weight. Here the mixture weights are
     ``(1 - share) w + share / n``: every accepted particle keeps a floor share of the proposals
     and of the covariance. The new particles' importance weights use the density of this same
-    mixture, so the posterior stays exactly weighted.
+    mixture, so the posterior stays exactly weighted. ``scaling`` is pyabc's factor on the
+    kernel covariance (`CalibrationSettings.kernel_scaling`).
     """
     import pyabc
 
@@ -439,7 +541,26 @@ def defensive_transition(share: float = DEFENSIVE_SHARE):
             w = w / w.sum()
             super().fit(X, (1.0 - share) * w + share / len(w))
 
-    return DefensiveMultivariateNormalTransition()
+    return DefensiveMultivariateNormalTransition(scaling=scaling)
+
+
+def make_transition(kernel: str, names: Sequence[str], scaling: float = 1.0):
+    """The perturbation kernel of `CalibrationSettings.kernel` over the parameters ``names``.
+
+    ``"joint"``: one `defensive_transition` over all parameters (a 15-dimensional kernel
+    density). ``"marginal"``: pyabc's ``AggregatedTransition`` of one `defensive_transition`
+    per parameter, so the proposal is the product of the one-dimensional kernel densities of
+    the parameters (each parameter perturbed from its own draw of the last population).
+    """
+    import pyabc
+
+    if kernel not in KERNELS:
+        raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
+    if kernel == "joint":
+        return defensive_transition(scaling=scaling)
+    return pyabc.AggregatedTransition(
+        {name: defensive_transition(scaling=scaling) for name in names}
+    )
 
 
 def build_abc(settings: CalibrationSettings, sampler: Any):
@@ -459,9 +580,11 @@ def build_abc(settings: CalibrationSettings, sampler: Any):
         pyabc_prior(priors),
         distance,
         population_size=settings.population,
-        transitions=defensive_transition(),
+        transitions=make_transition(
+            settings.kernel, [p.name for p in priors], settings.kernel_scaling
+        ),
         sampler=sampler,
-        eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5),
+        eps=pyabc.epsilon.QuantileEpsilon(alpha=settings.epsilon_alpha),
     )
 
 
@@ -687,7 +810,14 @@ def score_points(
 
 
 def population_table(history: Any):
-    """Per generation: epsilon, particles, simulations, acceptance rate, effective sample size."""
+    """Per generation: epsilon, particles, simulations, acceptance rate, effective sample size.
+
+    ``ess`` is pyabc's effective sample size (``weighted_statistics.effective_sample_size``) of
+    the generation's normalised importance weights, ``ess_share`` the same over the particles;
+    ``seconds`` the generation's wall time as pyabc records it.
+    """
+    from pyabc.weighted_statistics import effective_sample_size
+
     pops = history.get_all_populations()
     pops = pops[pops["t"] >= 0].copy()
     pops["acceptance_rate"] = pops["particles"] / pops["samples"]
@@ -695,11 +825,12 @@ def population_table(history: Any):
     for t in pops["t"]:
         _, w = history.get_distribution(m=0, t=int(t))
         w = np.asarray(w, dtype=np.float64)
-        ess.append(float(w.sum() ** 2 / np.sum(w**2)))
+        ess.append(float(effective_sample_size(w / w.sum())))
     pops["ess"] = ess
-    return pops[["t", "epsilon", "particles", "samples", "acceptance_rate", "ess"]].reset_index(
-        drop=True
-    )
+    pops["ess_share"] = pops["ess"] / pops["particles"]
+    pops["seconds"] = pops["wall_time"].astype(float)
+    columns = ["t", "epsilon", "particles", "samples", "acceptance_rate", "ess", "ess_share"]
+    return pops[[*columns, "seconds"]].reset_index(drop=True)
 
 
 def summary(result: CalibrationResult) -> dict[str, Any]:
@@ -716,6 +847,7 @@ def summary(result: CalibrationResult) -> dict[str, Any]:
         "generations": len(pops),
         "simulations": int(result.history.total_nr_simulations),
         "final_epsilon": float(pops["epsilon"].iloc[-1]) if len(pops) else float("nan"),
+        "final_ess": round(float(pops["ess"].iloc[-1]), 1) if len(pops) else float("nan"),
         "session_seconds": round(result.wall_time, 1),
     }
 

@@ -105,6 +105,9 @@ def calibration_settings(args: argparse.Namespace):
         "max_simulations": args.max_simulations,
         "weighting": args.weighting,
         "answers": args.answers,
+        "kernel": args.kernel,
+        "kernel_scaling": args.kernel_scaling,
+        "epsilon_alpha": args.epsilon_alpha,
     }
     values.update({k: v for k, v in flags.items() if v is not None})
     for name in ("municipalities", "targets", "holdout"):
@@ -120,13 +123,16 @@ def pipeline_settings(args: argparse.Namespace):
     from govsim.experiments.calibration.pipeline import QUICK_POLISH_EVALUATIONS, PipelineSettings
     from govsim.experiments.calibration.polish import POLISH_EVALUATIONS
 
-    if (args.resume or args.report_only) and (
-        args.targets or args.holdout or args.municipalities or args.weighting or args.answers
+    stored = ("targets", "holdout", "municipalities", "weighting", "answers")
+    sampling = ("kernel", "kernel_scaling", "epsilon_alpha")
+    if (args.resume or args.report_only) and any(
+        getattr(args, name) not in (None, []) for name in stored + sampling
     ):
         raise CommandError(
             "--resume continues a stored run with its own targets, hold-out, municipalities, "
-            "weighting and answers; drop --targets/--holdout/--municipalities/--weighting/"
-            "--answers (or start a new run)"
+            "weighting, answers and sampling settings; drop --targets/--holdout/"
+            "--municipalities/--weighting/--answers/--kernel/--kernel-scaling/--epsilon-alpha "
+            "(or start a new run)"
         )
     polish = args.polish_evaluations
     if polish is None:
@@ -330,9 +336,34 @@ def register(subparsers: Any) -> None:
         "(default) or one draw of every respondent's answers per simulation",
     )
     p.add_argument(
+        "--kernel-scaling",
+        type=argtypes.bounded_float(0.0, 100.0),
+        default=None,
+        metavar="S",
+        help="factor on the covariance of pyabc's perturbation kernels (default 4; pyabc's own "
+        "default 1; 8 keeps the weights better spread in a full run but stalls a small "
+        "population): wider keeps the importance weights spread, at a lower acceptance rate",
+    )
+    p.add_argument(
+        "--kernel",
+        choices=("marginal", "joint"),
+        default=None,
+        help="perturbation kernel: one kernel density per parameter, their product (default), "
+        "or one over all parameters",
+    )
+    p.add_argument(
+        "--epsilon-alpha",
+        type=argtypes.bounded_float(0.0, 1.0),
+        default=None,
+        metavar="Q",
+        help="quantile of the last generation's distances that becomes the next threshold "
+        "(default 0.5, the median)",
+    )
+    p.add_argument(
         "--no-patterns",
         action="store_true",
-        help="do not penalise runs that break the report's patterns P1 P4-P8",
+        help="do not penalise runs that break the report's patterns P1 P4-P8 P12 (by default "
+        "each check's shortfall, in margins of the survey, is added to the distance)",
     )
     p.add_argument(
         "--install",

@@ -568,12 +568,13 @@ def write_markdown(
         "## Generations",
         "",
         "Epsilon is the acceptance threshold on the distance (mean squared standardised "
-        "difference; about 1 would be a fit within the survey's sampling error; every broken "
-        "report pattern adds 1000). `ess` is the effective sample size of the importance "
-        "weights: in 20-odd dimensions it collapses to a handful of particles after the first "
-        "generation, so the weighted marginals above rest on few particles; the unweighted "
-        "accepted population (posterior.csv) shows the spread of parameter sets that reach the "
-        "threshold.",
+        "difference; about 1 would be a fit within the survey's sampling error; a run that "
+        "misses a report pattern adds its shortfall in margins of the survey, 1 per 6.1 "
+        "points). `ess` is pyabc's effective sample size of the importance weights and "
+        "`ess_share` that size over the particles: where it is small the weighted marginals "
+        "above rest on few particles, and the unweighted accepted population (posterior.csv) "
+        "shows the spread of parameter sets that reach the threshold. `seconds` is the "
+        "generation's wall time.",
         "",
         _md_table(pops, ".4g"),
         "",

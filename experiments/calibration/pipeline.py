@@ -213,7 +213,9 @@ class Outcome:
         lines = [
             f"calibration run {self.run_id} ({'resumed' if self.resumed else 'new'}): "
             f"{s['simulations']} simulations, {s['generations']} generations, final epsilon "
-            f"{s['final_epsilon']:.3g}, ABC {s['abc_wall_time_seconds']:.0f} s of sampling "
+            f"{s['final_epsilon']:.3g} (effective sample size {s['final_ess']:.3g} of "
+            f"{self.record['provenance']['population_size']}), "
+            f"ABC {s['abc_wall_time_seconds']:.0f} s of sampling "
             f"(this session {self.session_seconds:.0f} s), total {self.total_seconds:.0f} s",
             f"target figures inside the survey's margin of error: {a['inside_margin']} of "
             f"{a['target_figures']} ({100 * a['share_inside_margin']:.0f}%)",
@@ -405,6 +407,10 @@ def provenance(
         else None,
         "respondents": int(rep.replications["n"].max()),
         "pattern_constraints": cal_settings.patterns,
+        "kernel": cal_settings.kernel,
+        "kernel_scaling": cal_settings.kernel_scaling,
+        "epsilon_alpha": cal_settings.epsilon_alpha,
+        "final_ess": stats["final_ess"],
         "weighting": cal_settings.weighting,
         "answers": cal_settings.answers,
         "tied_settings": cal_settings.tied_settings(),
