@@ -823,3 +823,40 @@ def test_stored_settings_with_unknown_fields_are_refused():
     text = cal.CalibrationSettings().to_json().replace('"answers"', '"answer_mode"')
     with pytest.raises(cal.CalibrationError, match="unknown fields answer_mode"):
         cal.CalibrationSettings.from_json(text)
+
+
+def test_the_posterior_is_drawn_with_pyabcs_own_plots(tmp_path, monkeypatch):
+    import pyabc.visualization as viz
+
+    from govsim.experiments.calibration.fit_report import plot_posterior
+    from govsim.experiments.calibration.priors import FREE, PRIORS
+
+    bounds = {p.name: (p.low, p.high) for p in PRIORS}
+    rng = np.random.default_rng(3)
+    names = list(FREE)
+    particles = pd.DataFrame({n: rng.uniform(*bounds[n], 40) for n in names})
+    # one parameter narrowed to a tenth of its prior: the best constrained, first in the pairs
+    lo, hi = bounds[names[4]]
+    particles[names[4]] = rng.uniform(lo, lo + (hi - lo) / 10, 40)
+    chosen = {n: float(particles[n].iloc[0]) for n in names}
+    one, matrix = [], []
+    real_1d, real_matrix = viz.plot_kde_1d, viz.plot_kde_matrix
+
+    def spy_1d(df, w, x, **kw):
+        one.append((x, kw["xmin"], kw["xmax"], kw["refval"]))
+        return real_1d(df, w, x, **kw)
+
+    def spy_matrix(df, w, **kw):
+        matrix.append((list(df.columns), kw["limits"], kw["refval"]))
+        return real_matrix(df, w, **kw)
+
+    monkeypatch.setattr(viz, "plot_kde_1d", spy_1d)
+    monkeypatch.setattr(viz, "plot_kde_matrix", spy_matrix)
+    marg, pairs = plot_posterior(particles, rng.uniform(0.5, 1.0, 40), chosen, tmp_path)
+    assert [x for x, *_ in one] == names
+    assert all((lo_, hi_) == bounds[x] and ref == {x: chosen[x]} for x, lo_, hi_, ref in one)
+    ((columns, limits, ref),) = matrix
+    assert len(columns) == 6 and columns[0] == names[4]
+    assert limits == {n: bounds[n] for n in columns}
+    assert ref == {n: chosen[n] for n in columns}
+    assert marg.stat().st_size > 10_000 and pairs.stat().st_size > 10_000

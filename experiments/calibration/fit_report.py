@@ -12,7 +12,7 @@ Written by ``govsim calibrate`` into its output folder:
   (epsilon, simulations and acceptance rate per generation), ``candidates.csv`` (the point
   estimates tried when choosing the calibrated set);
 - ``fit_targets.png``, ``fit_inputs.png``, ``posterior_marginals.png``,
-  ``posterior_pairs.png``, ``epsilon.png``.
+  ``posterior_pairs.png`` (pyabc's own posterior plots, `plot_posterior`), ``epsilon.png``.
 
 The replications interview a stratified sample of 126 secretaries (3 / 31 / 64 / 14 / 14 by
 size class), like the real survey, each with its own model seed; the median over them is
@@ -346,32 +346,35 @@ def plot_fit(table: pd.DataFrame, path: Path, roles: Sequence[str], title: str) 
 def plot_posterior(
     particles: pd.DataFrame, weights: np.ndarray, chosen: Mapping[str, float], out: Path
 ) -> tuple[Path, Path]:
-    """Weighted marginal histograms on the prior ranges, and pair plots of the best-informed."""
+    """The posterior drawn with pyabc's own plots: marginals on the prior ranges, and pairs.
+
+    Each marginal is pyabc's weighted kernel density (``pyabc.visualization.plot_kde_1d``) with
+    the calibrated set as its reference value, over the unweighted histogram of the accepted
+    particles; the pairs are pyabc's kernel-density matrix (``plot_kde_matrix``) of the six
+    parameters whose accepted spread shrank most against the prior.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from pyabc.visualization import plot_kde_1d, plot_kde_matrix
 
     names = list(particles.columns)
+    w = np.asarray(weights, dtype=float)
+    w = w / w.sum()
+    limits = {}
+    for name in names:
+        prior = PRIOR_BY_NAME.get(name)
+        limits[name] = (
+            (prior.low, prior.high) if prior else (particles[name].min(), particles[name].max())
+        )
     cols = 5
     rows = int(np.ceil(len(names) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(3 * cols, 2.1 * rows))
     axes = np.atleast_1d(axes).ravel()
     shrink = {}
     for ax, name in zip(axes, names, strict=False):
-        prior = PRIOR_BY_NAME.get(name)
-        lo, hi = (
-            (prior.low, prior.high) if prior else (particles[name].min(), particles[name].max())
-        )
-        ax.hist(
-            particles[name],
-            bins=20,
-            range=(lo, hi),
-            weights=weights,
-            density=True,
-            color="tab:blue",
-            alpha=0.7,
-        )
+        lo, hi = limits[name]
         ax.hist(
             particles[name],
             bins=20,
@@ -381,18 +384,30 @@ def plot_posterior(
             color="black",
             lw=0.8,
         )
-        ax.axvline(chosen[name], color="tab:red", lw=1.2)
+        plot_kde_1d(
+            particles,
+            w,
+            name,
+            xmin=lo,
+            xmax=hi,
+            ax=ax,
+            refval={name: chosen[name]},
+            refval_color="tab:red",
+            color="tab:blue",
+        )
         ax.set_xlim(lo, hi)
         ax.set_title(name, fontsize=8)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
         ax.tick_params(labelsize=6)
-        # spread of the accepted particles (unweighted: the weights are degenerate)
+        # spread of the accepted particles (unweighted: robust when the weights are uneven)
         sd = float(particles[name].std()) if len(particles) > 1 else 0.0
         shrink[name] = sd / ((hi - lo) / np.sqrt(12.0))
     for ax in axes[len(names) :]:
         ax.axis("off")
     fig.suptitle(
-        "posterior marginals, last generation: weighted (blue), accepted particles unweighted "
-        "(black); red: calibrated set",
+        "posterior marginals, last generation: pyabc's weighted density (blue), accepted "
+        "particles unweighted (black); red: calibrated set",
         fontsize=10,
     )
     fig.tight_layout()
@@ -401,26 +416,25 @@ def plot_posterior(
     plt.close(fig)
 
     top = sorted(shrink, key=shrink.get)[:6]
-    k = len(top)
-    fig, axes = plt.subplots(k, k, figsize=(2.0 * k, 2.0 * k))
-    axes = np.atleast_2d(axes)
-    for i, a in enumerate(top):
-        for j, b in enumerate(top):
-            ax = axes[i, j]
-            ax.tick_params(labelsize=5)
-            if i == j:
-                ax.hist(particles[a], bins=15, weights=weights, color="tab:blue", alpha=0.7)
-            elif i > j:
-                ax.scatter(particles[b], particles[a], s=4, c=weights, cmap="viridis")
-                ax.plot(chosen[b], chosen[a], "r+", ms=8)
-            else:
-                ax.axis("off")
-            if i == k - 1:
-                ax.set_xlabel(b, fontsize=6)
-            if j == 0:
-                ax.set_ylabel(a, fontsize=6)
+    arr_ax = plot_kde_matrix(
+        particles[top],
+        w,
+        limits={name: limits[name] for name in top},
+        colorbar=False,
+        height=2.0,
+        numx=30,  # a 30 x 30 grid per pair: pyabc's density is evaluated point by point
+        numy=30,
+        refval={name: chosen[name] for name in top},
+        refval_color="tab:red",
+    )
+    fig = np.asarray(arr_ax).ravel()[0].figure
+    for ax in np.asarray(arr_ax).ravel():
+        ax.tick_params(labelsize=5)
+        ax.xaxis.label.set_fontsize(6)
+        ax.yaxis.label.set_fontsize(6)
     fig.suptitle(
-        "pairs of the six best-constrained parameters (accepted sd / prior sd smallest)",
+        "pyabc's kernel-density matrix of the six best-constrained parameters (accepted sd / "
+        "prior sd smallest); red: calibrated set",
         fontsize=9,
     )
     fig.tight_layout()
