@@ -113,3 +113,37 @@ def test_a_set_that_fits_worse_than_the_installed_one_is_not_installed(tmp_path,
     assert pipeline.install_refusal({"fit": {"inside_margin": 64, "target_figures": 97}}) is None
     monkeypatch.setattr(parameters, "CALIBRATED_PATH", tmp_path / "none.json")
     assert pipeline.install_refusal(worse) is None  # nothing installed: nothing to keep
+
+
+def test_the_posterior_table_flags_a_parameter_as_wide_as_its_prior():
+    import numpy as np
+    import pandas as pd
+
+    from govsim.experiments.calibration.fit_report import _identification_sentence
+    from govsim.experiments.calibration.pipeline import WIDE_POSTERIOR, summarise_posterior
+    from govsim.experiments.calibration.priors import PRIOR_BY_NAME
+
+    rng = np.random.default_rng(7)
+    a, b = PRIOR_BY_NAME["transition_rate"], PRIOR_BY_NAME["learning_rate"]
+    n = 4000
+    particles = pd.DataFrame(
+        {
+            "transition_rate": rng.uniform(a.low, a.high, n),  # as wide as the prior
+            "learning_rate": rng.uniform(b.low, b.low + (b.high - b.low) / 5, n),  # a fifth
+        }
+    )
+    table = summarise_posterior(
+        particles, np.full(n, 1.0 / n), {"transition_rate": 0.2, "learning_rate": 0.1}
+    )
+    ratio = dict(zip(table["parameter"], table["width_ratio"], strict=True))
+    assert ratio["transition_rate"] == pytest.approx(1.0, abs=0.03)
+    assert ratio["learning_rate"] == pytest.approx(0.2, abs=0.02)
+    assert ratio["transition_rate"] >= WIDE_POSTERIOR > ratio["learning_rate"]
+    assert dict(zip(table["parameter"], table["identified"], strict=True)) == {
+        "transition_rate": False,
+        "learning_rate": True,
+    }
+    sentence = _identification_sentence(table)
+    assert "Not identified" in sentence and "`transition_rate`" in sentence
+    assert "learning_rate" not in sentence
+    assert "Every free parameter" in _identification_sentence(table.iloc[1:])

@@ -467,6 +467,21 @@ def plot_epsilon(pops: pd.DataFrame, path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------ markdown
+def _identification_sentence(posterior: pd.DataFrame) -> str:
+    """Which parameters the fit did not narrow (``identified`` False in the posterior table)."""
+    if "identified" not in posterior.columns or posterior.empty:
+        return ""
+    wide = posterior.loc[~posterior["identified"].astype(bool), "parameter"].tolist()
+    ratio = "width_ratio: the posterior's 90% interval over the prior's"
+    if not wide:
+        return f"Every free parameter's posterior is narrower than its prior ({ratio})."
+    return (
+        f"**Not identified by the fit** (posterior about as wide as the prior; {ratio}): "
+        + ", ".join(f"`{name}`" for name in wide)
+        + "."
+    )
+
+
 def _md_table(frame: pd.DataFrame, floatfmt: str = ".1f") -> str:
     cols = list(frame.columns)
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
@@ -574,6 +589,8 @@ def write_markdown(
         + _polish_sentence(provenance.get("polish")),
         "",
         _md_table(posterior_table, ".4g"),
+        "",
+        _identification_sentence(posterior_table),
         "",
         "![posterior marginals](posterior_marginals.png)",
         "",

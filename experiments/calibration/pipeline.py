@@ -16,10 +16,12 @@ import datetime as dt
 import json
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from govsim.experiments.calibration import abc as cal
@@ -293,29 +295,54 @@ def choose(result: cal.CalibrationResult, settings: PipelineSettings) -> Choice:
     return Choice(name, dict(chosen), scores, start, polished, warm)
 
 
+WIDE_POSTERIOR = 0.8
+"""A parameter whose posterior 90% interval spans at least this share of its prior's 90%
+interval is flagged as not identified by the fit (issue 14: "a parameter whose posterior is as
+wide as its prior is flagged"); 0.8 leaves room for the sampling noise of a few hundred
+particles in an interval that did not shrink."""
+
+
 def posterior_table(result: cal.CalibrationResult, chosen: dict[str, float]) -> pd.DataFrame:
     """Per free parameter: prior, posterior median and 90% interval, and the chosen value."""
+    particles, weights = cal.posterior(result.history)
+    return summarise_posterior(particles, weights, chosen)
+
+
+def summarise_posterior(
+    particles: pd.DataFrame, weights: np.ndarray, chosen: Mapping[str, float]
+) -> pd.DataFrame:
+    """The posterior table from weighted particles (`posterior_table`).
+
+    Columns: the calibrated value, the weighted posterior median and 90% interval (``q05``,
+    ``q95``), the prior's range and declared default, ``width_ratio`` (the posterior's 90%
+    interval over the uniform prior's, 0.9 of its range: 1 = no narrower than the prior) and
+    ``identified`` (False where ``width_ratio`` >= `WIDE_POSTERIOR`).
+    """
     from govsim.experiments.survey.items import INSTRUMENT_DEFAULTS
     from govsim.model.parameters import defaults
 
-    particles, weights = cal.posterior(result.history)
     declared = defaults(calibrated=False)
     rows = []
     for name in particles.columns:
         prior = PRIOR_BY_NAME[name]
         col = particles[name].to_numpy()
+        q05 = cal.weighted_quantile(col, weights, 0.05)
+        q95 = cal.weighted_quantile(col, weights, 0.95)
+        ratio = (q95 - q05) / (0.9 * (prior.high - prior.low))
         rows.append(
             {
                 "parameter": name,
                 "calibrated": chosen[name],
                 "posterior_median": cal.weighted_quantile(col, weights, 0.5),
-                "q05": cal.weighted_quantile(col, weights, 0.05),
-                "q95": cal.weighted_quantile(col, weights, 0.95),
+                "q05": q05,
+                "q95": q95,
                 "prior_low": prior.low,
                 "prior_high": prior.high,
                 "declared_default": INSTRUMENT_DEFAULTS[name]
                 if prior.instrument
                 else declared[name],
+                "width_ratio": ratio,
+                "identified": bool(ratio < WIDE_POSTERIOR),
             }
         )
     return pd.DataFrame(rows)
