@@ -128,18 +128,15 @@ class Run:
         run.months.record(model)
         return run
 
-    def apply_now(self, values: Mapping[str, Any], where: str) -> StrategyRule:
-        """The secretary's choices ``values`` for ``where`` from the next month on.
+    def apply_now(self, rule: StrategyRule) -> None:
+        """Add the dated ``rule`` to the running model and to the choices applied live.
 
         Raises:
-            ValueError: (`model.levers.LeverError`) for a value a lever does not allow, or when
-                the run has no month left.
+            ValueError: (`model.levers.LeverError`) for a rule that starts in a month already
+                simulated or outside the period.
         """
-        start = self.model.calendar.date_of(self.model.steps + 1)
-        rule = StrategyRule(where or "all", dict(values), start)
         self.model.add_strategy([rule])
         self.live = (*self.live, rule)
-        return rule
 
     @property
     def name(self) -> str:
@@ -266,10 +263,11 @@ class Session:
             if not values or not self.running:
                 return None
             start = self.model.calendar.date_of(self.model.steps + 1)
-            StrategyRule(where or "all", dict(values), start)  # checked before any run changes
-            rules = [run.apply_now(values, where) for run in self.runs]
+            rule = StrategyRule(where or "all", dict(values), start)  # checked before any run
+            for run in self.runs:
+                run.apply_now(rule)
             self.version += 1
-            return rules[0]
+            return rule
 
     @property
     def live(self) -> tuple[StrategyRule, ...]:
