@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from govsim.agents.secretary import MODES
-from govsim.model import kernels
+from govsim.model.fused import indicators as fused_indicators
 from govsim.model.instruments import INSTRUMENTS
 from govsim.model.municipalities import SIZE_CLASSES
 from govsim.model.parameters import STRATEGIES
@@ -344,15 +344,10 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     The national means of per-municipality quantities come from one reduction over a stacked
     (quantities, M) array, gathered by one concatenation (`_STACKED_NAMES`): numpy sums each
     contiguous row pairwise, as ``row.mean()`` does, so the values are the same to the bit as one
-    mean per quantity.
+    mean per quantity. The numba backend computes the rest in one compiled pass
+    (`model.fused.indicators`), to the same bits.
     """
     s = model.state
-    n = model.municipalities.n
-    size = model.municipalities.size_class
-    n_cls = len(SIZE_CLASSES)
-    size_n = np.maximum(np.bincount(size, minlength=n_cls), 1)
-    adoption = model.team_adoption
-    out = model.last_participation
     known = model.compiled.known[model.steps] if model.steps else np.zeros(2, dtype=bool)
 
     stacked = np.concatenate(  # rows in the order of `_STACKED_NAMES`
@@ -366,7 +361,7 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
             model.colleges.attention.T,
             model.councils.attention.T,
             model.councils.steering.T,
-            adoption.T,
+            model.team_adoption.T,
             s.cooperation.T,
             s.budget.T,
             model.secretaries.satisfaction.T,
@@ -374,6 +369,13 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
             s.dso_connection[None, :],
         ]
     )
+    if model.backend == "numba":
+        return _compiled_indicators(model, stacked, known)
+    n = model.municipalities.n
+    size = model.municipalities.size_class
+    n_cls = len(SIZE_CLASSES)
+    size_n = np.maximum(np.bincount(size, minlength=n_cls), 1)
+    out = model.last_participation
     values: dict[str, float] = dict(
         zip(_STACKED_NAMES, (stacked.sum(axis=1) / n).tolist(), strict=True)
     )
@@ -387,11 +389,7 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     values.update(
         zip(_SIZE_KEYS, (by_size.reshape(4, n_cls) / size_n).ravel().tolist(), strict=True)
     )
-    if model.backend == "numpy":
-        quantiles = np.stack(_quantiles(progress, size, n_cls))
-    else:
-        quantiles = np.empty((n_cls + 1, len(_QUANTILE_LEVELS), 4))
-        kernels.group_quantiles(progress, size, n_cls, _QUANTILE_LEVELS, quantiles)
+    quantiles = np.stack(_quantiles(progress, size, n_cls))
     values.update(zip(_QUANTILE_KEYS, quantiles.ravel().tolist(), strict=True))
     n_strategies = len(STRATEGIES)
     strategy_count = np.bincount(
@@ -420,6 +418,37 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     values["citizen_trust"] = float(model.citizens.trust.mean())
     values["dso_availability"] = float(s.dso_availability)
     return {i.name: values[i.name] for i in INDICATORS}
+
+
+def _compiled_indicators(
+    model: GovernanceModel, stacked: np.ndarray, known: np.ndarray
+) -> dict[str, float]:
+    """`compute_indicators` in one compiled pass (`model.fused.indicators`): the same numbers."""
+    s, out = model.state, model.last_participation
+    row = np.empty(len(_ROW_NAMES))
+    fused_indicators.indicator_row(
+        stacked,
+        np.column_stack([s.transition, s.transformation]),
+        model.municipalities.size_class,
+        len(SIZE_CLASSES),
+        _QUANTILE_LEVELS,
+        s.strategy,
+        len(STRATEGIES),
+        s.steering,
+        s.mode_changes,
+        out.participants,
+        out.citizens,
+        out.initiatives,
+        out.blocked,
+        known,
+        _ON_SCHEDULE_ROWS,
+        s.urgency,
+        s.incidents_total,
+        model.citizens.trust,
+        float(s.dso_availability),
+        row,
+    )
+    return dict(zip(INDICATOR_NAMES, row[_ROW_ORDER].tolist(), strict=True))
 
 
 _STACKED_INSTRUMENTS = np.array(
@@ -475,6 +504,27 @@ _OFF_DIAGONAL = np.array(
 
 
 _QUANTILE_LEVELS = np.array([0.1, 0.5, 0.9])
+
+_ROW_NAMES = [
+    *_STACKED_NAMES,
+    *_SIZE_KEYS,
+    *_QUANTILE_KEYS,
+    *_STRATEGY_KEYS,
+    *_DOMINANT_KEYS,
+    *_MIX_KEYS,
+    *_CHANGE_KEYS,
+    *(
+        f"{quantity}_{dom}"
+        for dom in DOMAINS
+        for quantity in ("urgency", "participation", "incidents", "initiatives_blocked")
+    ),
+    "citizen_trust",
+    "dso_availability",
+]
+"""The order in which `model.fused.indicators.indicator_row` fills its vector."""
+INDICATOR_NAMES = [i.name for i in INDICATORS]
+_ROW_ORDER = np.array([_ROW_NAMES.index(name) for name in INDICATOR_NAMES])
+_ON_SCHEDULE_ROWS = np.array([_STACKED_NAMES.index(f"on_schedule_{dom}") for dom in DOMAINS])
 
 
 def _quantiles(values: np.ndarray, group: np.ndarray, n_groups: int) -> list[np.ndarray]:

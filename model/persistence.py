@@ -51,18 +51,26 @@ def _arrays(obj: Any) -> list[np.ndarray]:
 
 
 def fingerprint(model: GovernanceModel) -> str:
-    """SHA-256 over the model's state arrays, its random streams and its month."""
+    """SHA-256 over the model's state arrays, its random streams and its month.
+
+    The arrays of the municipalities, secretaries, colleges, councils, staff, citizens and
+    levers, the last month's participation and the team adoption.
+    """
     digest = hashlib.sha256(str(model.steps).encode())
     for part in (
         model.municipalities,
         model.state,
         model.secretaries,
+        model.colleges,
+        model.councils,
         model.staff,
         model.citizens,
         model.levers,
+        model.last_participation,
     ):
         for values in _arrays(part):
             digest.update(np.ascontiguousarray(values).tobytes())
+    digest.update(np.ascontiguousarray(model.team_adoption).tobytes())
     streams = {name: g.bit_generator.state for name, g in model.streams.items()}
     digest.update(json.dumps(streams, sort_keys=True, default=str).encode())
     return digest.hexdigest()

@@ -18,6 +18,13 @@ import numpy as np
 from govsim.agents.college import NEW_STANCE_BETA, College, college_mix, talks_choices
 from govsim.agents.council import FRESH_TRUST_BETA, REOPEN_BETA, Council
 from govsim.agents.secretary import MODES, ROLE_COOPERATION, ROLES
+from govsim.model.fused import citizens as fused_citizens
+from govsim.model.fused import pressures as fused_pressures
+from govsim.model.fused import secretaries as fused_secretaries
+from govsim.model.fused import staff as fused_staff
+from govsim.model.fused import steering as fused_steering
+from govsim.model.fused import strategy as fused_strategy
+from govsim.model.fused import transition as fused_transition
 from govsim.model.indicators import compute_indicators
 from govsim.model.instruments import ACCESS_INDEX, DOMAIN_OF, DSO_INDEX, LEARNING, VISION_INDEX
 from govsim.model.instruments import domain_mean as instrument_mean
@@ -96,7 +103,11 @@ def _institutional_events(model: GovernanceModel, month: Month) -> None:
     rows = np.flatnonzero(rng.random(n) < monthly)
     if len(rows):
         sec = model.secretaries
-        sec.replace(rows, rng, p, model.levers.role, model.levers.regisseur, model.steps)
+        fixed = (model.levers.role, model.levers.regisseur, model.steps)
+        if model.backend == "numba":
+            fused_secretaries.replace_secretaries(sec, rows, rng, p, *fixed)
+        else:
+            sec.replace(rows, rng, p, *fixed)
         month.new_secretary[rows] = True
         for row in rows.tolist():
             model.log_event(
@@ -166,6 +177,25 @@ def _election_draws(domains: np.ndarray, rng: np.random.Generator) -> np.ndarray
 def _urgency(model: GovernanceModel, month: Month) -> None:
     st, ct, p, k = model.state, model.compiled, model.params, month.k
     st.credibility = urgency.deadline_credibility(ct, k, p["postponement_credibility_loss"])
+    if model.backend == "numba":
+        # the powers stay in numpy: the credibility above and `national_urgency`'s fade
+        since = np.maximum(k - ct.completion_step, 0)
+        fade = 0.5 ** (since / p["post_entry_half_life_months"])
+        st.urgency, st.clarity = fused_strategy.urgency_month(
+            k,
+            st.credibility,
+            fade,
+            ct.entry_step,
+            ct.completion_step,
+            ct.known,
+            ct.rules_known,
+            ct.dso_availability,
+            float(p["urgency_horizon_months"]),
+            float(p["post_entry_urgency"]),
+            float(p["dso_uncertainty_weight"]),
+        )
+        st.dso_availability = float(ct.dso_availability[k])
+        return
     st.urgency = urgency.national_urgency(ct, k, p)
     st.dso_availability = float(ct.dso_availability[k])
     st.clarity = strategy.national_clarity(st.credibility, ct.rules_known[k], st.dso_availability)
@@ -174,6 +204,56 @@ def _urgency(model: GovernanceModel, month: Month) -> None:
 def _strategy(model: GovernanceModel, month: Month) -> None:
     st, ct, p, k = model.state, model.compiled, model.params, month.k
     date = model.calendar.date_of(k)
+    if model.backend == "numba":
+        (youth, n_youth), (od, n_od) = (model.municipalities.region_of(d) for d in (0, 1))
+        ran, new, ready, changes = fused_strategy.strategy_month(
+            k,
+            date.month == 1,
+            ct.election,
+            ct.postponements,
+            ct.known_step,
+            ct.completion_step,
+            month.known,
+            month.new_secretary,
+            model.levers.strategy,
+            model.secretaries.role,
+            model.secretaries.regisseur,
+            fused_strategy.DISPOSITION,
+            fused_strategy.CONSTANTS,
+            model.colleges.attention,
+            st.capacity,
+            st.cooperation,
+            float(p["pooling_gain"]),
+            st.clarity,
+            model.levers["dso_lobby"],
+            st.urgency,
+            youth,
+            n_youth,
+            od,
+            n_od,
+            st.experience,
+            st.transformation,
+            float(p["wait_threshold"]),
+            float(p["front_run_threshold"]),
+            model.levers["start_early"],
+            st.strategy,
+            st.readiness,
+            st.strategy_changes,
+        )
+        if not ran:
+            return
+        st.readiness = ready
+        for m, d, a, b, c in changes.tolist():  # row-major order, as below
+            model.log_event(
+                m,
+                "strategy_change",
+                domain=DOMAINS[d],
+                from_strategy=STRATEGIES[a],
+                to_strategy=STRATEGIES[b],
+                cause=fused_strategy.CAUSES[c],
+            )
+        st.strategy = new
+        return
     postponed = ct.postponements[k] > ct.postponements[k - 1]
     national = strategy.review_due(
         k, ct.known_step, ct.completion_step, date.month == 1, postponed, bool(ct.election[k])
@@ -235,6 +315,22 @@ def _strategy(model: GovernanceModel, month: Month) -> None:
 
 def _attention(model: GovernanceModel, month: Month) -> None:
     st, p = model.state, model.params
+    if model.backend == "numba":
+        fused_pressures.attention_month(
+            st.strategy,
+            month.known,
+            st.urgency,
+            model.levers["coach_college"],
+            model.colleges.attention,
+            model.colleges.engagement,
+            model.councils.attention,
+            model.councils.engagement,
+            model.colleges.incident_pressure,
+            model.colleges.risk_aversion,
+            p["attention_renewal"],
+            p["attention_decay"],
+        )
+        return
     agenda = strategy.strategy_agenda(st.strategy, month.known)
     coach = model.levers["coach_college"]
     drives = (
@@ -257,6 +353,34 @@ def _attention(model: GovernanceModel, month: Month) -> None:
 
 def _budget(model: GovernanceModel, month: Month) -> None:
     st, ct, p, k = model.state, model.compiled, model.params, month.k
+    if model.backend == "numba":
+        social_months = k - int(ct.entry_step[k, 0])
+        physical_open = bool(month.known[1]) and k <= int(ct.completion_step[1])
+        rates = fused_pressures.budget_month(
+            st.budget,
+            st.budget_sensitivity,
+            st.transformation,
+            model.levers["data_driven"],
+            month.known,
+            model.shock_level[k],
+            p["social_budget_cut"],
+            fused_pressures.social_deficit(social_months, p["deficit_growth_per_year"]),
+            social_months >= 0,
+            p["physical_implementation_cost"] if physical_open else 0.0,
+            st.specialists,
+            st.transition,
+            model.municipalities.population,
+            month.in_force,
+            p["incident_rate"],
+        )
+        incidents = model.streams["incidents"].poisson(rates)
+        fused_pressures.incident_month(
+            model.colleges.incident_pressure,
+            incidents,
+            p["physical_risk_weight"],
+            st.incidents_total,
+        )
+        return
     months_in_force = (k - ct.entry_step[k]).astype(np.float64)
     target = budget.budget_target(
         months_in_force,
@@ -285,6 +409,21 @@ def _budget(model: GovernanceModel, month: Month) -> None:
 
 def _cooperation(model: GovernanceModel, month: Month) -> None:
     st, mun = model.state, model.municipalities
+    if model.backend == "numba":
+        p = model.params
+        fused_pressures.cooperation_month(
+            st.cooperation,
+            st.urgency,
+            st.capacity,
+            model.secretaries.role,
+            *mun.region_of(0),
+            *mun.region_of(1),
+            model.compiled.cooperation_floor[month.k],
+            p["cooperation_formation"],
+            p["cooperation_decay"],
+            p["regional_coupling"],
+        )
+        return
     cooperation.form_regional_cooperation(
         st.cooperation,
         st.urgency,
@@ -298,6 +437,27 @@ def _cooperation(model: GovernanceModel, month: Month) -> None:
 
 def _secretary_attention(model: GovernanceModel, month: Month) -> None:
     st, p, lv = model.state, model.params, model.levers
+    if model.backend == "numba":
+        n = model.municipalities.n
+        st.secretary_split, st.attention = np.empty((n, 4)), np.empty((n, 2))
+        fused_transition.secretary_attention(
+            st.urgency,
+            st.strategy,
+            month.known,
+            model.secretaries.role,
+            lv["link_organisation_change"],
+            lv["dso_lobby"],
+            lv["coach_college"],
+            model.colleges.attention,
+            model.secretaries.regisseur,
+            p["regisseur_bonus"],
+            transition.OUTSIDE_WEIGHT,
+            fused_transition.ROLE_EXAMPLE,
+            fused_transition.AGENDA,
+            st.secretary_split,
+            st.attention,
+        )
+        return
     example = model.role_example()
     link = example + (1.0 - example) * lv["link_organisation_change"]
     st.secretary_split = transition.secretary_attention_split(
@@ -316,6 +476,57 @@ def _secretary_attention(model: GovernanceModel, month: Month) -> None:
 
 def _transition(model: GovernanceModel, month: Month) -> None:
     st, ct, p, lv, k = model.state, model.compiled, model.params, model.levers, month.k
+    if model.backend == "numba":
+        n, c = st.instruments.shape
+        transition4 = st.transition**4  # numpy's pow, as `transition.transition_effort`'s
+        st.instrument_pressure, st.time_pressure = np.empty((n, c)), np.empty((n, 2))
+        st.transition_effort, st.work, st.transition = (
+            np.empty((n, 2)),
+            np.empty((n, c)),
+            np.empty((n, 2)),
+        )
+        month.started, month.intensity = np.empty((n, 2)), np.empty((n, c))
+        fused_transition.transition_month(
+            st.capacity,
+            st.cooperation,
+            st.specialists,
+            lv["integrality"],
+            lv["transformation_first"],
+            lv["data_driven"],
+            lv["dso_lobby"],
+            st.attention,
+            st.strategy,
+            transition4,
+            st.instruments,
+            st.dso_preparation,
+            st.credibility,
+            month.known,
+            month.in_force,
+            ct.rules_known[k],
+            ct.entry_step[k],
+            ct.completion_step,
+            k,
+            st.dso_availability,
+            p["pooling_gain"],
+            p["integrality_complexity"],
+            p["transition_rate"],
+            p["transition_focus_base"],
+            p["prepare_effort"],
+            p["dso_connect_rate"],
+            p["rules_share"],
+            fused_transition.LAYOUT,
+            fused_transition.POOLING_SHARE,
+            fused_transition.ASSUMED,
+            fused_transition.CODES,
+            st.instrument_pressure,
+            st.time_pressure,
+            st.transition_effort,
+            month.started,
+            month.intensity,
+            st.work,
+            st.transition,
+        )
+        return
     capacity = transition.instrument_capacity(
         st.capacity,
         st.cooperation,
@@ -371,6 +582,38 @@ def _transition(model: GovernanceModel, month: Month) -> None:
 
 def _staff(model: GovernanceModel, month: Month) -> None:
     st, p, lv = model.state, model.params, model.levers
+    if model.backend == "numba":
+        sf = model.staff
+        draw = model.streams["staff"].random(sf.n)  # adopt_and_revert's draw
+        model.team_adoption = fused_staff.staff_month(
+            st.work,
+            LEARNING,
+            fused_staff.DOMAIN_OF,
+            fused_staff.COUNT_PER_DOMAIN,
+            st.transition_effort,
+            st.attention,
+            month.started,
+            st.secretary_split,
+            model.secretaries.role,
+            fused_staff.ROLE_EXAMPLE,
+            model.compiled.joint_training[month.k],
+            month.known,
+            lv["integrality"],
+            model.team_adoption,
+            sf.municipality,
+            sf.domain,
+            sf.competence,
+            sf.readiness,
+            sf.resister,
+            sf.generalist,
+            sf.workload,
+            sf.adopted,
+            sf.adoptions,
+            draw,
+            fused_staff.params_vector(p),
+            fused_staff.CONSTANTS,
+        )
+        return
     load = staff_learning.instrument_load(st.work, LEARNING, p["instrument_learning"])
     transition_work = instrument_mean(load)
     transformation_work = (1.0 - st.transition_effort) * st.attention * month.started
@@ -386,18 +629,6 @@ def _staff(model: GovernanceModel, month: Month) -> None:
     team_input = staff_learning.spread_organisation_change(team_input, month.known, spill)
     peers = staff_learning.peer_share(model.team_adoption, spill)
     rng = model.streams["staff"]
-    if model.backend == "numba":
-        model.team_adoption = staff_learning.staff_month_compiled(
-            model.staff,
-            transition_work,
-            p["implementation_load"],
-            team_input,
-            peers,
-            p,
-            rng,
-            model.municipalities.n,
-        )
-        return
     staff_learning.update_workload(model.staff, transition_work, p["implementation_load"])
     staff_learning.train_staff(model.staff, team_input, peers, p)
     staff_learning.adopt_and_revert(model.staff, p, rng)
@@ -406,15 +637,60 @@ def _staff(model: GovernanceModel, month: Month) -> None:
 
 def _citizens(model: GovernanceModel, month: Month) -> None:
     st, p = model.state, model.params
+    if model.backend == "numba":
+        ci, cn, rng = model.citizens, model.councils, model.streams["citizens"]
+        vector = fused_citizens.params_vector(p)
+        month.openness = np.empty_like(st.time_pressure)
+        counts = np.empty((5, *st.time_pressure.shape))  # the ParticipationOutcome's five
+        who = np.empty(ci.n, dtype=np.int64)
+        taking_part = fused_citizens.take_part(
+            st.steering,
+            st.time_pressure,
+            month.known,
+            ci.municipality,
+            ci.interest,
+            ci.capacity,
+            ci.trust,
+            ci.willingness,
+            ci.fatigue,
+            ci.participating,
+            rng.random(ci.n),
+            vector,
+            month.openness,
+            counts[0],
+            who,
+        )
+        fused_citizens.settle(
+            who,
+            rng.random((2, taking_part)),
+            ci.municipality,
+            ci.interest,
+            ci.trust,
+            ci.willingness,
+            ci.fatigue,
+            ci.initiatives,
+            ci.facilitated,
+            ci.blocked,
+            month.openness,
+            st.practice_breadth,
+            st.practice_quality,
+            st.instruments,
+            fused_citizens.VISION_COLUMNS,
+            cn.reopen_tendency,
+            cn.trust_in_citizens,
+            cn.steering,
+            cn.attention,
+            model.colleges.incident_pressure,
+            vector,
+            fused_citizens.RATES,
+            counts,
+        )
+        model.last_participation = participation.ParticipationOutcome(*counts)
+        return
     open_ = participation.openness(st.steering, st.time_pressure, p["time_pressure_closure"])
     month.openness = open_ * month.known[None, :]
     vision = st.instruments[:, [ACCESS_INDEX, VISION_INDEX]]
-    participate = (
-        participation.participate_compiled
-        if model.backend == "numba"
-        else participation.participate
-    )
-    model.last_participation = participate(
+    model.last_participation = participation.participate(
         model.citizens,
         month.openness,
         model.councils.reopen_tendency,
@@ -439,6 +715,17 @@ def _citizens(model: GovernanceModel, month: Month) -> None:
 
 def _transformation(model: GovernanceModel, month: Month) -> None:
     st = model.state
+    if model.backend == "numba":
+        out = np.empty_like(st.practice_quality)
+        fused_steering.transformation_progress(
+            model.team_adoption,
+            st.practice_quality,
+            st.practice_breadth,
+            model.params["adoption_weight"],
+            out,
+        )
+        st.transformation = out
+        return
     st.transformation = transformation.transformation_progress(
         model.team_adoption[:, :2],
         st.practice_quality * st.practice_breadth,
@@ -448,6 +735,54 @@ def _transformation(model: GovernanceModel, month: Month) -> None:
 
 def _steering(model: GovernanceModel, month: Month) -> None:
     st, ct, p, lv, k = model.state, model.compiled, model.params, model.levers, month.k
+    if model.backend == "numba":
+        month.expected = st.plan = np.empty(2)
+        changes = np.empty((2 * len(st.steering), 5), dtype=np.int64)
+        count = fused_steering.steering_month(
+            k,
+            ct.known_step,
+            ct.entry_step[k],
+            ct.completion_step,
+            fused_steering.DUE_AT_ENTRY,
+            fused_steering.DOMAIN_OF,
+            month.known,
+            st.transition,
+            st.time_pressure,
+            st.cooperation,
+            model.colleges.incident_pressure,
+            st.budget,
+            st.subversion_exposure,
+            month.openness,
+            lv["coach_college"],
+            lv["transformation_first"],
+            model.secretaries.desired_mix,
+            model.colleges.stance,
+            fused_steering.COLLEGE_MIXES,
+            p["time_pressure_legal_pull"],
+            p["regional_legal_pull"],
+            p["incident_pull"],
+            p["subversion_pull"],
+            p["slow_progress_pull"],
+            p["deficit_pull"],
+            p["secretary_steering_weight"],
+            p["steering_adapt_rate"],
+            steering.COACHED_PATIENCE,
+            steering.PRE_TASK_DRIFT,
+            st.steering,
+            month.expected,
+            st.mode_changes,
+            changes,
+        )
+        for m, d, a, b, c in changes[:count].tolist():
+            model.log_event(
+                m,
+                "mode_change",
+                domain=DOMAINS[d],
+                from_mode=MODES[a],
+                to_mode=MODES[b],
+                cause=fused_steering.CAUSES[c],
+            )
+        return
     month.expected = transition.expected_transition(
         ct.known_step, ct.entry_step[k], ct.completion_step, k
     )
@@ -494,6 +829,27 @@ def _steering(model: GovernanceModel, month: Month) -> None:
 def _satisfaction(model: GovernanceModel, month: Month) -> None:
     st, ct, p, k = model.state, model.compiled, model.params, month.k
     sec = model.secretaries
+    if model.backend == "numba":
+        fused_steering.satisfaction_month(
+            k,
+            st.transition,
+            month.expected,
+            st.transformation,
+            model.colleges.incident_pressure,
+            st.budget,
+            p["satisfaction_base"],
+            p["progress_satisfaction_weight"],
+            month.in_force,
+            st.credibility,
+            p["postponement_criticism"],
+            satisfaction.TRANSFORMATION_WEIGHT,
+            month.known,
+            p["satisfaction_rate"],
+            ct.entry_step[k],
+            sec.satisfaction,
+            sec.satisfaction_at_entry,
+        )
+        return
     target = satisfaction.satisfaction_target(
         st.transition,
         month.expected,

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govsim.model import GovernanceModel, kernels
+from govsim.model.fused.indicators import group_quantiles
 from govsim.model.indicators import _QUANTILE_LEVELS, _quantiles
 from govsim.model.parameters import ParameterError
 
@@ -78,7 +79,7 @@ def test_group_quantiles_equal_the_reference(values, n_groups, data):
     )
     ref = np.stack(_quantiles(v, group, n_groups))
     out = np.empty_like(ref)
-    kernels.group_quantiles(v, group, n_groups, _QUANTILE_LEVELS, out)
+    group_quantiles(v, group, n_groups, _QUANTILE_LEVELS, out)
     np.testing.assert_array_equal(out, ref)
     # and both are np.quantile's numbers, nationally and per (non-empty) group
     np.testing.assert_allclose(out[0], np.quantile(v, _QUANTILE_LEVELS, axis=0), atol=1e-12)

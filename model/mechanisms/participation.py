@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from govsim.agents.citizen import CitizenArrays
-from govsim.model import kernels
 from govsim.model.ufuncs import clip
 
 
@@ -150,59 +149,3 @@ def update_council_trust(
     share = np.divide(fac, init, out=np.zeros_like(trust), where=init > 0)
     trust += np.where(init > 0, rate * (share - trust), 0.0)
     clip(trust, 0.0, 1.0, out=trust)
-
-
-def participate_compiled(
-    citizens: CitizenArrays,
-    open_: np.ndarray,
-    council_reopen: np.ndarray,
-    council_trust: np.ndarray,
-    council_steering: np.ndarray,
-    params: dict,
-    rng: np.random.Generator,
-    legitimacy: np.ndarray | None = None,
-) -> ParticipationOutcome:
-    """`participate` in two compiled passes (`model.kernels`): the same numbers and draws."""
-    n_m = open_.shape[0]
-    draw = rng.random(citizens.n)
-    everyone = np.zeros(n_m * 2)
-    taking_part = kernels.citizens_take_part(
-        citizens.municipality,
-        citizens.interest,
-        citizens.capacity,
-        citizens.willingness,
-        citizens.fatigue,
-        np.ascontiguousarray(open_, dtype=np.float64),
-        draw,
-        float(params["participation_rate"]),
-        citizens.participating,
-        everyone,
-    )
-    draws = rng.random((2, taking_part))
-    counts = np.empty((4, n_m * 2))
-    kernels.citizens_month(
-        citizens.municipality,
-        citizens.interest,
-        citizens.trust,
-        citizens.willingness,
-        citizens.fatigue,
-        citizens.participating,
-        citizens.initiatives,
-        citizens.facilitated,
-        citizens.blocked,
-        np.ascontiguousarray(open_, dtype=np.float64),
-        council_reopen,
-        council_trust,
-        np.ascontiguousarray(council_steering, dtype=np.float64),
-        open_ if legitimacy is None else np.ascontiguousarray(legitimacy, dtype=np.float64),
-        legitimacy is not None,
-        draws,
-        float(params["initiative_rate"]),
-        float(params["trust_gain"]),
-        float(params["trust_loss"]),
-        float(params["fatigue_recovery"]),
-        float(params["fatigue_gain"]),
-        counts,
-    )
-    parts = counts.reshape(4, n_m, 2)
-    return ParticipationOutcome(everyone.reshape(n_m, 2), parts[0], parts[1], parts[2], parts[3])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from govsim.agents.staff import StaffArrays
-from govsim.model import kernels
 from govsim.model.ufuncs import clip
 
 N_TEAMS = 3  # social, physical, other
@@ -195,50 +194,3 @@ def adopt_and_revert(staff: StaffArrays, params: dict, rng: np.random.Generator)
     staff.adopted[new] = True
     staff.adopted[revert] = False
     staff.adoptions[new] += 1
-
-
-def staff_month_compiled(
-    staff: StaffArrays,
-    transition_work: np.ndarray,
-    load: float,
-    team_input: np.ndarray,
-    team_share: np.ndarray,
-    params: dict,
-    rng: np.random.Generator,
-    n_municipalities: int,
-) -> np.ndarray:
-    """`update_workload`, `train_staff`, `adopt_and_revert` and `team_adoption` in one pass.
-
-    The same numbers, bit for bit, as calling the four in that order (`model.kernels`); the
-    same draw from ``rng``. Returns the new team adoption (M, 3).
-    """
-    team_work = _team_work(transition_work)
-    draw = rng.random(staff.n)
-    adopted = np.empty(n_municipalities * N_TEAMS)
-    size = np.empty(n_municipalities * N_TEAMS)
-    kernels.staff_month(
-        staff.municipality,
-        staff.domain,
-        staff.competence,
-        staff.readiness,
-        staff.resister,
-        staff.generalist,
-        staff.workload,
-        staff.adopted,
-        staff.adoptions,
-        team_work,
-        team_input,
-        team_share,
-        draw,
-        float(load),
-        float(params["learning_rate"]),
-        float(params["peer_influence"]),
-        float(params["adoption_rate"]),
-        float(params["reversion_rate"]),
-        RESISTER_CEILING,
-        ADOPTION_THRESHOLD,
-        1.0 - ADOPTION_THRESHOLD,
-        adopted,
-        size,
-    )
-    return (adopted / np.maximum(size, 1)).reshape(n_municipalities, N_TEAMS)
