@@ -39,6 +39,7 @@ from govsim.model.parameters import resolve_parameters
 from govsim.model.timeline import timeline_to_mapping
 from govsim.provenance import code_record, git_commit, govsim_version, package_versions
 from govsim.scenarios.atomic import atomic_path, write_text
+from govsim.scenarios.csv_writer import csv_text
 from govsim.scenarios.output_folder import (
     LOCK,
     check_folder,
@@ -623,7 +624,7 @@ def _write_outputs(
     write_parquet(table, out / "summary.parquet")
     written.append(out / "summary.parquet")
     with atomic_path(out / "summary.csv") as tmp:
-        table.to_pandas().to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
+        tmp.write_text(csv_text(table.to_pandas()), encoding="utf-8", newline="")
     written.append(out / "summary.csv")
 
     version = git_commit()
