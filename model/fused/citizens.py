@@ -27,6 +27,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from govsim.model.fused.scalar import clip as _clip
+from govsim.model.fused.scalar import maximum as _maximum
+from govsim.model.fused.scalar import minimum as _minimum
 from govsim.model.instruments import ACCESS_INDEX, VISION_INDEX
 from govsim.model.mechanisms.council import COUNCIL_STEERING_RATE
 
@@ -40,29 +43,6 @@ reads them."""
 VISION_COLUMNS: np.ndarray = np.array([ACCESS_INDEX, VISION_INDEX], dtype=np.int64)
 """The instruments (per domain) whose progress is the shared vision of
 `participation.society_plan_legitimacy` (``state.instruments[:, VISION_COLUMNS]``)."""
-
-
-def _maximum(a: float, b: float) -> float:
-    """`np.maximum` of two floats: NaN if either is NaN, else the larger, ``b`` on a tie."""
-    if a != a or b != b:
-        return a + b
-    return a if a > b else b
-
-
-def _minimum(a: float, b: float) -> float:
-    """`np.minimum` of two floats: NaN if either is NaN, else the smaller, ``b`` on a tie."""
-    if a != a or b != b:
-        return a + b
-    return a if a < b else b
-
-
-def _clip(x: float, low: float, high: float) -> float:
-    """The ``clip`` ufunc of numpy for one float: NaN stays NaN, ``x`` is kept on a tie."""
-    if x < low:
-        return low
-    if x > high:
-        return high
-    return x
 
 
 def _take_part(
@@ -296,9 +276,6 @@ def params_vector(params: dict) -> np.ndarray:
     )
 
 
-_maximum = njit(cache=True, nogil=True)(_maximum)
-_minimum = njit(cache=True, nogil=True)(_minimum)
-_clip = njit(cache=True, nogil=True)(_clip)
 take_part = njit(cache=True, nogil=True, error_model="numpy")(_take_part)
 settle = njit(cache=True, nogil=True, error_model="numpy")(_settle)
 

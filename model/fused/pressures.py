@@ -17,6 +17,9 @@ import numpy as np
 from numba import njit
 
 from govsim.agents.secretary import ROLE_COOPERATION
+from govsim.model.fused.scalar import clip as _clip
+from govsim.model.fused.scalar import maximum as _maximum
+from govsim.model.fused.scalar import minimum as _minimum
 from govsim.model.mechanisms import budget, strategy, transition, urgency
 
 _AGENDA = np.asarray(strategy.STRATEGY_AGENDA, dtype=np.float64)
@@ -31,25 +34,6 @@ _BUDGET_RATE = 0.1
 """`budget.update_budget_pressure`'s default ``rate``."""
 _INCIDENT_KEEP = 0.8
 """`budget.update_incident_pressure`'s default ``keep``."""
-
-
-def _maximum(a: float, b: float) -> float:
-    """``np.maximum(a, b)`` for one pair: ``b`` on ties, NaN from either side."""
-    return a if (a > b or a != a) else b
-
-
-def _minimum(a: float, b: float) -> float:
-    """``np.minimum(a, b)`` for one pair: ``b`` on ties, NaN from either side."""
-    return a if (a < b or a != a) else b
-
-
-def _clip(x: float, low: float, high: float) -> float:
-    """The ``clip`` ufunc of numpy for one value: ``x`` on ties and when NaN."""
-    if x < low:
-        return low
-    if x > high:
-        return high
-    return x
 
 
 def _attend(
@@ -295,9 +279,6 @@ def social_deficit(months_in_force: int, growth_per_year: float) -> float:
     return float(_MAX_DEFICIT * (1.0 - np.exp(np.float64(-growth_per_year * years))))
 
 
-_maximum = njit(cache=True, nogil=True)(_maximum)
-_minimum = njit(cache=True, nogil=True)(_minimum)
-_clip = njit(cache=True, nogil=True)(_clip)
 _attend = njit(cache=True, nogil=True)(_attend)
 attention_month = njit(cache=True, nogil=True)(_attention_month)
 budget_month = njit(cache=True, nogil=True)(_budget_month)

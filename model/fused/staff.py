@@ -33,6 +33,9 @@ import numpy as np
 from numba import njit
 
 from govsim.agents.secretary import ROLE_TRANSFORMATION_EXAMPLE
+from govsim.model.fused.scalar import clip as _clip
+from govsim.model.fused.scalar import maximum as _maximum
+from govsim.model.fused.scalar import minimum as _minimum
 from govsim.model.instruments import COUNT_PER_DOMAIN, DOMAIN_OF
 from govsim.model.mechanisms.staff_learning import (
     ADOPTION_THRESHOLD,
@@ -51,29 +54,6 @@ CONSTANTS: np.ndarray = np.array(
 """`transition.ORGANISATION_CHANGE_SCALE`, `staff_learning.RESISTER_CEILING`,
 `staff_learning.ADOPTION_THRESHOLD` and ``1 - ADOPTION_THRESHOLD`` (as `adopt_and_revert`
 computes it), as `staff_month` reads them."""
-
-
-def _maximum(a: float, b: float) -> float:
-    """`np.maximum` of two floats: NaN if either is NaN, else the larger, ``b`` on a tie."""
-    if a != a or b != b:
-        return a + b
-    return a if a > b else b
-
-
-def _minimum(a: float, b: float) -> float:
-    """`np.minimum` of two floats: NaN if either is NaN, else the smaller, ``b`` on a tie."""
-    if a != a or b != b:
-        return a + b
-    return a if a < b else b
-
-
-def _clip(x: float, low: float, high: float) -> float:
-    """The ``clip`` ufunc of numpy for one float: NaN stays NaN, ``x`` is kept on a tie."""
-    if x < low:
-        return low
-    if x > high:
-        return high
-    return x
 
 
 def _staff_month(
@@ -271,9 +251,6 @@ def params_vector(params: dict) -> np.ndarray:
     )
 
 
-_maximum = njit(cache=True, nogil=True)(_maximum)
-_minimum = njit(cache=True, nogil=True)(_minimum)
-_clip = njit(cache=True, nogil=True)(_clip)
 staff_month = njit(cache=True, nogil=True, error_model="numpy")(_staff_month)
 
 __all__ = ["CONSTANTS", "COUNT_PER_DOMAIN", "DOMAIN_OF", "ROLE_EXAMPLE", "params_vector"]

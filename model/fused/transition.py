@@ -28,6 +28,9 @@ import numpy as np
 from numba import njit
 
 from govsim.agents.secretary import ROLE_TRANSFORMATION_EXAMPLE
+from govsim.model.fused.scalar import clip as _clip
+from govsim.model.fused.scalar import maximum as _maximum
+from govsim.model.fused.scalar import minimum as _minimum
 from govsim.model.instruments import (
     DOMAIN_OF,
     DSO_INDEX,
@@ -72,32 +75,6 @@ ASSUMED: np.ndarray = np.array(
 order: `SPECIALIST_NEED`, `SPECIALIST_FLOOR`, `VISION_FIRST`, `DSO_PREPARED_BASE`."""
 CODES: np.ndarray = np.array([WAIT, PREPARE, DSO_INDEX], dtype=np.int64)
 """The strategies wait and prepare (`strategy.STRATEGIES`) and the DSO connection's column."""
-
-
-def _maximum(a: float, b: float) -> float:
-    """``np.maximum`` of two floats: NaN if either is NaN."""
-    if a != a:
-        return a
-    if b != b:
-        return b
-    return a if a >= b else b
-
-
-def _minimum(a: float, b: float) -> float:
-    """``np.minimum`` of two floats: NaN if either is NaN."""
-    if a != a:
-        return a
-    if b != b:
-        return b
-    return a if a <= b else b
-
-
-def _clip(x: float, low: float, high: float) -> float:
-    """The ``clip`` ufunc of numpy for floats: ``min(max(x, low), high)``, NaN stays NaN."""
-    if x != x:
-        return x
-    y = x if x > low else low
-    return y if y < high else high
 
 
 def _secretary_attention(
@@ -362,9 +339,6 @@ def _transition_month(
             transition[i, d] = total / count[d]
 
 
-_maximum = njit(cache=True, nogil=True)(_maximum)
-_minimum = njit(cache=True, nogil=True)(_minimum)
-_clip = njit(cache=True, nogil=True)(_clip)
 secretary_attention = njit(cache=True, nogil=True)(_secretary_attention)
 transition_month = njit(cache=True, nogil=True, error_model="numpy")(_transition_month)
 
