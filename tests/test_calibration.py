@@ -529,9 +529,10 @@ def test_sampling_settings_are_stored_with_the_run_and_resume_the_same(tmp_path,
     defaults_ = cal.CalibrationSettings()
     assert (defaults_.kernel, defaults_.kernel_scaling, defaults_.epsilon_alpha) == (
         "marginal",
-        4.0,
+        8.0,
         0.5,
     )
+    assert (defaults_.max_walltime_minutes, defaults_.max_simulations) == (25.0, 60_000)
     settings = cal.CalibrationSettings(
         population=4,
         generations=1,
