@@ -198,6 +198,7 @@ def run_gate(gate: Gate, args: argparse.Namespace, out: Path) -> pd.DataFrame:
         generations=extra.pop("generations", args.generations),
         max_walltime_minutes=extra.pop("max_walltime_minutes", args.minutes),
         max_simulations=extra.pop("max_simulations", args.max_simulations),
+        kernel_scaling=extra.pop("kernel_scaling", args.kernel_scaling),
         **extra,
     )
     settings = pipeline.PipelineSettings(
@@ -226,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generations", type=int, default=12, help="ABC generations at most")
     parser.add_argument("--max-simulations", type=int, default=4000, help="per gate")
     parser.add_argument("--polish", type=int, default=600, help="local-search evaluations")
+    parser.add_argument(
+        "--kernel-scaling",
+        type=float,
+        default=4.0,
+        help="ABC kernel width (4: the gates' few particles; a full run's default is 8)",
+    )
     parser.add_argument("--procs", type=int, default=2, help="worker processes")
     parser.add_argument(
         "--quick", action="store_true", help="smoke settings (numbers mean nothing)"
