@@ -10,7 +10,9 @@ fit table is read by survey table and by group (fitted, held out, input):
   model, never in the distance) recovered through the instrument.
 
 A gate passes when its out-of-sample figures are inside the survey's margin of error at least
-`GATE_SHARE` of the time and their RMSE is at most `GATE_RMSE_RATIO` times the in-sample RMSE:
+its ``min_share`` of the time (issue 14's acceptance: 65% and a mean absolute error of at most 8
+points for the cross-domain gate, 60% for Table 5; `GATE_SHARE` otherwise) and their RMSE is at
+most `GATE_RMSE_RATIO` times the in-sample RMSE:
 the fit must carry to figures it has not seen, not only be good where it was fitted.
 
 Usage: ``python -m govsim.experiments.calibration.validation [--minutes 10] [--population 60]
@@ -30,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 GATE_SHARE = 0.5
-"""Out-of-sample share of figures inside the margin a gate needs (half of them)."""
+"""Out-of-sample share of figures inside the margin a gate needs unless it sets its own (half
+of them; issue 14 sets 65% for the cross-domain gate and 60% for Table 5)."""
 GATE_RMSE_RATIO = 1.5
 """Out-of-sample RMSE may be at most this multiple of the in-sample RMSE."""
 
@@ -44,6 +47,8 @@ class Gate:
     holdout: tuple[str, ...] | None
     out_group: str
     question: str
+    min_share: float = GATE_SHARE
+    max_mae: float | None = None
 
 
 GATES: tuple[Gate, ...] = (
@@ -53,6 +58,8 @@ GATES: tuple[Gate, ...] = (
         None,
         "holdout",
         "Fitted on the 3D figures only: how well are the Omgevingswet figures predicted?",
+        min_share=0.65,  # issue 14's acceptance: >= 65% inside and MAE <= 8 points
+        max_mae=8.0,
     ),
     Gate(
         "table_5",
@@ -60,6 +67,7 @@ GATES: tuple[Gate, ...] = (
         ("table_5",),
         "holdout",
         "Fitted without Table 5: how well is Table 5 predicted?",
+        min_share=0.60,  # issue 14's acceptance: >= 60% inside
     ),
     Gate(
         "inputs",
@@ -94,11 +102,12 @@ def group_summary(fit: pd.DataFrame) -> pd.DataFrame:
 def _overall(fit: pd.DataFrame, group: str) -> dict[str, float]:
     part = fit[(fit["group"] == group) & fit["observed"].notna()]
     if part.empty:
-        return {"figures": 0, "share_inside": np.nan, "rmse_points": np.nan}
+        return {"figures": 0, "share_inside": np.nan, "rmse_points": np.nan, "mae_points": np.nan}
     return {
         "figures": len(part),
         "share_inside": float(part["within"].astype(bool).mean()),
         "rmse_points": float(np.sqrt(np.mean(part["difference"] ** 2))),
+        "mae_points": float(np.mean(np.abs(part["difference"]))),
     }
 
 
@@ -107,7 +116,8 @@ def verdict(fit: pd.DataFrame, gate: Gate) -> dict[str, object]:
     inside, outside = _overall(fit, "fit"), _overall(fit, gate.out_group)
     passed = bool(
         outside["figures"] > 0
-        and outside["share_inside"] >= GATE_SHARE
+        and outside["share_inside"] >= gate.min_share
+        and (gate.max_mae is None or outside["mae_points"] <= gate.max_mae)
         and outside["rmse_points"] <= GATE_RMSE_RATIO * inside["rmse_points"]
     )
     return {"gate": gate.name, "in_sample": inside, "out_of_sample": outside, "passed": passed}
@@ -133,24 +143,29 @@ def render(
         "",
         "A fit is only as good as what it predicts on figures it was not fitted on. Each gate "
         "below is a calibration run of its own; its out-of-sample figures are set beside the "
-        "in-sample ones, per survey table. A gate passes when at least "
-        f"{GATE_SHARE:.0%} of the out-of-sample figures lie inside the survey's margin of "
-        f"error (±6.1 points) and their RMSE is at most {GATE_RMSE_RATIO:g}× the in-sample "
-        "RMSE.",
+        "in-sample ones, per survey table. A gate passes when enough of the out-of-sample "
+        "figures lie inside the survey's margin of error (±6.1 points; the share each gate "
+        "needs is in the table: issue 14's acceptance asks 65% and a mean absolute error of at "
+        "most 8 points for the cross-domain gate, 60% for Table 5) and their RMSE is at most "
+        f"{GATE_RMSE_RATIO:g}× the in-sample RMSE.",
         "",
         f"Generated {meta['date']} from code {meta['commit']}: `{meta['command']}` "
         f"({meta['settings']}).",
         "",
         "| gate | question | in-sample inside | out-of-sample inside | in-sample RMSE | "
-        "out-of-sample RMSE | passed |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "out-of-sample RMSE | out-of-sample MAE | needs | passed |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for gate, _, v in results:
         i, o = v["in_sample"], v["out_of_sample"]
+        needs = f"≥ {gate.min_share:.0%} inside" + (
+            f", MAE ≤ {gate.max_mae:g}" if gate.max_mae is not None else ""
+        )
         lines.append(
             f"| {gate.name} | {gate.question} | {i['share_inside']:.0%} of {i['figures']} | "
             f"{o['share_inside']:.0%} of {o['figures']} | {i['rmse_points']:.1f} | "
-            f"{o['rmse_points']:.1f} | {'yes' if v['passed'] else '**no**'} |"
+            f"{o['rmse_points']:.1f} | {o['mae_points']:.1f} | {needs} | "
+            f"{'yes' if v['passed'] else '**no**'} |"
         )
     lines += ["", "![in-sample and out-of-sample](validation/validation.png)", ""]
     for gate, fit, _ in results:
