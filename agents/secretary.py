@@ -52,6 +52,11 @@ NEW_SECRETARY_REGISSEUR_FACTOR = 1.5
 deze veranderingen te bewerkstelligen'). Assumption on the size."""
 
 
+def new_secretary_regisseur_share(params: dict) -> float:
+    """Chance that a secretary appointed during the run is regisseur (report §3.2)."""
+    return min(1.0, params["regisseur_share"] * NEW_SECRETARY_REGISSEUR_FACTOR)
+
+
 def draw_desired(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Draw how much each of ``n`` secretaries desires each mode, per domain.
 
@@ -224,7 +229,7 @@ class SecretaryArrays:
             desires, role, params["comfort_mode_weight"], params["undesired_mode_weight"], rejected
         )
         self.role[rows] = role
-        share = min(1.0, params["regisseur_share"] * NEW_SECRETARY_REGISSEUR_FACTOR)
+        share = new_secretary_regisseur_share(params)
         self.regisseur[rows] = regisseur_from(u[:, 8], share, fixed_regisseur[rows])
         self.appointed_step[rows] = step
 

@@ -112,7 +112,7 @@ def replace_secretaries(
         secretary.APPENDIX_REJECTED,
         float(params["comfort_mode_weight"]),
         float(params["undesired_mode_weight"]),
-        min(1.0, params["regisseur_share"] * secretary.NEW_SECRETARY_REGISSEUR_FACTOR),
+        secretary.new_secretary_regisseur_share(params),
         sec.role,
         sec.regisseur,
         sec.appointed_step,
