@@ -59,11 +59,11 @@ from govsim.model.levers import StrategyRule
 from govsim.model.parameters import ParameterError, resolve_parameters
 from govsim.provenance import code_record, git_commit, package_versions
 from govsim.scenarios.adjust import AdjustError
+from govsim.scenarios.pool import process_pool
 from govsim.scenarios.runner import (
     Outputs,
     RunResult,
     RunTask,
-    process_pool,
     replication_seeds,
     run_tasks,
 )

@@ -1,5 +1,5 @@
 """Allow `python -m govsim`."""
 
-from govsim.cli import main
+from govsim.launch import main
 
 raise SystemExit(main())

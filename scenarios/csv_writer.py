@@ -20,6 +20,10 @@ NEWLINE = "\n"
 """The line ending of every CSV the project writes."""
 NEEDS_QUOTES = (",", '"', "\n", "\r")
 """Characters that make pandas (the csv module, minimal quoting) quote a field."""
+TEXT_KINDS = ("string", "date", "empty")
+"""`pandas.api.types.infer_dtype` kinds of a text column the fast path writes as ``str(v)``:
+only strings, or only dates (``datetime.date``: ISO text, as pandas writes them), none
+missing (or no rows at all)."""
 
 
 def _column(values: pd.Series, float_format: str) -> list[str] | None:
@@ -30,14 +34,15 @@ def _column(values: pd.Series, float_format: str) -> list[str] | None:
     if isinstance(dtype, np.dtype) and dtype.kind in "iub":
         return [str(v) for v in values.tolist()]
     if (isinstance(dtype, np.dtype) and dtype.kind == "O") or isinstance(dtype, pd.StringDtype):
-        raw, missing = values.tolist(), values.isna().tolist()
-        pairs = zip(raw, missing, strict=True)
-        if any(isinstance(v, float | np.floating) and not gone for v, gone in pairs):
-            return None  # numbers in a text column: left to pandas
-        fields = ["" if gone else str(v) for v, gone in zip(raw, missing, strict=True)]
-        if any(c in field for field in set(fields) for c in NEEDS_QUOTES) or "" in fields:
+        kind = pd.api.types.infer_dtype(values, skipna=False)
+        if kind not in TEXT_KINDS or values.isna().any():
+            return None  # numbers, missing values or mixed types in a text column: pandas
+        raw = values.tolist()
+        text = {v: str(v) for v in set(raw)}  # few distinct names and dates: format each once
+        fields = text.values()
+        if "" in fields or any(c in field for field in fields for c in NEEDS_QUOTES):
             return None
-        return fields
+        return list(map(text.__getitem__, raw))
     return None
 
 

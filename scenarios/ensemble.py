@@ -21,6 +21,7 @@ a temporary name and renamed when complete: an invalid scenario or a failing run
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import contextlib
 import hashlib
 import json
@@ -51,6 +52,7 @@ from govsim.scenarios.output_folder import (
     remove_stale,
     stopped_run_files,
 )
+from govsim.scenarios.pool import process_pool
 from govsim.scenarios.runner import Outputs, RunResult, make_tasks, replication_seeds, run_tasks
 from govsim.scenarios.scenario import Scenario, ScenarioError
 from govsim.scenarios.summary import MUNICIPAL_COLUMNS, EnsembleData, MunicipalValues
@@ -60,6 +62,8 @@ DEFAULT_SEED = 20180101
 DEFAULT_OUT = "out/scenarios"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "write_statistics": True}
+PARQUET_THREADS = 2
+"""Threads that write the Parquet files while the summary CSV is formatted."""
 
 ScenarioRef = Scenario | str | Path
 
@@ -589,6 +593,41 @@ def write_ensemble(
     return output
 
 
+def _write_data_files(out: Path, data: EnsembleData) -> list[Path]:
+    """Write the series, municipal, lessons and summary files; return their paths.
+
+    The Parquet files are encoded and compressed in two threads (pyarrow releases the GIL)
+    while this thread computes the summary and formats its CSV, so the writing that follows
+    the runs takes about half as long (issue 15).
+    """
+    written: list[Path] = []
+    with cf.ThreadPoolExecutor(PARQUET_THREADS, thread_name_prefix="govsim-parquet") as threads:
+        jobs = []
+        for s in data.scenarios:
+            path = out / "series" / f"{s.name}.parquet"
+            jobs.append(threads.submit(write_parquet, series_table(data, s.name), path))
+            written.append(path)
+        if data.municipal is not None:
+            path = out / "municipalities.parquet"
+            jobs.append(threads.submit(write_parquet, municipal_table(data), path))
+            written.append(path)
+        if data.lessons is not None:
+            with atomic_path(out / "lessons.csv") as tmp:
+                data.lessons["table"].to_csv(
+                    tmp, index=False, lineterminator="\n", float_format="%.6g"
+                )
+            written.append(out / "lessons.csv")
+        table = summary_table(data)
+        jobs.append(threads.submit(write_parquet, table, out / "summary.parquet"))
+        written.append(out / "summary.parquet")
+        with atomic_path(out / "summary.csv") as tmp:
+            tmp.write_text(csv_text(table.to_pandas()), encoding="utf-8", newline="")
+        written.append(out / "summary.csv")
+        for job in jobs:
+            job.result()  # a failed write raises here
+    return written
+
+
 def _write_outputs(
     out: Path,
     data: EnsembleData,
@@ -608,29 +647,13 @@ def _write_outputs(
     )
     municipalities, until, chunksize = args["municipalities"], args["until"], args["chunksize"]
     executor, report, command = args["executor"], args["report"], args["command"]
-    written: list[Path] = []
-    for s in chosen:
-        path = out / "series" / f"{s.name}.parquet"
-        write_parquet(series_table(data, s.name), path)
-        written.append(path)
-    if data.municipal is not None:
-        write_parquet(municipal_table(data), out / "municipalities.parquet")
-        written.append(out / "municipalities.parquet")
-    if data.lessons is not None:
-        with atomic_path(out / "lessons.csv") as tmp:
-            data.lessons["table"].to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
-        written.append(out / "lessons.csv")
-    table = summary_table(data)
-    write_parquet(table, out / "summary.parquet")
-    written.append(out / "summary.parquet")
-    with atomic_path(out / "summary.csv") as tmp:
-        tmp.write_text(csv_text(table.to_pandas()), encoding="utf-8", newline="")
-    written.append(out / "summary.csv")
+    written = _write_data_files(out, data)
 
     version = git_commit()
     report_path: Path | None = None
     if report:
-        report_path, pngs = _write_report(data, out, lang, version)
+        figure_workers = workers if executor is None else 1  # a Dask cluster: drawn here
+        report_path, pngs = _write_report(data, out, lang, version, figure_workers)
         written += [*pngs, report_path]
     remove_stale(out, previous, {p.resolve() for p in written})
 
@@ -696,11 +719,15 @@ def _write_outputs(
 
 
 def _write_report(
-    data: EnsembleData, out: Path, lang: str, version: dict[str, Any]
+    data: EnsembleData, out: Path, lang: str, version: dict[str, Any], workers: int = 1
 ) -> tuple[Path, list[Path]]:
+    """The report; with ``workers`` > 1 its figures are drawn in a local pool of that size."""
     from govsim.scenarios.report import write_report
 
     code = govsim_version()
     if version["commit"]:
         code += f" ({version['commit'][:12]}{', +' if version['dirty'] else ''})"
-    return write_report(data, out, lang, code_version=code)
+    if workers <= 1:
+        return write_report(data, out, lang, code_version=code)
+    with process_pool(workers) as pool:
+        return write_report(data, out, lang, code_version=code, executor=pool)

@@ -14,6 +14,7 @@ import html
 import math
 import textwrap
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -703,26 +704,46 @@ def render_html(
     )
 
 
+def panels(spec: Figure) -> int:
+    """Number of panels of a figure (what its drawing time grows with)."""
+    return sum(cell is not None for row in spec.grid for cell in row)
+
+
+def draw_figure(data: EnsembleData, spec: Figure, path: Path, lang: str) -> bytes:
+    """Draw one figure of the report into ``path``; return its PNG bytes."""
+    if spec.name == "map_change":
+        return plot_change_map(data, path, lang)
+    return plot_figure(data, spec, path, lang)
+
+
 def write_report(
     data: EnsembleData,
     out_dir: str | Path,
     lang: str = "en",
     code_version: str | None = None,
+    executor: Executor | None = None,
 ) -> tuple[Path, list[Path]]:
-    """Write ``figures/*.png`` and ``report.html`` into ``out_dir``; return (report, pngs)."""
+    """Write ``figures/*.png`` and ``report.html`` into ``out_dir``; return (report, pngs).
+
+    With an ``executor`` (the ensemble's local worker pool), the figures are drawn in its
+    processes at the same time; each is the same PNG, to the byte, as drawn here.
+    """
     out = Path(out_dir)
     fig_dir = out / "figures"
-    drawn: list[tuple[Figure, bytes]] = []
-    paths: list[Path] = []
-    for spec in figures_spec():
-        path = fig_dir / f"{spec.name}.png"
-        if spec.name == "map_change":
-            if data.municipal is None or len(data.names) < 2:
-                continue
-            drawn.append((spec, plot_change_map(data, path, lang)))
-        else:
-            drawn.append((spec, plot_figure(data, spec, path, lang)))
-        paths.append(path)
+    specs = [
+        spec
+        for spec in figures_spec()
+        if spec.name != "map_change" or (data.municipal is not None and len(data.names) > 1)
+    ]
+    paths = [fig_dir / f"{spec.name}.png" for spec in specs]
+    if executor is None:
+        images = [draw_figure(data, s, p, lang) for s, p in zip(specs, paths, strict=True)]
+    else:
+        # the figures with most panels first, so that no large one is left for the end
+        order = sorted(range(len(specs)), key=lambda i: -panels(specs[i]))
+        jobs = {i: executor.submit(draw_figure, data, specs[i], paths[i], lang) for i in order}
+        images = [jobs[i].result() for i in range(len(specs))]
+    drawn = list(zip(specs, images, strict=True))
     report = out / "report.html"
     write_text(report, render_html(data, drawn, lang, code_version))
     return report, paths

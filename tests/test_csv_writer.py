@@ -77,6 +77,18 @@ def test_fields_pandas_would_quote_or_format_are_left_to_pandas(column):
     assert csv_text(frame) == _pandas(frame)
 
 
+def test_string_columns_are_fast_unless_a_value_is_missing():
+    words = pd.DataFrame({"name": pd.Series(["a", "b", "a"], dtype="string"), "x": [1.0] * 3})
+    assert _fast(words) == _pandas(words)
+    gaps = pd.DataFrame({"name": pd.Series(["a", pd.NA, "a"], dtype="string"), "x": [1.0] * 3})
+    assert csv_text(gaps) == _pandas(gaps)
+    assert ",1\n" in csv_text(gaps).splitlines(keepends=True)[2]  # the missing name: empty
+    mixed = pd.DataFrame({"name": pd.Series(["a", 3], dtype=object), "x": [1.0, 2.0]})
+    assert csv_text(mixed) == _pandas(mixed)
+    moments = pd.DataFrame({"when": pd.Series([dt.datetime(2017, 8, 1, 12, 30)], dtype=object)})
+    assert csv_text(moments) == _pandas(moments)
+
+
 def test_an_ensemble_summary_is_written_as_before():
     from govsim.scenarios.ensemble import simulate, summary_table
     from govsim.scenarios.loader import load_scenario

@@ -118,15 +118,21 @@ def kill_after_progress(proc: subprocess.Popen, out: Path, extra: float, group: 
 
 
 def children_of(pid: int) -> list[int]:
-    out = []
+    """Every descendant of ``pid`` (the pool's workers are children of its fork server)."""
+    parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if int(fields[1]) == pid:
-                out.append(int(entry.name))
+            parents[int(entry.name)] = int(fields[1])
+    out: list[int] = []
+    frontier = [pid]
+    while frontier:
+        found = [child for child, parent in parents.items() if parent in frontier]
+        out += found
+        frontier = found
     return out
 
 

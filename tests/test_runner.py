@@ -113,6 +113,17 @@ def test_batches_and_chunksize():
         batches(tasks, 0)
 
 
+def test_batches_shrink_towards_the_end_for_the_workers():
+    tasks = make_tasks([scenario("a")], 100, seed=1)
+    parts = batches(tasks, 4, workers=2)
+    sizes = [len(p) for p in parts]
+    assert [t for p in parts for t in p] == tasks
+    assert sizes[:10] == [4] * 10 and max(sizes) == 4
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[-4:] == [1, 1, 1, 1]  # the last runs go out one by one
+    assert [len(p) for p in batches(tasks[:3], 4, workers=8)] == [1, 1, 1]
+
+
 # ---------------------------------------------------------------------------- tasks and results
 def test_task_pickles_and_result_is_plain_data():
     task = RunTask(
