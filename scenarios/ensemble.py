@@ -647,14 +647,14 @@ def _write_outputs(
     )
     municipalities, until, chunksize = args["municipalities"], args["until"], args["chunksize"]
     executor, report, command = args["executor"], args["report"], args["command"]
-    written = _write_data_files(out, data)
-
     version = git_commit()
     report_path: Path | None = None
     if report:
         figure_workers = workers if executor is None else 1  # a Dask cluster: drawn here
-        report_path, pngs = _write_report(data, out, lang, version, figure_workers)
+        written, (report_path, pngs) = _write_with_report(data, out, lang, version, figure_workers)
         written += [*pngs, report_path]
+    else:
+        written = _write_data_files(out, data)
     remove_stale(out, previous, {p.resolve() for p in written})
 
     total = time.perf_counter() - started
@@ -718,16 +718,38 @@ def _write_outputs(
     return EnsembleOutput(out, report_path, files, data, manifest)
 
 
-def _write_report(
-    data: EnsembleData, out: Path, lang: str, version: dict[str, Any], workers: int = 1
-) -> tuple[Path, list[Path]]:
-    """The report; with ``workers`` > 1 its figures are drawn in a local pool of that size."""
-    from govsim.scenarios.report import write_report
-
+def _code_label(version: dict[str, Any]) -> str:
+    """The code version the report names: govsim's version, commit and a ``+`` if dirty."""
     code = govsim_version()
     if version["commit"]:
         code += f" ({version['commit'][:12]}{', +' if version['dirty'] else ''})"
+    return code
+
+
+def _write_report(
+    data: EnsembleData, out: Path, lang: str, version: dict[str, Any]
+) -> tuple[Path, list[Path]]:
+    """The report alone, drawn in this process (``govsim report``: `scenarios.rerender`)."""
+    from govsim.scenarios.report import write_report
+
+    return write_report(data, out, lang, code_version=_code_label(version))
+
+
+def _write_with_report(
+    data: EnsembleData, out: Path, lang: str, version: dict[str, Any], workers: int = 1
+) -> tuple[list[Path], tuple[Path, list[Path]]]:
+    """The data files and the report: (data files, (report, pngs)).
+
+    With ``workers`` > 1 the report's figures are drawn in a local pool of that size while
+    this process writes the data files (`report.submit_figures`).
+    """
+    from govsim.scenarios.report import finish_report, submit_figures
+
+    code = _code_label(version)
     if workers <= 1:
-        return write_report(data, out, lang, code_version=code)
+        written = _write_data_files(out, data)
+        return written, finish_report(data, out, submit_figures(data, out, lang), lang, code)
     with process_pool(workers) as pool:
-        return write_report(data, out, lang, code_version=code, executor=pool)
+        figures = submit_figures(data, out, lang, pool)
+        written = _write_data_files(out, data)
+        return written, finish_report(data, out, figures, lang, code)

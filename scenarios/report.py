@@ -14,7 +14,7 @@ import html
 import math
 import textwrap
 from collections.abc import Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -716,6 +716,59 @@ def draw_figure(data: EnsembleData, spec: Figure, path: Path, lang: str) -> byte
     return plot_figure(data, spec, path, lang)
 
 
+@dataclass
+class PendingFigures:
+    """The report's figures, drawn or being drawn (`submit_figures`)."""
+
+    specs: list[Figure]
+    paths: list[Path]
+    images: list[Future[bytes] | bytes]
+
+    def drawn(self) -> list[tuple[Figure, bytes]]:
+        """Every figure with its PNG bytes, in the report's order (waits for the drawing)."""
+        images = [i.result() if isinstance(i, Future) else i for i in self.images]
+        return list(zip(self.specs, images, strict=True))
+
+
+def submit_figures(
+    data: EnsembleData, out_dir: str | Path, lang: str = "en", executor: Executor | None = None
+) -> PendingFigures:
+    """Draw the report's figures into ``out_dir/figures``, here or in ``executor``'s processes.
+
+    With an ``executor`` (the ensemble's local worker pool) this returns at once while the
+    figures are drawn (the largest first, so that none is left for the end); each is the same
+    PNG, to the byte, as drawn here.
+    """
+    fig_dir = Path(out_dir) / "figures"
+    specs = [
+        spec
+        for spec in figures_spec()
+        if spec.name != "map_change" or (data.municipal is not None and len(data.names) > 1)
+    ]
+    paths = [fig_dir / f"{spec.name}.png" for spec in specs]
+    images: list[Future[bytes] | bytes]
+    if executor is None:
+        images = [draw_figure(data, s, p, lang) for s, p in zip(specs, paths, strict=True)]
+    else:
+        order = sorted(range(len(specs)), key=lambda i: -panels(specs[i]))
+        jobs = {i: executor.submit(draw_figure, data, specs[i], paths[i], lang) for i in order}
+        images = [jobs[i] for i in range(len(specs))]
+    return PendingFigures(specs, paths, images)
+
+
+def finish_report(
+    data: EnsembleData,
+    out_dir: str | Path,
+    figures: PendingFigures,
+    lang: str = "en",
+    code_version: str | None = None,
+) -> tuple[Path, list[Path]]:
+    """Write ``report.html`` around the figures; return (report, pngs)."""
+    report = Path(out_dir) / "report.html"
+    write_text(report, render_html(data, figures.drawn(), lang, code_version))
+    return report, figures.paths
+
+
 def write_report(
     data: EnsembleData,
     out_dir: str | Path,
@@ -725,25 +778,8 @@ def write_report(
 ) -> tuple[Path, list[Path]]:
     """Write ``figures/*.png`` and ``report.html`` into ``out_dir``; return (report, pngs).
 
-    With an ``executor`` (the ensemble's local worker pool), the figures are drawn in its
-    processes at the same time; each is the same PNG, to the byte, as drawn here.
+    With an ``executor``, the figures are drawn in its processes at the same time
+    (`submit_figures`).
     """
-    out = Path(out_dir)
-    fig_dir = out / "figures"
-    specs = [
-        spec
-        for spec in figures_spec()
-        if spec.name != "map_change" or (data.municipal is not None and len(data.names) > 1)
-    ]
-    paths = [fig_dir / f"{spec.name}.png" for spec in specs]
-    if executor is None:
-        images = [draw_figure(data, s, p, lang) for s, p in zip(specs, paths, strict=True)]
-    else:
-        # the figures with most panels first, so that no large one is left for the end
-        order = sorted(range(len(specs)), key=lambda i: -panels(specs[i]))
-        jobs = {i: executor.submit(draw_figure, data, specs[i], paths[i], lang) for i in order}
-        images = [jobs[i].result() for i in range(len(specs))]
-    drawn = list(zip(specs, images, strict=True))
-    report = out / "report.html"
-    write_text(report, render_html(data, drawn, lang, code_version))
-    return report, paths
+    figures = submit_figures(data, out_dir, lang, executor)
+    return finish_report(data, out_dir, figures, lang, code_version)
