@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from govsim.experiments.calibration.priors import FREE, PRIOR_BY_NAME
+from govsim.experiments.calibration.priors import FREE, NOT_IDENTIFIED, PRIOR_BY_NAME
 from govsim.experiments.calibration.screen import DOMAIN_SCREENS, free_set, problem, screen
 
 NAMES = ("satisfaction_noise", "dso_uncertainty_weight", "transition_rate")
@@ -31,11 +31,16 @@ def test_the_screen_sees_which_domain_a_parameter_acts_on():
     assert table["importance"].between(0, 1).all()
 
 
-def test_the_free_set_is_the_top_of_the_committed_screen():
+def test_the_free_set_is_the_top_of_the_committed_screen_less_the_unidentified():
     committed = pd.read_csv(Path(__file__).resolve().parents[1] / "docs" / "screen" / "screen.csv")
     assert len(committed) == 43 and committed["rank"].tolist() == list(range(1, 44))
-    assert free_set(committed) == list(FREE)
-    assert free_set(committed, 3) == list(FREE[:3])
+    assert free_set(committed, exclude=NOT_IDENTIFIED) == list(FREE)
+    assert free_set(committed, 3, exclude=NOT_IDENTIFIED) == list(FREE[:3])
+    # without the exclusion: the screen's own top 15, the unidentified among them
+    top = free_set(committed)
+    assert set(NOT_IDENTIFIED) < set(top) and len(top) == 15
+    assert set(top) - set(NOT_IDENTIFIED) < set(FREE)
+    assert not set(FREE) & set(NOT_IDENTIFIED)
 
 
 def test_the_screen_problem_takes_the_priors_bounds():

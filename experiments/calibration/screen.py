@@ -131,14 +131,19 @@ def screen(
     return frame
 
 
-def free_set(table: pd.DataFrame, limit: int = MAX_FREE) -> list[str]:
-    """The ``limit`` most important parameters of a `screen` table, in rank order."""
-    return table.sort_values("rank")["parameter"].head(limit).tolist()
+def free_set(table: pd.DataFrame, limit: int = MAX_FREE, exclude: Sequence[str] = ()) -> list[str]:
+    """The ``limit`` most important parameters of a `screen` table, in rank order.
+
+    ``exclude``: parameters left out (`priors.NOT_IDENTIFIED`: the survey does not identify
+    them); the next ones in the ranking take their places.
+    """
+    ranked = table.sort_values("rank")["parameter"]
+    return ranked[~ranked.isin(list(exclude))].head(limit).tolist()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Screen every candidate parameter and print the table and the free set."""
-    from govsim.experiments.calibration.priors import CANDIDATES, PRIORS
+    from govsim.experiments.calibration.priors import CANDIDATES, NOT_IDENTIFIED, PRIORS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trajectories", type=int, default=12)
@@ -151,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     table = screen(priors, args.trajectories, args.seed, args.workers)
     with pd.option_context("display.width", 160, "display.max_rows", 100):
         print(table.round(3).to_string(index=False))
-    print("free set:", ", ".join(free_set(table)))
+    print("free set:", ", ".join(free_set(table, exclude=NOT_IDENTIFIED)))
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         tmp = args.out / ".screen.csv.tmp"
