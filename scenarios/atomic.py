@@ -28,6 +28,17 @@ def journal(note: Callable[[Path], None]) -> Iterator[None]:
         _JOURNAL.reset(token)
 
 
+def will_write(path: str | Path) -> None:
+    """Note ``path`` in the journal now: another process will put it in place (a pool worker).
+
+    A thread of this process carries the journal itself when it runs in a copy of the caller's
+    context (`contextvars.copy_context`).
+    """
+    note = _JOURNAL.get()
+    if note is not None:
+        note(Path(path))
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success rename it to ``path``.

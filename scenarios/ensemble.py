@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import contextvars
 import hashlib
 import json
 import re
@@ -603,14 +604,16 @@ def _write_data_files(out: Path, data: EnsembleData) -> list[Path]:
     written: list[Path] = []
     with cf.ThreadPoolExecutor(PARQUET_THREADS, thread_name_prefix="govsim-parquet") as threads:
         jobs = []
+
+        def submit(table: pa.Table, path: Path) -> None:
+            # in a copy of this context: the thread notes its file in the folder's journal
+            jobs.append(threads.submit(contextvars.copy_context().run, write_parquet, table, path))
+            written.append(path)
+
         for s in data.scenarios:
-            path = out / "series" / f"{s.name}.parquet"
-            jobs.append(threads.submit(write_parquet, series_table(data, s.name), path))
-            written.append(path)
+            submit(series_table(data, s.name), out / "series" / f"{s.name}.parquet")
         if data.municipal is not None:
-            path = out / "municipalities.parquet"
-            jobs.append(threads.submit(write_parquet, municipal_table(data), path))
-            written.append(path)
+            submit(municipal_table(data), out / "municipalities.parquet")
         if data.lessons is not None:
             with atomic_path(out / "lessons.csv") as tmp:
                 data.lessons["table"].to_csv(
@@ -618,8 +621,7 @@ def _write_data_files(out: Path, data: EnsembleData) -> list[Path]:
                 )
             written.append(out / "lessons.csv")
         table = summary_table(data)
-        jobs.append(threads.submit(write_parquet, table, out / "summary.parquet"))
-        written.append(out / "summary.parquet")
+        submit(table, out / "summary.parquet")
         with atomic_path(out / "summary.csv") as tmp:
             tmp.write_text(csv_text(table.to_pandas()), encoding="utf-8", newline="")
         written.append(out / "summary.csv")

@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import json
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -158,11 +159,12 @@ def record_writing(out_dir: str | Path) -> Iterator[None]:
     """
     out = Path(out_dir).resolve()
     mark = out / INCOMPLETE
+    lock = threading.Lock()  # the Parquet files are written in threads
 
     def note(path: Path) -> None:
         target = path.resolve()
         if out in target.parents:
-            with open(mark, "a", encoding="utf-8") as handle:
+            with lock, open(mark, "a", encoding="utf-8") as handle:
                 handle.write(target.relative_to(out).as_posix() + "\n")
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -24,7 +24,7 @@ import numpy as np
 from govsim.agents.secretary import MODES
 from govsim.model.indicators import label
 from govsim.model.timeline import DOMAINS
-from govsim.scenarios.atomic import atomic_path, write_text
+from govsim.scenarios.atomic import atomic_path, will_write, write_text
 from govsim.scenarios.findings import findings, inputs_of, tone
 from govsim.scenarios.report_text import (
     finding_sentence,
@@ -750,6 +750,8 @@ def submit_figures(
     if executor is None:
         images = [draw_figure(data, s, p, lang) for s, p in zip(specs, paths, strict=True)]
     else:
+        for path in paths:  # the workers write them: noted in the folder's journal here
+            will_write(path)
         order = sorted(range(len(specs)), key=lambda i: -panels(specs[i]))
         jobs = {i: executor.submit(draw_figure, data, specs[i], paths[i], lang) for i in order}
         images = [jobs[i] for i in range(len(specs))]

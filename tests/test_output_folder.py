@@ -262,3 +262,22 @@ def test_two_runs_started_at_once_into_one_folder_one_writes_the_other_exits_2(t
         "for it to end or choose another --out\n"
     )
     assert_complete(out, seed=winner)
+
+
+def test_files_written_by_threads_and_pool_workers_are_noted_in_the_mark(tmp_path, monkeypatch):
+    """With two workers the Parquet files are written in threads and the figures in the pool:
+    each must still be in the incomplete-mark before it appears (here: kept by skipping
+    `mark_complete`)."""
+    import govsim.scenarios.ensemble as ensemble
+
+    monkeypatch.setattr(ensemble, "mark_complete", lambda out: None)
+    out = tmp_path / "run"
+    args = {**ARGS, "workers": 2, "report": True, "replications": 2}
+    result = run_ensemble(["baseline", "dso_delay"], out_dir=out, **args)
+    noted = stopped_run_files(out)
+    assert noted is not None
+    data_files = {"series/baseline.parquet", "series/dso_delay.parquet", "summary.parquet"}
+    figures = {name for name in result.manifest["files"] if name.startswith("figures/")}
+    assert len(figures) >= 8
+    assert data_files | figures | {"summary.csv", "report.html"} <= noted
+    assert set(result.manifest["files"]) <= noted
