@@ -10,7 +10,6 @@ Arguments are only peeked at here; `govsim.cli` parses and checks them.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 
@@ -47,11 +46,10 @@ def uses_local_pool(argv: Sequence[str]) -> bool:
     if any(a in ("-h", "--help", "--version") for a in argv):
         return False
     value = _workers_option(argv)
-    if value is None:
-        try:
-            return len(os.sched_getaffinity(0)) > 1
-        except AttributeError:  # pragma: no cover - not on Linux
-            return (os.cpu_count() or 1) > 1
+    if value is None:  # the commands' default: one worker per CPU
+        from govsim.argtypes import available_cpus
+
+        return available_cpus() > 1
     try:
         return int(value) > 1
     except ValueError:
