@@ -29,8 +29,9 @@ from govsim.experiments.calibration.priors import (
     pyabc_prior,
     select_priors,
 )
+from govsim.experiments.survey.items import INSTRUMENT_DEFAULTS
 from govsim.experiments.survey.observed import load_observed
-from govsim.experiments.survey.questionnaire import interview
+from govsim.experiments.survey.questionnaire import instrument_settings, interview
 from govsim.model.parameters import CALIBRATED_PATH, PARAMETERS, defaults
 
 OBS = observed_statistics()
@@ -156,9 +157,10 @@ def test_settings_choose_expected_answers_and_keep_sampled_ones_when_stored():
 def test_a_split_off_noise_that_no_fitted_figure_reads_is_tied_to_its_source():
     """A hold-out of Table 5 cannot inform Table 5's own noise: it takes answer_noise."""
     assert cal.CalibrationSettings().tied_settings() == {}
-    # the default free set fixes both (priors.NOT_IDENTIFIED); a run may free them by name
+    # the default free set holds every instrument setting (priors.NOT_IDENTIFIED leaves out
+    # model parameters only)
     defaults = {p.name for p in cal.CalibrationSettings().free_priors()}
-    assert "importance_noise" in defaults and not {"answer_noise", "change_noise"} & defaults
+    assert set(INSTRUMENT_DEFAULTS) <= defaults
     chosen = ("answer_noise", "change_noise", "importance_noise", "transition_rate")
     names = {p.name for p in cal.CalibrationSettings(priors=chosen).free_priors()}
     assert names == set(chosen)
@@ -175,11 +177,28 @@ def test_a_split_off_noise_that_no_fitted_figure_reads_is_tied_to_its_source():
     )
     sim = cal.SurveySimulator(1, ("Utrecht",), tied=holdout.tied_settings())
     _, instrument = sim.parameters({"answer_noise": 0.21, "transition_rate": 0.3})
-    assert instrument == {"answer_noise": 0.21, "change_noise": 0.21}
+    assert instrument == {**INSTRUMENT_DEFAULTS, "answer_noise": 0.21, "change_noise": 0.21}
     assert cal.with_tied({"answer_noise": 0.2, "change_noise": 0.3}, {}) == {
         "answer_noise": 0.2,
         "change_noise": 0.3,
     }
+
+
+def test_settings_a_calibration_leaves_fixed_take_their_declared_values_not_the_installed():
+    """A fixed instrument setting is the declared placeholder, never an earlier fit's value.
+
+    (The survey path fills a missing setting from the installed set: before this, a calibration
+    of a free set without ``emphasis_scale`` ran at the installed set's 3.4, not at 2.0.)
+    """
+    installed = instrument_settings()
+    assert any(installed[k] != v for k, v in INSTRUMENT_DEFAULTS.items())  # a real check
+    params, instrument = cal.SurveySimulator(1, ("Utrecht",)).parameters(
+        {"importance_noise": 0.2, "transition_rate": 0.3}
+    )
+    assert instrument == {**INSTRUMENT_DEFAULTS, "importance_noise": 0.2}
+    declared = defaults(calibrated=False)
+    assert params == {**declared, "transition_rate": 0.3}
+    assert cal.full_instrument({}, base=installed) == installed
 
 
 def test_expected_answers_take_the_answer_noise_out_of_the_simulated_figures():
@@ -244,7 +263,12 @@ def test_pattern_check_at_the_defaults_and_for_a_broken_run():
     (Model v2's declared defaults break P7 and P8 and a single province is too small for P12's
     'some', a few municipalities: the calibration fits and checks on the five-province panel.)
     """
-    sim = cal.SurveySimulator(seed=1, municipalities=cal.CALIBRATION_PANEL, base=defaults())
+    sim = cal.SurveySimulator(
+        seed=1,
+        municipalities=cal.CALIBRATION_PANEL,
+        base=defaults(),
+        instrument_base=instrument_settings(),
+    )
     ok = sim.run({})
     assert cal.pattern_violations(ok) == []
     # a transition that never gets going breaks P1 (and P7/P8 follow-ons)

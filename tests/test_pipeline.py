@@ -18,8 +18,18 @@ from govsim.model.parameters import CALIBRATED_PATH
 
 
 @pytest.mark.timeout(180)
-def test_a_quick_holdout_calibration_runs_end_to_end(tmp_path):
+def test_a_quick_holdout_calibration_runs_end_to_end(tmp_path, monkeypatch):
+    from govsim.experiments.calibration import fit_report
+
     before = CALIBRATED_PATH.read_bytes()
+    seen = []
+    replicate = fit_report.replicate
+
+    def spy(params, instrument, *args, **kwargs):
+        seen.append(dict(instrument))
+        return replicate(params, instrument, *args, **kwargs)
+
+    monkeypatch.setattr(fit_report, "replicate", spy)
     settings = pipeline.PipelineSettings(
         calibration=cal.CalibrationSettings(
             **{**pipeline.QUICK, "population": 8, "generations": 1, "seed": 3},
@@ -27,6 +37,7 @@ def test_a_quick_holdout_calibration_runs_end_to_end(tmp_path):
         ),
         out=tmp_path / "cal",
         replications=2,
+        acceptance_seeds=3,
         polish_evaluations=0,
         quick=True,
         progress=False,
@@ -49,11 +60,27 @@ def test_a_quick_holdout_calibration_runs_end_to_end(tmp_path):
     assert groups["hold-out (not fitted)"]["figures"] == 17
     assert groups["in-sample (fitted)"]["figures"] == 80
     assert prov["warm_start"] is None  # never for a hold-out: the installed set saw table 5
-    # the free set, and no more (Table 5's own noise is not among it: priors.NOT_IDENTIFIED)
+    # the free set, and no more; Table 5 held out cannot inform Table 5's own noise, so it is
+    # tied to the judgement items' noise
     assert set(record["parameters"]) | set(record["instrument"]) == set(FREE)
-    assert "change_noise" not in record["instrument"]
+    assert record["instrument"]["change_noise"] == record["instrument"]["answer_noise"]
+    # the replications read every setting the run left fixed at its declared value, not at
+    # the installed set's
+    expected = cal.full_instrument(record["instrument"])  # the record rounds to 6 digits
+    assert seen and all(instrument == pytest.approx(expected, abs=1e-6) for instrument in seen)
     assert CALIBRATED_PATH.read_bytes() == before  # a quick run never installs
     assert "target figures inside the survey's margin" in outcome.summary()
+    # the acceptance figure is the median over the replication seeds; the first seed is the
+    # fit table's own, the others independent streams
+    fit = record["fit"]
+    by_seed = fit["inside_margin_by_seed"]
+    assert len(by_seed) == 3 and len(set(fit["seeds"])) == 3
+    assert by_seed[0] == fit["inside_margin"]
+    assert fit["inside_margin_median"] == sorted(by_seed)[1]
+    assert "acceptance_seeds.csv" in outcome.files
+    report = (tmp_path / "cal" / "report.md").read_text()
+    assert "the median over 3 replication seeds of 2 runs each" in report
+    assert f"median over 3 replication seeds: {', '.join(map(str, by_seed))}" in (outcome.summary())
 
 
 @pytest.mark.parametrize(
@@ -62,6 +89,7 @@ def test_a_quick_holdout_calibration_runs_end_to_end(tmp_path):
         ({"calibration": cal.CalibrationSettings(population=1)}, "--population must be >= 2"),
         ({"replications": 5}, "--replications must be at least 20"),
         ({"polish_evaluations": -1}, "--polish-evaluations must be 0 or more"),
+        ({"acceptance_seeds": 0}, "--acceptance-seeds must be at least 1, got 0"),
         ({"procs": 0}, "--procs must be 1 or more"),
         (
             {"calibration": cal.CalibrationSettings(max_walltime_minutes=-1)},
@@ -113,6 +141,22 @@ def test_a_set_that_fits_worse_than_the_installed_one_is_not_installed(tmp_path,
     assert pipeline.install_refusal({"fit": {"inside_margin": 64, "target_figures": 97}}) is None
     monkeypatch.setattr(parameters, "CALIBRATED_PATH", tmp_path / "none.json")
     assert pipeline.install_refusal(worse) is None  # nothing installed: nothing to keep
+
+
+def test_records_with_medians_over_seeds_are_compared_by_their_medians(tmp_path, monkeypatch):
+    import govsim.model.parameters as parameters
+
+    installed = tmp_path / "calibrated.json"
+    fit = {"inside_margin": 64, "inside_margin_median": 60.5, "target_figures": 97}
+    installed.write_text(json.dumps({"fit": fit}))
+    monkeypatch.setattr(parameters, "CALIBRATED_PATH", installed)
+    # more inside on its first seed, fewer over the seeds: refused
+    lucky = {"fit": {"inside_margin": 66, "inside_margin_median": 59.0, "target_figures": 97}}
+    message = pipeline.install_refusal(lucky)
+    assert message.startswith("not installed: 59 of 97")
+    assert "against 60.5 for the installed set (median over replication seeds" in message
+    steady = {"fit": {"inside_margin": 58, "inside_margin_median": 61.0, "target_figures": 97}}
+    assert pipeline.install_refusal(steady) is None
 
 
 def test_the_posterior_table_flags_a_parameter_as_wide_as_its_prior():

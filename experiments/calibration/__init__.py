@@ -7,6 +7,8 @@
   sampler, resume);
 - `experiments.calibration.polish`: the seeded local search after the ABC;
 - `experiments.calibration.fit_report`: the fit report (Markdown, PNG, CSV);
+- `experiments.calibration.acceptance`: the acceptance figure as the median over replication
+  seeds (issue 14's measure), also for the installed defaults (``python -m ...acceptance``);
 - `experiments.calibration.screen`: the Morris screen that chose the free parameters;
 - `experiments.calibration.pipeline`: ``run(settings) -> Outcome``, the whole calibration;
 - `experiments.calibration.cli`: ``govsim survey`` and ``govsim calibrate`` (flags to settings).

@@ -57,7 +57,7 @@ from govsim.experiments.calibration.distance import (
 )
 from govsim.experiments.calibration.priors import Prior, pyabc_prior, select_priors, split
 from govsim.experiments.survey import simulate
-from govsim.experiments.survey.items import READ_WITH, SPLIT_FROM
+from govsim.experiments.survey.items import INSTRUMENT_DEFAULTS, READ_WITH, SPLIT_FROM
 from govsim.experiments.survey.observed import MARGIN_OF_ERROR_90
 from govsim.experiments.survey.questionnaire import SURVEY_MONTH
 from govsim.experiments.survey.simulate import SimulatedSurvey
@@ -264,6 +264,20 @@ def with_tied(instrument: Mapping[str, float], tied: Mapping[str, str]) -> dict[
     return out
 
 
+def full_instrument(
+    instrument: Mapping[str, float],
+    tied: Mapping[str, str] | None = None,
+    base: Mapping[str, float] = INSTRUMENT_DEFAULTS,
+) -> dict[str, float]:
+    """Every instrument setting: ``instrument``'s, the rest from ``base`` (the declared values).
+
+    The survey path fills a setting it is not given from the *installed* calibrated set
+    (`simulate.simulate_survey`); a calibration must not, or the settings it leaves fixed
+    would carry the values an earlier fit gave them (docs/calibration.md §12).
+    """
+    return with_tied({**base, **instrument}, tied or {})
+
+
 def particle_seed(seed: int, particle: Mapping[str, float]) -> np.random.SeedSequence:
     """Seed of one simulation: from the run seed and the particle's values."""
     text = json.dumps({k: round(float(v), 12) for k, v in sorted(particle.items())})
@@ -381,6 +395,8 @@ class SurveySimulator:
         municipalities: Optional subset of municipalities.
         base: Parameter values for everything the particle does not set (default: the
             *declared* defaults, so a calibration never depends on an earlier calibrated set).
+        instrument_base: The same for the instrument settings (default: their declared
+            values, `INSTRUMENT_DEFAULTS`; see `full_instrument`).
         common_random_numbers: Seed every particle's simulation from ``seed`` alone instead of
             from ``seed`` and the particle (`particle_seed`): two parameter sets are then
             compared on the same random draws (used by `experiments.calibration.polish`).
@@ -392,6 +408,7 @@ class SurveySimulator:
     seed: int
     municipalities: tuple[str, ...] | None = None
     base: dict[str, float] = field(default_factory=lambda: defaults(calibrated=False))
+    instrument_base: dict[str, float] = field(default_factory=lambda: dict(INSTRUMENT_DEFAULTS))
     common_random_numbers: bool = False
     answers: str = "expected"
     tied: dict[str, str] = field(default_factory=dict)
@@ -407,7 +424,9 @@ class SurveySimulator:
     ) -> tuple[dict[str, float], dict[str, float]]:
         """Full model parameters and the instrument settings of a particle."""
         model_part, instrument = split(particle)
-        return {**self.base, **model_part}, with_tied(instrument, self.tied)
+        return {**self.base, **model_part}, full_instrument(
+            instrument, self.tied, self.instrument_base
+        )
 
     def survey(self, particle: Mapping[str, float], seed: Any = None) -> SimulatedSurvey:
         """The particle's simulated survey (`simulate_survey`, every municipality, weighted).

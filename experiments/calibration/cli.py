@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from govsim import argtypes
+from govsim.experiments.calibration.acceptance import REPLICATION_SEEDS
 from govsim.scenarios.atomic import nearest_existing
 
 
@@ -148,6 +149,7 @@ def pipeline_settings(args: argparse.Namespace):
         procs=args.procs,
         scheduler=args.scheduler,
         replications=args.replications,
+        acceptance_seeds=args.acceptance_seeds,
         polish_evaluations=polish,
         install=args.install,
         quick=args.quick,
@@ -305,6 +307,14 @@ def register(subparsers: Any) -> None:
         type=argtypes.count,
         default=20,
         help="runs at the calibrated set (>= 20)",
+    )
+    p.add_argument(
+        "--acceptance-seeds",
+        type=argtypes.count,
+        default=REPLICATION_SEEDS,
+        metavar="K",
+        help=f"replication seeds, each with --replications runs, that the acceptance figure "
+        f"(target figures inside the margin) is the median over (default {REPLICATION_SEEDS})",
     )
     p.add_argument(
         "--polish-evaluations",

@@ -549,7 +549,9 @@ def write_markdown(
     posterior_table: pd.DataFrame,
 ) -> None:
     """Write ``report.md``."""
-    share = acceptance["share_inside_margin"]
+    share = acceptance.get("share_inside_margin_median", acceptance["share_inside_margin"])
+    inside = acceptance.get("inside_margin_median", acceptance["inside_margin"])
+    by_seed = acceptance.get("inside_margin_by_seed", [acceptance["inside_margin"]])
     lines = [
         "# Calibration fit report",
         "",
@@ -568,9 +570,12 @@ def write_markdown(
         "",
         "## Acceptance",
         "",
-        f"**{acceptance['inside_margin']} of {acceptance['target_figures']} target figures "
+        f"**{inside:g} of {acceptance['target_figures']} target figures "
         f"({100 * share:.0f}%) are inside the survey's margin of error** "
-        f"({'meets' if share >= 0.8 else 'does NOT meet'} the 80% criterion). "
+        f"({'meets' if share >= 0.8 else 'does NOT meet'} the 80% criterion): the median over "
+        f"{len(by_seed)} replication seeds of {provenance['replications']} runs each "
+        f"({', '.join(str(v) for v in by_seed)}; `acceptance_seeds.csv`). The tables below "
+        f"are the first seed's ({acceptance['inside_margin']} inside). "
         "Per item and domain with all categories inside: "
         f"{acceptance['items_all_categories_inside']} of {acceptance['items']}. "
         "With the stricter margin at each observed share "

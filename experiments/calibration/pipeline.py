@@ -25,8 +25,10 @@ import numpy as np
 import pandas as pd
 
 from govsim.experiments.calibration import abc as cal
+from govsim.experiments.calibration import acceptance as acc
 from govsim.experiments.calibration import fit_report as fr
 from govsim.experiments.calibration.abc import CalibrationError, CalibrationSettings
+from govsim.experiments.calibration.acceptance import REPLICATION_SEEDS
 from govsim.experiments.calibration.polish import POLISH_EVALUATIONS, PolishResult, polish
 from govsim.experiments.calibration.priors import PRIOR_BY_NAME, select_priors, split
 from govsim.provenance import code_label
@@ -79,6 +81,8 @@ class PipelineSettings:
         procs: Worker processes.
         scheduler: Dask scheduler address (instead of local processes).
         replications: Runs at the chosen set for the fit report.
+        acceptance_seeds: Replication seeds (each with ``replications`` runs) that the
+            acceptance figure is the median over (`acceptance.REPLICATION_SEEDS`).
         polish_evaluations: Evaluations of the local search (0: none).
         install: Install the record as the model's defaults.
         quick: The ``--quick`` smoke run (never installed).
@@ -100,6 +104,7 @@ class PipelineSettings:
     procs: int = 2
     scheduler: str | None = None
     replications: int = MIN_REPLICATIONS
+    acceptance_seeds: int = REPLICATION_SEEDS
     polish_evaluations: int = POLISH_EVALUATIONS
     install: bool = False
     quick: bool = False
@@ -115,6 +120,10 @@ class PipelineSettings:
         if self.replications < MIN_REPLICATIONS and not self.quick:
             raise CalibrationError(
                 f"--replications must be at least {MIN_REPLICATIONS} for the fit report"
+            )
+        if self.acceptance_seeds < 1:
+            raise CalibrationError(
+                f"--acceptance-seeds must be at least 1, got {self.acceptance_seeds}"
             )
         if self.polish_evaluations < 0:
             raise CalibrationError(
@@ -221,8 +230,12 @@ class Outcome:
             f"{self.record['provenance']['population_size']}), "
             f"ABC {s['abc_wall_time_seconds']:.0f} s of sampling "
             f"(this session {self.session_seconds:.0f} s), total {self.total_seconds:.0f} s",
-            f"target figures inside the survey's margin of error: {a['inside_margin']} of "
-            f"{a['target_figures']} ({100 * a['share_inside_margin']:.0f}%)",
+            f"target figures inside the survey's margin of error: "
+            f"{a['inside_margin_median']:g} of {a['target_figures']} "
+            f"({100 * a['share_inside_margin_median']:.0f}%; median over "
+            f"{len(a['seeds'])} replication seeds: "
+            + ", ".join(str(v) for v in a["inside_margin_by_seed"])
+            + ")",
             self.errors.to_string(index=False, float_format=lambda v: f"{v:.3g}"),
             f"wrote {self.out / 'report.md'} (and CSV, PNG) and "
             f"{self.out / 'calibrated_parameters.json'}",
@@ -361,6 +374,7 @@ class Report:
     errors: pd.DataFrame
     acceptance: dict[str, Any]
     posterior: pd.DataFrame
+    seeds: pd.DataFrame
 
 
 def report(result: cal.CalibrationResult, choice: Choice, settings: PipelineSettings) -> Report:
@@ -371,19 +385,31 @@ def report(result: cal.CalibrationResult, choice: Choice, settings: PipelineSett
     model_part, instrument = split(choice.values)
     instrument = cal.with_tied(instrument, cal_settings.tied_settings())
     params = {**defaults(calibrated=False), **model_part}
+    every_setting = cal.full_instrument(instrument, cal_settings.tied_settings())
+    municipalities = cal_settings.municipalities if settings.quick else None
+    fit_keys = list(cal_settings.fit_cells()["key"])
+    holdout_keys = list(cal_settings.holdout_cells()["key"])
+    seeds = acc.replication_seeds(cal_settings.seed + 2, settings.acceptance_seeds)
     reps = fr.replicate(
         params,
-        instrument,
+        every_setting,
         settings.replications,
-        cal_settings.seed + 2,
-        municipalities=cal_settings.municipalities if settings.quick else None,
+        seeds[0],
+        municipalities=municipalities,
         progress=settings.progress,
     )
-    table = fr.fit_table(
-        reps,
-        list(cal_settings.fit_cells()["key"]),
-        list(cal_settings.holdout_cells()["key"]),
-        cal_settings.weighting,
+    table = fr.fit_table(reps, fit_keys, holdout_keys, cal_settings.weighting)
+    by_seed = acc.over_seeds(
+        params,
+        every_setting,
+        replications=settings.replications,
+        seeds=seeds,
+        fit_keys=fit_keys,
+        holdout_keys=holdout_keys,
+        weighting=cal_settings.weighting,
+        municipalities=municipalities,
+        first=table,
+        progress=settings.progress,
     )
     return Report(
         params=model_part,
@@ -391,8 +417,9 @@ def report(result: cal.CalibrationResult, choice: Choice, settings: PipelineSett
         replications=reps,
         table=table,
         errors=fr.error_summary(table),
-        acceptance=fr.target_summary(table),
+        acceptance={**fr.target_summary(table), **acc.summarise(by_seed)},
         posterior=posterior_table(result, choice.values),
+        seeds=by_seed,
     )
 
 
@@ -457,6 +484,7 @@ def provenance(
             "legs": polished.legs,
         },
         "replications": settings.replications,
+        "acceptance_seeds": settings.acceptance_seeds,
         "sampler": f"dask {settings.scheduler}"
         if settings.scheduler
         else f"multicore x{settings.procs}",
@@ -493,21 +521,26 @@ def install_refusal(record: dict[str, Any]) -> str | None:
     A run installs its set only if it keeps at least as many target figures inside the margin
     as the installed set's own record says it does: a calibration that fits worse (a smaller
     budget, a new free set still to be made to work) is reported, not made the model's default.
+    Both are compared by the median over replication seeds where both records have one, else
+    by the first seed's count.
     """
     from govsim.model.parameters import CALIBRATED_PATH
 
     if not CALIBRATED_PATH.exists():
         return None
     try:
-        previous = json.loads(CALIBRATED_PATH.read_text())["fit"]["inside_margin"]
+        fit = json.loads(CALIBRATED_PATH.read_text())["fit"]
+        key = "inside_margin_median" if "inside_margin_median" in fit else "inside_margin"
+        previous = float(fit[key])
     except (ValueError, KeyError, TypeError):
         return None
-    new = record["fit"]["inside_margin"]
+    new = float(record["fit"].get(key, record["fit"]["inside_margin"]))
     if new >= previous:
         return None
+    what = "median over replication seeds" if key == "inside_margin_median" else "one seed"
     return (
-        f"not installed: {new} of {record['fit']['target_figures']} target figures inside the "
-        f"margin against {previous} for the installed set ({CALIBRATED_PATH})"
+        f"not installed: {new:g} of {record['fit']['target_figures']} target figures inside "
+        f"the margin against {previous:g} for the installed set ({what}; {CALIBRATED_PATH})"
     )
 
 
@@ -529,6 +562,7 @@ def write(
     pops = cal.population_table(result.history)
     particles, weights = cal.posterior(result.history)
     _csv(rep.replications, out / "replications.csv")
+    _csv(rep.seeds, out / "acceptance_seeds.csv")
     _csv(rep.table.drop(columns=["key"]), out / "fit.csv")
     _csv(particles.assign(weight=weights), out / "posterior.csv")
     _csv(pops, out / "populations.csv")

@@ -57,12 +57,13 @@ class ScreenPoint:
 
 def distances(point: ScreenPoint) -> dict[str, float]:
     """The survey distance of one point, over all figures and per domain."""
+    from govsim.experiments.calibration.abc import full_instrument
     from govsim.model.parameters import defaults
 
     model_part, instrument = split(dict(point.values))
     survey = simulate_survey(
         {**defaults(calibrated=False), **model_part},
-        instrument,
+        full_instrument(instrument),
         point.seed,
         municipalities=point.municipalities,
         sample="all",
