@@ -527,17 +527,21 @@ def test_quick_calibration_runs_end_to_end_and_resumes_from_its_database(tmp_pat
 def test_the_marginal_kernel_is_the_product_of_one_kernel_per_parameter():
     import pyabc
 
+    from govsim.experiments.calibration.kernels import BoundedNormalTransition
+
     rng = np.random.default_rng(0)
+    a_prior, b_prior = Prior("a", 0.0, 1.0, "", ""), Prior("b", 2.0, 4.0, "", "")
     frame = pd.DataFrame({"a": rng.uniform(0, 1, 40), "b": rng.uniform(2, 4, 40)})
     weights = rng.uniform(0.5, 1.5, 40)
-    marginal = cal.make_transition("marginal", ["a", "b"], scaling=4.0)
+    marginal = cal.make_transition("marginal", [a_prior, b_prior], scaling=4.0)
     assert isinstance(marginal, pyabc.AggregatedTransition)
     assert set(marginal.mapping) == {("a",), ("b",)}
+    kernel_a = marginal.mapping[("a",)]
+    assert isinstance(kernel_a, BoundedNormalTransition)
+    assert (kernel_a.low, kernel_a.high) == (0.0, 1.0)
     marginal.fit(frame, weights / weights.sum())
     point = pd.DataFrame({"a": [0.3], "b": [3.1]})
-    product = marginal.mapping[("a",)].pdf(point[["a"]]) * marginal.mapping[("b",)].pdf(
-        point[["b"]]
-    )
+    product = kernel_a.pdf(point[["a"]]) * marginal.mapping[("b",)].pdf(point[["b"]])
     assert float(np.squeeze(marginal.pdf(point))) == pytest.approx(float(np.squeeze(product)))
     # each one-dimensional kernel: Silverman's bandwidth x scaling on the defensive weights
     mixed = 0.5 * weights / weights.sum() + 0.5 / 40
@@ -546,8 +550,8 @@ def test_the_marginal_kernel_is_the_product_of_one_kernel_per_parameter():
     mean = np.sum(mixed * frame["a"])
     var = np.sum(mixed * (frame["a"] - mean) ** 2) / (1.0 - np.sum(mixed**2))
     bandwidth = (4.0 / n_eff / 3.0) ** (1.0 / 5.0)
-    np.testing.assert_allclose(marginal.mapping[("a",)].cov, [[var * bandwidth**2 * 4.0]])
-    joint = cal.make_transition("joint", ["a", "b"], scaling=2.0)
+    assert kernel_a.sd**2 == pytest.approx(var * bandwidth**2 * 4.0)
+    joint = cal.make_transition("joint", [a_prior, b_prior], scaling=2.0)
     assert joint.scaling == 2.0 and not isinstance(joint, pyabc.AggregatedTransition)
 
 

@@ -15,12 +15,12 @@ the survey *and* keep the dynamics the report describes (pattern-oriented modell
 al. 2005), and its threshold falls while the patterns are being repaired (a flat 1000 per
 broken pattern, used before, stalled it when every particle broke one).
 
-**Sampling.** The perturbation kernel is the product of pyabc's one-dimensional multivariate
-normal kernels, one per parameter, each with a defensive mixture (`make_transition`,
-`defensive_transition`), widened by `CalibrationSettings.kernel_scaling` so the importance
-weights stay spread (pyabc's effective sample size per generation is in `population_table`),
-and the threshold a quantile of the last generation's distances
-(`CalibrationSettings.epsilon_alpha`).
+**Sampling.** The perturbation kernel is the product of one-dimensional normal kernel densities,
+one per parameter, each with a defensive mixture and truncated to the parameter's prior, so no
+proposal is redrawn (`make_transition`, `kernels.BoundedNormalTransition`), widened by
+`CalibrationSettings.kernel_scaling` so the importance weights stay spread (pyabc's effective
+sample size per generation is in `population_table`), and the threshold a quantile of the last
+generation's distances (`CalibrationSettings.epsilon_alpha`).
 
 **Store and resume.** The history is pyabc's SQLite database (``sqlite:///PATH``); the
 calibration settings are stored with the run (pyabc ``meta_info``), so ``resume`` continues a
@@ -570,22 +570,25 @@ def defensive_transition(share: float = DEFENSIVE_SHARE, scaling: float = 1.0):
     return DefensiveMultivariateNormalTransition(scaling=scaling)
 
 
-def make_transition(kernel: str, names: Sequence[str], scaling: float = 1.0):
-    """The perturbation kernel of `CalibrationSettings.kernel` over the parameters ``names``.
+def make_transition(kernel: str, priors: Sequence[Prior], scaling: float = 1.0):
+    """The perturbation kernel of `CalibrationSettings.kernel` over the parameters of ``priors``.
 
     ``"joint"``: one `defensive_transition` over all parameters (a 15-dimensional kernel
-    density). ``"marginal"``: pyabc's ``AggregatedTransition`` of one `defensive_transition`
-    per parameter, so the proposal is the product of the one-dimensional kernel densities of
-    the parameters (each parameter perturbed from its own draw of the last population).
+    density). ``"marginal"``: pyabc's ``AggregatedTransition`` of one defensive kernel density
+    per parameter, truncated to the parameter's prior (`kernels.BoundedNormalTransition`), so
+    the proposal is the product of the one-dimensional kernel densities of the parameters (each
+    parameter perturbed from its own draw of the last population) and never leaves the priors.
     """
     import pyabc
+
+    from govsim.experiments.calibration.kernels import BoundedNormalTransition
 
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
     if kernel == "joint":
         return defensive_transition(scaling=scaling)
     return pyabc.AggregatedTransition(
-        {name: defensive_transition(scaling=scaling) for name in names}
+        {p.name: BoundedNormalTransition(p.low, p.high, DEFENSIVE_SHARE, scaling) for p in priors}
     )
 
 
@@ -606,9 +609,7 @@ def build_abc(settings: CalibrationSettings, sampler: Any):
         pyabc_prior(priors),
         distance,
         population_size=settings.population,
-        transitions=make_transition(
-            settings.kernel, [p.name for p in priors], settings.kernel_scaling
-        ),
+        transitions=make_transition(settings.kernel, priors, settings.kernel_scaling),
         sampler=sampler,
         eps=pyabc.epsilon.QuantileEpsilon(alpha=settings.epsilon_alpha),
     )
