@@ -8,6 +8,8 @@ Written by ``govsim calibrate`` into its output folder:
   posterior and the generations;
 - ``fit.csv``: per survey figure (targets, inputs, reference) the simulated median and 90%
   band over the replications, the observed figure and the margin of error;
+- ``acceptance_seeds.csv``: the target figures inside the margin for each of the replication
+  seeds whose median is the acceptance figure (`experiments.calibration.acceptance`);
 - ``posterior.csv`` (last generation's particles and weights), ``populations.csv``
   (epsilon, simulations and acceptance rate per generation), ``candidates.csv`` (the point
   estimates tried when choosing the calibrated set);
