@@ -1,102 +1,135 @@
-"""The bounded perturbation kernel of the ABC (`experiments.calibration.kernels`)."""
+"""The compiled kernels give the reference numbers, and a run that collects less ends the same.
+
+`model.kernels` promises bit-identical results to the numpy expressions of the mechanisms
+(issue 15: "test that both give the same numbers"); these tests compare whole runs, not only
+single calls, so a kernel that drifts in any month shows.
+"""
 
 from __future__ import annotations
 
-import itertools
+import dataclasses
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy import integrate, stats
 
-from govsim.experiments.calibration import abc as cal
-from govsim.experiments.calibration.kernels import BoundedNormalTransition
-from govsim.experiments.calibration.priors import PRIORS, pyabc_prior
+from govsim.model import GovernanceModel, kernels
+from govsim.model.fused.indicators import group_quantiles
+from govsim.model.indicators import _QUANTILE_LEVELS, _quantiles
+from govsim.model.parameters import ParameterError
 
 
-def _fitted(centres, weights=None, low=0.0, high=1.0, scaling=8.0) -> BoundedNormalTransition:
-    kernel = BoundedNormalTransition(low, high, 0.5, scaling)
-    centres = np.asarray(centres, dtype=float)
-    w = np.ones(len(centres)) if weights is None else np.asarray(weights, dtype=float)
-    kernel.fit(pd.DataFrame({"x": centres}), w / w.sum())
-    return kernel
+def _arrays(obj: object) -> dict[str, np.ndarray]:
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+
+@pytest.fixture(scope="module")
+def both_backends(run_province) -> dict[str, GovernanceModel]:
+    """One province run (26 municipalities, 2013-2029, seed 5) per backend."""
+    return {b: run_province(5, backend=b) for b in kernels.BACKENDS}
+
+
+def test_numba_is_the_default(monkeypatch):
+    monkeypatch.delenv("GOVSIM_BACKEND", raising=False)
+    assert GovernanceModel(rng=1, municipalities=["Utrecht"]).backend == "numba"
+
+
+def test_both_backends_give_bit_identical_series(both_backends):
+    fast, ref = both_backends["numba"], both_backends["numpy"]
+    assert fast.backend == "numba" and ref.backend == "numpy"
+    series = fast.national_series()
+    assert len(series) == 204
+    pd.testing.assert_frame_equal(series, ref.national_series(), check_exact=True)
+    pd.testing.assert_frame_equal(fast.snapshot(), ref.snapshot(), check_exact=True)
+    pd.testing.assert_frame_equal(fast.event_log(), ref.event_log(), check_exact=True)
+
+
+@pytest.mark.parametrize("population", ["staff", "citizens"])
+def test_both_backends_leave_identical_agent_arrays(both_backends, population):
+    fast = _arrays(getattr(both_backends["numba"], population))
+    ref = _arrays(getattr(both_backends["numpy"], population))
+    for name, values in fast.items():
+        np.testing.assert_array_equal(values, ref[name], err_msg=f"{population}.{name}")
+    # the run did something to them: not a comparison of two untouched arrays
+    if population == "staff":
+        assert fast["adopted"].mean() > 0.05 and (fast["adoptions"] > 1).any()
+    else:
+        assert fast["initiatives"].sum() > 0 and fast["fatigue"].max() > 0
+
+
+def test_the_backends_draw_the_same_random_numbers(both_backends):
+    states = [m.streams["staff"].bit_generator.state for m in both_backends.values()]
+    assert states[0] == states[1]
+    states = [m.streams["citizens"].bit_generator.state for m in both_backends.values()]
+    assert states[0] == states[1]
 
 
 @given(
-    centres=st.lists(st.floats(0.0, 1.0), min_size=2, max_size=12).filter(
-        lambda c: max(c) - min(c) > 0.01  # a spread population (one value: the next test)
-    ),
-    scaling=st.floats(0.5, 16.0),
+    values=st.lists(st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3), min_size=1, max_size=40),
+    n_groups=st.integers(1, 5),
+    data=st.data(),
 )
-def test_the_density_integrates_to_one_over_the_range_and_is_zero_outside(centres, scaling):
-    kernel = _fitted(centres, scaling=scaling)
-    points = np.sort(np.unique(np.concatenate([[0.0, 1.0], kernel.centres])))
-    total = sum(
-        integrate.quad(lambda v: kernel.pdf({"x": v}), a, b, limit=200)[0]
-        for a, b in itertools.pairwise(points)
+def test_group_quantiles_equal_the_reference(values, n_groups, data):
+    v = np.array(values)
+    group = np.array(
+        data.draw(st.lists(st.integers(0, n_groups - 1), min_size=len(v), max_size=len(v))),
+        dtype=np.int64,
     )
-    assert total == pytest.approx(1.0, abs=1e-4)
-    assert kernel.pdf({"x": -1e-9}) == 0.0 and kernel.pdf({"x": 1.0 + 1e-9}) == 0.0
+    ref = np.stack(_quantiles(v, group, n_groups))
+    out = np.empty_like(ref)
+    group_quantiles(v, group, n_groups, _QUANTILE_LEVELS, out)
+    np.testing.assert_array_equal(out, ref)
+    # and both are np.quantile's numbers, nationally and per (non-empty) group
+    np.testing.assert_allclose(out[0], np.quantile(v, _QUANTILE_LEVELS, axis=0), atol=1e-12)
+    for g in range(n_groups):
+        rows = v[group == g]
+        expected = np.quantile(rows, _QUANTILE_LEVELS, axis=0) if len(rows) else 0.0
+        np.testing.assert_allclose(out[g + 1], expected, atol=1e-12)
 
 
-def test_a_population_of_one_value_proposes_that_value():
-    np.random.seed(1)  # noqa: NPY002
-    kernel = _fitted([0.0, 0.0, 0.0])
-    assert kernel.sd == pytest.approx(1e-9)
-    draws = [kernel.rvs_single()["x"] for _ in range(50)]
-    assert max(draws) < 1e-8 and min(draws) >= 0.0
-    assert kernel.pdf({"x": 0.0}) > 1e8 and kernel.pdf({"x": 0.5}) == 0.0
-
-
-def test_draws_stay_inside_and_follow_the_density():
-    np.random.seed(3)  # noqa: NPY002 - the kernel draws from pyabc's global stream
-    kernel = _fitted([0.02, 0.05, 0.9, 0.97, 1.0], weights=[5, 1, 1, 1, 2], scaling=8.0)
-    draws = np.array([kernel.rvs_single()["x"] for _ in range(4000)])
-    assert draws.min() >= 0.0 and draws.max() <= 1.0
-    grid = np.linspace(0.0, 1.0, 2001)
-    density = np.array([kernel.pdf({"x": v}) for v in grid])
-    cdf = np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2 * np.diff(grid))])
-
-    def model_cdf(v):
-        return np.interp(v, grid, cdf / cdf[-1])
-
-    assert stats.kstest(draws, model_cdf).pvalue > 0.01
-    # a DataFrame is scored row by row, like pyabc's kernels
-    frame = pd.DataFrame({"x": [0.1, 0.5, 2.0]})
-    np.testing.assert_allclose(
-        kernel.pdf(frame), [kernel.pdf({"x": 0.1}), kernel.pdf({"x": 0.5}), 0.0]
+def test_replacing_secretaries_at_once_draws_what_one_by_one_draws():
+    rows = np.array([0, 3, 4, 11, 20])
+    batch = GovernanceModel(rng=8, municipalities=["Utrecht"])
+    single = GovernanceModel(rng=8, municipalities=["Utrecht"])
+    batch.secretaries.replace(
+        rows, np.random.default_rng(1), batch.params, batch.levers.role, batch.levers.regisseur, 7
     )
+    rng = np.random.default_rng(1)
+    for row in rows:
+        single.secretaries.replace(
+            np.array([row]), rng, single.params, single.levers.role, single.levers.regisseur, 7
+        )
+    a, b = _arrays(batch.secretaries), _arrays(single.secretaries)
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+    assert (batch.secretaries.appointed_step[rows] == 7).all()
+    untouched = np.setdiff1d(np.arange(batch.municipalities.n), rows)
+    assert (batch.secretaries.appointed_step[untouched] != 7).all()
 
 
-def test_a_collapsed_population_no_longer_proposes_outside_the_priors():
-    """The stall of docs/calibration.md §12: 15 parameters, weights on one particle, at a bound.
-
-    pyabc's unbounded kernel put a few proposals in a thousand inside all 15 priors; this one
-    puts every proposal inside.
-    """
-    np.random.seed(5)  # noqa: NPY002
-    rng = np.random.default_rng(5)
-    n = 150
-    frame = pd.DataFrame(
-        {
-            p.name: np.where(rng.uniform(size=n) < 0.5, p.high, rng.uniform(p.low, p.high, n))
-            for p in PRIORS
-        }
-    )
-    weights = np.full(n, 1e-3)
-    weights[0] = 1.0
-    kernel = cal.make_transition("marginal", PRIORS, scaling=8.0)
-    kernel.fit(frame, weights / weights.sum())
-    prior = pyabc_prior()
-    proposals = [kernel.rvs() for _ in range(300)]
-    assert all(prior.pdf(x) > 0 for x in proposals)
-    assert all(kernel.pdf(x) > 0 for x in proposals)
+def test_an_unknown_backend_is_refused_by_name():
+    with pytest.raises(ParameterError, match="backend must be one of numba, numpy; got 'cuda'"):
+        GovernanceModel(rng=1, municipalities=["Utrecht"], backend="cuda")
 
 
-def test_a_range_must_have_width():
-    with pytest.raises(ValueError, match="high > low"):
-        BoundedNormalTransition(1.0, 1.0)
-    with pytest.raises(ValueError, match="one parameter per kernel"):
-        BoundedNormalTransition(0.0, 1.0).fit(pd.DataFrame({"a": [0.1], "b": [0.2]}), np.ones(1))
+def test_the_environment_chooses_the_default_backend(monkeypatch):
+    monkeypatch.setenv("GOVSIM_BACKEND", "numpy")
+    assert GovernanceModel(rng=1, municipalities=["Utrecht"]).backend == "numpy"
+    monkeypatch.setenv("GOVSIM_BACKEND", "numba")
+    assert kernels.default_backend() == "numba"
+    monkeypatch.setenv("GOVSIM_BACKEND", "fortran")  # not a backend: the default stays
+    assert kernels.default_backend() == "numba"
+    monkeypatch.delenv("GOVSIM_BACKEND")
+    assert kernels.default_backend() == "numba"
+
+
+def test_a_run_that_collects_nothing_ends_in_the_same_state(run_province):
+    full = run_province(3, until="2017-08")
+    lean = run_province(3, until="2017-08", collect=False)
+    assert len(full.national_series()) == full.steps == 56  # 2013-01 to 2017-08
+    assert lean.national_series().empty and lean.indicators == {}
+    pd.testing.assert_frame_equal(full.snapshot(), lean.snapshot(), check_exact=True)
+    for name, values in _arrays(full.state).items():
+        np.testing.assert_array_equal(values, getattr(lean.state, name), err_msg=name)
