@@ -31,7 +31,7 @@ from pathlib import Path
 
 from govsim.scenarios.cli import standard_set
 from govsim.scenarios.ensemble import run_ensemble
-from govsim.scenarios.pool import wait_until_ready
+from govsim.scenarios.pool import warm_start
 
 DATA_FILES = ("summary.parquet", "summary.csv")
 
@@ -41,18 +41,6 @@ def _load() -> str:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:  # pragma: no cover
         return "n/a"
-
-
-def warm_start() -> None:
-    """Load the kernels here and start the pool's fork server, before anything is timed.
-
-    As the ``govsim`` command does at its start (`govsim.launch`, overlapped with its imports),
-    so that one and two workers are compared on the ensemble itself; `time_commands` times
-    the cold command as a user waits for it.
-    """
-    import govsim.scenarios.pool_warmup  # noqa: F401 - runs one small model here
-
-    wait_until_ready()
 
 
 def main(argv: list[str] | None = None) -> int:

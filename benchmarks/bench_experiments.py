@@ -36,7 +36,7 @@ from typing import Any
 from govsim.experiments.run import run_experiment
 from govsim.experiments.spec import loads_spec
 from govsim.experiments.store import ExperimentStore
-from govsim.scenarios.pool import wait_until_ready
+from govsim.scenarios.pool import warm_start
 
 NATIONAL = """
 [experiment]
@@ -150,9 +150,7 @@ def main() -> int:
     load_before = os.getloadavg()
     print(f"CPUs available: {len(os.sched_getaffinity(0))}; load average {load_before[0]:.2f}")
     rows: list[dict[str, Any]] = []
-    import govsim.scenarios.pool_warmup  # noqa: F401 - runs one small model here
-
-    wait_until_ready()
+    warm_start()
 
     print("national runs (388 municipalities, 2013-2029):")
     for label, options in (

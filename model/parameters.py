@@ -979,18 +979,30 @@ CALIBRATED_PATH = Path(__file__).parent / "data" / "calibrated_parameters.json"
 values replace the declared defaults; the file records how they were obtained."""
 
 
+def checked_values(values: Mapping[str, float], source: str) -> Mapping[str, float]:
+    """``values`` of a calibrated record, each a known parameter within its declared range.
+
+    Raises:
+        ParameterError: For an unknown name or a value out of range (the message starts with
+            ``source``).
+    """
+    for name, value in values.items():
+        if name not in PARAMETERS:
+            raise ParameterError(f"{source}: unknown parameter '{name}'")
+        try:
+            PARAMETERS[name].check(value)
+        except ParameterError as exc:
+            raise ParameterError(f"{source}: {exc}") from None
+    return MappingProxyType(dict(values))
+
+
 @cache
 def calibrated_values() -> Mapping[str, float]:
     """Calibrated values from `CALIBRATED_PATH` ({} if there is no calibrated set yet)."""
     if not CALIBRATED_PATH.exists():
         return MappingProxyType({})
     record = json.loads(CALIBRATED_PATH.read_text(encoding="utf-8"))
-    values = record.get("parameters", {})
-    for name, value in values.items():
-        if name not in PARAMETERS:
-            raise ParameterError(f"{CALIBRATED_PATH.name}: unknown parameter '{name}'")
-        PARAMETERS[name].check(value)
-    return MappingProxyType(dict(values))
+    return checked_values(record.get("parameters", {}), CALIBRATED_PATH.name)
 
 
 def defaults(calibrated: bool = True) -> dict[str, float]:

@@ -745,13 +745,11 @@ def _write_with_report(
     With ``workers`` > 1 the report's figures are drawn in a local pool of that size while
     this process writes the data files (`report.submit_figures`).
     """
-    from govsim.scenarios.report import finish_report, submit_figures, write_report
+    from govsim.scenarios.report import finish_report, submit_figures
 
-    code = _code_label(version)
     if workers <= 1:
-        written = _write_data_files(out, data)
-        return written, write_report(data, out, lang, code_version=code)
+        return _write_data_files(out, data), _write_report(data, out, lang, version)
     with process_pool(workers) as pool:
         figures = submit_figures(data, out, lang, pool)
         written = _write_data_files(out, data)
-        return written, finish_report(data, out, figures, lang, code)
+        return written, finish_report(data, out, figures, lang, _code_label(version))

@@ -75,6 +75,17 @@ def wait_until_ready() -> None:
         pool.submit(int).result()
 
 
+def warm_start() -> None:
+    """Load the kernels in this process and start the fork server; return when it is ready.
+
+    What the ``govsim`` command does at its start (`govsim.launch`, overlapped with its
+    imports), for benchmarks that compare one and two workers on equally warm processes.
+    """
+    import govsim.scenarios.pool_warmup  # noqa: F401 - runs one small model here
+
+    wait_until_ready()
+
+
 def _prepare_worker(environment: dict[str, str]) -> None:
     """Pool-worker initializer: take the parent's environment, exit when the parent is gone.
 

@@ -142,7 +142,7 @@ def record_point(path: Path) -> tuple[dict[str, float], dict[str, float]]:
 
     from govsim.experiments.survey.items import INSTRUMENT_DEFAULTS
     from govsim.experiments.survey.questionnaire import calibrated_instrument
-    from govsim.model.parameters import PARAMETERS, ParameterError, defaults
+    from govsim.model.parameters import checked_values, defaults
 
     try:
         record = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -154,15 +154,8 @@ def record_point(path: Path) -> tuple[dict[str, float], dict[str, float]]:
     unknown = sorted(set(instrument) - set(INSTRUMENT_DEFAULTS))
     if unknown:
         raise ValueError(f"{path}: unknown instrument setting {unknown[0]!r}")
-    params = defaults(calibrated=False)
-    for name, value in values.items():
-        if name not in PARAMETERS:
-            raise ValueError(f"{path}: unknown parameter {name!r}")
-        try:
-            PARAMETERS[name].check(value)
-        except ParameterError as exc:
-            raise ValueError(f"{path}: {exc}") from None
-        params[name] = float(value)
+    checked = checked_values(values, str(path))  # a ParameterError is a ValueError
+    params = {**defaults(calibrated=False), **{k: float(v) for k, v in checked.items()}}
     return params, {**INSTRUMENT_DEFAULTS, **calibrated_instrument(instrument)}
 
 
@@ -194,26 +187,18 @@ def installed(
     )
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a whole number of at least 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"a whole number of at least 1, got {value}")
-    return value
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Print (and optionally write) the acceptance over seeds at the installed defaults."""
+    from govsim import argtypes
+
     parser = argparse.ArgumentParser(
         prog="python -m govsim.experiments.calibration.acceptance",
         description="Target figures inside the survey's margin at the installed calibrated "
         "set, per replication seed and their median (issue 14's acceptance measure).",
     )
-    parser.add_argument("--seeds", type=_count, default=REPLICATION_SEEDS)
-    parser.add_argument("--replications", type=_count, default=20)
-    parser.add_argument("--seed", type=_count, default=DEFAULT_SEED, help="first seed")
+    parser.add_argument("--seeds", type=argtypes.positive_int, default=REPLICATION_SEEDS)
+    parser.add_argument("--replications", type=argtypes.positive_int, default=20)
+    parser.add_argument("--seed", type=argtypes.seed, default=DEFAULT_SEED, help="first seed")
     parser.add_argument("--out", type=Path, default=None, help="also write the rows as CSV")
     parser.add_argument(
         "--record",
