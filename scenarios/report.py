@@ -10,12 +10,12 @@ no timestamps, so rerunning an ensemble reproduces it byte for byte.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 import math
 import textwrap
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ SURVEY_DATE = "2017-08-01"
 FIXED_KEY_DATES: tuple[str, ...] = ("2024-01-01", "2029-12-01")
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Figure:
     """One report figure: a grid of panels, each an indicator, with row and column titles."""
 
@@ -314,14 +314,34 @@ def _panel_domain(indicator: str) -> str | None:
     return "physical" if indicator.startswith("dso") else None
 
 
-def _mark_events(ax, scenario: Scenario, domain: str, colour: str) -> None:
+def _day(when: Any) -> float:
+    """A date as matplotlib's day number, what a date axis would convert it to."""
+    import matplotlib.dates
     import pandas as pd
 
+    return float(matplotlib.dates.date2num(pd.Timestamp(when)))
+
+
+def year_ticks(dates: np.ndarray, every: int = 4) -> tuple[np.ndarray, list[str]]:
+    """Day numbers and labels of 1 January of every ``every``-th year (``YearLocator(every)``).
+
+    Fixed once per figure: a date locator would work them out again in every draw of every
+    panel (a fifth of a figure's drawing time), for the same ticks.
+    """
+    import matplotlib.dates
+
+    first, last = (int(str(d)[:4]) for d in (dates[0], dates[-1]))
+    years = [y for y in range(first, last + 1) if y % every == 0]
+    days = np.array([f"{y}-01-01" for y in years], dtype="datetime64[D]")
+    return matplotlib.dates.date2num(days), [str(y) for y in years]
+
+
+def _mark_events(ax, scenario: Scenario, domain: str, colour: str) -> None:
     dom = scenario.timeline.domain(domain)
-    ax.axvline(pd.Timestamp(dom.final_entry()), color=colour, lw=1.4, ls="--", alpha=0.8)
+    ax.axvline(_day(dom.final_entry()), color=colour, lw=1.4, ls="--", alpha=0.8)
     for p in dom.postponements:
         ax.plot(
-            [pd.Timestamp(p.announced)],
+            [_day(p.announced)],
             [1.0],
             marker="v",
             color=colour,
@@ -331,7 +351,7 @@ def _mark_events(ax, scenario: Scenario, domain: str, colour: str) -> None:
             zorder=5,
         )
     if domain == "physical":
-        ax.axvline(pd.Timestamp(scenario.timeline.dso_full), color=colour, lw=1.2, ls=":")
+        ax.axvline(_day(scenario.timeline.dso_full), color=colour, lw=1.2, ls=":")
 
 
 def plot_figure(data: EnsembleData, fig_spec: Figure, path: Path, lang: str = "en") -> bytes:
@@ -340,12 +360,13 @@ def plot_figure(data: EnsembleData, fig_spec: Figure, path: Path, lang: str = "e
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import pandas as pd
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
+    from matplotlib.ticker import FixedFormatter, FixedLocator
 
     cols = colours(data)
-    x = pd.DatetimeIndex(data.dates)
+    x = matplotlib.dates.date2num(data.dates.astype("datetime64[D]"))
+    tick_days, tick_labels = year_ticks(data.dates)
     nrows, ncols = len(fig_spec.grid), max(len(r) for r in fig_spec.grid)
     width = 4.6 * ncols + 1.5
     names = [short_label(data.scenario(n), lang) for n in data.names]
@@ -389,8 +410,8 @@ def plot_figure(data: EnsembleData, fig_spec: Figure, path: Path, lang: str = "e
                     ax.set_ylabel(label(fig_spec.row_titles[r], lang).split(" (")[0])
                 elif c == 0:
                     ax.set_ylabel(ui("share" if fig_spec.ylabel == "share" else "index", lang))
-                ax.xaxis.set_major_locator(matplotlib.dates.YearLocator(4))
-                ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y"))
+                ax.xaxis.set_major_locator(FixedLocator(tick_days))
+                ax.xaxis.set_major_formatter(FixedFormatter(tick_labels))
         fig.suptitle(ui(fig_spec.title, lang), fontweight="bold")
         marks = [
             Patch(color="#888888", alpha=0.3),
@@ -709,6 +730,22 @@ def panels(spec: Figure) -> int:
     return sum(cell is not None for row in spec.grid for cell in row)
 
 
+def figure_data(data: EnsembleData, spec: Figure) -> EnsembleData:
+    """Only the part of ``data`` that figure ``spec`` draws from (what a pool worker is sent).
+
+    The indicators of its panels, and the per-municipality snapshots for the map only: a
+    national ensemble's values are ~30 MB pickled, a figure's slice a tenth of that.
+    """
+    wanted = [c for c in data.columns if any(c in row for row in spec.grid)]
+    index = [data.columns.index(c) for c in wanted]
+    return dataclasses.replace(
+        data,
+        columns=tuple(wanted),
+        values={n: np.ascontiguousarray(v[:, :, index]) for n, v in data.values.items()},
+        municipal=data.municipal if spec.name == "map_change" else None,
+    )
+
+
 def draw_figure(data: EnsembleData, spec: Figure, path: Path, lang: str) -> bytes:
     """Draw one figure of the report into ``path``; return its PNG bytes."""
     if spec.name == "map_change":
@@ -716,7 +753,7 @@ def draw_figure(data: EnsembleData, spec: Figure, path: Path, lang: str) -> byte
     return plot_figure(data, spec, path, lang)
 
 
-@dataclass
+@dataclasses.dataclass
 class PendingFigures:
     """The report's figures, drawn or being drawn (`submit_figures`)."""
 
@@ -753,7 +790,10 @@ def submit_figures(
         for path in paths:  # the workers write them: noted in the folder's journal here
             will_write(path)
         order = sorted(range(len(specs)), key=lambda i: -panels(specs[i]))
-        jobs = {i: executor.submit(draw_figure, data, specs[i], paths[i], lang) for i in order}
+        jobs = {
+            i: executor.submit(draw_figure, figure_data(data, specs[i]), specs[i], paths[i], lang)
+            for i in order
+        }
         images = [jobs[i] for i in range(len(specs))]
     return PendingFigures(specs, paths, images)
 

@@ -237,3 +237,50 @@ def test_run_command_unknown_scenario_writes_nothing(tmp_path):
     with pytest.raises(ScenarioError, match="no_such_scenario"):
         args.func(args)
     assert not out.exists()
+
+
+def test_a_figure_drawn_from_its_slice_is_the_figure_drawn_from_all_data(dutch, tmp_path):
+    from govsim.scenarios.report import draw_figure, figure_data
+
+    for spec in figures_spec():
+        part = figure_data(dutch.data, spec)
+        wanted = {c for row in spec.grid for c in row if c is not None}
+        assert set(part.columns) == wanted & set(dutch.data.columns)
+        assert all(v.shape[2] == len(part.columns) for v in part.values.values())
+        assert (part.municipal is not None) == (spec.name == "map_change")
+        whole = draw_figure(dutch.data, spec, tmp_path / f"all_{spec.name}.png", "nl")
+        assert draw_figure(part, spec, tmp_path / f"part_{spec.name}.png", "nl") == whole
+    sizes = [len(figure_data(dutch.data, s).values["baseline"].tobytes()) for s in figures_spec()]
+    assert max(sizes) < dutch.data.values["baseline"].nbytes / 5
+
+
+def test_year_ticks_are_the_date_locators_ticks():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from govsim.scenarios.report import year_ticks
+
+    for first, last in (("2013-01", "2029-12"), ("2016-05", "2021-02"), ("2015-02", "2015-11")):
+        dates = np.arange(first, last, dtype="datetime64[M]").astype("datetime64[D]")
+        fig, ax = plt.subplots()
+        ax.plot(dates.astype("datetime64[ms]").astype(object), np.zeros(len(dates)))
+        x = mdates.date2num(dates)
+        ax.set_xlim(x[0], x[-1])
+        ax.xaxis.set_major_locator(mdates.YearLocator(4))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        fig.canvas.draw()
+        shown = [(t.get_loc(), t.label1.get_text()) for t in ax.xaxis.get_major_ticks()]
+        lo, hi = ax.get_xlim()
+        expected = [(d, s) for d, s in zip(*year_ticks(dates), strict=True) if lo <= d <= hi]
+        assert [s for _, s in shown if lo <= _ <= hi] == [s for _, s in expected]
+        assert np.allclose([d for d, _ in shown if lo <= d <= hi], [d for d, _ in expected])
+        plt.close(fig)
+    assert year_ticks(np.array(["2013-01-01", "2029-12-01"], dtype="datetime64[D]"))[1] == [
+        "2016",
+        "2020",
+        "2024",
+        "2028",
+    ]
