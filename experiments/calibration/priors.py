@@ -3,10 +3,10 @@
 The free parameters are model parameters whose source says "assumption, to be calibrated"
 (either with no empirical anchor at all, `Parameter.calibratable`, or with a sourced direction
 and an assumed size, "size assumption, to be calibrated") **and** that the survey targets can
-inform. Every such parameter considered has a prior here; the 15 that a Morris screen of the
-survey distance ranks highest, less those a first ABC showed the survey does not identify
-(`FREE`, `NOT_IDENTIFIED`, `experiments.calibration.screen`, docs/calibration.md §12), are
-`PRIORS`; the others are `CANDIDATES` and stay at their declared defaults. Settings of
+inform. Every such parameter considered has a prior here; the 15 whose return to their declared
+values costs the fit most (`FREE`: the local screen at the installed fit,
+`experiments.calibration.local_screen`, docs/calibration.md §13) are `PRIORS`; the others are
+`CANDIDATES` and stay at their declared defaults. Settings of
 the questionnaire (`INSTRUMENT`: the answer noise of the judgement items, of the importance,
 satisfaction and needed-change items, and the emphasis scale of the steering-based items) are
 screened and calibrated with them.
@@ -410,51 +410,39 @@ _CONSIDERED_LATER: tuple[Prior, ...] = (
 """Parameters considered later and left at their declared defaults by the one-at-a-time
 sweeps of the first rounds (docs/calibration.md)."""
 
-NOT_IDENTIFIED: tuple[str, ...] = (
-    "learning_rate",
-    "organisation_spillover",
-    "cooperation_formation",
-    "post_entry_urgency",
-)
-"""Model parameters of the screen's top 15 that the survey did not identify: in the first full
-ABC of the 15 (docs/calibration.md §12, 11 generations, 10,828 simulations) their 90% posterior
-interval kept at least 0.8 of the prior's width. They stay at their declared defaults, which
-the report or a cited fact gives them, and the next parameters of the screen ranking take their
-places (`FREE`).
-
-The instrument's settings are not left out this way even where their posterior was as wide
-(`emphasis_scale`, `change_noise`, `answer_noise` in that run): their declared values are
-placeholders "until a calibration supplies a value" (`experiments.survey.items`), not values
-with a source, and the screen ranks them 3rd, 9th and 13th. Fixed at those placeholders, the
-15 of the second free set put 23 of 97 target figures inside the margin (median over 4
-replication seeds) where the same set with the instrument a previous fit gave it had 44
-(docs/calibration.md §12): the survey does depend on them."""
-
 FREE: tuple[str, ...] = (
-    "importance_noise",
-    "transition_rate",
     "emphasis_scale",
-    "regional_legal_pull",
-    "wait_threshold",
-    "adoption_rate",
-    "secretary_steering_weight",
-    "change_noise",
-    "dso_uncertainty_weight",
-    "satisfaction_noise",
-    "answer_noise",
-    "resister_share",
-    "cooperation_decay",
     "satisfaction_base",
-    "implementation_load",
+    "steering_adapt_rate",
+    "cooperation_formation",
+    "secretary_steering_weight",
+    "transition_rate",
+    "adoption_rate",
+    "cooperation_decay",
+    "post_entry_urgency",
+    "change_noise",
+    "attention_renewal",
+    "urgency_horizon_months",
+    "regional_legal_pull",
+    "comfort_mode_weight",
+    "answer_noise",
 )
-"""The free parameters (calibration v2, issue 14): the 15 that rank highest on the Morris screen
-of the survey distance (`experiments.calibration.screen`, 16 trajectories over every considered
-prior, national runs with common random numbers; ``docs/screen/screen.csv``), ranked by their
-largest effect on the distance over all target figures, over the 3D figures or over the
-Omgevingswet figures, leaving out the model parameters the survey did not identify
-(`NOT_IDENTIFIED`). All five instrument settings are among them. Two act on one domain only on
-that screen: `dso_uncertainty_weight` (mu* 14 on the Omgevingswet distance, 0.6 on the 3D one)
-and `satisfaction_noise` (the other way round)."""
+"""The free parameters (calibration v2, issue 14): the 15 that the local screen ranks highest
+(`experiments.calibration.local_screen`, ``docs/screen/local_screen.csv``): at the installed
+fit (version 11), the 15 parameters and instrument settings whose return to the declared value
+raises the survey distance most, over all target figures, the 3D figures or the Omgevingswet
+figures (mean over 4 seeds). Every other parameter "barely matters" there: its return costs at
+most 15% of the largest increase on every distance, and 18 of them cost nothing (the fit holds
+their declared values).
+
+This replaces the Morris screen's top 15 (``docs/screen/screen.csv``, over the whole prior
+box), which kept `wait_threshold`, `dso_uncertainty_weight`, `resister_share`,
+`implementation_load`, `importance_noise`, `satisfaction_noise` free and fixed
+`steering_adapt_rate`, `comfort_mode_weight`, `attention_renewal`, `urgency_horizon_months`
+(and, as not identified in a first ABC, `cooperation_formation` and `post_entry_urgency`): at
+the installed fit the first six cost 0-1.8 when fixed and the others 2.1-11.7. Put at the
+installed fit's values with everything else declared, the Morris set puts 29 of 97 target
+figures inside the margin and this one 49.5 (median of 4 seeds; docs/calibration.md §13)."""
 
 _ALL: tuple[Prior, ...] = (*_CONSIDERED_FIRST, *_CONSIDERED_LATER)
 

@@ -56,16 +56,38 @@ class ScreenPoint:
 
 
 def distances(point: ScreenPoint) -> dict[str, float]:
-    """The survey distance of one point, over all figures and per domain."""
+    """The survey distance of one point, over all figures and per domain.
+
+    Parameters the point does not set take their declared defaults (not an installed fit's).
+    """
     from govsim.experiments.calibration.abc import full_instrument
     from govsim.model.parameters import defaults
 
     model_part, instrument = split(dict(point.values))
-    survey = simulate_survey(
+    return survey_distances(
         {**defaults(calibrated=False), **model_part},
         full_instrument(instrument),
         point.seed,
-        municipalities=point.municipalities,
+        point.municipalities,
+    )
+
+
+def survey_distances(
+    params: Mapping[str, float],
+    instrument: Mapping[str, float],
+    seed: int,
+    municipalities: Sequence[str] | None = None,
+) -> dict[str, float]:
+    """The survey distance at complete ``params`` and ``instrument``, per `DOMAIN_SCREENS`.
+
+    Margin weighting; every municipality interviewed, answers expected over the noise, so that
+    two points with the same ``seed`` differ only by their values (common random numbers).
+    """
+    survey = simulate_survey(
+        dict(params),
+        dict(instrument),
+        seed,
+        municipalities=municipalities,
         sample="all",
         weighting="response",
         expected=True,
@@ -132,19 +154,17 @@ def screen(
     return frame
 
 
-def free_set(table: pd.DataFrame, limit: int = MAX_FREE, exclude: Sequence[str] = ()) -> list[str]:
-    """The ``limit`` most important parameters of a `screen` table, in rank order.
+def free_set(table: pd.DataFrame, limit: int = MAX_FREE) -> list[str]:
+    """The ``limit`` highest-ranked parameters of a screen's table, in rank order.
 
-    ``exclude``: parameters left out (`priors.NOT_IDENTIFIED`: the survey does not identify
-    them); the next ones in the ranking take their places.
+    Either screen's: `screen` (Morris) or `local_screen.fixing_costs`.
     """
-    ranked = table.sort_values("rank")["parameter"]
-    return ranked[~ranked.isin(list(exclude))].head(limit).tolist()
+    return table.sort_values("rank")["parameter"].head(limit).tolist()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Screen every candidate parameter and print the table and the free set."""
-    from govsim.experiments.calibration.priors import CANDIDATES, NOT_IDENTIFIED, PRIORS
+    from govsim.experiments.calibration.priors import CANDIDATES, PRIORS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trajectories", type=int, default=12)
@@ -157,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     table = screen(priors, args.trajectories, args.seed, args.workers)
     with pd.option_context("display.width", 160, "display.max_rows", 100):
         print(table.round(3).to_string(index=False))
-    print("free set:", ", ".join(free_set(table, exclude=NOT_IDENTIFIED)))
+    print("top 15:", ", ".join(free_set(table)))
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         tmp = args.out / ".screen.csv.tmp"

@@ -1,0 +1,178 @@
+"""What fixing each parameter at its declared value costs at a fitted point: a local screen.
+
+Issue 14 fixes every parameter outside the free set "from the report, cited facts or a
+sensitivity screen that shows they barely matter". The Morris screen (`screen`) ranks the
+parameters by their effect over the whole prior box, most of which lies far from the survey;
+a parameter can matter little there and much where the model fits. This screen asks the
+question the choice of a free set turns on: at a fitted point (by default the installed record,
+version 11, fitted on all 97 target figures with 28 parameters), how much worse does the survey
+distance get when one parameter is put back at its declared value (the report's or a cited
+fact's; for the instrument, its placeholder) and everything else stays? A parameter the point
+already holds at its declared value costs nothing (the fit was reached without it).
+
+The distance is that of the Morris screen (`screen.survey_distances`: margin weighting, every
+municipality, answers expected over the noise), over all target figures and per domain, the
+mean over ``--seeds`` seeds with common random numbers, so a cost is the parameter's and not the
+seed's. ``importance`` is a parameter's largest cost relative to the largest on that distance.
+
+Caveat: the fitted point saw every target figure, the Omgevingswet and Table 5 figures too, so
+a free set chosen here has seen the figures the hold-out tests hold out (docs/calibration.md
+§13 says what that means for the out-of-sample gates).
+
+Usage: ``python -m govsim.experiments.calibration.local_screen [--record FILE] [--seeds 4]
+[--workers 2] [--out docs/screen]``; prints the table and the 15 it ranks highest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from govsim.experiments.calibration.screen import DOMAIN_SCREENS, free_set, survey_distances
+
+DEFAULT_SEEDS = 4
+"""Seeds the costs are averaged over (common random numbers within each seed)."""
+
+DEFAULT_SEED = 20170801
+"""The first seed (the calibration's); the others are derived from it."""
+
+
+def declared_value(name: str) -> float:
+    """The declared value of a model parameter or an instrument setting."""
+    from govsim.experiments.survey.items import INSTRUMENT_DEFAULTS
+    from govsim.model.parameters import PARAMETERS
+
+    if name in INSTRUMENT_DEFAULTS:
+        return float(INSTRUMENT_DEFAULTS[name])
+    return float(PARAMETERS[name].default)
+
+
+def _distances(task: tuple[dict[str, float], dict[str, float], int, tuple[str, ...] | None]):
+    params, instrument, seed, municipalities = task
+    return survey_distances(params, instrument, seed, municipalities)
+
+
+def fixing_costs(
+    params: Mapping[str, float],
+    instrument: Mapping[str, float],
+    candidates: Sequence[str],
+    seeds: Sequence[int],
+    municipalities: Sequence[str] | None = None,
+    workers: int = 1,
+) -> pd.DataFrame:
+    """The cost, per candidate, of putting it back at its declared value at a fitted point.
+
+    Args:
+        params: Every model parameter at the fitted point.
+        instrument: Every instrument setting at the fitted point.
+        candidates: Parameter and instrument names to screen.
+        seeds: Seeds to average over; each seed's costs use that seed throughout.
+        municipalities: Simulate only these (tests); all 388 by default.
+        workers: Processes to simulate in.
+
+    Returns:
+        One row per candidate: ``parameter``, ``at_fit``, ``declared``, ``cost_<screen>`` for
+        each of `DOMAIN_SCREENS` (the mean over seeds of the distance's increase; 0 where the
+        point holds the declared value), ``importance`` (largest cost relative to its screen's
+        largest, 0-1) and ``rank`` (1 = costliest to fix), sorted by rank.
+    """
+    panel = tuple(municipalities) if municipalities else None
+    base_p, base_i = dict(params), dict(instrument)
+    moved = []
+    for name in candidates:
+        at_fit = base_i[name] if name in base_i else base_p[name]
+        if at_fit != declared_value(name):
+            moved.append(name)
+    tasks = [(base_p, base_i, int(s), panel) for s in seeds]
+    for name in moved:
+        p, i = dict(base_p), dict(base_i)
+        (i if name in i else p)[name] = declared_value(name)
+        tasks += [(p, i, int(s), panel) for s in seeds]
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_distances, tasks))
+    else:
+        results = [_distances(t) for t in tasks]
+    k = len(seeds)
+    base = {n: np.mean([r[n] for r in results[:k]]) for n in DOMAIN_SCREENS}
+    cost = {name: dict.fromkeys(DOMAIN_SCREENS, 0.0) for name in candidates}
+    for j, name in enumerate(moved):
+        chunk = results[k * (j + 1) : k * (j + 2)]
+        cost[name] = {n: float(np.mean([r[n] for r in chunk]) - base[n]) for n in DOMAIN_SCREENS}
+    frame = pd.DataFrame(
+        {
+            "parameter": list(candidates),
+            "at_fit": [base_i.get(n, base_p.get(n)) for n in candidates],
+            "declared": [declared_value(n) for n in candidates],
+            **{f"cost_{n}": [cost[c][n] for c in candidates] for n in DOMAIN_SCREENS},
+        }
+    )
+    relative = np.column_stack(
+        [
+            frame[f"cost_{n}"].clip(lower=0) / max(frame[f"cost_{n}"].max(), 1e-12)
+            for n in DOMAIN_SCREENS
+        ]
+    )
+    frame["importance"] = relative.max(axis=1)
+    frame = frame.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
+    frame["rank"] = np.arange(1, len(frame) + 1)
+    return frame
+
+
+def screen_seeds(seed: int, count: int) -> list[int]:
+    """``count`` seeds: ``seed``, then independent ones derived from it."""
+    from govsim.experiments.calibration.acceptance import replication_seeds
+
+    return replication_seeds(seed, count)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Screen every parameter with a prior at a fitted record; print the table and the top 15."""
+    from govsim import argtypes
+    from govsim.experiments.calibration.acceptance import record_point
+    from govsim.experiments.calibration.priors import CANDIDATES, PRIORS
+    from govsim.experiments.survey.questionnaire import instrument_settings
+    from govsim.model.parameters import defaults
+
+    parser = argparse.ArgumentParser(
+        prog="python -m govsim.experiments.calibration.local_screen",
+        description=__doc__.splitlines()[0],
+    )
+    parser.add_argument("--record", type=Path, default=None, help="a calibrated record (JSON)")
+    parser.add_argument("--seeds", type=argtypes.positive_int, default=DEFAULT_SEEDS)
+    parser.add_argument("--seed", type=argtypes.seed, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--workers", type=argtypes.positive_int, default=min(2, os.cpu_count() or 1)
+    )
+    parser.add_argument("--out", type=Path, default=None, help="write local_screen.csv here")
+    args = parser.parse_args(argv)
+    if args.record is None:
+        params, instrument = defaults(), instrument_settings()
+    else:
+        try:
+            params, instrument = record_point(args.record)
+        except ValueError as exc:
+            parser.exit(2, f"error: {exc}\n")
+    names = list(dict.fromkeys(p.name for p in (*PRIORS, *CANDIDATES)))
+    table = fixing_costs(
+        params, instrument, names, screen_seeds(args.seed, args.seeds), workers=args.workers
+    )
+    with pd.option_context("display.width", 160, "display.max_rows", 100):
+        print(table.round(3).to_string(index=False))
+    print("top 15:", ", ".join(free_set(table)))
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        tmp = args.out / ".local_screen.csv.tmp"
+        table.to_csv(tmp, index=False)
+        tmp.replace(args.out / "local_screen.csv")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
