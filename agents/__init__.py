@@ -3,13 +3,39 @@
 `Secretary`, `College` and `Council` (one of each per municipality) and `Staff` and `Citizen`
 (many per municipality). Every agent is a Mesa `Agent`; its hot state lives in numpy arrays owned
 by the model (struct-of-arrays) and the agent object is a view on its row.
+
+The names below are loaded when first used (PEP 562): `govsim.agents.modes` (the mode and role
+names) can be imported without Mesa.
 """
 
-from govsim.agents.citizen import Citizen, CitizenArrays
-from govsim.agents.college import College, CollegeArrays
-from govsim.agents.council import Council, CouncilArrays
-from govsim.agents.secretary import MODES, ROLES, Secretary, SecretaryArrays
-from govsim.agents.staff import STAFF_DOMAINS, Staff, StaffArrays
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from govsim.agents.citizen import Citizen, CitizenArrays
+    from govsim.agents.college import College, CollegeArrays
+    from govsim.agents.council import Council, CouncilArrays
+    from govsim.agents.modes import MODES, ROLES
+    from govsim.agents.secretary import Secretary, SecretaryArrays
+    from govsim.agents.staff import STAFF_DOMAINS, Staff, StaffArrays
+
+_WHERE: dict[str, str] = {
+    "MODES": "govsim.agents.modes",
+    "ROLES": "govsim.agents.modes",
+    "STAFF_DOMAINS": "govsim.agents.staff",
+    "Citizen": "govsim.agents.citizen",
+    "CitizenArrays": "govsim.agents.citizen",
+    "College": "govsim.agents.college",
+    "CollegeArrays": "govsim.agents.college",
+    "Council": "govsim.agents.council",
+    "CouncilArrays": "govsim.agents.council",
+    "Secretary": "govsim.agents.secretary",
+    "SecretaryArrays": "govsim.agents.secretary",
+    "Staff": "govsim.agents.staff",
+    "StaffArrays": "govsim.agents.staff",
+}
 
 __all__ = [
     "MODES",
@@ -26,3 +52,16 @@ __all__ = [
     "Staff",
     "StaffArrays",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module that defines ``name`` on first use (PEP 562)."""
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

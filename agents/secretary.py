@@ -26,9 +26,8 @@ from typing import Any
 import numpy as np
 
 from govsim.agents.base import ArrayAgent, Column
+from govsim.agents.modes import MODES, ROLES
 
-MODES: tuple[str, str, str, str] = ("legal", "performing", "collaborative", "responsive")
-ROLES: tuple[str, str, str, str] = ("advocate", "executor", "connector", "changer")
 ROLE_AGENDA: tuple[bool, ...] = (True, False, False, True)
 ROLE_FOCUS: tuple[str, ...] = ("internal", "college", "network", "network")
 ROLE_TRANSFORMATION_EXAMPLE: tuple[float, ...] = (0.0, 0.25, 0.75, 1.0)

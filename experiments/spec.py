@@ -314,7 +314,7 @@ class _Builder:
 
     def municipalities(self, names: list[str]) -> tuple[str, ...]:
         """The subset, each a municipality code, municipality name or province of 2017."""
-        from govsim.model.governance_model import select_municipalities
+        from govsim.model.municipalities import select_municipalities
 
         for i, item in enumerate(names):
             try:

@@ -1,9 +1,30 @@
-"""The govsim model: municipalities, timeline, parameters, mechanisms and `GovernanceModel`."""
+"""The govsim model: municipalities, timeline, parameters, mechanisms and `GovernanceModel`.
 
-from govsim.model.calendar import MonthCalendar
-from govsim.model.governance_model import GovernanceModel
-from govsim.model.parameters import PARAMETERS, ParameterError, resolve_parameters
-from govsim.model.timeline import Timeline, TimelineError
+The names below are loaded when first used (PEP 562), so a module that needs only the calendar
+or the parameters (every command line's parser, the pool's parent process) does not import Mesa
+and the compiled kernels with them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from govsim.model.calendar import MonthCalendar
+    from govsim.model.governance_model import GovernanceModel
+    from govsim.model.parameters import PARAMETERS, ParameterError, resolve_parameters
+    from govsim.model.timeline import Timeline, TimelineError
+
+_WHERE: dict[str, str] = {
+    "PARAMETERS": "govsim.model.parameters",
+    "GovernanceModel": "govsim.model.governance_model",
+    "MonthCalendar": "govsim.model.calendar",
+    "ParameterError": "govsim.model.parameters",
+    "Timeline": "govsim.model.timeline",
+    "TimelineError": "govsim.model.timeline",
+    "resolve_parameters": "govsim.model.parameters",
+}
 
 __all__ = [
     "PARAMETERS",
@@ -14,3 +35,16 @@ __all__ = [
     "TimelineError",
     "resolve_parameters",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module that defines ``name`` on first use (PEP 562)."""
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -39,9 +39,8 @@ from govsim.model.mechanisms import cooperation, participation, staff_learning, 
 from govsim.model.mechanisms import transition as transition_mechanisms
 from govsim.model.municipalities import (
     MunicipalityArrays,
-    find_municipality,
-    find_province,
     load_municipalities,
+    select_municipalities,
 )
 from govsim.model.parameters import STRATEGIES, ParameterError, resolve_parameters
 from govsim.model.schedule import MONTH, Month
@@ -64,27 +63,6 @@ STREAMS: tuple[str, ...] = (
 )
 """Named child random streams: each mechanism draws from its own, so a change in one
 mechanism's draws does not shift any other's."""
-
-
-def select_municipalities(selection: Sequence[str] | None) -> pd.DataFrame:
-    """Rows of `load_municipalities` for CBS codes, names or province names (None: all 388).
-
-    Raises:
-        ParameterError: If a code or name matches no municipality or province.
-    """
-    frame = load_municipalities()
-    if selection is None:
-        return frame
-    keep = np.zeros(len(frame), dtype=bool)
-    for item in selection:
-        name, province = find_municipality(str(item)), find_province(str(item))
-        match = (frame["name"] == name) | (frame["province"] == province)
-        if not match.any():
-            raise ParameterError(
-                f"'{item}' is not a 2017 municipality code (GMxxxx), municipality name or province"
-            )
-        keep |= match.to_numpy()
-    return frame[keep].reset_index(drop=True)
 
 
 @cache

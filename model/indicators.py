@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from govsim.agents.secretary import MODES
-from govsim.model.fused import indicators as fused_indicators
+from govsim.agents.modes import MODES
 from govsim.model.instruments import INSTRUMENTS
 from govsim.model.municipalities import SIZE_CLASSES
 from govsim.model.parameters import STRATEGIES
@@ -424,6 +423,8 @@ def _compiled_indicators(
     model: GovernanceModel, stacked: np.ndarray, known: np.ndarray
 ) -> dict[str, float]:
     """`compute_indicators` in one compiled pass (`model.fused.indicators`): the same numbers."""
+    from govsim.model.fused import indicators as fused_indicators  # numba: loaded when run
+
     s, out = model.state, model.last_participation
     row = np.empty(len(_ROW_NAMES))
     fused_indicators.indicator_row(

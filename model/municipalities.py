@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from govsim.model.parameters import ParameterError
 
 DATA_DIR = Path(__file__).parent / "data"
 SIZE_CLASSES: tuple[str, ...] = ("lt10k", "10k_20k", "20k_50k", "50k_100k", "gt100k")
@@ -247,3 +250,24 @@ def find_youth_region(text: str) -> str | None:
         if normalise(code) == key or normalise(name) == key:
             return str(code)
     return None
+
+
+def select_municipalities(selection: Sequence[str] | None) -> pd.DataFrame:
+    """Rows of `load_municipalities` for CBS codes, names or province names (None: all 388).
+
+    Raises:
+        ParameterError: If a code or name matches no municipality or province.
+    """
+    frame = load_municipalities()
+    if selection is None:
+        return frame
+    keep = np.zeros(len(frame), dtype=bool)
+    for item in selection:
+        name, province = find_municipality(str(item)), find_province(str(item))
+        match = (frame["name"] == name) | (frame["province"] == province)
+        if not match.any():
+            raise ParameterError(
+                f"'{item}' is not a 2017 municipality code (GMxxxx), municipality name or province"
+            )
+        keep |= match.to_numpy()
+    return frame[keep].reset_index(drop=True)

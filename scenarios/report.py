@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from govsim.agents.secretary import MODES
+from govsim.agents.modes import MODES
 from govsim.model.indicators import label
 from govsim.model.timeline import DOMAINS
 from govsim.scenarios.atomic import atomic_path, will_write, write_text

@@ -138,7 +138,7 @@ class RunTask:
             TimelineError: An inconsistent timeline.
             CalendarError: An unusable date.
         """
-        from govsim.model.governance_model import select_municipalities
+        from govsim.model.municipalities import select_municipalities
 
         self.resolved_parameters()
         self.scenario.timeline.validate()

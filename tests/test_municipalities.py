@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from govsim.model.governance_model import select_municipalities
 from govsim.model.municipalities import (
     REPORT_SIZE_COUNTS,
     SIZE_CLASSES,
     MunicipalityArrays,
     load_municipalities,
+    select_municipalities,
     size_class_of,
 )
 

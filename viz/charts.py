@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
-from govsim.agents.secretary import MODES
+from govsim.agents.modes import MODES
 from govsim.model.timeline import Timeline
 from govsim.viz import i18n
 from govsim.viz.map_view import MODE_COLOURS, encode

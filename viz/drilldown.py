@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from govsim.agents.secretary import MODES
+from govsim.agents.modes import MODES
 from govsim.model.parameters import STRATEGIES
 from govsim.viz import i18n, names
 

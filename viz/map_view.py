@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path
 from PIL import Image
 
-from govsim.agents.secretary import MODES
+from govsim.agents.modes import MODES
 from govsim.model.indicators import BY_NAME
 from govsim.viz import i18n
 from govsim.viz.topo import border_lines, load_shapes

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from govsim.agents.secretary import MODES
+from govsim.agents.modes import MODES
 from govsim.model.mechanisms.transition import pooled_capacity
 from govsim.model.mechanisms.urgency import deadline_credibility
 
