@@ -7,8 +7,9 @@ and the compiled kernels with them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from govsim.lazy import lazy_attributes
 
 if TYPE_CHECKING:  # pragma: no cover
     from govsim.model.calendar import MonthCalendar
@@ -36,15 +37,4 @@ __all__ = [
     "resolve_parameters",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    """Import the module that defines ``name`` on first use (PEP 562)."""
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE)

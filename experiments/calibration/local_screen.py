@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from govsim.experiments.calibration.screen import DOMAIN_SCREENS, free_set, survey_distances
+from govsim.experiments.calibration.screen import DOMAIN_SCREENS, show_and_write, survey_distances
 
 DEFAULT_SEEDS = 4
 """Seeds the costs are averaged over (common random numbers within each seed)."""
@@ -163,14 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = fixing_costs(
         params, instrument, names, screen_seeds(args.seed, args.seeds), workers=args.workers
     )
-    with pd.option_context("display.width", 160, "display.max_rows", 100):
-        print(table.round(3).to_string(index=False))
-    print("top 15:", ", ".join(free_set(table)))
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        tmp = args.out / ".local_screen.csv.tmp"
-        table.to_csv(tmp, index=False)
-        tmp.replace(args.out / "local_screen.csv")
+    show_and_write(table, args.out, "local_screen.csv")
     return 0
 
 

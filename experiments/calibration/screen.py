@@ -162,6 +162,18 @@ def free_set(table: pd.DataFrame, limit: int = MAX_FREE) -> list[str]:
     return table.sort_values("rank")["parameter"].head(limit).tolist()
 
 
+def show_and_write(table: pd.DataFrame, folder: Path | None, name: str) -> None:
+    """Print a screen's table and the 15 it ranks highest; write it to ``folder/name`` whole."""
+    from govsim.scenarios.atomic import atomic_path
+
+    with pd.option_context("display.width", 160, "display.max_rows", 100):
+        print(table.round(3).to_string(index=False))
+    print("top 15:", ", ".join(free_set(table)))
+    if folder is not None:
+        with atomic_path(folder / name) as tmp:
+            table.to_csv(tmp, index=False)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Screen every candidate parameter and print the table and the free set."""
     from govsim.experiments.calibration.priors import CANDIDATES, PRIORS
@@ -175,14 +187,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     names = dict.fromkeys(p.name for p in (*PRIORS, *CANDIDATES))
     priors = [PRIOR_BY_NAME[n] for n in names]
     table = screen(priors, args.trajectories, args.seed, args.workers)
-    with pd.option_context("display.width", 160, "display.max_rows", 100):
-        print(table.round(3).to_string(index=False))
-    print("top 15:", ", ".join(free_set(table)))
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        tmp = args.out / ".screen.csv.tmp"
-        table.to_csv(tmp, index=False)
-        tmp.replace(args.out / "screen.csv")
+    show_and_write(table, args.out, "screen.csv")
 
 
 if __name__ == "__main__":
