@@ -125,17 +125,10 @@ def fixing_costs(
     return frame
 
 
-def screen_seeds(seed: int, count: int) -> list[int]:
-    """``count`` seeds: ``seed``, then independent ones derived from it."""
-    from govsim.experiments.calibration.acceptance import replication_seeds
-
-    return replication_seeds(seed, count)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Screen every parameter with a prior at a fitted record; print the table and the top 15."""
     from govsim import argtypes
-    from govsim.experiments.calibration.acceptance import record_point
+    from govsim.experiments.calibration.acceptance import record_point, replication_seeds
     from govsim.experiments.calibration.priors import CANDIDATES, PRIORS
     from govsim.experiments.survey.questionnaire import instrument_settings
     from govsim.model.parameters import defaults
@@ -161,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.exit(2, f"error: {exc}\n")
     names = list(dict.fromkeys(p.name for p in (*PRIORS, *CANDIDATES)))
     table = fixing_costs(
-        params, instrument, names, screen_seeds(args.seed, args.seeds), workers=args.workers
+        params, instrument, names, replication_seeds(args.seed, args.seeds), workers=args.workers
     )
     show_and_write(table, args.out, "local_screen.csv")
     return 0
