@@ -13,10 +13,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    """The project's wheel, built once for this module (no dependencies, no isolation)."""
+def built(tmp_path_factory) -> tuple[Path, str]:
+    """The project's wheel, built once for this module (no dependencies, no isolation), and
+    what the build printed."""
     folder = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
+    done = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -31,9 +32,21 @@ def wheel(tmp_path_factory) -> Path:
         ],
         check=True,
         capture_output=True,
+        text=True,
     )
-    (built,) = folder.glob("govsim-*.whl")
-    return built
+    (wheel,) = folder.glob("govsim-*.whl")
+    return wheel, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(built) -> Path:
+    """The project's wheel."""
+    return built[0]
+
+
+def test_the_build_does_not_warn_of_folders_missing_from_the_package_list(built):
+    """Every folder that installs (data folders too) is declared: a fresh install is quiet."""
+    assert "absent from the `packages` configuration" not in built[1]
 
 
 def test_wheel_holds_only_the_govsim_package_and_its_data(wheel):
