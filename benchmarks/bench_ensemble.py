@@ -10,11 +10,14 @@ machine slow the wall times down (the CPU times much less). It also checks that 
 count wrote byte-identical data files.
 
 With ``--command`` it also times the whole command, ``govsim run`` in a new process per worker
-count (imports, the pool's fork server, runs, writing), as a user waits for it.
+count (imports, the pool's fork server, runs, writing), as a user waits for it. With ``--pairs N``
+it times only the whole command, N times for one and for two workers in alternating order, and
+prints every pair's speed-up, their mean, median and range (issue 15's target: 2 workers
+>= 1.8x one).
 
 Usage: python benchmarks/bench_ensemble.py [--replications 20] [--workers 1 2]
        [--scenarios baseline dso_delay ...] [--municipalities Utrecht] [--until 2020-12]
-       [--no-report] [--chunksize N] [--command]
+       [--no-report] [--chunksize N] [--command] [--pairs N]
 Target (issue 4): 5 scenarios × 20 replications at national scale in <= 2 minutes with 2 workers.
 """
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,7 +59,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunksize", type=int, default=None)
     parser.add_argument("--no-report", action="store_true", help="skip figures and report")
     parser.add_argument("--command", action="store_true", help="also time `govsim run` itself")
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only time the whole command: N pairs of the first and last worker count",
+    )
     args = parser.parse_args(argv)
+    if args.pairs > 0:
+        return 0 if time_pairs(args, args.pairs) else 1
 
     n_runs = len(args.scenarios) * args.replications
     scale = "national" if args.municipalities is None else ", ".join(args.municipalities)
@@ -124,27 +137,73 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if same else 1
 
 
+def _command(args: argparse.Namespace, workers: int, out: Path) -> list[str]:
+    """The ``govsim run`` command line for ``workers`` worker processes writing into ``out``."""
+    govsim = shutil.which("govsim", path=os.path.dirname(sys.executable)) or "govsim"
+    cmd = [govsim, "run", *args.scenarios, "-n", str(args.replications)]
+    cmd += ["--seed", str(args.seed), "-j", str(workers), "--no-progress", "--out", str(out)]
+    if args.municipalities:
+        cmd += ["--municipalities", *args.municipalities]
+    if args.until:
+        cmd += ["--until", args.until]
+    if args.no_report:
+        cmd.append("--no-report")
+    return cmd
+
+
+def _timed(cmd: list[str]) -> float:
+    """Wall seconds of one command in a new process (its output is not shown)."""
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
 def time_commands(args: argparse.Namespace) -> None:
     """Time ``govsim run`` in a new process per worker count and print the speed-up."""
-    govsim = shutil.which("govsim", path=os.path.dirname(sys.executable)) or "govsim"
-    print(f"whole command ({govsim} run ..., a new process each):")
+    print("whole command (govsim run ..., a new process each):")
     first = None
     with tempfile.TemporaryDirectory(prefix="govsim-bench-cmd-") as tmp:
         for workers in args.workers:
-            cmd = [govsim, "run", *args.scenarios, "-n", str(args.replications)]
-            cmd += ["--seed", str(args.seed), "-j", str(workers), "--no-progress"]
-            cmd += ["--out", str(Path(tmp) / f"w{workers}")]
-            if args.municipalities:
-                cmd += ["--municipalities", *args.municipalities]
-            if args.until:
-                cmd += ["--until", args.until]
-            if args.no_report:
-                cmd.append("--no-report")
-            start = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True)
-            wall = time.perf_counter() - start
+            wall = _timed(_command(args, workers, Path(tmp) / f"w{workers}"))
             first = first or wall
             print(f"{workers:>7} worker(s): {wall:6.1f} s, {first / wall:.2f}x")
+
+
+def time_pairs(args: argparse.Namespace, pairs: int, target: float = 1.8) -> bool:
+    """Time the whole command with the first and the last worker count, ``pairs`` times.
+
+    The order alternates (one then two, two then one, ...) because this machine's speed drifts
+    over minutes; each pair's speed-up compares its two neighbouring runs. Both runs of a pair
+    must write the same summary and report, to the byte. Returns whether they all did.
+    """
+    few, many = args.workers[0], args.workers[-1]
+    print(
+        f"whole command, {pairs} pairs of govsim run ({few} and {many} workers, alternating "
+        f"order; load average before: {_load()}):"
+    )
+    ratios, same = [], True
+    with tempfile.TemporaryDirectory(prefix="govsim-bench-pairs-") as tmp:
+        for k in range(pairs):
+            order = (few, many) if k % 2 == 0 else (many, few)
+            wall = {w: _timed(_command(args, w, Path(tmp) / f"p{k}w{w}")) for w in order}
+            outputs = [Path(tmp) / f"p{k}w{w}" for w in (few, many)]
+            files = ("summary.csv",) if args.no_report else ("summary.csv", "report.html")
+            same_k = all(
+                (outputs[0] / f).read_bytes() == (outputs[1] / f).read_bytes() for f in files
+            )
+            same = same and same_k
+            ratios.append(wall[few] / wall[many])
+            print(
+                f"  pair {k + 1:>2}: {few} worker(s) {wall[few]:5.1f} s, {many} worker(s) "
+                f"{wall[many]:5.1f} s, {ratios[-1]:.2f}x{'' if same_k else ', OUTPUTS DIFFER'}"
+            )
+    reached = sum(r >= target for r in ratios)
+    print(
+        f"speed-up over {pairs} pairs: mean {statistics.mean(ratios):.2f}x, median "
+        f"{statistics.median(ratios):.2f}x, range {min(ratios):.2f}-{max(ratios):.2f}x; "
+        f"{reached} of {pairs} at or above {target}x; load average after: {_load()}"
+    )
+    return same
 
 
 if __name__ == "__main__":
