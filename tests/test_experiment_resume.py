@@ -68,12 +68,19 @@ def spec_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reference(spec_path, tmp_path_factory) -> Path:
-    """The same experiment, uninterrupted, in this process."""
+def reference_run(spec_path, tmp_path_factory) -> tuple[Path, float]:
+    """The same experiment, uninterrupted, in this process: its folder and seconds per run."""
     out = tmp_path_factory.mktemp("reference") / "out"
+    started = time.perf_counter()
     report = run_experiment(spec_path, out, workers=1, progress=False)
     assert report.runs_done == N_RUNS
-    return out
+    return out, (time.perf_counter() - started) / N_RUNS
+
+
+@pytest.fixture(scope="module")
+def reference(reference_run) -> Path:
+    """The uninterrupted experiment's folder."""
+    return reference_run[0]
 
 
 def start(spec: Path, out: Path, workers: int) -> subprocess.Popen:
@@ -151,13 +158,22 @@ def assert_same_results(out: Path, reference: Path) -> None:
     assert manifest["counts"]["runs_complete"] == N_RUNS
 
 
-def test_resume_after_sigkill_at_random_moments(spec_path, reference, tmp_path):
+def test_resume_after_sigkill_at_random_moments(spec_path, reference_run, tmp_path):
+    """Four kills, each while the experiment is still running, then a resume to the end.
+
+    The moments scale with this machine's speed (a fixed 0.5-3 s outlasted the whole
+    experiment on a fast one): the first kill comes at a random moment of 0.5-3 s or as soon
+    as the first run is committed; the others up to three runs' time after a further commit.
+    """
+    reference, run_seconds = reference_run
     rng = random.Random(20180101)
     out = tmp_path / "out"
     killed_running = 0
     # 1: a kill at a random moment early on (imports, set-up, first runs)
     proc = start(spec_path, out, workers=1)
-    time.sleep(rng.uniform(0.5, 3.0))
+    moment = time.monotonic() + rng.uniform(0.5, 3.0)
+    while time.monotonic() < moment and proc.poll() is None and committed(out) == 0:
+        time.sleep(0.005)
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
         killed_running += 1
@@ -165,7 +181,8 @@ def test_resume_after_sigkill_at_random_moments(spec_path, reference, tmp_path):
     # 2-4: kills at random moments after further progress (mid-run, mid-write, between chunks)
     for _ in range(3):
         proc = start(spec_path, out, workers=1)
-        killed_running += kill_after_progress(proc, out, rng.uniform(0.0, 0.4), group=True)
+        extra = rng.uniform(0.0, 3.0) * run_seconds
+        killed_running += kill_after_progress(proc, out, extra, group=True)
     assert killed_running >= 3, "the kills must interrupt running experiments"
     assert len(load_runs(out)) < N_RUNS if out.exists() else True
     # finish: the same command again
