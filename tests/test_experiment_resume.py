@@ -193,7 +193,9 @@ def test_resume_after_sigkill_at_random_moments(spec_path, reference_run, tmp_pa
     assert len(manifest["sessions"]) >= 2
 
 
-def test_resume_after_killing_the_parent_of_a_process_pool(spec_path, reference, tmp_path):
+def test_resume_after_killing_the_parent_of_a_process_pool(spec_path, reference_run, tmp_path):
+    """Kill -9 of a pool's parent, twice while it runs (up to three runs' time after a commit)."""
+    reference, run_seconds = reference_run
     rng = random.Random(7)
     out = tmp_path / "out"
     for _ in range(2):
@@ -206,8 +208,10 @@ def test_resume_after_killing_the_parent_of_a_process_pool(spec_path, reference,
             and time.monotonic() < deadline
         ):
             time.sleep(0.01)
-        time.sleep(rng.uniform(0.0, 0.3))
+        time.sleep(rng.uniform(0.0, 3.0) * run_seconds)
         workers = children_of(proc.pid)
+        assert proc.poll() is None, "the kill must interrupt a running experiment"
+        assert workers, "the running experiment has its pool's processes"
         proc.kill()  # kill -9 of the parent only: its pool workers must not linger
         proc.wait(timeout=60)
         deadline = time.monotonic() + 20
