@@ -78,6 +78,15 @@ def reach(
 ) -> dict[str, Any]:
     """Search with every prior free from the installed values; score start and end alike.
 
+    Args:
+        evaluations: The local search's budget of evaluated parameter sets (1: the start only).
+        replications: Runs per acceptance seed.
+        seeds: Acceptance seeds (`acceptance.replication_seeds` of its default seed).
+        n_procs: Worker processes of the search.
+        municipalities: Score on these only (None: all 388, as the acceptance figure); the
+            search itself uses the calibration's panel.
+        progress: Show the search's progress bar.
+
     Returns:
         ``free`` (the names), ``search`` (evaluations, moves, seconds, the distances at the
         start and the end on their own legs' seeds), ``installed`` and ``all_free`` (each its
