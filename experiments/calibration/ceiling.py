@@ -28,7 +28,7 @@ from typing import Any
 from govsim.experiments.calibration import abc as cal
 from govsim.experiments.calibration import acceptance as acc
 from govsim.experiments.calibration.polish import POLISH_EVALUATIONS, polish
-from govsim.experiments.calibration.priors import PRIOR_BY_NAME, split
+from govsim.experiments.calibration.priors import PRIOR_BY_NAME
 
 
 def all_free_settings() -> cal.CalibrationSettings:
@@ -52,13 +52,17 @@ def acceptance_at(
     seeds: Sequence[int],
     municipalities: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """The acceptance figure at ``point`` (every target figure; `acceptance.summarise`)."""
-    from govsim.model.parameters import defaults
+    """The acceptance figure at ``point`` (every target figure; `acceptance.summarise`).
 
-    model_part, instrument = split(point)
+    The point completes as the calibration completes a particle (`abc.SurveySimulator.parameters`:
+    declared values for the rest, tied instrument settings).
+    """
+    params, instrument = cal.SurveySimulator(
+        seed=settings.seed, tied=settings.tied_settings()
+    ).parameters(point)
     rows = acc.over_seeds(
-        {**defaults(calibrated=False), **model_part},
-        cal.full_instrument(instrument, settings.tied_settings()),
+        params,
+        instrument,
         replications=replications,
         seeds=seeds,
         fit_keys=list(settings.fit_cells()["key"]),
