@@ -334,6 +334,19 @@ _DECLARED: tuple[Parameter, ...] = (
         "Extra share of its attention a council turns into steering at full incident pressure.",
     ),
     _p(
+        "framework_release",
+        0.5,
+        "share of the grip at full transition",
+        0.0,
+        1.0,
+        "report §3.2, on table 4's lower council steering: 'de kaderstellende rol van de "
+        "gemeenteraad: de raad stelt de kaders vast, het overige is uitvoering en komt daarom "
+        "niet meer bij de raad terug'; the frameworks are the transition's instruments (§1.3), "
+        "put to the council (§4.2); size " + CALIBRATE,
+        "Share of its grip a council lets go once the domain's frameworks (its transition) are "
+        "set.",
+    ),
+    _p(
         "election_attention_boost",
         0.4,
         "share of the gap to 1",

@@ -681,6 +681,7 @@ def _citizens(model: GovernanceModel, month: Month) -> None:
             cn.steering,
             cn.attention,
             model.colleges.incident_pressure,
+            st.transition,
             vector,
             fused_citizens.RATES,
             counts,
@@ -710,6 +711,8 @@ def _citizens(model: GovernanceModel, month: Month) -> None:
         model.colleges.incident_pressure,
         p["council_grip"],
         incident_grip=p["incident_grip"],
+        frameworks=st.transition,
+        release=p["framework_release"],
     )
 
 

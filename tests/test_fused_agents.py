@@ -49,6 +49,7 @@ CITIZEN_PARAMS = (
     "time_pressure_closure",
     "participation_rate",
     "fatigue_recovery",
+    "framework_release",
 )
 
 
@@ -221,6 +222,7 @@ def _citizens_case(seed: int, n_m: int, shuffle: bool) -> dict:
         "council_steering": _unit(rng, (n_m, 2)),
         "council_attention": _unit(rng, (n_m, 2)),
         "incident_pressure": _unit(rng, (n_m, 2)) * 2.0,
+        "transition": _unit(rng, (n_m, 2)),
         "rng": np.random.default_rng(seed + 1),
     }
 
@@ -252,6 +254,8 @@ def _citizens_reference(
         case["incident_pressure"],
         p["council_grip"],
         incident_grip=p["incident_grip"],
+        frameworks=case["transition"],
+        release=p["framework_release"],
     )
     return openness, outcome
 
@@ -301,6 +305,7 @@ def _citizens_fused(case: dict, p: dict) -> tuple[np.ndarray, participation.Part
         case["council_steering"],
         case["council_attention"],
         case["incident_pressure"],
+        case["transition"],
         vector,
         fused_citizens.RATES,
         counts,

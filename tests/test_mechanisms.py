@@ -1095,6 +1095,45 @@ def test_incident_grip_sets_how_much_sharper_incidents_make_the_grip():
     assert sharp[0.0][0] < sharp[0.1][0] < sharp[0.3][0]
 
 
+def test_a_council_lets_go_of_the_frameworks_it_has_set():
+    # report §3.2: "de raad stelt de kaders vast, het overige is uitvoering en komt daarom niet
+    # meer bij de raad terug": the grip falls with the domain's transition progress
+    attention = np.full((3, 2), 0.8)
+    frameworks = np.array([[0.0, 0.0], [0.5, 0.5], [1.0, 0.2]])
+    grip = np.zeros((3, 2))
+    for _ in range(200):
+        council.update_council_steering(
+            grip, attention, np.zeros((3, 2)), 0.9, frameworks=frameworks, release=0.4
+        )
+    assert grip[:, 0] == pytest.approx(0.8 * 0.9 * (1.0 - 0.4 * frameworks[:, 0]), abs=1e-3)
+    assert grip[0, 0] > grip[1, 0] > grip[2, 0]  # the more set, the less steered
+    # a domain whose frameworks are set steers less than one still setting them, same attention
+    assert grip[2, 0] < grip[2, 1]
+    # no release: the frameworks do not matter
+    held = np.zeros((3, 2))
+    for _ in range(200):
+        council.update_council_steering(
+            held, attention, np.zeros((3, 2)), 0.9, frameworks=frameworks, release=0.0
+        )
+    assert held == pytest.approx(np.full((3, 2), 0.72), abs=1e-3)
+
+
+def test_framework_release_narrows_the_gap_between_the_3d_and_the_omgevingswet():
+    # in 2017 the 3D's frameworks are set (transition near 1) and the Omgevingswet's are not:
+    # releasing the grip lowers the council's 3D steering more than its Omgevingswet steering
+    from govsim.model.governance_model import GovernanceModel
+
+    steering = {}
+    for release in (0.0, 0.5):
+        model = GovernanceModel(rng=3, framework_release=release, collect=False)
+        model.run_for(model.calendar.step_of("2017-08"))
+        assert model.state.transition[:, 0].mean() > model.state.transition[:, 1].mean() + 0.3
+        steering[release] = model.councils.steering.mean(axis=0)
+    drop = steering[0.0] - steering[0.5]
+    assert np.all(drop > 0.0)
+    assert drop[0] > drop[1] + 0.05
+
+
 def test_organisation_change_reaches_other_teams_at_the_spillover_share():
     team_input = np.array([[0.4, 0.5, 0.8], [0.2, 0.3, 0.0]])
     known = np.array([True, False])

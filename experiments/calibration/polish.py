@@ -115,6 +115,8 @@ class Objective:
         names: Sequence[str],
         replications: int,
         seed: int,
+        base: Mapping[str, float] | None = None,
+        instrument_base: Mapping[str, float] | None = None,
     ) -> None:
         self.names = tuple(names)
         self.distance = PenalisedDistance(
@@ -127,6 +129,10 @@ class Objective:
             answers=settings.answers,
             tied=settings.tied_settings(),
         )
+        if base is not None:  # what the parameters not searched take (default: declared)
+            self.simulator.base = dict(base)
+        if instrument_base is not None:
+            self.simulator.instrument_base = dict(instrument_base)
         self.replications = replications
         self.seed = seed
         self.observed = observed_statistics()
@@ -174,6 +180,8 @@ def polish(
     seed: int | None = None,
     progress: bool = True,
     legs: int = POLISH_LEGS,
+    base: Mapping[str, float] | None = None,
+    instrument_base: Mapping[str, float] | None = None,
 ) -> PolishResult:
     """Search the prior box around ``start`` for a smaller mean distance.
 
@@ -188,6 +196,9 @@ def polish(
         progress: Show a progress bar.
         legs: Legs the budget is split into; each starts from the best point so far with fresh
             common random numbers (`leg_seed`) and the initial step size.
+        base: Values of the model parameters not searched (default: the declared ones, as
+            the calibration; `experiments.calibration.refit` passes the installed set).
+        instrument_base: The same for the instrument settings.
 
     Returns:
         The `PolishResult`.
@@ -214,7 +225,9 @@ def polish(
     bar = tqdm(total=sum(budgets), desc="polishing the calibrated set", disable=not progress)
     try:
         for k, budget in enumerate(budgets):
-            objective = Objective(settings, names, replications, leg_seed(seed, k))
+            objective = Objective(
+                settings, names, replications, leg_seed(seed, k), base, instrument_base
+            )
             best_d = _map(pool, objective, [best])[0]
             if k == 0:
                 start_d = best_d

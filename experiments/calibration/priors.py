@@ -253,6 +253,16 @@ _CONSIDERED_FIRST: tuple[Prior, ...] = (
         "off (at least 0.05); at most half the attention again",
     ),
     Prior(
+        "framework_release",
+        0.0,
+        0.9,
+        "council steering (both domains: the gap between them, through the domains' transition "
+        "progress)",
+        "§3.2: 'de raad stelt de kaders vast, het overige is uitvoering' is offered as 'een "
+        "mogelijke verklaring', so from none of the grip let go to most of it; not all of it, "
+        "since a council keeps steering what comes back to it (§3.2, 43% and 39%)",
+    ),
+    Prior(
         "comfort_mode_weight",
         0.0,
         0.6,

@@ -81,7 +81,7 @@ def _take_part(
         fatigue: See ``municipality``.
         participating: See ``municipality``.
         draw: (n_citizens,) the first draw, ``rng.random(citizens.n)`` from stream ``citizens``.
-        params: (9,) `params_vector`; this reads ``time_pressure_closure``,
+        params: (10,) `params_vector`; this reads ``time_pressure_closure``,
             ``participation_rate`` and ``fatigue_recovery``.
         openness: (M, 2) filled with the month's openness (``Month.openness``).
         everyone: (M, 2) filled with the citizens per municipality and domain of interest.
@@ -149,6 +149,7 @@ def _settle(
     council_steering: np.ndarray,
     council_attention: np.ndarray,
     incident_pressure: np.ndarray,
+    transition: np.ndarray,
     params: np.ndarray,
     rates: np.ndarray,
     outcome: np.ndarray,
@@ -182,14 +183,17 @@ def _settle(
         council_steering: (M, 2) the councils' steering, updated in place.
         council_attention: (M, 2) the councils' attention.
         incident_pressure: (M, 2) the colleges' incident pressure.
-        params: (9,) `params_vector`; this reads ``initiative_rate``, ``trust_gain``,
-            ``trust_loss``, ``fatigue_gain``, ``council_grip`` and ``incident_grip``.
+        transition: (M, 2) ``state.transition``, the frameworks the councils have set.
+        params: (10,) `params_vector`; this reads ``initiative_rate``, ``trust_gain``,
+            ``trust_loss``, ``fatigue_gain``, ``council_grip``, ``incident_grip`` and
+            ``framework_release``.
         rates: `RATES`.
         outcome: (5, M, 2) the `ParticipationOutcome` counts: ``citizens`` filled by
             `take_part`; participants, initiatives, facilitated and blocked are filled here.
     """
     initiative_rate, trust_gain, trust_loss = params[0], params[1], params[2]
     fatigue_gain, grip, incident_grip = params[3], params[4], params[5]
+    release = params[9]
     practice_rate, trust_rate, steering_rate = rates[0], rates[1], rates[2]
     n_m = openness.shape[0]
     outcome[1:] = 0.0
@@ -244,6 +248,7 @@ def _settle(
             target = council_attention[i, d] * (
                 grip + incident_grip * _minimum(incident_pressure[i, d], 1.0)
             )
+            target = target * (1.0 - release * transition[i, d])
             steering = council_steering[i, d]
             steering += steering_rate * (_clip(target, 0.0, 1.0) - steering)
             council_steering[i, d] = _clip(steering, 0.0, 1.0)
@@ -259,7 +264,10 @@ def _settle(
 
 
 def params_vector(params: dict) -> np.ndarray:
-    """The model parameters the two kernels read, in their order: `settle`'s, then `take_part`'s."""
+    """The model parameters the two kernels read, in order.
+
+    `settle`'s six, then `take_part`'s three, then `settle`'s ``framework_release``.
+    """
     return np.array(
         [
             params["initiative_rate"],
@@ -271,6 +279,7 @@ def params_vector(params: dict) -> np.ndarray:
             params["time_pressure_closure"],
             params["participation_rate"],
             params["fatigue_recovery"],
+            params["framework_release"],
         ],
         dtype=np.float64,
     )

@@ -18,6 +18,8 @@ def update_council_steering(
     grip: float = 0.7,
     rate: float = COUNCIL_STEERING_RATE,
     incident_grip: float = 0.3,
+    frameworks: np.ndarray | None = None,
+    release: float = 0.0,
 ) -> None:
     """Move council steering (M, 2) towards its attention × its grip (plus incidents), in place.
 
@@ -30,7 +32,19 @@ def update_council_steering(
     ("De gemeenteraden sturen hier dan ook scherper op dan bij de Omgevingswet", §3.3) because
     the incidents with vulnerable groups happen there. A council with a firm grip reopens more
     of society's choices (see `participation.participate`).
+
+    Once the frameworks are set the council lets go: "Een mogelijke verklaring daarvoor is de
+    kaderstellende rol van de gemeenteraad: de raad stelt de kaders vast, het overige is
+    uitvoering en komt daarom niet meer bij de raad terug" (report §3.2, on table 4). The
+    frameworks are the transition's new instruments, which go to the council for adoption ("de
+    regels en verordeningen maken en deze voorleggen aan de raad", §4.2; for the Omgevingswet
+    "het tijdig opstellen van de nieuwe instrumenten ... (omgevingsvisie, omgevingsplan,
+    etc.)", §1.3). ``frameworks`` (M, 2) is the domain's transition progress; at full
+    progress the target grip is ``1 - release`` (parameter ``framework_release``) of what it
+    is while the frameworks are still being set. Without ``frameworks`` nothing is released.
     """
     target = attention * (grip + incident_grip * np.minimum(incident_pressure, 1.0))
+    if frameworks is not None:
+        target = target * (1.0 - release * np.asarray(frameworks))
     steering += rate * (clip(target, 0.0, 1.0) - steering)
     clip(steering, 0.0, 1.0, out=steering)
