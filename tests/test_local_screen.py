@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from govsim.experiments.calibration import local_screen as ls
+from govsim.experiments.calibration.priors import PRIOR_BY_NAME
 from govsim.experiments.calibration.screen import DOMAIN_SCREENS, survey_distances
 from govsim.experiments.survey.items import INSTRUMENT_DEFAULTS
 from govsim.model.parameters import PARAMETERS, defaults
@@ -98,7 +99,7 @@ def test_the_command_writes_its_table_whole(tmp_path, monkeypatch, capsys):
     args = ["--record", str(record), "--seeds", "2", "--workers", "1", "--out", str(tmp_path)]
     assert ls.main(args) == 0
     written = (tmp_path / "local_screen.csv").read_text().splitlines()
-    assert len(written) == 1 + 43
+    assert len(written) == 1 + len(PRIOR_BY_NAME)
     # transition_rate 0.4 against its declared 0.12 costs 0.28, answer_noise 0.2 against 0.1
     assert written[1].startswith("transition_rate,0.4,0.12,0.28")
     assert written[2].startswith("answer_noise,0.2,0.1,0.1")

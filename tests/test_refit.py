@@ -54,9 +54,12 @@ def test_the_record_changes_only_the_refitted_values_and_keeps_its_lineage():
     assert {
         k for k in record["instrument"] if record["instrument"][k] != previous["instrument"][k]
     } == {"answer_noise"}
+    earlier = previous["provenance"].get("refits", [])
     for key, value in previous["provenance"].items():
-        assert record["provenance"][key] == value
-    lineage = record["provenance"]["refit"]
+        if key != "refits":
+            assert record["provenance"][key] == value
+    assert record["provenance"]["refits"][:-1] == earlier  # earlier refits are kept
+    lineage = record["provenance"]["refits"][-1]
     assert lineage["names"] == ["council_grip", "answer_noise"]
     assert lineage["from_version"] == previous["version"]
     assert record["fit"]["inside_margin_median"] == 70.0

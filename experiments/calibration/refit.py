@@ -12,7 +12,7 @@ end as issue 14's acceptance figure (`acceptance.over_seeds`: median over 4 repl
 the target figures inside the margin, every municipality).
 
 The new record keeps the previous one's provenance (the ABC run behind every value not refitted)
-and adds a ``refit`` entry with this step's own. With ``--install`` it replaces the installed
+and appends this step's own to its ``refits``. With ``--install`` it replaces the installed
 set, as a new version, only if it keeps at least as many figures inside as the installed
 record says (`pipeline.install_refusal`).
 
@@ -147,8 +147,9 @@ def refit(
 def refit_record(outcome: Mapping[str, Any], previous: Mapping[str, Any]) -> dict[str, Any]:
     """The installed record ``previous`` with the refitted values, as its next version.
 
-    Its provenance is the previous one's (the run behind every value not refitted) with a
-    ``refit`` entry for this step; its ``fit`` is the refitted set's acceptance figure.
+    Its provenance is the previous one's (the run behind every value not refitted) with this
+    step appended to its list of ``refits`` (earlier refits kept, oldest first); its ``fit`` is
+    the refitted set's acceptance figure.
     """
     from govsim.provenance import code_label
 
@@ -164,16 +165,19 @@ def refit_record(outcome: Mapping[str, Any], previous: Mapping[str, Any]) -> dic
         "instrument": instrument,
         "provenance": {
             **previous.get("provenance", {}),
-            "refit": {
-                "names": list(outcome["names"]),
-                "from_version": int(previous.get("version", 0)),
-                "from_label": previous.get("label"),
-                "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                "code_version": code_label(),
-                "search": dict(outcome["search"]),
-                "start": dict(outcome["start"]["point"]),
-                "start_acceptance": dict(outcome["start"]["acceptance"]),
-            },
+            "refits": [
+                *previous.get("provenance", {}).get("refits", []),
+                {
+                    "names": list(outcome["names"]),
+                    "from_version": int(previous.get("version", 0)),
+                    "from_label": previous.get("label"),
+                    "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                    "code_version": code_label(),
+                    "search": dict(outcome["search"]),
+                    "start": dict(outcome["start"]["point"]),
+                    "start_acceptance": dict(outcome["start"]["acceptance"]),
+                },
+            ],
         },
         "fit": dict(outcome["end"]["acceptance"]),
     }
