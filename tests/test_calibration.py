@@ -160,11 +160,7 @@ def test_a_split_off_noise_that_no_fitted_figure_reads_is_tied_to_its_source():
     # the default free set (priors.FREE, the local screen's top 15) holds three instrument
     # settings; the other two stay at their declared values
     defaults = {p.name for p in cal.CalibrationSettings().free_priors()}
-    assert defaults & set(INSTRUMENT_DEFAULTS) == {
-        "emphasis_scale",
-        "change_noise",
-        "importance_noise",
-    }
+    assert defaults & set(INSTRUMENT_DEFAULTS) == {"emphasis_scale", "change_noise", "answer_noise"}
     assert len(defaults) == 15
     chosen = ("answer_noise", "change_noise", "importance_noise", "transition_rate")
     names = {p.name for p in cal.CalibrationSettings(priors=chosen).free_priors()}

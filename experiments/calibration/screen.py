@@ -157,9 +157,24 @@ def screen(
 def free_set(table: pd.DataFrame, limit: int = MAX_FREE) -> list[str]:
     """The ``limit`` highest-ranked parameters of a screen's table, in rank order.
 
-    Either screen's: `screen` (Morris) or `local_screen.fixing_costs`.
+    Either screen's: `screen` (Morris) or `local_screen.fixing_costs`. A noise split off
+    another (`experiments.survey.items.SPLIT_FROM`: ``change_noise`` and ``importance_noise``
+    off ``answer_noise``) is free only with its source: a run that fits none of the figures a
+    split-off noise reads ties it to its source (`CalibrationSettings.tied_settings`; Table 5
+    held out ties ``change_noise``), and a source left at its declared placeholder would make
+    that hold-out read its figures with the placeholder. Where a chosen split-off's source is
+    not among the ``limit``, the source takes the place of the lowest-ranked chosen one.
     """
-    return table.sort_values("rank")["parameter"].head(limit).tolist()
+    from govsim.experiments.survey.items import SPLIT_FROM
+
+    ranked = table.sort_values("rank")["parameter"].tolist()
+    chosen = ranked[:limit]
+    while True:
+        missing = [SPLIT_FROM[n] for n in chosen if SPLIT_FROM.get(n, n) not in chosen]
+        if not missing or missing[0] in chosen:
+            break
+        chosen = [*chosen[:-1], missing[0]]
+    return [n for n in ranked if n in chosen]
 
 
 def show_and_write(table: pd.DataFrame, folder: Path | None, name: str) -> None:
