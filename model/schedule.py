@@ -1074,6 +1074,7 @@ MONTH: tuple[SubStep, ...] = (
             "omgevingsvisie, access_teams",
             "council reopen_tendency, trust_in_citizens, steering (prev), attention",
             "college incident_pressure",
+            "transition (the frameworks set)",
         ),
         (
             "citizens' trust, fatigue, willingness, counters",

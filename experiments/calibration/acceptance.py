@@ -80,6 +80,37 @@ def summarise(rows: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def change_line(before: Mapping[str, Any], after: Mapping[str, Any], start_label: str = "") -> str:
+    """The acceptance before and after a search, in words (two `summarise` outcomes).
+
+    ``start_label`` follows the first figure (e.g. ``" at the installed values"``).
+    """
+    return (
+        f"median over {len(after['seeds'])} seeds, {before['inside_margin_median']:g}"
+        f"{start_label} (by seed {before['inside_margin_by_seed']}) -> "
+        f"{after['inside_margin_median']:g} (by seed {after['inside_margin_by_seed']}); RMSE "
+        f"{before['rmse_points_median']:.1f} -> {after['rmse_points_median']:.1f} points"
+    )
+
+
+def add_search_arguments(parser: argparse.ArgumentParser, evaluations: int) -> None:
+    """The options of a command that searches and scores with this figure.
+
+    ``--evaluations`` (the search's budget, default ``evaluations``), ``--replications`` and
+    ``--seeds`` (of the acceptance figure) and ``--workers``.
+    """
+    import os
+
+    from govsim import argtypes
+
+    parser.add_argument("--evaluations", type=argtypes.positive_int, default=evaluations)
+    parser.add_argument("--replications", type=argtypes.positive_int, default=20)
+    parser.add_argument("--seeds", type=argtypes.positive_int, default=REPLICATION_SEEDS)
+    parser.add_argument(
+        "--workers", type=argtypes.positive_int, default=min(2, os.cpu_count() or 1)
+    )
+
+
 def over_seeds(
     params: Mapping[str, float],
     instrument: Mapping[str, float],

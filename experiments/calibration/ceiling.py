@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -130,28 +129,19 @@ def summary_line(outcome: Mapping[str, Any]) -> str:
     return (
         f"{len(outcome['free'])} parameters free, local search {search['evaluations']} "
         f"evaluations ({search['moves']} moves, {search['seconds']:.0f} s): figures inside the "
-        f"margin, median over {len(after['seeds'])} seeds, {before['inside_margin_median']:g} "
-        f"at the installed values (by seed {before['inside_margin_by_seed']}) -> "
-        f"{after['inside_margin_median']:g} (by seed {after['inside_margin_by_seed']}); RMSE "
-        f"{before['rmse_points_median']:.1f} -> {after['rmse_points_median']:.1f} points"
+        f"margin, {acc.change_line(before, after, ' at the installed values')}"
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the search, print the summary line, write the outcome as JSON if asked."""
-    from govsim import argtypes
     from govsim.scenarios.atomic import write_text
 
     parser = argparse.ArgumentParser(
         prog="python -m govsim.experiments.calibration.ceiling",
         description=__doc__.splitlines()[0],
     )
-    parser.add_argument("--evaluations", type=argtypes.positive_int, default=POLISH_EVALUATIONS)
-    parser.add_argument("--replications", type=argtypes.positive_int, default=20)
-    parser.add_argument("--seeds", type=argtypes.positive_int, default=acc.REPLICATION_SEEDS)
-    parser.add_argument(
-        "--workers", type=argtypes.positive_int, default=min(2, os.cpu_count() or 1)
-    )
+    acc.add_search_arguments(parser, POLISH_EVALUATIONS)
     parser.add_argument("--out", type=Path, default=None, help="write the outcome (JSON) here")
     args = parser.parse_args(argv)
     outcome = reach(args.evaluations, args.replications, args.seeds, args.workers)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -192,17 +191,13 @@ def summary_line(outcome: Mapping[str, Any]) -> str:
     )
     return (
         f"refit {moved} ({outcome['search']['evaluations']} evaluations, "
-        f"{outcome['search']['seconds']:.0f} s): figures inside the margin, median over "
-        f"{len(after['seeds'])} seeds, {before['inside_margin_median']:g} "
-        f"(by seed {before['inside_margin_by_seed']}) -> {after['inside_margin_median']:g} "
-        f"(by seed {after['inside_margin_by_seed']}); RMSE {before['rmse_points_median']:.1f} "
-        f"-> {after['rmse_points_median']:.1f} points"
+        f"{outcome['search']['seconds']:.0f} s): figures inside the margin, "
+        f"{acc.change_line(before, after)}"
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Refit, print the summary, write the record if asked and install it if it fits as well."""
-    from govsim import argtypes
     from govsim.experiments.calibration import fit_report as fr
     from govsim.experiments.calibration.pipeline import install_refusal
     from govsim.model.parameters import CALIBRATED_PATH
@@ -212,12 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=__doc__.splitlines()[0],
     )
     parser.add_argument("names", nargs="+", help="parameters to refit (each with a prior)")
-    parser.add_argument("--evaluations", type=argtypes.positive_int, default=REFIT_EVALUATIONS)
-    parser.add_argument("--replications", type=argtypes.positive_int, default=20)
-    parser.add_argument("--seeds", type=argtypes.positive_int, default=acc.REPLICATION_SEEDS)
-    parser.add_argument(
-        "--workers", type=argtypes.positive_int, default=min(2, os.cpu_count() or 1)
-    )
+    acc.add_search_arguments(parser, REFIT_EVALUATIONS)
     parser.add_argument("--out", default=None, help="write the new record (JSON) here")
     parser.add_argument(
         "--install",
