@@ -15,7 +15,7 @@ from govsim.model.parameters import defaults
 
 def test_every_declared_prior_is_free_and_starts_at_its_installed_value():
     settings = ceiling.all_free_settings()
-    start = ceiling.installed_point(settings)
+    start = acc.installed_point(settings)
     assert set(start) == set(PRIOR_BY_NAME)
     assert set(FREE) < set(start) and set(INSTRUMENT) <= set(start)
     installed = {**defaults(), **instrument_settings()}
@@ -27,7 +27,7 @@ def test_the_installed_point_scores_what_the_acceptance_command_scores():
     set to the figure: the same seeds give the same acceptance summary."""
     settings = ceiling.all_free_settings()
     seeds = acc.replication_seeds(acc.DEFAULT_SEED, 1)
-    ours = ceiling.acceptance_at(ceiling.installed_point(settings), settings, 2, seeds)
+    ours = ceiling.acceptance_at(acc.installed_point(settings), settings, 2, seeds)
     theirs = acc.summarise(acc.installed(seeds=1, replications=2))
     assert ours == theirs
     assert 0 < ours["inside_margin_median"] <= 97

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 import pandas as pd
 
 from govsim.experiments.calibration.priors import CANDIDATES, FREE, PRIOR_BY_NAME, PRIORS
 from govsim.experiments.calibration.screen import DOMAIN_SCREENS, free_set, problem, screen
+from govsim.experiments.survey.items import SPLIT_FROM
 
 NAMES = ("satisfaction_noise", "dso_uncertainty_weight", "transition_rate")
 
@@ -71,3 +73,9 @@ def test_a_split_off_noise_is_free_only_with_its_source():
     # a split-off noise at the limit gives way to its source
     assert free_set(table(names), 2) == ["a", "answer_noise"]
     assert free_set(table(["a", "b", "c"]), 2) == ["a", "b"]
+    # a source a chosen split-off needs is never the one that gives way
+    # (two sources: answer_noise, 4th, stays; change_noise, the lowest-ranked one no split-off
+    # needs, makes way for b)
+    names = ["a", "importance_noise", "change_noise", "answer_noise", "b"]
+    with patch.dict(SPLIT_FROM, {"importance_noise": "b"}):
+        assert free_set(table(names), 4) == ["a", "importance_noise", "answer_noise", "b"]

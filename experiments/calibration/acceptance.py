@@ -27,6 +27,8 @@ import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+    from govsim.experiments.calibration.abc import CalibrationSettings
 # fit_report and pandas are imported where used: the command line imports this module for
 # `REPLICATION_SEEDS` when it builds its parser, for every govsim command
 
@@ -190,6 +192,21 @@ def record_point(path: Path) -> tuple[dict[str, float], dict[str, float]]:
     return params, {**INSTRUMENT_DEFAULTS, **calibrated_instrument(instrument)}
 
 
+def installed_values() -> tuple[dict[str, float], dict[str, float]]:
+    """The installed model parameters and instrument settings (calibrated, else declared)."""
+    from govsim.experiments.survey.questionnaire import instrument_settings
+    from govsim.model.parameters import defaults
+
+    return defaults(), dict(instrument_settings())
+
+
+def installed_point(settings: CalibrationSettings) -> dict[str, float]:
+    """The installed values of ``settings``' free parameters (model and instrument)."""
+    params, instrument = installed_values()
+    values = {**params, **instrument}
+    return {p.name: float(values[p.name]) for p in settings.free_priors()}
+
+
 def installed(
     seeds: int = REPLICATION_SEEDS,
     replications: int = 20,
@@ -199,11 +216,9 @@ def installed(
 ) -> pd.DataFrame:
     """`over_seeds` at the installed set (or ``record``'s); every target figure counts."""
     from govsim.experiments.calibration.distance import select_cells
-    from govsim.experiments.survey.questionnaire import instrument_settings
-    from govsim.model.parameters import defaults
 
     if record is None:
-        params, instrument = defaults(), instrument_settings()
+        params, instrument = installed_values()
     else:
         params, instrument = record_point(record)
     keys = list(select_cells()["key"])

@@ -35,15 +35,6 @@ def all_free_settings() -> cal.CalibrationSettings:
     return cal.CalibrationSettings(priors=tuple(PRIOR_BY_NAME))
 
 
-def installed_point(settings: cal.CalibrationSettings) -> dict[str, float]:
-    """The installed values (calibrated record, else declared) of ``settings``' free parameters."""
-    from govsim.experiments.survey.questionnaire import instrument_settings
-    from govsim.model.parameters import defaults
-
-    values = {**defaults(), **instrument_settings()}
-    return {p.name: float(values[p.name]) for p in settings.free_priors()}
-
-
 def acceptance_at(
     point: Mapping[str, float],
     settings: cal.CalibrationSettings,
@@ -96,7 +87,7 @@ def reach(
         acceptance summary and point).
     """
     settings = all_free_settings()
-    start = installed_point(settings)
+    start = acc.installed_point(settings)
     began = time.time()
     result = polish(start, settings, evaluations, n_procs=n_procs, progress=progress)
     chosen = acc.replication_seeds(acc.DEFAULT_SEED, seeds)

@@ -122,17 +122,16 @@ class Objective:
         self.distance = PenalisedDistance(
             settings.fit_cells(), settings.patterns, settings.weighting
         )
+        # what the parameters not searched take (default: the declared values)
+        held = {"base": base, "instrument_base": instrument_base}
         self.simulator = SurveySimulator(
             seed,
             settings.municipalities,
             common_random_numbers=True,
             answers=settings.answers,
             tied=settings.tied_settings(),
+            **{name: dict(values) for name, values in held.items() if values is not None},
         )
-        if base is not None:  # what the parameters not searched take (default: declared)
-            self.simulator.base = dict(base)
-        if instrument_base is not None:
-            self.simulator.instrument_base = dict(instrument_base)
         self.replications = replications
         self.seed = seed
         self.observed = observed_statistics()

@@ -41,14 +41,6 @@ REFIT_EVALUATIONS = 400
 full calibration's search over 15."""
 
 
-def installed_base() -> tuple[dict[str, float], dict[str, float]]:
-    """The installed model parameters and instrument settings (calibrated, else declared)."""
-    from govsim.experiments.survey.questionnaire import instrument_settings
-    from govsim.model.parameters import defaults
-
-    return defaults(), dict(instrument_settings())
-
-
 def complete(
     point: Mapping[str, float], base: Mapping[str, float], instrument: Mapping[str, float]
 ) -> tuple[dict[str, float], dict[str, float]]:
@@ -91,9 +83,8 @@ def refit(
         raise PriorError(f"name each parameter to refit once; got {list(names)}")
     priors = select_priors(list(names))
     settings = cal.CalibrationSettings(priors=tuple(p.name for p in priors))
-    base, instrument = installed_base()
-    values = {**base, **instrument}
-    start = {p.name: float(values[p.name]) for p in priors}
+    base, instrument = acc.installed_values()
+    start = acc.installed_point(settings)
     began = time.time()
     result = polish(
         start,

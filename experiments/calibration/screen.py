@@ -163,17 +163,20 @@ def free_set(table: pd.DataFrame, limit: int = MAX_FREE) -> list[str]:
     split-off noise reads ties it to its source (`CalibrationSettings.tied_settings`; Table 5
     held out ties ``change_noise``), and a source left at its declared placeholder would make
     that hold-out read its figures with the placeholder. Where a chosen split-off's source is
-    not among the ``limit``, the source takes the place of the lowest-ranked chosen one.
+    not among the ``limit``, the source takes the place of the lowest-ranked chosen parameter
+    that no chosen split-off needs as its source.
     """
     from govsim.experiments.survey.items import SPLIT_FROM
 
     ranked = table.sort_values("rank")["parameter"].tolist()
     chosen = ranked[:limit]
-    while True:
-        missing = [SPLIT_FROM[n] for n in chosen if SPLIT_FROM.get(n, n) not in chosen]
-        if not missing or missing[0] in chosen:
+    for _ in range(limit):
+        needed = {SPLIT_FROM[n] for n in chosen if n in SPLIT_FROM}
+        missing = [s for s in needed if s not in chosen]
+        if not missing:
             break
-        chosen = [*chosen[:-1], missing[0]]
+        drop = next(n for n in reversed(chosen) if n not in needed)
+        chosen = [n for n in chosen if n != drop] + [min(missing, key=ranked.index)]
     return [n for n in ranked if n in chosen]
 
 
