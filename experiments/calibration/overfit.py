@@ -1,0 +1,224 @@
+"""Every prior free on a gate's training figures: does the in-sample gain carry out of sample?
+
+The installed record (version 12) has 29 fitted model parameters and 5 instrument settings and
+puts 66.5 of 97 figures inside the margin; the ceiling (`ceiling`) frees all 44 declared priors
+and reaches 73.5. Both are in-sample figures: they were fitted on the figures they are scored
+on. This diagnostic asks the validation's question of that procedure (docs/validation.md):
+start from a gate's own 15-parameter calibration (``docs/validation/<gate>/
+calibrated_parameters.json``: fitted on the gate's training figures only), free every declared
+prior, search with the calibration's own local search (`polish.polish`) on the training figures
+only, and score the gate's in-sample and out-of-sample figures at the start and the end
+(`validation.verdict`, per replication seed; the medians over the seeds). If the extra
+parameters fit structure, the held-out figures improve with the fitted ones; if they fit noise
+and the fitted figures' idiosyncrasies, the held-out figures get worse.
+
+Usage: ``python -m govsim.experiments.calibration.overfit cross_domain [--evaluations 2400]
+[--out docs/screen/overfit_cross_domain.json]`` (about 8 minutes on two cores at the defaults).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from govsim.experiments.calibration import abc as cal
+from govsim.experiments.calibration import acceptance as acc
+from govsim.experiments.calibration.polish import POLISH_EVALUATIONS, polish
+from govsim.experiments.calibration.priors import PRIOR_BY_NAME
+from govsim.experiments.calibration.validation import GATES, Gate, verdict
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+HELD_OUT_GATES: tuple[str, ...] = tuple(g.name for g in GATES if g.out_group == "holdout")
+"""The gates whose out-of-sample figures are target figures left out of the fit."""
+
+
+def gate_settings(gate: Gate) -> cal.CalibrationSettings:
+    """The calibration's settings with every declared prior free, fitted on ``gate``'s figures."""
+    return cal.CalibrationSettings(
+        priors=tuple(PRIOR_BY_NAME), targets=gate.targets, holdout=gate.holdout
+    )
+
+
+def gate_record(gate: Gate) -> Path:
+    """The committed 15-parameter calibration of ``gate`` (docs/validation/<gate>/)."""
+    return DOCS / "validation" / gate.name / "calibrated_parameters.json"
+
+
+def scores(
+    point: Mapping[str, float],
+    settings: cal.CalibrationSettings,
+    gate: Gate,
+    held: tuple[Mapping[str, float], Mapping[str, float]],
+    replications: int,
+    seeds: Sequence[int],
+    municipalities: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """In-sample and out-of-sample figures of ``gate`` at ``point``, per seed and their medians.
+
+    Args:
+        point: Values of the free parameters.
+        settings: The run's settings (`gate_settings`).
+        gate: The gate.
+        held: Model parameters and instrument settings for everything ``point`` does not set.
+        replications: Runs per seed.
+        seeds: Replication seeds.
+        municipalities: Simulate only these (None: all 388, as the gates score).
+    """
+    from govsim.experiments.calibration import fit_report as fr
+
+    params, instrument = cal.SurveySimulator(
+        seed=settings.seed,
+        tied=settings.tied_settings(),
+        base=dict(held[0]),
+        instrument_base=dict(held[1]),
+    ).parameters(point)
+    fit_keys = list(settings.fit_cells()["key"])
+    holdout_keys = list(settings.holdout_cells()["key"])
+    by_seed = []
+    for seed in seeds:
+        reps = fr.replicate(params, instrument, replications, seed, municipalities=municipalities)
+        by_seed.append(verdict(fr.fit_table(reps, fit_keys, holdout_keys, "margin"), gate))
+    out: dict[str, Any] = {"seeds": [int(s) for s in seeds]}
+    for side in ("in_sample", "out_of_sample"):
+        rows = [v[side] for v in by_seed]
+        out[side] = {
+            "figures": int(rows[0]["figures"]),
+            "share_inside_by_seed": [round(float(r["share_inside"]), 4) for r in rows],
+            **{
+                f"{key}_median": float(np.median([r[key] for r in rows]))
+                for key in ("share_inside", "mae_points", "rmse_points")
+            },
+        }
+    out["passed_by_seed"] = [bool(v["passed"]) for v in by_seed]
+    return out
+
+
+def reach(
+    gate_name: str,
+    evaluations: int = POLISH_EVALUATIONS,
+    replications: int = 20,
+    seeds: int = acc.REPLICATION_SEEDS,
+    n_procs: int = 2,
+    record: Path | None = None,
+    municipalities: Sequence[str] | None = None,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Free every prior from ``gate_name``'s calibration, fit its training figures, score both.
+
+    Args:
+        gate_name: One of `HELD_OUT_GATES`.
+        evaluations: The local search's budget (1: the start only).
+        replications: Runs per seed.
+        seeds: Replication seeds (`acceptance.replication_seeds` of its default seed).
+        n_procs: Worker processes of the search.
+        record: The start (default `gate_record`); parameters it lacks take declared values.
+        municipalities: Score on these only (None: all 388); the search uses the panel.
+        progress: Show the search's progress bar.
+
+    Returns:
+        ``gate``, ``record``, ``free`` (the names), ``search``, ``start`` and ``end`` (each its
+        point and `scores`) and ``provenance`` (`govsim.provenance.record`).
+
+    Raises:
+        ValueError: ``gate_name`` is not one of `HELD_OUT_GATES`.
+    """
+    from govsim import provenance
+
+    if gate_name not in HELD_OUT_GATES:
+        raise ValueError(f"gate must be one of {list(HELD_OUT_GATES)}, got {gate_name!r}")
+    gate = next(g for g in GATES if g.name == gate_name)
+    path = gate_record(gate) if record is None else Path(record)
+    held = acc.record_point(path)
+    settings = gate_settings(gate)
+    values = {**held[0], **held[1]}
+    start = {p.name: float(values[p.name]) for p in settings.free_priors()}
+    began = time.time()
+    result = polish(
+        start,
+        settings,
+        evaluations,
+        n_procs=n_procs,
+        progress=progress,
+        base=held[0],
+        instrument_base=held[1],
+    )
+    seconds = round(time.time() - began, 1)
+    chosen = acc.replication_seeds(acc.DEFAULT_SEED, seeds)
+    end = {k: float(v) for k, v in result.point.items()}
+    return {
+        "gate": gate.name,
+        "record": path.relative_to(DOCS.parent).as_posix()
+        if path.is_relative_to(DOCS.parent)
+        else str(path),
+        "free": list(start),
+        "search": {
+            "evaluations": result.evaluations,
+            "moves": result.improvements,
+            "seconds": seconds,
+            "start_distance": result.start_distance,
+            "distance": result.distance,
+        },
+        "start": {
+            "point": start,
+            "scores": scores(start, settings, gate, held, replications, chosen, municipalities),
+        },
+        "end": {
+            "point": end,
+            "scores": scores(end, settings, gate, held, replications, chosen, municipalities),
+        },
+        "provenance": provenance.record(
+            seeds={"search": settings.seed + 3, "replications": chosen}
+        ),
+    }
+
+
+def summary_line(outcome: Mapping[str, Any]) -> str:
+    """One line: in-sample and out-of-sample share inside at the start and the end."""
+    start, end = outcome["start"]["scores"], outcome["end"]["scores"]
+
+    def side(name: str) -> str:
+        a, b = start[name], end[name]
+        return (
+            f"{name.replace('_', '-')} ({a['figures']} figures) {a['share_inside_median']:.0%}"
+            f" -> {b['share_inside_median']:.0%}, MAE {a['mae_points_median']:.1f} -> "
+            f"{b['mae_points_median']:.1f}"
+        )
+
+    search = outcome["search"]
+    return (
+        f"{outcome['gate']}: {len(outcome['free'])} parameters free from the gate's calibration, "
+        f"local search {search['evaluations']} evaluations ({search['moves']} moves, "
+        f"{search['seconds']:.0f} s); medians over {len(end['seeds'])} seeds: "
+        f"{side('in_sample')}; {side('out_of_sample')}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the search for one gate, print the summary line, write the outcome if asked."""
+    from govsim.scenarios.atomic import write_text
+
+    parser = argparse.ArgumentParser(
+        prog="python -m govsim.experiments.calibration.overfit",
+        description=__doc__.splitlines()[0],
+    )
+    parser.add_argument("gate", choices=HELD_OUT_GATES)
+    acc.add_search_arguments(parser, POLISH_EVALUATIONS)
+    parser.add_argument("--out", type=Path, default=None, help="write the outcome (JSON) here")
+    args = parser.parse_args(argv)
+    outcome = reach(args.gate, args.evaluations, args.replications, args.seeds, args.workers)
+    print(summary_line(outcome))
+    if args.out is not None:
+        write_text(args.out, json.dumps(outcome, indent=1, ensure_ascii=False) + "\n")
+        print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
