@@ -53,6 +53,8 @@ def test_the_command_writes_its_outcome_and_refuses_a_bad_budget(tmp_path, capsy
     outcome = json.loads(out.read_text(encoding="utf-8"))
     assert set(outcome["free"]) == set(PRIOR_BY_NAME)
     assert outcome["all_free"]["acceptance"] == outcome["installed"]["acceptance"]
+    assert outcome["provenance"]["seeds"]["replications"] == [acc.DEFAULT_SEED]
+    assert set(outcome["provenance"]) == {"code", "packages", "seeds"}
     assert "wrote" in capsys.readouterr().out
     with pytest.raises(SystemExit) as stop:
         ceiling.main(["--evaluations", "0"])

@@ -84,8 +84,10 @@ def reach(
     Returns:
         ``free`` (the names), ``search`` (evaluations, moves, seconds, the distances at the
         start and the end on their own legs' seeds), ``installed`` and ``all_free`` (each its
-        acceptance summary and point).
+        acceptance summary and point) and ``provenance`` (`govsim.provenance.record`).
     """
+    from govsim import provenance
+
     settings = all_free_settings()
     start = acc.installed_point(settings)
     began = time.time()
@@ -110,6 +112,9 @@ def reach(
             ),
             "point": {k: float(v) for k, v in result.point.items()},
         },
+        "provenance": provenance.record(
+            seeds={"search": settings.seed + 3, "replications": chosen}
+        ),
     }
 
 
