@@ -45,7 +45,7 @@ def test_a_search_of_one_evaluation_starts_from_the_gates_own_calibration():
     assert outcome["end"] == outcome["start"] and outcome["search"]["moves"] == 0
     scores = outcome["start"]["scores"]
     assert scores["in_sample"]["figures"] == 51 and scores["out_of_sample"]["figures"] == 46
-    assert 0 <= scores["out_of_sample"]["share_inside_median"] <= 1
+    assert 0 <= scores["out_of_sample"]["share_inside"] <= 1
     assert outcome["provenance"]["seeds"]["replications"] == scores["seeds"]
     line = overfit.summary_line(outcome)
     assert line.startswith("cross_domain: 44 parameters free") and "out-of-sample (46" in line

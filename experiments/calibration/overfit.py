@@ -25,13 +25,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from govsim.experiments.calibration import abc as cal
 from govsim.experiments.calibration import acceptance as acc
 from govsim.experiments.calibration.polish import POLISH_EVALUATIONS, polish
 from govsim.experiments.calibration.priors import PRIOR_BY_NAME
-from govsim.experiments.calibration.validation import GATES, Gate, verdict
+from govsim.experiments.calibration.validation import (
+    GATES,
+    Gate,
+    median_verdict,
+    seed_verdicts,
+)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -60,7 +63,7 @@ def scores(
     seeds: Sequence[int],
     municipalities: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """In-sample and out-of-sample figures of ``gate`` at ``point``, per seed and their medians.
+    """``gate``'s verdict at ``point``, the median over ``seeds`` (`validation.median_verdict`).
 
     Args:
         point: Values of the free parameters.
@@ -71,33 +74,16 @@ def scores(
         seeds: Replication seeds.
         municipalities: Simulate only these (None: all 388, as the gates score).
     """
-    from govsim.experiments.calibration import fit_report as fr
-
     params, instrument = cal.SurveySimulator(
         seed=settings.seed,
         tied=settings.tied_settings(),
         base=dict(held[0]),
         instrument_base=dict(held[1]),
     ).parameters(point)
-    fit_keys = list(settings.fit_cells()["key"])
-    holdout_keys = list(settings.holdout_cells()["key"])
-    by_seed = []
-    for seed in seeds:
-        reps = fr.replicate(params, instrument, replications, seed, municipalities=municipalities)
-        by_seed.append(verdict(fr.fit_table(reps, fit_keys, holdout_keys, "margin"), gate))
-    out: dict[str, Any] = {"seeds": [int(s) for s in seeds]}
-    for side in ("in_sample", "out_of_sample"):
-        rows = [v[side] for v in by_seed]
-        out[side] = {
-            "figures": int(rows[0]["figures"]),
-            "share_inside_by_seed": [round(float(r["share_inside"]), 4) for r in rows],
-            **{
-                f"{key}_median": float(np.median([r[key] for r in rows]))
-                for key in ("share_inside", "mae_points", "rmse_points")
-            },
-        }
-    out["passed_by_seed"] = [bool(v["passed"]) for v in by_seed]
-    return out
+    verdicts = seed_verdicts(
+        params, instrument, gate, replications, seeds, municipalities=municipalities
+    )
+    return {"seeds": [int(s) for s in seeds], **median_verdict(verdicts, gate)}
 
 
 def reach(
@@ -186,9 +172,8 @@ def summary_line(outcome: Mapping[str, Any]) -> str:
     def side(name: str) -> str:
         a, b = start[name], end[name]
         return (
-            f"{name.replace('_', '-')} ({a['figures']} figures) {a['share_inside_median']:.0%}"
-            f" -> {b['share_inside_median']:.0%}, MAE {a['mae_points_median']:.1f} -> "
-            f"{b['mae_points_median']:.1f}"
+            f"{name.replace('_', '-')} ({a['figures']} figures) {a['share_inside']:.0%}"
+            f" -> {b['share_inside']:.0%}, MAE {a['mae_points']:.1f} -> {b['mae_points']:.1f}"
         )
 
     search = outcome["search"]
