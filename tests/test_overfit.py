@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,20 @@ def test_a_search_of_one_evaluation_starts_from_the_gates_own_calibration():
     assert outcome["provenance"]["seeds"]["replications"] == scores["seeds"]
     line = overfit.summary_line(outcome)
     assert line.startswith("cross_domain: 44 parameters free") and "out-of-sample (46" in line
+
+
+def test_the_committed_outcomes_show_the_fit_improving_in_sample_only():
+    """docs/screen/overfit_*.json (docs/calibration.md §16): with every prior free the fitted
+    figures improve a lot and the held-out ones do not follow; they lose."""
+    for gate in overfit.HELD_OUT_GATES:
+        outcome = json.loads((DOCS / f"screen/overfit_{gate}.json").read_text(encoding="utf-8"))
+        start, end = outcome["start"]["scores"], outcome["end"]["scores"]
+        assert len(end["seeds"]) == 4 and outcome["search"]["evaluations"] == 2400
+        assert outcome["search"]["distance"] < outcome["search"]["start_distance"]
+        fitted = [s["in_sample"]["share_inside"] for s in (start, end)]
+        held = [s["out_of_sample"]["share_inside"] for s in (start, end)]
+        assert fitted[1] > fitted[0] + 0.2 and held[1] < held[0]
+        assert outcome["provenance"]["code"]["git_dirty"] is False
 
 
 def test_the_command_refuses_an_unknown_gate(capsys):
