@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,7 +113,7 @@ def add_search_arguments(parser: argparse.ArgumentParser, evaluations: int) -> N
     )
 
 
-def over_seeds(
+def seed_tables(
     params: Mapping[str, float],
     instrument: Mapping[str, float],
     *,
@@ -125,8 +125,8 @@ def over_seeds(
     municipalities: Sequence[str] | None = None,
     first: pd.DataFrame | None = None,
     progress: bool = False,
-) -> pd.DataFrame:
-    """Replicate at ``params`` once per seed; one row per seed (`seed_row`).
+) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Replicate at ``params`` once per seed; yield each seed and its fit table.
 
     Args:
         params: Model parameters (complete).
@@ -140,26 +140,29 @@ def over_seeds(
         first: The fit table of ``seeds[0]`` when the caller has it already.
         progress: Show progress bars.
     """
-    import pandas as pd
-
     from govsim.experiments.calibration import fit_report as fr
 
-    rows = []
     for i, seed in enumerate(seeds):
         if i == 0 and first is not None:
-            table = first
-        else:
-            reps = fr.replicate(
-                params,
-                instrument,
-                replications,
-                seed,
-                municipalities=municipalities,
-                progress=progress,
-            )
-            table = fr.fit_table(reps, fit_keys, holdout_keys, weighting)
-        rows.append(seed_row(seed, table))
-    return pd.DataFrame(rows)
+            yield seed, first
+            continue
+        reps = fr.replicate(
+            params, instrument, replications, seed, municipalities=municipalities, progress=progress
+        )
+        yield seed, fr.fit_table(reps, fit_keys, holdout_keys, weighting)
+
+
+def over_seeds(
+    params: Mapping[str, float],
+    instrument: Mapping[str, float],
+    **options: Any,
+) -> pd.DataFrame:
+    """One row per replication seed (`seed_row`) of `seed_tables` (same arguments)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [seed_row(seed, table) for seed, table in seed_tables(params, instrument, **options)]
+    )
 
 
 def record_point(path: Path) -> tuple[dict[str, float], dict[str, float]]:

@@ -185,23 +185,21 @@ def seed_verdicts(
         first: The fit table of ``seeds[0]`` when the caller has it (the pipeline's fit.csv).
         municipalities: Simulate only these (None: all 388, as the gates score).
     """
-    from govsim.experiments.calibration import fit_report as fr
     from govsim.experiments.calibration.abc import CalibrationSettings
+    from govsim.experiments.calibration.acceptance import seed_tables
 
     settings = CalibrationSettings(targets=gate.targets, holdout=gate.holdout)
-    fit_keys = list(settings.fit_cells()["key"])
-    holdout_keys = list(settings.holdout_cells()["key"])
-    out = []
-    for i, seed in enumerate(seeds):
-        if i == 0 and first is not None:
-            table = first
-        else:
-            reps = fr.replicate(
-                params, instrument, replications, seed, municipalities=municipalities
-            )
-            table = fr.fit_table(reps, fit_keys, holdout_keys, "margin")
-        out.append(verdict(table, gate))
-    return out
+    tables = seed_tables(
+        params,
+        instrument,
+        replications=replications,
+        seeds=seeds,
+        fit_keys=list(settings.fit_cells()["key"]),
+        holdout_keys=list(settings.holdout_cells()["key"]),
+        municipalities=municipalities,
+        first=first,
+    )
+    return [verdict(table, gate) for _, table in tables]
 
 
 def _md_table(frame: pd.DataFrame) -> str:
