@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from govsim.experiments.calibration import abc as cal
 from govsim.experiments.calibration import acceptance as acc
-from govsim.experiments.calibration.polish import POLISH_EVALUATIONS, polish
+from govsim.experiments.calibration.polish import POLISH_EVALUATIONS, timed_polish
 from govsim.experiments.calibration.priors import PRIOR_BY_NAME
 
 
@@ -90,18 +89,11 @@ def reach(
 
     settings = all_free_settings()
     start = acc.installed_point(settings)
-    began = time.time()
-    result = polish(start, settings, evaluations, n_procs=n_procs, progress=progress)
+    result, search = timed_polish(start, settings, evaluations, n_procs=n_procs, progress=progress)
     chosen = acc.replication_seeds(acc.DEFAULT_SEED, seeds)
     return {
         "free": list(start),
-        "search": {
-            "evaluations": result.evaluations,
-            "moves": result.improvements,
-            "seconds": round(time.time() - began, 1),
-            "start_distance": result.start_distance,
-            "distance": result.distance,
-        },
+        "search": search,
         "installed": {
             "acceptance": acceptance_at(start, settings, replications, chosen, municipalities),
             "point": start,

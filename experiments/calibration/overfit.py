@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from govsim.experiments.calibration import abc as cal
 from govsim.experiments.calibration import acceptance as acc
-from govsim.experiments.calibration.polish import POLISH_EVALUATIONS, polish
+from govsim.experiments.calibration.polish import POLISH_EVALUATIONS, timed_polish
 from govsim.experiments.calibration.priors import PRIOR_BY_NAME
 from govsim.experiments.calibration.validation import (
     GATES,
@@ -125,8 +124,7 @@ def reach(
     settings = gate_settings(gate)
     values = {**held[0], **held[1]}
     start = {p.name: float(values[p.name]) for p in settings.free_priors()}
-    began = time.time()
-    result = polish(
+    result, search = timed_polish(
         start,
         settings,
         evaluations,
@@ -135,7 +133,6 @@ def reach(
         base=held[0],
         instrument_base=held[1],
     )
-    seconds = round(time.time() - began, 1)
     chosen = acc.replication_seeds(acc.DEFAULT_SEED, seeds)
     end = {k: float(v) for k, v in result.point.items()}
     return {
@@ -144,13 +141,7 @@ def reach(
         if path.is_relative_to(DOCS.parent)
         else str(path),
         "free": list(start),
-        "search": {
-            "evaluations": result.evaluations,
-            "moves": result.improvements,
-            "seconds": seconds,
-            "start_distance": result.start_distance,
-            "distance": result.distance,
-        },
+        "search": search,
         "start": {
             "point": start,
             "scores": scores(start, settings, gate, held, replications, chosen, municipalities),

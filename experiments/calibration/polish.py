@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -281,3 +282,26 @@ def polish(
         path=[dict(zip(names, map(float, x), strict=True)) for x in path],
         legs=leg_records,
     )
+
+
+def timed_polish(
+    start: Mapping[str, float],
+    settings: CalibrationSettings,
+    evaluations: int = POLISH_EVALUATIONS,
+    **options: Any,
+) -> tuple[PolishResult, dict[str, Any]]:
+    """`polish` (same arguments) and the summary a diagnostic's record keeps of the search.
+
+    Returns:
+        The result and ``{"evaluations", "moves", "seconds", "start_distance", "distance"}``
+        (used by `ceiling`, `refit` and `overfit`).
+    """
+    began = time.time()
+    result = polish(start, settings, evaluations, **options)
+    return result, {
+        "evaluations": result.evaluations,
+        "moves": result.improvements,
+        "seconds": round(time.time() - began, 1),
+        "start_distance": result.start_distance,
+        "distance": result.distance,
+    }

@@ -26,14 +26,13 @@ import argparse
 import datetime as dt
 import json
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from govsim.experiments.calibration import abc as cal
 from govsim.experiments.calibration import acceptance as acc
-from govsim.experiments.calibration.polish import polish
+from govsim.experiments.calibration.polish import timed_polish
 from govsim.experiments.calibration.priors import PriorError, select_priors, split
 
 REFIT_EVALUATIONS = 400
@@ -85,8 +84,7 @@ def refit(
     settings = cal.CalibrationSettings(priors=tuple(p.name for p in priors))
     base, instrument = acc.installed_values()
     start = acc.installed_point(settings)
-    began = time.time()
-    result = polish(
+    result, search = timed_polish(
         start,
         settings,
         evaluations,
@@ -95,7 +93,6 @@ def refit(
         base=base,
         instrument_base=instrument,
     )
-    seconds = round(time.time() - began, 1)
     chosen = acc.replication_seeds(acc.DEFAULT_SEED, seeds)
     keys = list(select_cells()["key"])
 
@@ -121,14 +118,7 @@ def refit(
     end = {k: round(float(v), 6) for k, v in result.point.items()}  # as the record stores it
     return {
         "names": [p.name for p in priors],
-        "search": {
-            "evaluations": result.evaluations,
-            "moves": result.improvements,
-            "seconds": seconds,
-            "start_distance": result.start_distance,
-            "distance": result.distance,
-            "legs": result.legs,
-        },
+        "search": {**search, "legs": result.legs},
         "start": {"point": start, "acceptance": score(start)},
         "end": {"point": end, "acceptance": score(end)},
     }
