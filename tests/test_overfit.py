@@ -71,3 +71,13 @@ def test_the_command_refuses_an_unknown_gate(capsys):
         overfit.main(["inputs"])
     assert stop.value.code == 2
     assert "invalid choice: 'inputs'" in capsys.readouterr().err
+
+
+def test_the_command_says_in_one_line_when_the_gates_calibration_is_missing(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(overfit, "gate_record", lambda gate: tmp_path / "none.json")
+    assert overfit.main(["table_5", "--evaluations", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "none.json: not a calibrated record" in err
+    assert "run the gate first (validation --gates table_5)" in err

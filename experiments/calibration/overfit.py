@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -188,7 +189,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     acc.add_search_arguments(parser, POLISH_EVALUATIONS)
     parser.add_argument("--out", type=Path, default=None, help="write the outcome (JSON) here")
     args = parser.parse_args(argv)
-    outcome = reach(args.gate, args.evaluations, args.replications, args.seeds, args.workers)
+    try:
+        outcome = reach(args.gate, args.evaluations, args.replications, args.seeds, args.workers)
+    except ValueError as exc:  # the gate's calibration cannot be read
+        hint = f"run the gate first (validation --gates {args.gate})"
+        print(f"overfit: {exc}; {hint}", file=sys.stderr)
+        return 2
     print(summary_line(outcome))
     if args.out is not None:
         write_text(args.out, json.dumps(outcome, indent=1, ensure_ascii=False) + "\n")
