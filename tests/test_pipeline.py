@@ -64,6 +64,7 @@ def test_a_quick_holdout_calibration_runs_end_to_end(tmp_path, monkeypatch):
     # tied to the judgement items' noise
     assert set(record["parameters"]) | set(record["instrument"]) == set(FREE)
     assert record["instrument"]["change_noise"] == record["instrument"]["answer_noise"]
+    assert prov["tied_settings"] == {"change_noise": "answer_noise"}
     # the replications read every setting the run left fixed at its declared value, not at
     # the installed set's
     expected = cal.full_instrument(record["instrument"])  # the record rounds to 6 digits

@@ -203,11 +203,17 @@ def installed_values() -> tuple[dict[str, float], dict[str, float]]:
     return defaults(), dict(instrument_settings())
 
 
-def installed_point(settings: CalibrationSettings) -> dict[str, float]:
-    """The installed values of ``settings``' free parameters (model and instrument)."""
-    params, instrument = installed_values()
+def free_point(
+    settings: CalibrationSettings, params: Mapping[str, float], instrument: Mapping[str, float]
+) -> dict[str, float]:
+    """The values of ``settings``' free parameters (model and instrument) in a complete set."""
     values = {**params, **instrument}
     return {p.name: float(values[p.name]) for p in settings.free_priors()}
+
+
+def installed_point(settings: CalibrationSettings) -> dict[str, float]:
+    """The installed values of ``settings``' free parameters (model and instrument)."""
+    return free_point(settings, *installed_values())
 
 
 def installed(

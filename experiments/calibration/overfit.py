@@ -123,8 +123,7 @@ def reach(
     path = gate_record(gate) if record is None else Path(record)
     held = acc.record_point(path)
     settings = gate_settings(gate)
-    values = {**held[0], **held[1]}
-    start = {p.name: float(values[p.name]) for p in settings.free_priors()}
+    start = acc.free_point(settings, *held)
     result, search = timed_polish(
         start,
         settings,
