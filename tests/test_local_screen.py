@@ -9,7 +9,11 @@ import pytest
 
 from govsim.experiments.calibration import local_screen as ls
 from govsim.experiments.calibration.priors import PRIOR_BY_NAME
-from govsim.experiments.calibration.screen import DOMAIN_SCREENS, survey_distances
+from govsim.experiments.calibration.screen import (
+    DOMAIN_SCREENS,
+    PATTERNS_KEY,
+    survey_distances,
+)
 from govsim.experiments.survey.items import INSTRUMENT_DEFAULTS
 from govsim.model.parameters import PARAMETERS, defaults
 
@@ -49,13 +53,13 @@ def test_a_cost_is_the_distance_gained_by_putting_one_parameter_back():
 def test_only_moved_parameters_are_simulated_and_ranked_by_their_largest_cost(monkeypatch):
     calls = []
 
-    def fake(params, instrument, seed, municipalities=None):
+    def fake(params, instrument, seed, municipalities=None, patterns=False):
         calls.append(seed)
         # the social distance grows with transition_rate's distance from 0.35, the physical one
         # with emphasis_scale's from 3.5
         social = 10 * abs(params["transition_rate"] - 0.35)
         physical = abs(instrument["emphasis_scale"] - 3.5)
-        return {"all": social + physical, "social": social, "physical": physical}
+        return {"all": social + physical, "social": social, "physical": physical, PATTERNS_KEY: 0}
 
     monkeypatch.setattr(ls, "survey_distances", fake)
     params, instrument = point()
@@ -87,9 +91,9 @@ def test_the_command_refuses_a_bad_record_in_one_line(tmp_path, capsys):
 
 
 def test_the_command_writes_its_table_whole(tmp_path, monkeypatch, capsys):
-    def fake(params, instrument, seed, municipalities=None):
+    def fake(params, instrument, seed, municipalities=None, patterns=False):
         d = abs(params["transition_rate"] - 0.4) + abs(instrument["answer_noise"] - 0.2)
-        return dict.fromkeys(DOMAIN_SCREENS, d)
+        return {**dict.fromkeys(DOMAIN_SCREENS, d), PATTERNS_KEY: 0.0}
 
     monkeypatch.setattr(ls, "survey_distances", fake)
     record = tmp_path / "record.json"
@@ -105,3 +109,39 @@ def test_the_command_writes_its_table_whole(tmp_path, monkeypatch, capsys):
     assert written[2].startswith("answer_noise,0.2,0.1,0.1")
     assert "top 15:" in capsys.readouterr().out
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_parameter_whose_declared_value_breaks_a_pattern_ranks_first(monkeypatch):
+    """The calibration's objective keeps the report's patterns: a parameter that breaks one at
+    its declared value cannot be fixed there, however little it moves the survey figures."""
+
+    def fake(params, instrument, seed, municipalities=None, patterns=False):
+        assert patterns
+        social = 10 * abs(params["transition_rate"] - 0.35)
+        # wait_threshold back at its declared value breaks a check on two of the three seeds,
+        # steering_adapt_rate on one (below `PATTERN_BREAK`)
+        broken = (params["wait_threshold"] == PARAMETERS["wait_threshold"].default) * (seed < 5)
+        broken += (params["steering_adapt_rate"] != 0.25) * (seed == 1)
+        return {"all": social, "social": social, "physical": 0.0, PATTERNS_KEY: float(broken)}
+
+    monkeypatch.setattr(ls, "survey_distances", fake)
+    params, instrument = point()
+    params["wait_threshold"] = 0.5
+    names = ["transition_rate", "steering_adapt_rate", "wait_threshold"]
+    table = ls.fixing_costs(params, instrument, names, [1, 2, 5]).set_index("parameter")
+    assert table.loc["wait_threshold", "patterns"] == pytest.approx(2 / 3)
+    assert table.loc["steering_adapt_rate", "patterns"] == pytest.approx(1 / 3)
+    assert table.loc["wait_threshold", "importance"] == 0.0
+    assert list(table.sort_values("rank").index) == [
+        "wait_threshold",
+        "transition_rate",
+        "steering_adapt_rate",
+    ]
+
+
+def test_the_pattern_count_is_that_of_the_run_the_distance_comes_from():
+    params, _ = point()
+    out = survey_distances(params, dict(INSTRUMENT_DEFAULTS), 3, PANEL, patterns=True)
+    assert set(out) == {*DOMAIN_SCREENS, PATTERNS_KEY}
+    assert out[PATTERNS_KEY] == float(int(out[PATTERNS_KEY])) >= 0
+    assert PATTERNS_KEY not in survey_distances(params, dict(INSTRUMENT_DEFAULTS), 3, PANEL)

@@ -39,6 +39,9 @@ DOMAIN_SCREENS: tuple[str, ...] = ("all", "social", "physical")
 MAX_FREE = 15
 """At most this many free parameters (issue 14)."""
 
+PATTERNS_KEY = "patterns_broken"
+"""Key of `survey_distances`' count of broken pattern checks (with ``patterns=True``)."""
+
 
 @dataclass(frozen=True)
 class ScreenPoint:
@@ -77,11 +80,14 @@ def survey_distances(
     instrument: Mapping[str, float],
     seed: int,
     municipalities: Sequence[str] | None = None,
+    patterns: bool = False,
 ) -> dict[str, float]:
     """The survey distance at complete ``params`` and ``instrument``, per `DOMAIN_SCREENS`.
 
     Margin weighting; every municipality interviewed, answers expected over the noise, so that
     two points with the same ``seed`` differ only by their values (common random numbers).
+    With ``patterns``, also ``PATTERNS_KEY``: how many of the report's pattern checks the same
+    run breaks in the survey month (`abc.pattern_shortfalls`).
     """
     survey = simulate_survey(
         dict(params),
@@ -91,6 +97,7 @@ def survey_distances(
         sample="all",
         weighting="response",
         expected=True,
+        collect=patterns,
     )
     stats = simulated_statistics(survey.table)
     cells = fit_cells()
@@ -99,6 +106,10 @@ def survey_distances(
     for name in DOMAIN_SCREENS:
         chosen = cells if name == "all" else cells[cells["domain"] == name]
         out[name] = SurveyDistance(chosen)(stats, observed)
+    if patterns:
+        from govsim.experiments.calibration.abc import broken_patterns, pattern_shortfalls
+
+        out[PATTERNS_KEY] = float(len(broken_patterns(pattern_shortfalls(survey.model))))
     return out
 
 
