@@ -81,6 +81,11 @@ def test_a_quick_holdout_calibration_runs_end_to_end(tmp_path, monkeypatch):
     assert "acceptance_seeds.csv" in outcome.files
     report = (tmp_path / "cal" / "report.md").read_text()
     assert "the median over 3 replication seeds of 2 runs each" in report
+    # the report's patterns checked in a run to the survey month per acceptance seed
+    broken = fit["patterns_broken_by_seed"]
+    assert len(broken) == 3 and all(isinstance(b, list) for b in broken)
+    assert ("every report pattern the calibration checks holds" in report) == (not any(broken))
+    assert all(name in report for b in broken for name in b)
     assert f"median over 3 replication seeds: {', '.join(map(str, by_seed))}" in (outcome.summary())
 
 
@@ -192,3 +197,59 @@ def test_the_posterior_table_flags_a_parameter_as_wide_as_its_prior():
     assert "Not identified" in sentence and "`transition_rate`" in sentence
     assert "learning_rate" not in sentence
     assert "Every free parameter" in _identification_sentence(table.iloc[1:])
+
+
+def _fit(inside: float, broken: list[list[str]] | None = None) -> dict:
+    fit = {"inside_margin": inside, "inside_margin_median": inside, "target_figures": 97}
+    return {**fit, "patterns_broken_by_seed": broken if broken is not None else [[]] * 4}
+
+
+def test_a_set_that_breaks_a_report_pattern_nationally_is_not_installed(tmp_path, monkeypatch):
+    import govsim.model.parameters as parameters
+
+    monkeypatch.setattr(parameters, "CALIBRATED_PATH", tmp_path / "none.json")
+    broken = {"fit": _fit(90, [[], ["P8:transition_physical"], [], ["P12:wait", "P8:x"]])}
+    message = pipeline.install_refusal(broken)
+    assert message.startswith("not installed: the set breaks the report's pattern check(s)")
+    assert "P12:wait, P8:transition_physical, P8:x" in message and "on 2 of 4 seeds" in message
+    assert pipeline.install_refusal({"fit": _fit(90)}) is None
+
+
+def test_the_pattern_check_is_run_when_a_record_does_not_hold_it(tmp_path, monkeypatch):
+    """At the declared defaults the physical transformation runs ahead of its transition (P8)
+    and the 3D satisfaction does not grow (P7) nationally, on every seed."""
+    import govsim.model.parameters as parameters
+    from govsim.experiments.calibration import acceptance as acc
+
+    monkeypatch.setattr(parameters, "CALIBRATED_PATH", tmp_path / "none.json")
+    declared = parameters.defaults(calibrated=False)
+    broken = acc.patterns_by_seed(declared, [5, 6])
+    assert all("P8:transition_physical" in b and "P7" in b for b in broken)
+    record = {"parameters": {"transition_rate": 0.12}, "instrument": {}, "fit": {"x": 1}}
+    message = pipeline.install_refusal(record)
+    assert message.startswith("not installed: the set breaks")
+    assert "P7" in message and "P8:transition_physical" in message and "on 4 of 4 seeds" in message
+
+
+def test_at_most_fifteen_fitted_values_are_installed_and_a_larger_set_gives_way(
+    tmp_path, monkeypatch
+):
+    import govsim.model.parameters as parameters
+
+    installed = tmp_path / "calibrated.json"
+    big = {f"p{k}": 0.1 for k in range(30)}
+    installed.write_text(json.dumps({"parameters": big, "instrument": {}, "fit": _fit(66.5)}))
+    monkeypatch.setattr(parameters, "CALIBRATED_PATH", installed)
+    sixteen = {"parameters": {f"p{k}": 0.1 for k in range(14)}, "instrument": {"a": 1, "b": 2}}
+    assert pipeline.fitted_count(sixteen) == 16 and pipeline.fitted_count({"fit": {}}) is None
+    message = pipeline.install_refusal({**sixteen, "fit": _fit(90)})
+    assert message == "not installed: 16 fitted values, more than the 15 issue 14 allows"
+    # the installed set was fitted with 30: a set of 15 that keeps the patterns replaces it,
+    # though it fits fewer figures
+    fifteen = {"parameters": {f"p{k}": 0.1 for k in range(13)}, "instrument": {"a": 1, "b": 2}}
+    assert pipeline.install_refusal({**fifteen, "fit": _fit(55)}) is None
+    # between sets of at most 15 the fit decides
+    installed.write_text(json.dumps({**fifteen, "fit": _fit(56)}))
+    assert pipeline.install_refusal({**fifteen, "fit": _fit(55)}).startswith(
+        "not installed: 55 of 97"
+    )

@@ -79,10 +79,19 @@ def test_a_name_without_a_prior_is_refused_in_one_line(capsys):
 
 @pytest.fixture
 def installed_copy(tmp_path, monkeypatch):
-    """A copy of the installed record that the command may replace."""
+    """A record of 15 fitted values (the installed set's values of the free parameters) that
+    the command may replace; the national pattern check is taken as kept (it has its own tests
+    in test_pipeline.py)."""
+    from govsim.experiments.calibration.priors import FREE
+
+    record = json.loads(CALIBRATED_PATH.read_text(encoding="utf-8"))
+    for part in ("parameters", "instrument"):
+        record[part] = {k: v for k, v in record[part].items() if k in FREE}
+    assert len(record["parameters"]) + len(record["instrument"]) == len(FREE) == 15
     copy = tmp_path / "calibrated_parameters.json"
-    copy.write_bytes(CALIBRATED_PATH.read_bytes())
+    copy.write_text(json.dumps(record), encoding="utf-8")
     monkeypatch.setattr(parameters, "CALIBRATED_PATH", copy)
+    monkeypatch.setattr(acc, "patterns_by_seed", lambda params, seeds, m=None: [[]] * len(seeds))
     return copy
 
 
@@ -92,7 +101,9 @@ def _claim(path, inside: float) -> None:
     path.write_text(json.dumps(record), encoding="utf-8")
 
 
-ARGS = ["framework_release", "--evaluations", "1", "--replications", "1", "--seeds", "1"]
+ARGS = ["transition_rate", "--evaluations", "1", "--replications", "1", "--seeds", "1"]
+"""A refit of one of the installed set's own fitted values (one outside them would make a 16th,
+which `pipeline.install_refusal` refuses)."""
 
 
 def test_install_refuses_a_refit_that_fits_worse_and_leaves_the_record(installed_copy, capsys):
@@ -114,5 +125,15 @@ def test_install_writes_the_next_version_when_the_refit_fits_as_well(
     record = json.loads(installed_copy.read_text(encoding="utf-8"))
     assert record == json.loads(out.read_text(encoding="utf-8"))
     assert record["version"] == previous["version"] + 1
-    assert record["parameters"]["framework_release"] == defaults()["framework_release"]
+    assert record["parameters"]["transition_rate"] == defaults()["transition_rate"]
+    assert len(record["parameters"]) + len(record["instrument"]) <= 15
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_install_refuses_a_refit_that_would_make_a_sixteenth_fitted_value(installed_copy, capsys):
+    _claim(installed_copy, 0.0)
+    before = installed_copy.read_bytes()
+    args = ["framework_release", *ARGS[1:], "--workers", "1", "--install"]
+    assert refit.main(args) == 1
+    assert "16 fitted values, more than the 15 issue 14 allows" in capsys.readouterr().err
+    assert installed_copy.read_bytes() == before

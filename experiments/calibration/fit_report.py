@@ -539,6 +539,22 @@ def _polish_sentence(polish: Mapping[str, Any] | None) -> str:
     )
 
 
+def _patterns_sentence(broken: list[list[str]] | None) -> str:
+    """The national pattern check of the acceptance seeds, in words ("" when not made)."""
+    if broken is None:
+        return ""
+    if not any(broken):
+        return (
+            f" In the acceptance runs (to the survey month, {len(broken)} seeds) every report "
+            "pattern the calibration checks holds."
+        )
+    per_seed = "; ".join(", ".join(b) or "none" for b in broken)
+    return (
+        f" **In the acceptance runs (to the survey month) the set breaks report patterns** (by "
+        f"seed: {per_seed}); such a set is not installed (`pipeline.install_refusal`)."
+    )
+
+
 def write_markdown(
     path: Path,
     *,
@@ -582,7 +598,8 @@ def write_markdown(
         "Per item and domain with all categories inside: "
         f"{acceptance['items_all_categories_inside']} of {acceptance['items']}. "
         "With the stricter margin at each observed share "
-        f"(p(1-p) instead of 0.25): {100 * acceptance['share_inside_margin_p']:.0f}%.",
+        f"(p(1-p) instead of 0.25): {100 * acceptance['share_inside_margin_p']:.0f}%."
+        + _patterns_sentence(acceptance.get("patterns_broken_by_seed")),
         "",
         "## In-sample vs hold-out error",
         "",

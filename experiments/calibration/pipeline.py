@@ -411,19 +411,25 @@ def report(result: cal.CalibrationResult, choice: Choice, settings: PipelineSett
         first=table,
         progress=settings.progress,
     )
+    broken = acc.patterns_by_seed(params, seeds, municipalities)
     return Report(
         params=model_part,
         instrument=instrument,
         replications=reps,
         table=table,
         errors=fr.error_summary(table),
-        acceptance={**fr.target_summary(table), **acc.summarise(by_seed)},
+        acceptance={
+            **fr.target_summary(table),
+            **acc.summarise(by_seed),
+            "patterns_broken_by_seed": broken,
+        },
         posterior=posterior_table(result, choice.values),
         seeds=by_seed,
     )
 
 
-def _installed_record() -> tuple[int, Any]:
+def installed_record() -> tuple[int, Any]:
+    """The installed record's version and its ``(parameters, instrument)`` (0, None if none)."""
     from govsim.model.parameters import CALIBRATED_PATH
 
     if not CALIBRATED_PATH.exists():
@@ -498,7 +504,7 @@ def calibrated_record(
     result: cal.CalibrationResult, choice: Choice, rep: Report, settings: PipelineSettings
 ) -> dict[str, Any]:
     """The calibrated parameter set with its provenance and fit (a new version if it changed)."""
-    previous_version, installed_values = _installed_record()
+    previous_version, installed_values = installed_record()
     values = (
         {k: round(float(v), 6) for k, v in rep.params.items()},
         {k: round(float(v), 6) for k, v in rep.instrument.items()},
@@ -515,24 +521,61 @@ def calibrated_record(
     }
 
 
+def fitted_count(record: Mapping[str, Any]) -> int | None:
+    """How many values a calibrated record fitted (its parameters and instrument settings).
+
+    A record stores exactly the values its calibration fitted (the free set, tied settings
+    included) or, for a chain of refits, every value any step fitted; None when it stores none.
+    """
+    if "parameters" not in record:
+        return None
+    return len(record["parameters"]) + len(record.get("instrument", {}))
+
+
 def install_refusal(record: dict[str, Any]) -> str | None:
     """Why ``record`` must not replace the installed set, or None if it may.
 
-    A run installs its set only if it keeps at least as many target figures inside the margin
-    as the installed set's own record says it does: a calibration that fits worse (a smaller
-    budget, a new free set still to be made to work) is reported, not made the model's default.
-    Both are compared by the median over replication seeds where both records have one, else
-    by the first seed's count.
+    In this order:
+
+    - a set that breaks one of the report's patterns in national runs on an acceptance seed
+      (``fit.patterns_broken_by_seed``, `acceptance.patterns_by_seed`; computed here when the
+      record does not hold it) is not installed: the scenarios' figures would rest on dynamics
+      the report contradicts;
+    - a set fitted with more than `screen.MAX_FREE` values is not installed (issue 14: at most
+      15 free parameters, model and instrument together);
+    - an installed set fitted with more than that is not a valid default, and a set that
+      passes the two checks above replaces it whatever its fit;
+    - otherwise a run installs its set only if it keeps at least as many target figures inside
+      the margin as the installed set's own record says it does (compared by the median over
+      replication seeds where both records have one, else by the first seed's count).
     """
+    from govsim.experiments.calibration.screen import MAX_FREE
     from govsim.model.parameters import CALIBRATED_PATH
 
+    broken = record.get("fit", {}).get("patterns_broken_by_seed")
+    if broken is None and "parameters" in record:
+        params, _ = acc.record_values(record)
+        broken = acc.patterns_by_seed(params, acc.replication_seeds(acc.DEFAULT_SEED, 4))
+    if broken and any(broken):
+        names = sorted({name for seed in broken for name in seed})
+        return (
+            f"not installed: the set breaks the report's pattern check(s) {', '.join(names)} "
+            f"in national runs (on {sum(bool(b) for b in broken)} of {len(broken)} seeds)"
+        )
+    count = fitted_count(record)
+    if count is not None and count > MAX_FREE:
+        return f"not installed: {count} fitted values, more than the {MAX_FREE} issue 14 allows"
     if not CALIBRATED_PATH.exists():
         return None
     try:
-        fit = json.loads(CALIBRATED_PATH.read_text())["fit"]
+        installed = json.loads(CALIBRATED_PATH.read_text())
+        fit = installed["fit"]
         key = "inside_margin_median" if "inside_margin_median" in fit else "inside_margin"
         previous = float(fit[key])
     except (ValueError, KeyError, TypeError):
+        return None
+    held = fitted_count(installed)
+    if held is not None and held > MAX_FREE:
         return None
     new = float(record["fit"].get(key, record["fit"]["inside_margin"]))
     if new >= previous:
