@@ -13,8 +13,10 @@ the target figures inside the margin, every municipality).
 
 The new record keeps the previous one's provenance (the ABC run behind every value not refitted)
 and appends this step's own to its ``refits``. With ``--install`` it replaces the installed
-set, as a new version, only if it keeps at least as many figures inside as the installed
-record says (`pipeline.install_refusal`).
+set, as a new version, only if it passes `pipeline.install_refusal`: the report's patterns
+hold in the acceptance runs, the record has at most 15 fitted values (so a refit of version
+12's 34 is never installed), and it keeps at least as many figures inside as the installed
+record says.
 
 Usage: ``python -m govsim.experiments.calibration.refit council_grip framework_release
 [--evaluations 400] [--replications 20] [--seeds 4] [--out FILE.json] [--install]``.
@@ -193,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--install",
         action="store_true",
-        help=f"replace {CALIBRATED_PATH.name} if the refit keeps as many figures inside",
+        help=f"replace {CALIBRATED_PATH.name} if the refit passes the install checks",
     )
     args = parser.parse_args(argv)
     try:
