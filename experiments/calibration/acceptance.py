@@ -110,7 +110,7 @@ def patterns_by_seed(
     out = []
     for seed in seeds:
         survey = simulate_survey(
-            dict(params),
+            params,
             None,
             int(seed),
             municipalities=municipalities,

@@ -37,17 +37,19 @@ def installable(path: Path) -> dict[str, Any]:
         InstallError: The file is not a calibrated record, holds an invalid value, or fails an
             install check (`pipeline.install_refusal`).
     """
-    from govsim.experiments.calibration.pipeline import install_refusal, installed_record
+    from govsim.experiments.calibration.pipeline import (
+        install_refusal,
+        installed_record,
+        pattern_check,
+    )
 
     try:
         record = json.loads(Path(path).read_text(encoding="utf-8"))
-        params, _ = acc.record_values(record, str(path))
+        acc.record_values(record, str(path))
         record["fit"]["target_figures"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InstallError(f"{path}: not a calibrated record with its fit ({exc})") from None
-    if "patterns_broken_by_seed" not in record["fit"]:
-        seeds = record["fit"].get("seeds") or acc.replication_seeds(acc.DEFAULT_SEED, 4)
-        record["fit"]["patterns_broken_by_seed"] = acc.patterns_by_seed(params, seeds)
+    record["fit"]["patterns_broken_by_seed"] = pattern_check(record)  # kept with the record
     refusal = install_refusal(record)
     if refusal is not None:
         raise InstallError(f"{path}: {refusal}")

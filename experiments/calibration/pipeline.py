@@ -532,6 +532,21 @@ def fitted_count(record: Mapping[str, Any]) -> int | None:
     return len(record["parameters"]) + len(record.get("instrument", {}))
 
 
+def pattern_check(record: Mapping[str, Any]) -> list[list[str]] | None:
+    """A record's report-pattern check per acceptance seed (``fit.patterns_broken_by_seed``).
+
+    The stored one, else `acceptance.patterns_by_seed` at the record's values on its own
+    acceptance seeds (``fit.seeds``; the default 4 where it has none); None for a record that
+    holds neither the check nor values.
+    """
+    fit = record.get("fit", {})
+    if "patterns_broken_by_seed" in fit or "parameters" not in record:
+        return fit.get("patterns_broken_by_seed")
+    params, _ = acc.record_values(record)
+    seeds = fit.get("seeds") or acc.replication_seeds(acc.DEFAULT_SEED, acc.REPLICATION_SEEDS)
+    return acc.patterns_by_seed(params, seeds)
+
+
 def install_refusal(record: dict[str, Any]) -> str | None:
     """Why ``record`` must not replace the installed set, or None if it may.
 
@@ -552,10 +567,7 @@ def install_refusal(record: dict[str, Any]) -> str | None:
     from govsim.experiments.calibration.screen import MAX_FREE
     from govsim.model.parameters import CALIBRATED_PATH
 
-    broken = record.get("fit", {}).get("patterns_broken_by_seed")
-    if broken is None and "parameters" in record:
-        params, _ = acc.record_values(record)
-        broken = acc.patterns_by_seed(params, acc.replication_seeds(acc.DEFAULT_SEED, 4))
+    broken = pattern_check(record)
     if broken and any(broken):
         names = sorted({name for seed in broken for name in seed})
         return (

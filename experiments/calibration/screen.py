@@ -107,9 +107,9 @@ def survey_distances(
         chosen = cells if name == "all" else cells[cells["domain"] == name]
         out[name] = SurveyDistance(chosen)(stats, observed)
     if patterns:
-        from govsim.experiments.calibration.abc import broken_patterns, pattern_shortfalls
+        from govsim.experiments.calibration.abc import pattern_violations
 
-        out[PATTERNS_KEY] = float(len(broken_patterns(pattern_shortfalls(survey.model))))
+        out[PATTERNS_KEY] = float(len(pattern_violations(survey.model)))
     return out
 
 
