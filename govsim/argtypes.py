@@ -87,12 +87,14 @@ def count(text: str) -> int:
     return value
 
 
-def bounded_float(low: float, high: float) -> Callable[[str], float]:
-    """A type for a finite number in ``(low, high]`` (``low`` itself is not allowed).
+def bounded_float(low: float, high: float, *, closed: bool = False) -> Callable[[str], float]:
+    """A type for a finite number in ``(low, high]`` (``[low, high]`` when ``closed``).
 
     Args:
-        low: The bound the number must lie above (e.g. 0 for a standard deviation).
+        low: The bound the number must lie above (e.g. 0 for a standard deviation), or may
+            equal when ``closed``.
         high: The largest allowed number.
+        closed: Whether ``low`` itself is allowed.
     """
 
     def parse(text: str) -> float:
@@ -100,9 +102,11 @@ def bounded_float(low: float, high: float) -> Callable[[str], float]:
             value = float(text.strip())
         except ValueError:
             value = math.nan
-        if not (math.isfinite(value) and low < value <= high):
+        above = value >= low if closed else value > low
+        if not (math.isfinite(value) and above and value <= high):
+            lowest = f"from {low:g}" if closed else f"above {low:g}"
             raise argparse.ArgumentTypeError(
-                f"must be a number above {low:g} and at most {high:g}; got {_shown(text)}"
+                f"must be a number {lowest} and at most {high:g}; got {_shown(text)}"
             )
         return value
 

@@ -157,7 +157,7 @@ def test_settings_choose_expected_answers_and_keep_sampled_ones_when_stored():
 def test_a_split_off_noise_that_no_fitted_figure_reads_is_tied_to_its_source():
     """A hold-out of Table 5 cannot inform Table 5's own noise: it takes answer_noise."""
     assert cal.CalibrationSettings().tied_settings() == {}
-    # the default free set (priors.FREE, the local screen's top 15) holds three instrument
+    # the default free set (priors.FREE, chosen by the local screen) holds three instrument
     # settings; the other two stay at their declared values
     defaults = {p.name for p in cal.CalibrationSettings().free_priors()}
     assert defaults & set(INSTRUMENT_DEFAULTS) == {"emphasis_scale", "change_noise", "answer_noise"}
@@ -411,6 +411,49 @@ def test_distance_with_patterns_adds_the_graded_penalty_to_the_survey_distance()
     assert with_patterns(stats, OBS) >= without(stats, OBS)
 
 
+def test_judging_after_the_abc_adds_a_jump_per_broken_check_and_runs_nationally():
+    rng = np.random.default_rng(4)
+    x = {k: float(np.clip(v + rng.normal(0, 0.05), 0, 1)) for k, v in OBS.items()}
+    survey = SurveyDistance(CELLS)(x, OBS)
+    broken = {**x, cal.PATTERN_PREFIX + "P7": 0.0305, cal.PATTERN_PREFIX + "P1": 0.061}
+    broken[cal.PATTERN_PREFIX + "P8"] = 0.0
+    jump = cal.PenalisedDistance(CELLS, jump=1.0)
+    # graded (0.5 + 1) plus 1 for each of the two broken checks; a kept check adds nothing
+    assert jump(broken, OBS) == pytest.approx(survey + 1.5 + 2.0)
+    assert cal.PenalisedDistance(CELLS, jump=0.0)(broken, OBS) == pytest.approx(survey + 1.5)
+    assert cal.PenalisedDistance(CELLS, patterns=False, jump=1.0)(broken, OBS) == survey
+    # the default settings judge with the jump, on all 388 municipalities; the ABC does not
+    default = cal.CalibrationSettings()
+    assert default.pattern_jump == cal.PATTERN_JUMP == 1.0
+    assert default.judging_distance().jump == 1.0
+    assert default.judging_municipalities() is None and default.municipalities is not None
+    panel = cal.CalibrationSettings(judge_nationally=False, pattern_jump=0.5)
+    assert panel.judging_municipalities() == panel.municipalities
+    assert cal.CalibrationSettings.from_json(panel.to_json()) == panel
+    with pytest.raises(ValueError, match="pattern_jump"):
+        cal.CalibrationSettings(pattern_jump=-1.0)
+    # the local search simulates where the settings judge
+    from govsim.experiments.calibration.polish import Objective
+
+    assert Objective(default, ["transition_rate"], 1, 3).simulator.municipalities is None
+    assert Objective(panel, ["transition_rate"], 1, 3).distance.jump == 0.5
+    assert Objective(panel, ["transition_rate"], 1, 3).simulator.municipalities == (
+        panel.municipalities
+    )
+    # the flags set them; --quick judges on its own panel
+    from govsim.experiments.calibration.cli import build_parser, calibration_settings
+
+    args = build_parser().parse_args(
+        ["calibrate", "--pattern-jump", "0", "--judge-on-panel", "--out", "x"]
+    )
+    flagged = calibration_settings(args)
+    assert (flagged.pattern_jump, flagged.judge_nationally) == (0.0, False)
+    quick = calibration_settings(build_parser().parse_args(["calibrate", "--quick"]))
+    assert quick.judging_municipalities() == ("Utrecht",)
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["calibrate", "--pattern-jump", "-1"])
+
+
 def test_particle_seed_is_deterministic():
     a = cal.particle_seed(1, {"x": 0.1, "y": 2.0})
     b = cal.particle_seed(1, {"y": 2.0, "x": 0.1})
@@ -622,6 +665,9 @@ def test_resume_refuses_new_targets_and_a_missing_database(tmp_path, capsys):
     )
     assert code == 2
     assert "--kernel-scaling" in capsys.readouterr().err
+    for flag in (["--pattern-jump", "2"], ["--judge-on-panel"]):
+        code = _run(["calibrate", "--quick", "--out", str(tmp_path), "--resume", *flag])
+        assert code == 2 and flag[0] in capsys.readouterr().err
     code = _run(["calibrate", "--quick", "--out", str(tmp_path), "--resume"])
     assert code == 2
     assert "no calibration database" in capsys.readouterr().err
@@ -725,7 +771,9 @@ def test_quick_calibration_runs_on_a_dask_scheduler(tmp_path, capsys):
 
 
 # ------------------------------------------------------------------------------ polish
-UTRECHT = cal.CalibrationSettings(municipalities=("Utrecht",), patterns=False)
+UTRECHT = cal.CalibrationSettings(
+    municipalities=("Utrecht",), patterns=False, judge_nationally=False
+)
 
 
 def _start_point() -> dict[str, float]:

@@ -108,7 +108,8 @@ def test_the_command_writes_its_table_whole(tmp_path, monkeypatch, capsys):
     assert written[1].startswith("transition_rate,0.4,0.12,0.28")
     assert written[2].startswith("answer_noise,0.2,0.1,0.1")
     out = capsys.readouterr().out
-    assert "top 15:" in out and "needed by the report's patterns: none" in out
+    assert "free set: transition_rate, answer_noise" in out
+    assert "needed by the report's patterns: none" in out
     assert not list(tmp_path.glob(".*.tmp"))
 
 

@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 
 from govsim.experiments.calibration.local_screen import pattern_keepers
-from govsim.experiments.calibration.priors import CANDIDATES, FREE, PRIOR_BY_NAME, PRIORS
+from govsim.experiments.calibration.priors import (
+    CANDIDATES,
+    FREE,
+    NOT_INFORMED,
+    PRIOR_BY_NAME,
+    PRIORS,
+)
 from govsim.experiments.calibration.screen import DOMAIN_SCREENS, free_set, problem, screen
 from govsim.experiments.survey.items import SPLIT_FROM
 
@@ -34,29 +40,29 @@ def test_the_screen_sees_which_domain_a_parameter_acts_on():
     assert table["importance"].between(0, 1).all()
 
 
-def test_the_free_set_is_the_top_of_the_committed_local_screen():
+def test_the_free_set_is_what_the_committed_local_screen_gives():
     docs = Path(__file__).resolve().parents[1] / "docs" / "screen"
     local = pd.read_csv(docs / "local_screen.csv")
     every = {p.name for p in (*PRIORS, *CANDIDATES)}
     assert len(local) == len(every) == 44 and set(local["parameter"]) == every
     assert local["rank"].tolist() == list(range(1, len(every) + 1))
-    assert free_set(local) == list(FREE) and free_set(local, 3) == list(FREE[:3])
-    # what is left fixed "barely matters" at the fit: less than 15% of the largest increase
-    fixed = local[~local["parameter"].isin(FREE)]
-    assert fixed["importance"].max() < 0.15
-    # the top 14 and the source of the split-off noises (16th at version 12, after
-    # importance_noise, which gives way to it: `free_set`)
-    top = local.sort_values("rank")["parameter"].tolist()
-    assert list(FREE) == [*top[:14], "answer_noise"] and top[15] == "answer_noise"
-    # six parameters keep a report pattern at the fit; three of them are not free, so every
-    # 15-parameter fit has them at their declared values (docs/calibration.md §17)
+    # six parameters keep a report pattern at the fit: all free, first
     keepers = pattern_keepers(local)
-    assert len(keepers) == 6
-    assert set(keepers) - set(FREE) == {
-        "prepare_effort",
-        "wait_threshold",
-        "organisation_spillover",
-    }
+    assert len(keepers) == 6 and set(keepers) <= set(FREE)
+    assert {"prepare_effort", "wait_threshold", "organisation_spillover"} <= set(keepers)
+    chosen = free_set(local, keepers=keepers, excluded=tuple(NOT_INFORMED))
+    assert chosen == list(FREE)
+    # the plain top 15 is another set: it holds the three the survey did not inform in
+    # place of three keepers
+    plain = set(free_set(local))
+    assert plain - set(FREE) == set(NOT_INFORMED)
+    assert set(FREE) - plain == {"prepare_effort", "wait_threshold", "organisation_spillover"}
+    # what is left fixed either barely matters at the fit (less than 15% of the largest
+    # increase on every distance) or is one the survey did not inform
+    fixed = local[~local["parameter"].isin(FREE) & ~local["parameter"].isin(NOT_INFORMED)]
+    assert fixed["importance"].max() < 0.15
+    # the keepers come first: with three places, the three best-ranked keepers
+    assert free_set(local, 3, keepers=keepers) == keepers[:3]
     # a parameter the fit holds at its declared value costs nothing
     same = local["at_fit"] == local["declared"]
     assert (local.loc[same, [f"cost_{n}" for n in DOMAIN_SCREENS]] == 0).all().all()
@@ -83,6 +89,9 @@ def test_a_split_off_noise_is_free_only_with_its_source():
     # a split-off noise at the limit gives way to its source
     assert free_set(table(names), 2) == ["a", "answer_noise"]
     assert free_set(table(["a", "b", "c"]), 2) == ["a", "b"]
+    # keepers first, excluded ones out (a keeper is never excluded)
+    assert free_set(table(["a", "b", "c", "d"]), 2, keepers=["c"], excluded=["a"]) == ["b", "c"]
+    assert free_set(table(["a", "b", "c"]), 2, keepers=["c"], excluded=["c"]) == ["a", "c"]
     # a source a chosen split-off needs is never the one that gives way
     # (two sources: answer_noise, 4th, stays; change_noise, the lowest-ranked one no split-off
     # needs, makes way for b)

@@ -109,6 +109,7 @@ def calibration_settings(args: argparse.Namespace):
         "kernel": args.kernel,
         "kernel_scaling": args.kernel_scaling,
         "epsilon_alpha": args.epsilon_alpha,
+        "pattern_jump": args.pattern_jump,
     }
     values.update({k: v for k, v in flags.items() if v is not None})
     for name in ("municipalities", "targets", "holdout"):
@@ -116,6 +117,8 @@ def calibration_settings(args: argparse.Namespace):
             values[name] = tuple(getattr(args, name))
     if args.no_patterns:
         values["patterns"] = False
+    if args.judge_on_panel:
+        values["judge_nationally"] = False
     return CalibrationSettings(**values)
 
 
@@ -125,15 +128,16 @@ def pipeline_settings(args: argparse.Namespace):
     from govsim.experiments.calibration.polish import POLISH_EVALUATIONS
 
     stored = ("targets", "holdout", "municipalities", "weighting", "answers")
-    sampling = ("kernel", "kernel_scaling", "epsilon_alpha")
-    if (args.resume or args.report_only) and any(
-        getattr(args, name) not in (None, []) for name in stored + sampling
+    sampling = ("kernel", "kernel_scaling", "epsilon_alpha", "pattern_jump")
+    if (args.resume or args.report_only) and (
+        any(getattr(args, name) not in (None, []) for name in stored + sampling)
+        or args.judge_on_panel
     ):
         raise CommandError(
             "--resume continues a stored run with its own targets, hold-out, municipalities, "
-            "weighting, answers and sampling settings; drop --targets/--holdout/"
-            "--municipalities/--weighting/--answers/--kernel/--kernel-scaling/--epsilon-alpha "
-            "(or start a new run)"
+            "weighting, answers, sampling and judging settings; drop --targets/--holdout/"
+            "--municipalities/--weighting/--answers/--kernel/--kernel-scaling/--epsilon-alpha/"
+            "--pattern-jump/--judge-on-panel (or start a new run)"
         )
     polish = args.polish_evaluations
     if polish is None:
@@ -374,6 +378,20 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="do not penalise runs that break the report's patterns P1 P4-P8 P12 (by default "
         "each check's shortfall, in margins of the survey, is added to the distance)",
+    )
+    p.add_argument(
+        "--pattern-jump",
+        type=argtypes.bounded_float(0.0, 100.0, closed=True),
+        default=None,
+        metavar="J",
+        help="added per broken pattern check when the candidates are judged after the ABC and "
+        "in the local search (default 1: one survey margin on every figure)",
+    )
+    p.add_argument(
+        "--judge-on-panel",
+        action="store_true",
+        help="judge the candidates and run the local search on --municipalities (the ABC's "
+        "panel) instead of all 388 municipalities (so with --quick)",
     )
     p.add_argument(
         "--install",

@@ -161,10 +161,10 @@ def pattern_keepers(table: pd.DataFrame) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Screen every parameter with a prior at a fitted record; print the table and the top 15."""
+    """Screen every parameter with a prior at a fitted record; print the table and the free set."""
     from govsim import argtypes
     from govsim.experiments.calibration.acceptance import record_point, replication_seeds
-    from govsim.experiments.calibration.priors import CANDIDATES, PRIORS
+    from govsim.experiments.calibration.priors import CANDIDATES, NOT_INFORMED, PRIORS
     from govsim.experiments.survey.questionnaire import instrument_settings
     from govsim.model.parameters import defaults
 
@@ -191,8 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = fixing_costs(
         params, instrument, names, replication_seeds(args.seed, args.seeds), workers=args.workers
     )
-    show_and_write(table, args.out, "local_screen.csv")
-    print("needed by the report's patterns:", ", ".join(pattern_keepers(table)) or "none")
+    keepers = pattern_keepers(table)
+    show_and_write(table, args.out, "local_screen.csv", keepers, tuple(NOT_INFORMED))
+    print("needed by the report's patterns:", ", ".join(keepers) or "none")
     return 0
 
 

@@ -43,12 +43,13 @@ QUICK = {
     "max_walltime_minutes": 1.2,
     "min_epsilon": 0.0,
     "kernel_scaling": 4.0,
+    "judge_nationally": False,
 }
 """``--quick``: 16 particles, 2 generations, the 26 municipalities of the province of Utrecht,
 at most 400 simulations, the kernel at half the full run's width (`abc.KERNEL_SCALING`); the
-report's replications also run on Utrecht (a full run reports on all 388 municipalities).
-Finishes in well under two minutes; for tests and smoke runs, never installed as the model's
-defaults."""
+judging after the ABC, the local search and the report's replications also run on Utrecht (a
+full run does them on all 388 municipalities). Finishes in well under two minutes; for tests
+and smoke runs, never installed as the model's defaults."""
 QUICK_POLISH_EVALUATIONS = 9
 """``--quick``: evaluations of the local search after the ABC (two rounds of four)."""
 POLISH_CHECKED = 8

@@ -13,10 +13,13 @@ is what this step looks for, starting from the point `abc.choose_point` picked.
 proposes ``lam`` neighbours of the current best (a Gaussian step of ``sigma`` times the prior
 width on a random third of the parameters), evaluates them in parallel, and moves to the best
 of them when it is better than the current point; ``sigma`` grows after a success and shrinks
-after a failure. Every evaluation is the mean penalised distance (`abc.PenalisedDistance`,
-including the report's patterns) over ``replications`` simulations with *common random
-numbers* (the same seeds for every candidate, `abc.SurveySimulator.common_random_numbers`), so
-two candidates differ only by their parameters. The budget is split into `POLISH_LEGS` legs;
+after a failure. Every evaluation is the mean penalised distance
+(`CalibrationSettings.judging_distance`: the graded pattern penalty plus
+`CalibrationSettings.pattern_jump` per broken check of the report's patterns) over
+``replications`` simulations of all 388 municipalities (unless
+`CalibrationSettings.judge_nationally` is off) with *common random numbers* (the same seeds
+for every candidate, `abc.SurveySimulator.common_random_numbers`), so two candidates differ
+only by their parameters. The budget is split into `POLISH_LEGS` legs;
 each leg starts from the best point so far with the initial step size and fresh common random
 numbers. The budget is a number of evaluations, not a time, so a given seed repeats the search
 exactly on any machine.
@@ -42,7 +45,6 @@ import numpy as np
 
 from govsim.experiments.calibration.abc import (
     CalibrationSettings,
-    PenalisedDistance,
     SurveySimulator,
     evaluate,
 )
@@ -120,14 +122,12 @@ class Objective:
         instrument_base: Mapping[str, float] | None = None,
     ) -> None:
         self.names = tuple(names)
-        self.distance = PenalisedDistance(
-            settings.fit_cells(), settings.patterns, settings.weighting
-        )
+        self.distance = settings.judging_distance()
         # what the parameters not searched take (default: the declared values)
         held = {"base": base, "instrument_base": instrument_base}
         self.simulator = SurveySimulator(
             seed,
-            settings.municipalities,
+            settings.judging_municipalities(),
             common_random_numbers=True,
             answers=settings.answers,
             tied=settings.tied_settings(),

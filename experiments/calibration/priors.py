@@ -3,9 +3,10 @@
 The free parameters are model parameters whose source says "assumption, to be calibrated"
 (either with no empirical anchor at all, `Parameter.calibratable`, or with a sourced direction
 and an assumed size, "size assumption, to be calibrated") **and** that the survey targets can
-inform. Every such parameter considered has a prior here; the 15 whose return to their declared
-values costs the fit most (`FREE`: the local screen at the installed fit,
-`experiments.calibration.local_screen`, docs/calibration.md §13) are `PRIORS`; the others are
+inform. Every such parameter considered has a prior here; the 15 the local screen at the
+installed fit chose (`FREE`: the report's patterns' keepers, then those whose return to their
+declared values costs the fit most; `experiments.calibration.local_screen`,
+docs/calibration.md §13, §17) are `PRIORS`; the others are
 `CANDIDATES` and stay at their declared defaults. Settings of
 the questionnaire (`INSTRUMENT`: the answer noise of the judgement items, of the importance,
 satisfaction and needed-change items, and the emphasis scale of the steering-based items) are
@@ -420,6 +421,20 @@ _CONSIDERED_LATER: tuple[Prior, ...] = (
 """Parameters considered later and left at their declared defaults by the one-at-a-time
 sweeps of the first rounds (docs/calibration.md)."""
 
+NOT_INFORMED: dict[str, str] = {
+    "cooperation_decay": "not identified: posterior 90% interval 0.001-0.046 on a prior of "
+    "0-0.05 (width ratio 1.00)",
+    "post_entry_urgency": "not identified: posterior 90% interval 0.06-0.74 on a prior of "
+    "0.05-0.8 (width ratio 1.00)",
+    "regional_legal_pull": "the posterior holds the declared value: 90% interval 0.20-0.33 "
+    "(declared 0.3), fitted on the prior's lower bound 0.2",
+}
+"""Parameters the survey did not inform in the full 15-parameter calibration of 5 Dec 2026
+(the free set of that day, the local screen's top 15; run ``out/cal_v7``, docs/calibration.md
+§17): the ABC's posterior was as wide as the prior, or it held the parameter's declared value.
+Free, they spend the ABC's budget on dimensions it cannot resolve; fixed, they keep their
+declared values (`screen.free_set` leaves them out)."""
+
 FREE: tuple[str, ...] = (
     "emphasis_scale",
     "satisfaction_base",
@@ -428,37 +443,44 @@ FREE: tuple[str, ...] = (
     "secretary_steering_weight",
     "transition_rate",
     "adoption_rate",
-    "cooperation_decay",
-    "post_entry_urgency",
     "change_noise",
     "attention_renewal",
     "urgency_horizon_months",
-    "regional_legal_pull",
     "comfort_mode_weight",
     "answer_noise",
+    "organisation_spillover",
+    "prepare_effort",
+    "wait_threshold",
 )
-"""The free parameters (calibration v2, issue 14): the 15 that the local screen ranks highest
-(`experiments.calibration.local_screen`, ``docs/screen/local_screen.csv``): at the installed
-fit (version 12: version 11 with the council's grip refitted after the framework release, 7 Dec
-2026), the 15 parameters and instrument settings whose return to the declared value raises the
-survey distance most, over all target
-figures, the 3D figures or the Omgevingswet figures (mean over 4 seeds). Every other parameter
-"barely matters" there: its return costs less than 15% of the largest increase on every
-distance; 10 of them cost nothing (the fit holds their declared values) and 9 more under 1%.
-A split-off noise is free only with its source (`screen.free_set`): at version 12 the screen's
-15th is `importance_noise` and its 16th `answer_noise`, the source of both split-off noises
-(`change_noise` is 10th), so `answer_noise` takes the 15th place. Without it (a run on 7 Dec
-2026) a Table 5 hold-out read Table 5 with the declared 0.1 (2 of 17 inside) and Table 4's
-council steering came out at 1% against the survey's 43 / 39% (docs/calibration.md §15).
+"""The free parameters (calibration v2, issue 14), chosen by the local screen
+(`experiments.calibration.local_screen`, ``docs/screen/local_screen.csv``) at the fit installed
+when it ran (version 12, 34 fitted values; 7 Dec 2026) by `screen.free_set`'s rule:
+
+1. the six parameters whose return to the declared value breaks one of the report's patterns
+   that the fit keeps (`local_screen.pattern_keepers`): ``transition_rate``,
+   ``attention_renewal``, ``urgency_horizon_months``, ``organisation_spillover``,
+   ``prepare_effort``, ``wait_threshold``. A set that holds the last three at their declared
+   values broke P12 (some wait for the DSO), P8 (the physical transition ahead of its
+   transformation) or P1 (tight 3D lead time) on every acceptance seed;
+2. then the parameters whose return raises the survey distance most (over all target figures,
+   the 3D figures or the Omgevingswet figures; mean over 4 seeds), less the three the survey did
+   not inform (`NOT_INFORMED`);
+3. a split-off noise only with its source (`answer_noise` takes the place of
+   ``importance_noise``, the 15th of step 2).
+
+What is left fixed either barely matters at the fit (its return costs less than 15% of the
+largest increase on every distance; 11 of them cost nothing, the fit holds their declared
+values) or is in `NOT_INFORMED`. With this set (``out/cal_b``, 6 Dec 2026) the ABC identified
+14 of 15 parameters, its final effective sample size was 46% of the population and 56.5 of 97
+target figures fell inside the margin, against 51.5 for the local screen's plain top 15 (which
+broke P12, P8 and P1 on the acceptance seeds) and 32.5 with the keepers first but nothing left
+out (docs/calibration.md §17).
 
 This replaces the Morris screen's top 15 (``docs/screen/screen.csv``, over the whole prior
-box), which kept `wait_threshold`, `dso_uncertainty_weight`, `resister_share`,
-`implementation_load`, `importance_noise`, `satisfaction_noise` free and fixed
-`steering_adapt_rate`, `comfort_mode_weight`, `attention_renewal`, `urgency_horizon_months`
-(and, as not identified in a first ABC, `cooperation_formation` and `post_entry_urgency`): at
-the installed fit the first six cost 0-1.8 when fixed and the others 2.1-11.7. Put at the
-installed fit's values with everything else declared, the Morris set puts 29 of 97 target
-figures inside the margin and this one 49.5 (median of 4 seeds; docs/calibration.md §13)."""
+box), which kept `dso_uncertainty_weight`, `resister_share`, `implementation_load`,
+`importance_noise`, `satisfaction_noise` free and fixed `steering_adapt_rate`,
+`comfort_mode_weight`, `attention_renewal`, `urgency_horizon_months`: at the installed fit the
+first five cost 0-1.8 when fixed and the others 2.1-11.7 (docs/calibration.md §13)."""
 
 _ALL: tuple[Prior, ...] = (*_CONSIDERED_FIRST, *_CONSIDERED_LATER)
 

@@ -165,22 +165,33 @@ def screen(
     return frame
 
 
-def free_set(table: pd.DataFrame, limit: int = MAX_FREE) -> list[str]:
-    """The ``limit`` highest-ranked parameters of a screen's table, in rank order.
+def free_set(
+    table: pd.DataFrame,
+    limit: int = MAX_FREE,
+    *,
+    keepers: Sequence[str] = (),
+    excluded: Sequence[str] = (),
+) -> list[str]:
+    """The ``limit`` parameters a screen's table puts first, in rank order.
 
-    Either screen's: `screen` (Morris) or `local_screen.fixing_costs`. A noise split off
+    Either screen's: `screen` (Morris) or `local_screen.fixing_costs`. The ``keepers`` (the
+    parameters the report's patterns need at the fit, `local_screen.pattern_keepers`) come
+    first, then the rest by rank; the ``excluded`` (parameters a calibration could not
+    inform, `priors.NOT_INFORMED`) are left out unless they are keepers. A noise split off
     another (`experiments.survey.items.SPLIT_FROM`: ``change_noise`` and ``importance_noise``
     off ``answer_noise``) is free only with its source: a run that fits none of the figures a
     split-off noise reads ties it to its source (`CalibrationSettings.tied_settings`; Table 5
     held out ties ``change_noise``), and a source left at its declared placeholder would make
     that hold-out read its figures with the placeholder. Where a chosen split-off's source is
-    not among the ``limit``, the source takes the place of the lowest-ranked chosen parameter
-    that no chosen split-off needs as its source.
+    not among the ``limit``, the source takes the place of the last chosen parameter that no
+    chosen split-off needs as its source.
     """
     from govsim.experiments.survey.items import SPLIT_FROM
 
     ranked = table.sort_values("rank")["parameter"].tolist()
-    chosen = ranked[:limit]
+    first = [n for n in ranked if n in set(keepers)]
+    priority = first + [n for n in ranked if n not in set(first) | set(excluded)]
+    chosen = priority[:limit]
     for _ in range(limit):
         needed = {SPLIT_FROM[n] for n in chosen if n in SPLIT_FROM}
         missing = [s for s in needed if s not in chosen]
@@ -191,13 +202,19 @@ def free_set(table: pd.DataFrame, limit: int = MAX_FREE) -> list[str]:
     return [n for n in ranked if n in chosen]
 
 
-def show_and_write(table: pd.DataFrame, folder: Path | None, name: str) -> None:
-    """Print a screen's table and the 15 it ranks highest; write it to ``folder/name`` whole."""
+def show_and_write(
+    table: pd.DataFrame,
+    folder: Path | None,
+    name: str,
+    keepers: Sequence[str] = (),
+    excluded: Sequence[str] = (),
+) -> None:
+    """Print a screen's table and its `free_set`; write the table to ``folder/name``."""
     from govsim.scenarios.atomic import atomic_path
 
     with pd.option_context("display.width", 160, "display.max_rows", 100):
         print(table.round(3).to_string(index=False))
-    print("top 15:", ", ".join(free_set(table)))
+    print("free set:", ", ".join(free_set(table, keepers=keepers, excluded=excluded)))
     if folder is not None:
         with atomic_path(folder / name) as tmp:
             table.to_csv(tmp, index=False)
