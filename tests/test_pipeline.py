@@ -106,6 +106,7 @@ def test_a_quick_holdout_calibration_runs_end_to_end(tmp_path, monkeypatch):
             "--max-simulations must be at least 1",
         ),
         ({"calibration": cal.CalibrationSettings(targets=("table_9",))}, "matches no target"),
+        ({"judging": {"kernel": "joint"}}, "only the judging settings"),
     ],
 )
 def test_bad_settings_are_refused_before_anything_is_written(tmp_path, change, message):
@@ -114,6 +115,32 @@ def test_bad_settings_are_refused_before_anything_is_written(tmp_path, change, m
     with pytest.raises((cal.CalibrationError, ValueError), match=message):
         pipeline.PipelineSettings(**base)
     assert not out.exists()
+
+
+def test_a_stored_run_is_judged_again_with_judging_given_anew(tmp_path, monkeypatch):
+    """--report-only/--resume with --pattern-jump or --judge-on-panel: the stored ABC's settings
+    with those replaced; a new run takes them from its own settings."""
+    stored = cal.CalibrationSettings(kernel="joint", pattern_jump=1.0)
+    monkeypatch.setattr(
+        cal, "calibrate", lambda *a, **k: cal.CalibrationResult(tmp_path, 1, stored, None, 0, True)
+    )
+    args = cli.build_parser().parse_args(
+        ["calibrate", "--report-only", "--out", str(tmp_path), "--pattern-jump", "3"]
+    )
+    settings = cli.pipeline_settings(args)
+    assert settings.judging == {"pattern_jump": 3.0}
+    result = pipeline.sample(settings)
+    assert result.settings.pattern_jump == 3.0 and result.settings.kernel == "joint"
+    assert result.settings.judge_nationally
+    args = cli.build_parser().parse_args(
+        ["calibrate", "--resume", "--out", str(tmp_path), "--judge-on-panel"]
+    )
+    result = pipeline.sample(cli.pipeline_settings(args))
+    assert not result.settings.judge_nationally and result.settings.pattern_jump == 1.0
+    # a new run: the flags are its own settings, nothing replaced afterwards
+    args = cli.build_parser().parse_args(["calibrate", "--out", str(tmp_path / "new")])
+    assert cli.pipeline_settings(args).judging is None
+    assert pipeline.sample(cli.pipeline_settings(args)).settings == stored
 
 
 def test_the_command_handlers_are_thin():

@@ -128,17 +128,20 @@ def pipeline_settings(args: argparse.Namespace):
     from govsim.experiments.calibration.polish import POLISH_EVALUATIONS
 
     stored = ("targets", "holdout", "municipalities", "weighting", "answers")
-    sampling = ("kernel", "kernel_scaling", "epsilon_alpha", "pattern_jump")
-    if (args.resume or args.report_only) and (
-        any(getattr(args, name) not in (None, []) for name in stored + sampling)
-        or args.judge_on_panel
-    ):
+    sampling = ("kernel", "kernel_scaling", "epsilon_alpha")
+    stored_run = args.resume or args.report_only
+    if stored_run and any(getattr(args, name) not in (None, []) for name in stored + sampling):
         raise CommandError(
             "--resume continues a stored run with its own targets, hold-out, municipalities, "
-            "weighting, answers, sampling and judging settings; drop --targets/--holdout/"
-            "--municipalities/--weighting/--answers/--kernel/--kernel-scaling/--epsilon-alpha/"
-            "--pattern-jump/--judge-on-panel (or start a new run)"
+            "weighting, answers and sampling settings; drop --targets/--holdout/"
+            "--municipalities/--weighting/--answers/--kernel/--kernel-scaling/--epsilon-alpha "
+            "(or start a new run; --pattern-jump and --judge-on-panel may change)"
         )
+    judging: dict[str, Any] = {}
+    if stored_run and args.pattern_jump is not None:
+        judging["pattern_jump"] = args.pattern_jump
+    if stored_run and args.judge_on_panel:
+        judging["judge_nationally"] = False
     polish = args.polish_evaluations
     if polish is None:
         polish = QUICK_POLISH_EVALUATIONS if args.quick else POLISH_EVALUATIONS
@@ -159,6 +162,7 @@ def pipeline_settings(args: argparse.Namespace):
         quick=args.quick,
         warm_start=not args.fresh,
         progress=not args.quiet,
+        judging=judging or None,
     )
 
 
@@ -385,13 +389,15 @@ def register(subparsers: Any) -> None:
         default=None,
         metavar="J",
         help="added per broken pattern check when the candidates are judged after the ABC and "
-        "in the local search (default 1: one survey margin on every figure)",
+        "in the local search (default 3; 1 is what a fit off by its sampling error on every "
+        "figure scores); with --resume or --report-only the stored run is judged again with it",
     )
     p.add_argument(
         "--judge-on-panel",
         action="store_true",
         help="judge the candidates and run the local search on --municipalities (the ABC's "
-        "panel) instead of all 388 municipalities (so with --quick)",
+        "panel) instead of all 388 municipalities (so with --quick; with --resume or "
+        "--report-only, for the stored run)",
     )
     p.add_argument(
         "--install",

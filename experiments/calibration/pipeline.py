@@ -57,6 +57,15 @@ POLISH_CHECKED = 8
 ``polished-1`` the one before, ...)."""
 MIN_REPLICATIONS = 20
 """Replications at the chosen set a full fit report needs."""
+SCORING_REPLICATIONS = 8
+"""Fresh runs each candidate (the ABC's point estimates, the warm start, the local search's
+last points) is scored on before one is chosen (``--quick``: 2). Eight, not four: with the
+jump per broken pattern check (`CalibrationSettings.pattern_jump`) a candidate that breaks a
+pattern on one run in eight still loses to one that keeps it, so the choice does not fall on a
+point at the edge of a pattern; the runs cost about a second each nationally."""
+JUDGING: tuple[str, ...] = ("pattern_jump", "judge_nationally")
+"""Settings of the judging after the ABC, which the sampling never uses: they may change when a
+stored run is resumed or reported on (`PipelineSettings.judging`)."""
 SQLITE_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file (an empty file is a new database)."""
 
@@ -90,6 +99,9 @@ class PipelineSettings:
         warm_start: Score the installed set as one more start of the local search
             (`warm_start_point`; ``--fresh`` turns it off).
         progress: Show progress bars.
+        judging: With ``resume`` or ``report_only``: judging settings (`JUDGING`) given anew,
+            applied over the stored run's (a stored ABC judged again, e.g. with another
+            ``pattern_jump``, without sampling again).
 
     Raises:
         CalibrationError: For settings that cannot work (checked before anything is written).
@@ -111,9 +123,16 @@ class PipelineSettings:
     quick: bool = False
     warm_start: bool = True
     progress: bool = True
+    judging: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         cal_settings = self.calibration
+        unknown = sorted(set(self.judging or {}) - set(JUDGING))
+        if unknown:
+            raise CalibrationError(
+                f"only the judging settings ({', '.join(JUDGING)}) change on a stored run, "
+                f"not {', '.join(unknown)}"
+            )
         if cal_settings.population < 2 or cal_settings.generations < 1:
             raise CalibrationError("--population must be >= 2 and --generations >= 1")
         if self.replications < 1:
@@ -263,8 +282,8 @@ def warm_start_point(settings: CalibrationSettings) -> dict[str, float] | None:
 
 
 def sample(settings: PipelineSettings) -> cal.CalibrationResult:
-    """Stage 1: the ABC (new, resumed or only read back)."""
-    return cal.calibrate(
+    """Stage 1: the ABC (new, resumed or only read back), with any judging given anew."""
+    result = cal.calibrate(
         settings.calibration,
         settings.database,
         resume=settings.resume,
@@ -274,12 +293,15 @@ def sample(settings: PipelineSettings) -> cal.CalibrationResult:
         generations=settings.generations if settings.resume else None,
         report_only=settings.report_only,
     )
+    if settings.judging and (settings.resume or settings.report_only):
+        result = replace(result, settings=replace(result.settings, **settings.judging))
+    return result
 
 
 def choose(result: cal.CalibrationResult, settings: PipelineSettings) -> Choice:
     """Stage 2: the best of the ABC's candidates (and the warm start), then the local search."""
     cal_settings = result.settings
-    reps = 2 if settings.quick else 4
+    reps = 2 if settings.quick else SCORING_REPLICATIONS
     name, chosen, scores = cal.choose_point(
         result.history, cal_settings, replications=reps, progress=settings.progress
     )
