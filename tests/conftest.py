@@ -74,6 +74,16 @@ def baseline_run(seed: int) -> BaselineRun:
     )
 
 
+@pytest.fixture(autouse=True)
+def _calibrated_values_read_afresh():
+    """Forget the calibrated set read during a test (`parameters.calibrated_values` is cached):
+    a test that points ``CALIBRATED_PATH`` elsewhere must not leave that set to the next test."""
+    yield
+    from govsim.model import parameters
+
+    parameters.calibrated_values.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def baseline() -> Callable[[int], BaselineRun]:
     """Return a function seed -> cached `BaselineRun`."""

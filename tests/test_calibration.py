@@ -366,6 +366,14 @@ def test_graded_pattern_shortfall_is_zero_exactly_when_every_pattern_holds():
     assert penalties[0] == 0.0
     assert penalties[1] == pytest.approx(cal.PATTERN_TIE / 0.061)  # a tie breaks "exceeds"
     assert all(b > a for a, b in itertools.pairwise(penalties))
+    # with a margin a check must hold with that much to spare: transformation 0.495 against
+    # transition 0.5 holds, but not with a point to spare (miss 0.005 plus the tie floor)
+    near = _pattern_model(transformation_physical=0.495)
+    assert cal.broken_patterns(cal.pattern_shortfalls(near)) == []
+    spared = cal.pattern_shortfalls(near, margin=0.01)
+    assert cal.broken_patterns(spared) == ["P8:transition_physical"]
+    assert spared["P8:transition_physical"] == pytest.approx(0.005 + cal.PATTERN_TIE)
+    assert cal.pattern_shortfalls(_pattern_model(), margin=0.01) == ok  # all with room
     # P1 sums the misses of its comparisons: 0.45 at entry misses 0.5 by 0.05 and a lead of
     # 0.3 over the transformation (0.2) by 0.05, and is still above twice it
     p1 = cal.pattern_shortfalls(_pattern_model(entry=0.45))
@@ -432,10 +440,15 @@ def test_judging_after_the_abc_adds_a_jump_per_broken_check_and_runs_nationally(
     assert cal.CalibrationSettings.from_json(panel.to_json()) == panel
     with pytest.raises(ValueError, match="pattern_jump"):
         cal.CalibrationSettings(pattern_jump=-1.0)
+    with pytest.raises(ValueError, match="pattern_margin"):
+        cal.CalibrationSettings(pattern_margin=0.2)
+    assert default.pattern_margin == cal.PATTERN_MARGIN == 0.01
     # the local search simulates where the settings judge
     from govsim.experiments.calibration.polish import Objective
 
     assert Objective(default, ["transition_rate"], 1, 3).simulator.municipalities is None
+    assert Objective(default, ["transition_rate"], 1, 3).simulator.pattern_margin == 0.01
+    assert cal.SurveySimulator(1).pattern_margin == 0.0  # the ABC: the patterns themselves
     assert Objective(panel, ["transition_rate"], 1, 3).distance.jump == 0.5
     assert Objective(panel, ["transition_rate"], 1, 3).simulator.municipalities == (
         panel.municipalities
@@ -444,10 +457,14 @@ def test_judging_after_the_abc_adds_a_jump_per_broken_check_and_runs_nationally(
     from govsim.experiments.calibration.cli import build_parser, calibration_settings
 
     args = build_parser().parse_args(
-        ["calibrate", "--pattern-jump", "0", "--judge-on-panel", "--out", "x"]
+        ["calibrate", "--pattern-jump", "0", "--pattern-margin", "0", "--judge-on-panel"]
     )
     flagged = calibration_settings(args)
-    assert (flagged.pattern_jump, flagged.judge_nationally) == (0.0, False)
+    assert (flagged.pattern_jump, flagged.pattern_margin, flagged.judge_nationally) == (
+        0.0,
+        0.0,
+        False,
+    )
     quick = calibration_settings(build_parser().parse_args(["calibrate", "--quick"]))
     assert quick.judging_municipalities() == ("Utrecht",)
     with pytest.raises(SystemExit):

@@ -124,11 +124,12 @@ def test_a_stored_run_is_judged_again_with_judging_given_anew(tmp_path, monkeypa
     monkeypatch.setattr(
         cal, "calibrate", lambda *a, **k: cal.CalibrationResult(tmp_path, 1, stored, None, 0, True)
     )
+    flags = ["--pattern-jump", "3", "--pattern-margin", "0.02"]
     args = cli.build_parser().parse_args(
-        ["calibrate", "--report-only", "--out", str(tmp_path), "--pattern-jump", "3"]
+        ["calibrate", "--report-only", "--out", str(tmp_path), *flags]
     )
     settings = cli.pipeline_settings(args)
-    assert settings.judging == {"pattern_jump": 3.0}
+    assert settings.judging == {"pattern_jump": 3.0, "pattern_margin": 0.02}
     result = pipeline.sample(settings)
     assert result.settings.pattern_jump == 3.0 and result.settings.kernel == "joint"
     assert result.settings.judge_nationally

@@ -110,6 +110,7 @@ def calibration_settings(args: argparse.Namespace):
         "kernel_scaling": args.kernel_scaling,
         "epsilon_alpha": args.epsilon_alpha,
         "pattern_jump": args.pattern_jump,
+        "pattern_margin": args.pattern_margin,
     }
     values.update({k: v for k, v in flags.items() if v is not None})
     for name in ("municipalities", "targets", "holdout"):
@@ -135,11 +136,13 @@ def pipeline_settings(args: argparse.Namespace):
             "--resume continues a stored run with its own targets, hold-out, municipalities, "
             "weighting, answers and sampling settings; drop --targets/--holdout/"
             "--municipalities/--weighting/--answers/--kernel/--kernel-scaling/--epsilon-alpha "
-            "(or start a new run; --pattern-jump and --judge-on-panel may change)"
+            "(or start a new run; --pattern-jump, --pattern-margin and --judge-on-panel may "
+            "change)"
         )
     judging: dict[str, Any] = {}
-    if stored_run and args.pattern_jump is not None:
-        judging["pattern_jump"] = args.pattern_jump
+    for name in ("pattern_jump", "pattern_margin"):
+        if stored_run and getattr(args, name) is not None:
+            judging[name] = getattr(args, name)
     if stored_run and args.judge_on_panel:
         judging["judge_nationally"] = False
     polish = args.polish_evaluations
@@ -391,6 +394,14 @@ def register(subparsers: Any) -> None:
         help="added per broken pattern check when the candidates are judged after the ABC and "
         "in the local search (default 3; 1 is what a fit off by its sampling error on every "
         "figure scores); with --resume or --report-only the stored run is judged again with it",
+    )
+    p.add_argument(
+        "--pattern-margin",
+        type=argtypes.bounded_float(0.0, 0.1, closed=True),
+        default=None,
+        metavar="M",
+        help="in that judging a pattern check holds only with M to spare (a share; default "
+        "0.01, one point), so the chosen set keeps the patterns on other seeds too",
     )
     p.add_argument(
         "--judge-on-panel",

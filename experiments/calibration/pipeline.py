@@ -63,7 +63,7 @@ last points) is scored on before one is chosen (``--quick``: 2). Eight, not four
 jump per broken pattern check (`CalibrationSettings.pattern_jump`) a candidate that breaks a
 pattern on one run in eight still loses to one that keeps it, so the choice does not fall on a
 point at the edge of a pattern; the runs cost about a second each nationally."""
-JUDGING: tuple[str, ...] = ("pattern_jump", "judge_nationally")
+JUDGING: tuple[str, ...] = ("pattern_jump", "pattern_margin", "judge_nationally")
 """Settings of the judging after the ABC, which the sampling never uses: they may change when a
 stored run is resumed or reported on (`PipelineSettings.judging`)."""
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -15,7 +15,8 @@ width on a random third of the parameters), evaluates them in parallel, and move
 of them when it is better than the current point; ``sigma`` grows after a success and shrinks
 after a failure. Every evaluation is the mean penalised distance
 (`CalibrationSettings.judging_distance`: the graded pattern penalty plus
-`CalibrationSettings.pattern_jump` per broken check of the report's patterns) over
+`CalibrationSettings.pattern_jump` per broken check of the report's patterns, each check
+holding only with `CalibrationSettings.pattern_margin` to spare) over
 ``replications`` simulations of all 388 municipalities (unless
 `CalibrationSettings.judge_nationally` is off) with *common random numbers* (the same seeds
 for every candidate, `abc.SurveySimulator.common_random_numbers`), so two candidates differ
@@ -131,6 +132,7 @@ class Objective:
             common_random_numbers=True,
             answers=settings.answers,
             tied=settings.tied_settings(),
+            pattern_margin=settings.pattern_margin,
             **{name: dict(values) for name, values in held.items() if values is not None},
         )
         self.replications = replications
