@@ -722,12 +722,12 @@ def test_installed_calibration_is_valid_and_records_its_provenance():
     assert record["fit"]["share_inside_margin"] >= 0.0
 
 
-FIT_FLOOR = 0.6
+FIT_FLOOR = 0.5
 """Share of the 97 target figures the installed set must keep inside the survey's margin. The
-fifth round reached 84% (81 of 97) with the model before 'model v2'; the model v2 refit
-(docs/calibration.md §11) reaches 66% (64 of 97) with the report's patterns P1:tight and P12
-added as constraints, and the calibration issue (fewer, identifiable parameters) is where a
-better fit is to be sought honestly. This floor guards against regressions."""
+fifth round reached 84% (81 of 97) with the model before 'model v2' and 31 free parameters; the
+model v2 refits with 34 fitted values 66-69%. Version 13, the first installed set of at most 15
+fitted values (issue 14) that keeps the report's patterns with a point to spare, fits 51 of 97
+(53%; 50-53 by seed, docs/calibration.md §18). This floor guards against regressions."""
 
 
 def test_the_installed_defaults_fit_as_their_record_says():
