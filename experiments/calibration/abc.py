@@ -134,12 +134,14 @@ PATTERN_JUMP = 3.0
 """Default `CalibrationSettings.pattern_jump`: what every broken pattern check adds to the
 distance of the local search and of the scoring after the ABC, on top of the graded penalty
 (which adds 1 per survey margin of shortfall). The install rules refuse a set that breaks a
-pattern on any acceptance seed, so the judging treats a break almost as a constraint. With the
-graded penalty alone the 15-parameter run of 5 Dec 2026 broke P12, P8 and P1 by 0.1-5.4 points
-on the acceptance seeds; with a jump of 1 (one sampling error on every figure) the run of 7 Dec
-2026 (``out/cal_v9``) still chose a point that broke P1:tight and P12:wait on 2 of 4 seeds. At 3
-a break on one of the local search's three replications costs 1, more than the 0.3-0.8 by which
-its last points differ (docs/calibration.md §18)."""
+pattern on any acceptance seed, so the judging treats a break almost as a constraint: at 3 a
+break on one of the local search's three replications costs 1, more than the 0.3-0.8 by which
+its last points differ. With the graded penalty alone the 15-parameter run of the morning of
+7 Dec 2026 (``out/cal_v7``) broke P12, P8 and P1 by 0.1-5.4 points on the acceptance seeds;
+with a jump of 1 the later run (``out/cal_v9``) broke P1:tight and P12:wait on 2 of 4 seeds.
+A jump alone does not keep the chosen set off a pattern's edge (at 3, without
+`PATTERN_MARGIN`, the same run broke P1:tight on all four: the smallest of noisy scores wins on
+the lucky draws); with the margin it does (docs/calibration.md §18)."""
 
 
 @dataclass(frozen=True)
@@ -890,7 +892,10 @@ def score_points(
 ) -> dict[str, float]:
     """Mean penalised distance of each named point over ``replications`` fresh simulations.
 
-    The same seeds for every call (run seed + 1), so scores of separate calls compare.
+    Judged as after the ABC: `CalibrationSettings.judging_distance` (the jump per broken check),
+    each check with `CalibrationSettings.pattern_margin` to spare, on
+    `CalibrationSettings.judging_municipalities`. The same seeds for every call (run seed + 1),
+    so scores of separate calls compare.
     """
     from tqdm import tqdm
 

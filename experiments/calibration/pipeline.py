@@ -60,9 +60,10 @@ MIN_REPLICATIONS = 20
 SCORING_REPLICATIONS = 8
 """Fresh runs each candidate (the ABC's point estimates, the warm start, the local search's
 last points) is scored on before one is chosen (``--quick``: 2). Eight, not four: with the
-jump per broken pattern check (`CalibrationSettings.pattern_jump`) a candidate that breaks a
-pattern on one run in eight still loses to one that keeps it, so the choice does not fall on a
-point at the edge of a pattern; the runs cost about a second each nationally."""
+jump per broken pattern check (`CalibrationSettings.pattern_jump`, 3) a break on one run in
+eight adds about 0.4, as much as the local search's last points differ by, where one in four
+would dominate the choice by the luck of four draws; a national run to the survey month costs
+about a fifth of a second."""
 JUDGING: tuple[str, ...] = ("pattern_jump", "pattern_margin", "judge_nationally")
 """Settings of the judging after the ABC, which the sampling never uses: they may change when a
 stored run is resumed or reported on (`PipelineSettings.judging`)."""

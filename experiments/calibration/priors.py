@@ -6,7 +6,7 @@ and an assumed size, "size assumption, to be calibrated") **and** that the surve
 inform. Every such parameter considered has a prior here; the 15 the local screen at the
 installed fit chose (`FREE`: the report's patterns' keepers, then those whose return to their
 declared values costs the fit most; `experiments.calibration.local_screen`,
-docs/calibration.md §13, §17) are `PRIORS`; the others are
+docs/calibration.md §13, §17, §18) are `PRIORS`; the others are
 `CANDIDATES` and stay at their declared defaults. Settings of
 the questionnaire (`INSTRUMENT`: the answer noise of the judgement items, of the importance,
 satisfaction and needed-change items, and the emphasis scale of the steering-based items) are
@@ -429,8 +429,8 @@ NOT_INFORMED: dict[str, str] = {
     "regional_legal_pull": "the posterior holds the declared value: 90% interval 0.20-0.33 "
     "(declared 0.3), fitted on the prior's lower bound 0.2",
 }
-"""Parameters the survey did not inform in the full 15-parameter calibration of 5 Dec 2026
-(the free set of that day, the local screen's top 15; run ``out/cal_v7``, docs/calibration.md
+"""Parameters the survey did not inform in the full 15-parameter calibration of 7 Dec 2026
+(the free set of that morning, the local screen's top 15; run ``out/cal_v7``, docs/calibration.md
 §17): the ABC's posterior was as wide as the prior, or it held the parameter's declared value.
 Free, they spend the ABC's budget on dimensions it cannot resolve; fixed, they keep their
 declared values (`screen.free_set` leaves them out)."""
