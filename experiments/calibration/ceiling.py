@@ -79,7 +79,7 @@ def reach(
         seeds: Acceptance seeds (`acceptance.replication_seeds` of its default seed).
         n_procs: Worker processes of the search.
         municipalities: Score on these only (None: all 388, as the acceptance figure); the
-            search itself uses the calibration's panel.
+            search judges as a calibration does (all 388, the pattern jump and margin).
         progress: Show the search's progress bar.
 
     Returns:

@@ -105,7 +105,8 @@ def reach(
         seeds: Replication seeds (`acceptance.replication_seeds` of its default seed).
         n_procs: Worker processes of the search.
         record: The start (default `gate_record`); parameters it lacks take declared values.
-        municipalities: Score on these only (None: all 388); the search uses the panel.
+        municipalities: Score on these only (None: all 388); the search judges as a
+            calibration does (all 388, the pattern jump and margin).
         progress: Show the search's progress bar.
 
     Returns:

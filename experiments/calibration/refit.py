@@ -68,7 +68,8 @@ def refit(
         seeds: Acceptance seeds (`acceptance.replication_seeds` of its default seed).
         n_procs: Worker processes of the search.
         municipalities: Score on these only (None: all 388, as the acceptance figure); the
-            search itself uses the calibration's panel.
+            search itself judges as a calibration's local search does (all 388 municipalities,
+            the pattern jump and margin: `CalibrationSettings.judging_distance`).
         progress: Show the search's progress bar.
 
     Returns:
