@@ -273,6 +273,22 @@ class CalibrationSettings:
             self.fit_cells(), self.patterns, self.weighting, jump=self.pattern_jump
         )
 
+    def judging_simulator(self, seed: int, **options: Any) -> SurveySimulator:
+        """The simulator of the judging after the ABC (scoring and the local search).
+
+        On `judging_municipalities`, each pattern check with `pattern_margin` to spare;
+        ``options`` are further `SurveySimulator` fields (common random numbers, the base values
+        of the local search).
+        """
+        return SurveySimulator(
+            seed,
+            self.judging_municipalities(),
+            answers=self.answers,
+            tied=self.tied_settings(),
+            pattern_margin=self.pattern_margin,
+            **options,
+        )
+
     def fit_cells(self):
         """The target figures fitted (targets minus hold-out)."""
         return select_cells(self.targets, self.holdout)
@@ -900,13 +916,7 @@ def score_points(
     from tqdm import tqdm
 
     distance = settings.judging_distance()
-    simulator = SurveySimulator(
-        settings.seed + 1,
-        settings.judging_municipalities(),
-        answers=settings.answers,
-        tied=settings.tied_settings(),
-        pattern_margin=settings.pattern_margin,
-    )
+    simulator = settings.judging_simulator(settings.seed + 1)
     scores = {}
     items = tqdm(points.items(), desc="scoring the calibrated set", disable=not progress)
     for name, values in items:

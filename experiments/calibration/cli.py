@@ -92,6 +92,19 @@ def write_csv_atomic(frame: Any, path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------- calibrate
+def judging_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The judging settings (`pipeline.JUDGING`) the flags give, those not given left out.
+
+    ``--pattern-jump``, ``--pattern-margin``, ``--judge-on-panel``: a new run's settings, or
+    given anew for a stored run (`PipelineSettings.judging`).
+    """
+    given = {"pattern_jump": args.pattern_jump, "pattern_margin": args.pattern_margin}
+    judging = {k: v for k, v in given.items() if v is not None}
+    if args.judge_on_panel:
+        judging["judge_nationally"] = False
+    return judging
+
+
 def calibration_settings(args: argparse.Namespace):
     """The ABC's settings from the flags (`--quick` first, then each flag given)."""
     from govsim.experiments.calibration.abc import CalibrationSettings
@@ -109,8 +122,6 @@ def calibration_settings(args: argparse.Namespace):
         "kernel": args.kernel,
         "kernel_scaling": args.kernel_scaling,
         "epsilon_alpha": args.epsilon_alpha,
-        "pattern_jump": args.pattern_jump,
-        "pattern_margin": args.pattern_margin,
     }
     values.update({k: v for k, v in flags.items() if v is not None})
     for name in ("municipalities", "targets", "holdout"):
@@ -118,8 +129,7 @@ def calibration_settings(args: argparse.Namespace):
             values[name] = tuple(getattr(args, name))
     if args.no_patterns:
         values["patterns"] = False
-    if args.judge_on_panel:
-        values["judge_nationally"] = False
+    values.update(judging_flags(args))
     return CalibrationSettings(**values)
 
 
@@ -139,12 +149,7 @@ def pipeline_settings(args: argparse.Namespace):
             "(or start a new run; --pattern-jump, --pattern-margin and --judge-on-panel may "
             "change)"
         )
-    judging: dict[str, Any] = {}
-    for name in ("pattern_jump", "pattern_margin"):
-        if stored_run and getattr(args, name) is not None:
-            judging[name] = getattr(args, name)
-    if stored_run and args.judge_on_panel:
-        judging["judge_nationally"] = False
+    judging = judging_flags(args) if stored_run else {}
     polish = args.polish_evaluations
     if polish is None:
         polish = QUICK_POLISH_EVALUATIONS if args.quick else POLISH_EVALUATIONS

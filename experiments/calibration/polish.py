@@ -46,7 +46,6 @@ import numpy as np
 
 from govsim.experiments.calibration.abc import (
     CalibrationSettings,
-    SurveySimulator,
     evaluate,
 )
 from govsim.experiments.calibration.distance import observed_statistics
@@ -126,13 +125,9 @@ class Objective:
         self.distance = settings.judging_distance()
         # what the parameters not searched take (default: the declared values)
         held = {"base": base, "instrument_base": instrument_base}
-        self.simulator = SurveySimulator(
+        self.simulator = settings.judging_simulator(
             seed,
-            settings.judging_municipalities(),
             common_random_numbers=True,
-            answers=settings.answers,
-            tied=settings.tied_settings(),
-            pattern_margin=settings.pattern_margin,
             **{name: dict(values) for name, values in held.items() if values is not None},
         )
         self.replications = replications

@@ -190,7 +190,8 @@ def free_set(
 
     ranked = table.sort_values("rank")["parameter"].tolist()
     first = [n for n in ranked if n in set(keepers)]
-    priority = first + [n for n in ranked if n not in set(first) | set(excluded)]
+    left_out = set(first) | set(excluded)
+    priority = first + [n for n in ranked if n not in left_out]
     chosen = priority[:limit]
     for _ in range(limit):
         needed = {SPLIT_FROM[n] for n in chosen if n in SPLIT_FROM}
