@@ -16,7 +16,13 @@ from govsim.experiments.calibration.priors import (
     PRIOR_BY_NAME,
     PRIORS,
 )
-from govsim.experiments.calibration.screen import DOMAIN_SCREENS, free_set, problem, screen
+from govsim.experiments.calibration.screen import (
+    DOMAIN_SCREENS,
+    exchange,
+    free_set,
+    problem,
+    screen,
+)
 from govsim.experiments.survey.items import SPLIT_FROM
 
 NAMES = ("satisfaction_noise", "dso_uncertainty_weight", "transition_rate")
@@ -50,17 +56,30 @@ def test_the_free_set_is_what_the_committed_local_screen_gives():
     keepers = pattern_keepers(local)
     assert len(keepers) == 6 and set(keepers) <= set(FREE)
     assert {"prepare_effort", "wait_threshold", "organisation_spillover"} <= set(keepers)
-    chosen = free_set(local, keepers=keepers, excluded=tuple(NOT_INFORMED))
-    assert chosen == list(FREE)
+    set_b = free_set(local, keepers=keepers, excluded=tuple(NOT_INFORMED))
     # the plain top 15 is another set: it holds the three the survey did not inform in
     # place of three keepers
     plain = set(free_set(local))
-    assert plain - set(FREE) == set(NOT_INFORMED)
-    assert set(FREE) - plain == {"prepare_effort", "wait_threshold", "organisation_spillover"}
-    # what is left fixed either barely matters at the fit (less than 15% of the largest
+    assert plain - set(set_b) == set(NOT_INFORMED)
+    assert set(set_b) - plain == {"prepare_effort", "wait_threshold", "organisation_spillover"}
+    # what set B left fixed either barely mattered at that fit (less than 15% of the largest
     # increase on every distance) or is one the survey did not inform
-    fixed = local[~local["parameter"].isin(FREE) & ~local["parameter"].isin(NOT_INFORMED)]
+    fixed = local[~local["parameter"].isin(set_b) & ~local["parameter"].isin(NOT_INFORMED)]
     assert fixed["importance"].max() < 0.15
+    # at set B's own fit (version 13) one exchange pays: importance_noise, whose freedom
+    # gains most, takes the place of cooperation_formation, which the fit held at its
+    # declared value
+    costs = pd.read_csv(docs / "local_screen_v13.csv")
+    gains = pd.read_csv(docs / "gain_screen_v13.csv")
+    assert set(costs["parameter"]) == set(set_b) | set(gains["parameter"]) == every
+    keepers_b = pattern_keepers(costs)
+    assert set(keepers_b) == set(keepers)
+    chosen = exchange(set_b, costs, gains, keepers=keepers_b, excluded=tuple(NOT_INFORMED))
+    assert set(set_b) - set(chosen) == {"cooperation_formation"}
+    assert set(chosen) - set(set_b) == {"importance_noise"}
+    assert sorted(chosen) == sorted(FREE) and len(FREE) == 15
+    leaver = costs.set_index("parameter").loc["cooperation_formation"]
+    assert leaver["cost_all"] < gains.set_index("parameter").loc["importance_noise", "gain_all"]
     # the keepers come first: with three places, the three best-ranked keepers
     assert free_set(local, 3, keepers=keepers) == keepers[:3]
     # a parameter the fit holds at its declared value costs nothing

@@ -452,9 +452,12 @@ FREE: tuple[str, ...] = (
     "prepare_effort",
     "wait_threshold",
 )
-"""The free parameters (calibration v2, issue 14), chosen by the local screen
-(`experiments.calibration.local_screen`, ``docs/screen/local_screen.csv``) at the fit installed
-when it ran (version 12, 34 fitted values; 7 Dec 2026) by `screen.free_set`'s rule:
+"""The free parameters (calibration v2, issue 14): a screen at a fit, then one exchange at
+the next fit (docs/calibration.md §17-§19).
+
+Set B, chosen by the local screen (`experiments.calibration.local_screen`,
+``docs/screen/local_screen.csv``) at the fit installed when it ran (version 12, 34 fitted
+values; 7 Dec 2026) by `screen.free_set`'s rule:
 
 1. the six parameters whose return to the declared value breaks one of the report's patterns
    that the fit keeps (`local_screen.pattern_keepers`): ``transition_rate``,
@@ -468,19 +471,18 @@ when it ran (version 12, 34 fitted values; 7 Dec 2026) by `screen.free_set`'s ru
 3. a split-off noise only with its source (`answer_noise` takes the place of
    ``importance_noise``, the 15th of step 2).
 
-What is left fixed either barely matters at the fit (its return costs less than 15% of the
-largest increase on every distance; 11 of them cost nothing, the fit holds their declared
-values) or is in `NOT_INFORMED`. With this set (``out/cal_b``, 6 Dec 2026) the ABC identified
-14 of 15 parameters, its final effective sample size was 46% of the population and 56.5 of 97
-target figures fell inside the margin, against 51.5 for the local screen's plain top 15 (which
-broke P12, P8 and P1 on the acceptance seeds) and 32.5 with the keepers first but nothing left
-out (docs/calibration.md §17).
+Set B's own fit (version 13, 7 Dec 2026) then held ``cooperation_formation`` at its declared
+value (0.063 against 0.06; putting it back costs 0.04 on the screen's distance,
+``docs/screen/local_screen_v13.csv``), while ``importance_noise``, fixed, would have gained
+1.07 alone (``docs/screen/gain_screen_v13.csv``, `experiments.calibration.gain_screen`) without
+breaking a pattern: `screen.exchange` puts it in ``cooperation_formation``'s place (one
+exchange per fit; the pattern keepers and a free split-off's source stay).
 
-This replaces the Morris screen's top 15 (``docs/screen/screen.csv``, over the whole prior
-box), which kept `dso_uncertainty_weight`, `resister_share`, `implementation_load`,
-`importance_noise`, `satisfaction_noise` free and fixed `steering_adapt_rate`,
-`comfort_mode_weight`, `attention_renewal`, `urgency_horizon_months`: at the installed fit the
-first five cost 0-1.8 when fixed and the others 2.1-11.7 (docs/calibration.md §13)."""
+What is left fixed either barely matters at the fit or is in `NOT_INFORMED`. The Morris
+screen's top 15 (``docs/screen/screen.csv``, over the whole prior box) is another set: it
+kept `dso_uncertainty_weight`, `resister_share`, `implementation_load`, `satisfaction_noise`
+free and fixed `steering_adapt_rate`, `comfort_mode_weight`, `attention_renewal`,
+`urgency_horizon_months`, which cost 2.1-11.7 when fixed at a fit (docs/calibration.md §13)."""
 
 _ALL: tuple[Prior, ...] = (*_CONSIDERED_FIRST, *_CONSIDERED_LATER)
 

@@ -203,6 +203,63 @@ def free_set(
     return [n for n in ranked if n in chosen]
 
 
+def exchange(
+    free: Sequence[str],
+    costs: pd.DataFrame,
+    gains: pd.DataFrame,
+    *,
+    keepers: Sequence[str] = (),
+    excluded: Sequence[str] = (),
+) -> list[str]:
+    """A free set after one exchange at its own fit: the best fixed parameter in, the cheapest out.
+
+    Both screens are measured at the fit of ``free``: ``costs`` is `local_screen.fixing_costs`
+    (what a free parameter costs when it goes back to its declared value), ``gains`` is
+    `gain_screen.freeing_gains` (what a fixed one gains alone over its prior). The fixed
+    parameter with the largest gain on all figures that breaks no pattern at its best value,
+    is not ``excluded`` and whose source noise is free (`SPLIT_FROM`) takes the place of the
+    free parameter that costs least on all figures, unless that one is one of the ``keepers``
+    (the patterns need it) or is the source of a split-off noise free after the exchange —
+    and only when the gain is larger than the cost. One exchange per pair of screens: after it
+    the fit moves, and both screens must be measured again at the new fit.
+
+    Args:
+        free: The free set the screens were measured at.
+        costs: The local screen's table at that fit (``parameter``, ``cost_all``).
+        gains: The gain screen's table at that fit (``parameter``, ``gain_all``,
+            ``patterns``).
+        keepers: Free parameters the report's patterns need at that fit
+            (`local_screen.pattern_keepers`).
+        excluded: Parameters a calibration could not inform (`priors.NOT_INFORMED`).
+
+    Returns:
+        The free set, in ``free``'s order with the newcomer in the leaver's place; ``free``
+        unchanged when no exchange pays.
+    """
+    from govsim.experiments.survey.items import SPLIT_FROM
+
+    chosen = list(free)
+    comers = gains[
+        ~gains["parameter"].isin(set(chosen) | set(excluded))
+        & (gains["patterns"] <= 0)
+        & gains["parameter"].map(lambda n: n not in SPLIT_FROM or SPLIT_FROM[n] in chosen)
+    ].sort_values("gain_all", ascending=False, kind="stable")
+    if comers.empty:
+        return chosen
+    comer, gain = comers.iloc[0][["parameter", "gain_all"]]
+    sources = {SPLIT_FROM[n] for n in (*chosen, comer) if n in SPLIT_FROM}
+    leavers = costs[
+        costs["parameter"].isin(chosen) & ~costs["parameter"].isin(set(keepers) | sources)
+    ].sort_values("cost_all", kind="stable")
+    if leavers.empty:
+        return chosen
+    out, cost = leavers.iloc[0][["parameter", "cost_all"]]
+    if gain <= cost:
+        return chosen
+    chosen[chosen.index(out)] = comer
+    return chosen
+
+
 def show_and_write(
     table: pd.DataFrame,
     folder: Path | None,
