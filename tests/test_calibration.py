@@ -157,10 +157,11 @@ def test_settings_choose_expected_answers_and_keep_sampled_ones_when_stored():
 def test_a_split_off_noise_that_no_fitted_figure_reads_is_tied_to_its_source():
     """A hold-out of Table 5 cannot inform Table 5's own noise: it takes answer_noise."""
     assert cal.CalibrationSettings().tied_settings() == {}
-    # the default free set (priors.FREE, chosen by the local screen) holds three instrument
-    # settings; the other two stay at their declared values
+    # the default free set (priors.FREE, chosen by the screens) holds four instrument
+    # settings; the other one stays at its declared value
     defaults = {p.name for p in cal.CalibrationSettings().free_priors()}
-    assert defaults & set(INSTRUMENT_DEFAULTS) == {"emphasis_scale", "change_noise", "answer_noise"}
+    instrument = {"emphasis_scale", "change_noise", "answer_noise", "importance_noise"}
+    assert defaults & set(INSTRUMENT_DEFAULTS) == instrument
     assert len(defaults) == 15
     chosen = ("answer_noise", "change_noise", "importance_noise", "transition_rate")
     names = {p.name for p in cal.CalibrationSettings(priors=chosen).free_priors()}
