@@ -24,15 +24,16 @@ Usage: ``python -m govsim.experiments.calibration.gain_screen [--record FILE] [-
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from govsim.experiments.calibration.local_screen import DEFAULT_SEED, DEFAULT_SEEDS, _distances
+from govsim.experiments.calibration.local_screen import (
+    add_point_arguments,
+    distances_of,
+    fitted_point,
+)
 from govsim.experiments.calibration.screen import DOMAIN_SCREENS, PATTERNS_KEY
 
 DEFAULT_GRID = 6
@@ -80,11 +81,7 @@ def freeing_gains(
             (i if name in i else p)[name] = float(value)
             tasks += [(p, i, int(s), panel) for s in seeds]
             index.append((name, float(value)))
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_distances, tasks))
-    else:
-        results = [_distances(t) for t in tasks]
+    results = distances_of(tasks, workers)
     k = len(seeds)
     measured = (*DOMAIN_SCREENS, PATTERNS_KEY)
 
@@ -119,34 +116,20 @@ def freeing_gains(
 def main(argv: Sequence[str] | None = None) -> int:
     """Screen every fixed parameter with a prior at a fitted record; print and write the table."""
     from govsim import argtypes
-    from govsim.experiments.calibration.acceptance import record_point, replication_seeds
+    from govsim.experiments.calibration.acceptance import replication_seeds
     from govsim.experiments.calibration.priors import CANDIDATES
-    from govsim.experiments.survey.questionnaire import instrument_settings
-    from govsim.model.parameters import defaults
     from govsim.scenarios.atomic import atomic_path
 
     parser = argparse.ArgumentParser(
         prog="python -m govsim.experiments.calibration.gain_screen",
         description=__doc__.splitlines()[0],
     )
-    parser.add_argument("--record", type=Path, default=None, help="a calibrated record (JSON)")
     parser.add_argument("--grid", type=argtypes.positive_int, default=DEFAULT_GRID)
-    parser.add_argument("--seeds", type=argtypes.positive_int, default=DEFAULT_SEEDS)
-    parser.add_argument("--seed", type=argtypes.seed, default=DEFAULT_SEED)
-    parser.add_argument(
-        "--workers", type=argtypes.positive_int, default=min(2, os.cpu_count() or 1)
-    )
-    parser.add_argument("--out", type=Path, default=None, help="write gain_screen.csv here")
+    add_point_arguments(parser, "gain_screen.csv")
     args = parser.parse_args(argv)
     if args.grid < 2:
         parser.exit(2, "error: --grid needs at least 2 values (the prior's two bounds)\n")
-    if args.record is None:
-        params, instrument = defaults(), instrument_settings()
-    else:
-        try:
-            params, instrument = record_point(args.record)
-        except ValueError as exc:
-            parser.exit(2, f"error: {exc}\n")
+    params, instrument = fitted_point(parser, args.record)
     candidates = {p.name: grid(p.low, p.high, args.grid) for p in CANDIDATES}
     table = freeing_gains(
         params,

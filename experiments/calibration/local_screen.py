@@ -84,6 +84,18 @@ def _distances(task: tuple[dict[str, float], dict[str, float], int, tuple[str, .
     return survey_distances(params, instrument, seed, municipalities, patterns=True)
 
 
+def distances_of(tasks: Sequence[tuple], workers: int) -> list[dict[str, float]]:
+    """The screens' distances and broken patterns for each task, in order.
+
+    A task is ``(params, instrument, seed, municipalities)`` for `screen.survey_distances`
+    with patterns; ``workers`` processes simulate them.
+    """
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            return list(pool.map(_distances, tasks))
+    return [_distances(t) for t in tasks]
+
+
 def fixing_costs(
     params: Mapping[str, float],
     instrument: Mapping[str, float],
@@ -122,11 +134,7 @@ def fixing_costs(
         p, i = dict(base_p), dict(base_i)
         (i if name in i else p)[name] = declared_value(name)
         tasks += [(p, i, int(s), panel) for s in seeds]
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_distances, tasks))
-    else:
-        results = [_distances(t) for t in tasks]
+    results = distances_of(tasks, workers)
     k = len(seeds)
     measured = (*DOMAIN_SCREENS, PATTERNS_KEY)
     base = {n: np.mean([r[n] for r in results[:k]]) for n in measured}
@@ -164,33 +172,50 @@ def pattern_keepers(table: pd.DataFrame) -> list[str]:
     return keep["parameter"].tolist()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Screen every parameter with a prior at a fitted record; print the table and the free set."""
+def add_point_arguments(parser: argparse.ArgumentParser, table: str) -> None:
+    """The arguments a screen at a fitted point takes: the record, the seeds, workers, output."""
     from govsim import argtypes
-    from govsim.experiments.calibration.acceptance import record_point, replication_seeds
-    from govsim.experiments.calibration.priors import CANDIDATES, NOT_INFORMED, PRIORS
-    from govsim.experiments.survey.questionnaire import instrument_settings
-    from govsim.model.parameters import defaults
 
-    parser = argparse.ArgumentParser(
-        prog="python -m govsim.experiments.calibration.local_screen",
-        description=__doc__.splitlines()[0],
-    )
     parser.add_argument("--record", type=Path, default=None, help="a calibrated record (JSON)")
     parser.add_argument("--seeds", type=argtypes.positive_int, default=DEFAULT_SEEDS)
     parser.add_argument("--seed", type=argtypes.seed, default=DEFAULT_SEED)
     parser.add_argument(
         "--workers", type=argtypes.positive_int, default=min(2, os.cpu_count() or 1)
     )
-    parser.add_argument("--out", type=Path, default=None, help="write local_screen.csv here")
+    parser.add_argument("--out", type=Path, default=None, help=f"write {table} here")
+
+
+def fitted_point(
+    parser: argparse.ArgumentParser, record: Path | None
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The point a screen runs at: ``record``'s values, or the installed set without one.
+
+    A record the model refuses ends the command with a one-line error (exit 2).
+    """
+    from govsim.experiments.calibration.acceptance import record_point
+    from govsim.experiments.survey.questionnaire import instrument_settings
+    from govsim.model.parameters import defaults
+
+    if record is None:
+        return defaults(), instrument_settings()
+    try:
+        return record_point(record)
+    except ValueError as exc:
+        parser.exit(2, f"error: {exc}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Screen every parameter with a prior at a fitted record; print the table and the free set."""
+    from govsim.experiments.calibration.acceptance import replication_seeds
+    from govsim.experiments.calibration.priors import CANDIDATES, NOT_INFORMED, PRIORS
+
+    parser = argparse.ArgumentParser(
+        prog="python -m govsim.experiments.calibration.local_screen",
+        description=__doc__.splitlines()[0],
+    )
+    add_point_arguments(parser, "local_screen.csv")
     args = parser.parse_args(argv)
-    if args.record is None:
-        params, instrument = defaults(), instrument_settings()
-    else:
-        try:
-            params, instrument = record_point(args.record)
-        except ValueError as exc:
-            parser.exit(2, f"error: {exc}\n")
+    params, instrument = fitted_point(parser, args.record)
     names = list(dict.fromkeys(p.name for p in (*PRIORS, *CANDIDATES)))
     table = fixing_costs(
         params, instrument, names, replication_seeds(args.seed, args.seeds), workers=args.workers
