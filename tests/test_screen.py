@@ -80,6 +80,14 @@ def test_the_free_set_is_what_the_committed_local_screen_gives():
     assert sorted(chosen) == sorted(FREE) and len(FREE) == 15
     leaver = costs.set_index("parameter").loc["cooperation_formation"]
     assert leaver["cost_all"] < gains.set_index("parameter").loc["importance_noise", "gain_all"]
+    # at the exchanged set's own fit (version 14) no exchange pays: the free set is settled
+    costs = pd.read_csv(docs / "local_screen_v14.csv")
+    gains = pd.read_csv(docs / "gain_screen_v14.csv")
+    assert set(pattern_keepers(costs)) == set(keepers)
+    settled = exchange(FREE, costs, gains, keepers=keepers, excluded=tuple(NOT_INFORMED))
+    assert settled == list(FREE)
+    cheapest = costs.set_index("parameter").loc["importance_noise", "cost_all"]
+    assert gains["gain_all"].max() < cheapest
     # the keepers come first: with three places, the three best-ranked keepers
     assert free_set(local, 3, keepers=keepers) == keepers[:3]
     # a parameter the fit holds at its declared value costs nothing
