@@ -77,6 +77,7 @@ def test_the_free_set_is_what_the_committed_local_screen_gives():
     chosen = exchange(set_b, costs, gains, keepers=keepers_b, excluded=tuple(NOT_INFORMED))
     assert set(set_b) - set(chosen) == {"cooperation_formation"}
     assert set(chosen) - set(set_b) == {"importance_noise"}
+    # (FREE lists it beside answer_noise, its source: the order the runs of §19 recorded)
     assert sorted(chosen) == sorted(FREE) and len(FREE) == 15
     leaver = costs.set_index("parameter").loc["cooperation_formation"]
     assert leaver["cost_all"] < gains.set_index("parameter").loc["importance_noise", "gain_all"]

@@ -5,9 +5,9 @@ sensitivity screen that shows they barely matter". The Morris screen (`screen`) 
 parameters by their effect over the whole prior box, most of which lies far from the survey;
 a parameter can matter little there and much where the model fits. This screen asks the
 question the choice of a free set turns on: at a fitted point (by default the installed record,
-version 11, fitted on all 97 target figures with 28 parameters), how much worse does the survey
-distance get when one parameter is put back at its declared value (the report's or a cited
-fact's; for the instrument, its placeholder) and everything else stays? A parameter the point
+fitted on all 97 target figures), how much worse does the survey distance get when one
+parameter is put back at its declared value (the report's or a cited fact's; for the
+instrument, its placeholder) and everything else stays? A parameter the point
 already holds at its declared value costs nothing (the fit was reached without it).
 
 The distance is that of the Morris screen (`screen.survey_distances`: margin weighting, every
