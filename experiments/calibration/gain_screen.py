@@ -31,8 +31,8 @@ import pandas as pd
 
 from govsim.experiments.calibration.local_screen import (
     add_point_arguments,
-    distances_of,
     fitted_point,
+    mean_distances,
 )
 from govsim.experiments.calibration.screen import DOMAIN_SCREENS, PATTERNS_KEY
 
@@ -71,31 +71,14 @@ def freeing_gains(
         checks broken at ``best`` beyond the fitted point's, mean over seeds) and ``rank``
         (1 = largest gain on all figures), sorted by rank.
     """
-    panel = tuple(municipalities) if municipalities else None
-    base_p, base_i = dict(params), dict(instrument)
-    tasks = [(base_p, base_i, int(s), panel) for s in seeds]
-    index = []
-    for name, values in candidates.items():
-        for value in values:
-            p, i = dict(base_p), dict(base_i)
-            (i if name in i else p)[name] = float(value)
-            tasks += [(p, i, int(s), panel) for s in seeds]
-            index.append((name, float(value)))
-    results = distances_of(tasks, workers)
-    k = len(seeds)
-    measured = (*DOMAIN_SCREENS, PATTERNS_KEY)
-
-    def mean(chunk: int) -> dict[str, float]:
-        block = results[k * chunk : k * (chunk + 1)]
-        return {n: float(np.mean([r[n] for r in block])) for n in measured}
-
-    base = mean(0)
-    at_grid = {key: mean(j + 1) for j, key in enumerate(index)}
+    moves = [(name, float(v)) for name, values in candidates.items() for v in values]
+    base, moved = mean_distances(params, instrument, moves, seeds, municipalities, workers)
+    at_grid = dict(zip(moves, moved, strict=True))
     rows = []
     for name, values in candidates.items():
         scored = [at_grid[(name, float(v))] for v in values]
         gains = {n: max(0.0, base[n] - min(s[n] for s in scored)) for n in DOMAIN_SCREENS}
-        at_fit = base_i[name] if name in base_i else base_p[name]
+        at_fit = instrument[name] if name in instrument else params[name]
         best_j = int(np.argmin([s["all"] for s in scored]))
         improved = gains["all"] > 0
         rows.append(

@@ -96,6 +96,47 @@ def distances_of(tasks: Sequence[tuple], workers: int) -> list[dict[str, float]]
     return [_distances(t) for t in tasks]
 
 
+def mean_distances(
+    params: Mapping[str, float],
+    instrument: Mapping[str, float],
+    moves: Sequence[tuple[str, float]],
+    seeds: Sequence[int],
+    municipalities: Sequence[str] | None = None,
+    workers: int = 1,
+) -> tuple[dict[str, float], list[dict[str, float]]]:
+    """The screens' distances and broken patterns at a point and with one value moved at a time.
+
+    Each is the mean over ``seeds`` (common random numbers within a seed) of
+    `screen.survey_distances` with patterns, over every municipality or ``municipalities``.
+
+    Args:
+        params: Every model parameter at the point.
+        instrument: Every instrument setting at the point.
+        moves: ``(name, value)`` pairs: a model parameter or instrument setting and the value
+            it takes, everything else held at the point.
+        seeds: Seeds to average over.
+        municipalities: Simulate only these (tests); all 388 by default.
+        workers: Processes to simulate in.
+
+    Returns:
+        The point's means, and the means of each move in ``moves``' order.
+    """
+    panel = tuple(municipalities) if municipalities else None
+    base_p, base_i = dict(params), dict(instrument)
+    tasks = [(base_p, base_i, int(s), panel) for s in seeds]
+    for name, value in moves:
+        p, i = dict(base_p), dict(base_i)
+        (i if name in i else p)[name] = float(value)
+        tasks += [(p, i, int(s), panel) for s in seeds]
+    results = distances_of(tasks, workers)
+    k = len(seeds)
+    means = [
+        {n: float(np.mean([r[n] for r in results[k * j : k * (j + 1)]])) for n in results[0]}
+        for j in range(len(moves) + 1)
+    ]
+    return means[0], means[1:]
+
+
 def fixing_costs(
     params: Mapping[str, float],
     instrument: Mapping[str, float],
@@ -122,26 +163,20 @@ def fixing_costs(
         (largest cost relative to its screen's largest, 0-1) and ``rank`` (1 = costliest to
         fix, by ``importance``), sorted by rank.
     """
-    panel = tuple(municipalities) if municipalities else None
     base_p, base_i = dict(params), dict(instrument)
-    moved = []
-    for name in candidates:
-        at_fit = base_i[name] if name in base_i else base_p[name]
-        if at_fit != declared_value(name):
-            moved.append(name)
-    tasks = [(base_p, base_i, int(s), panel) for s in seeds]
-    for name in moved:
-        p, i = dict(base_p), dict(base_i)
-        (i if name in i else p)[name] = declared_value(name)
-        tasks += [(p, i, int(s), panel) for s in seeds]
-    results = distances_of(tasks, workers)
-    k = len(seeds)
+    moved = [n for n in candidates if base_i.get(n, base_p.get(n)) != declared_value(n)]
+    base, at_declared = mean_distances(
+        params,
+        instrument,
+        [(n, declared_value(n)) for n in moved],
+        seeds,
+        municipalities,
+        workers,
+    )
     measured = (*DOMAIN_SCREENS, PATTERNS_KEY)
-    base = {n: np.mean([r[n] for r in results[:k]]) for n in measured}
     cost = {name: dict.fromkeys(measured, 0.0) for name in candidates}
-    for j, name in enumerate(moved):
-        chunk = results[k * (j + 1) : k * (j + 2)]
-        cost[name] = {n: float(np.mean([r[n] for r in chunk]) - base[n]) for n in measured}
+    for name, means in zip(moved, at_declared, strict=True):
+        cost[name] = {n: means[n] - base[n] for n in measured}
     frame = pd.DataFrame(
         {
             "parameter": list(candidates),
