@@ -74,6 +74,24 @@ def baseline_run(seed: int) -> BaselineRun:
     )
 
 
+BROWSER_FIXTURES = frozenset({"server", "page", "app_page", "browser_context", "solara_test"})
+"""Fixtures that start the app's server or drive Chromium (tests/app_browser.py, the
+``solara_test`` fixture of pytest-ipywidgets)."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Group the tests for pytest-xdist (`make test` runs ``-n auto --dist loadgroup``).
+
+    Each test file stays on one worker, as with ``--dist loadfile`` (its module fixtures are
+    built once), and every test that drives Chromium is in one group: one browser and app server
+    at a time, beside the other workers' tests (with two workers and two browsers at once on
+    two cores, a play/pause test waited 30 s for the app's answer and failed).
+    """
+    for item in items:
+        browser = BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        item.add_marker(pytest.mark.xdist_group("browser" if browser else item.path.name))
+
+
 @pytest.fixture(autouse=True)
 def _calibrated_values_read_afresh():
     """Forget the calibrated set read during a test (`parameters.calibrated_values` is cached):
