@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,8 @@ from govsim.experiments.calibration import ceiling
 from govsim.experiments.calibration.priors import FREE, INSTRUMENT, PRIOR_BY_NAME
 from govsim.experiments.survey.questionnaire import instrument_settings
 from govsim.model.parameters import defaults
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 def test_every_declared_prior_is_free_and_starts_at_its_installed_value():
@@ -60,3 +63,16 @@ def test_the_command_writes_its_outcome_and_refuses_a_bad_budget(tmp_path, capsy
         ceiling.main(["--evaluations", "0"])
     assert stop.value.code == 2
     assert "--evaluations: must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_the_committed_reach_from_version_14_starts_there_and_stays_short_of_80_percent():
+    """docs/screen/ceiling_v14.json (docs/calibration.md §19): started from the installed set,
+    every prior free, the figures inside rise but stay below 80% of 97 (78)."""
+    outcome = json.loads((DOCS / "screen/ceiling_v14.json").read_text(encoding="utf-8"))
+    assert outcome["installed"]["point"] == acc.installed_point(ceiling.all_free_settings())
+    assert set(outcome["free"]) == set(PRIOR_BY_NAME)
+    before = outcome["installed"]["acceptance"]["inside_margin_median"]
+    after = outcome["all_free"]["acceptance"]["inside_margin_median"]
+    assert before == acc.summarise(acc.installed())["inside_margin_median"]
+    assert before + 10 < after < 0.8 * 97
+    assert outcome["provenance"]["code"]["git_dirty"] is False
