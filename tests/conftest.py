@@ -76,7 +76,8 @@ def baseline_run(seed: int) -> BaselineRun:
 
 BROWSER_FIXTURES = frozenset({"server", "page", "app_page", "browser_context", "solara_test"})
 """Fixtures that start the app's server or drive Chromium (tests/app_browser.py, the
-``solara_test`` fixture of pytest-ipywidgets)."""
+``solara_test`` fixture of pytest-ipywidgets); a test in a module that imports from
+tests/app_browser.py counts as a browser test too."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -88,7 +89,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     two cores, a play/pause test waited 30 s for the app's answer and failed).
     """
     for item in items:
-        browser = BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        browser = bool(BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())))
+        module = getattr(item, "module", None)
+        helpers = vars(module).values() if module is not None else ()
+        browser = browser or any(getattr(v, "__module__", None) == "app_browser" for v in helpers)
         item.add_marker(pytest.mark.xdist_group("browser" if browser else item.path.name))
 
 
