@@ -23,11 +23,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from govsim.experiments.calibration import abc as cal
 from govsim.experiments.calibration import acceptance as acc
-from govsim.experiments.calibration.overfit import HELD_OUT_GATES, gate_record, gate_settings
+from govsim.experiments.calibration.overfit import (
+    HELD_OUT_GATES,
+    complete_point,
+    gate_record,
+    gate_settings,
+)
 from govsim.experiments.calibration.priors import PRIOR_BY_NAME
-from govsim.experiments.calibration.validation import GATES
+from govsim.experiments.calibration.validation import GATES, gate_tables
 
 FIGURE = ["item", "domain", "category"]
 
@@ -103,23 +107,9 @@ def held_out_differences(
     first = acc.replication_seeds(seed, 1)
     columns, rows, observed = {}, [], None
     for name, point in points.items():
-        params, instrument = cal.SurveySimulator(
-            seed=settings.seed,
-            tied=settings.tied_settings(),
-            base=dict(held[0]),
-            instrument_base=dict(held[1]),
-        ).parameters(point)
-        _, table = next(
-            acc.seed_tables(
-                params,
-                instrument,
-                replications=replications,
-                seeds=first,
-                fit_keys=list(settings.fit_cells()["key"]),
-                holdout_keys=list(settings.holdout_cells()["key"]),
-                municipalities=municipalities,
-            )
-        )
+        params, instrument = complete_point(point, settings, held)
+        tables = gate_tables(params, instrument, gate, replications, first, None, municipalities)
+        _, table = next(iter(tables))
         out = table[table["group"] == "holdout"].set_index(FIGURE)
         columns[name] = out["difference"]
         observed = out["observed"]

@@ -56,6 +56,24 @@ def gate_record(gate: Gate) -> Path:
     return DOCS / "validation" / gate.name / "calibrated_parameters.json"
 
 
+def complete_point(
+    point: Mapping[str, float],
+    settings: cal.CalibrationSettings,
+    held: tuple[Mapping[str, float], Mapping[str, float]],
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Model parameters and instrument settings (complete) at ``point``, the rest from ``held``.
+
+    As the calibration's simulator builds them (`abc.SurveySimulator.parameters`, the tied
+    settings of ``settings`` applied).
+    """
+    return cal.SurveySimulator(
+        seed=settings.seed,
+        tied=settings.tied_settings(),
+        base=dict(held[0]),
+        instrument_base=dict(held[1]),
+    ).parameters(point)
+
+
 def scores(
     point: Mapping[str, float],
     settings: cal.CalibrationSettings,
@@ -76,12 +94,7 @@ def scores(
         seeds: Replication seeds.
         municipalities: Simulate only these (None: all 388, as the gates score).
     """
-    params, instrument = cal.SurveySimulator(
-        seed=settings.seed,
-        tied=settings.tied_settings(),
-        base=dict(held[0]),
-        instrument_base=dict(held[1]),
-    ).parameters(point)
+    params, instrument = complete_point(point, settings, held)
     verdicts = seed_verdicts(
         params, instrument, gate, replications, seeds, municipalities=municipalities
     )

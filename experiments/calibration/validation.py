@@ -33,7 +33,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -185,11 +185,28 @@ def seed_verdicts(
         first: The fit table of ``seeds[0]`` when the caller has it (the pipeline's fit.csv).
         municipalities: Simulate only these (None: all 388, as the gates score).
     """
+    tables = gate_tables(params, instrument, gate, replications, seeds, first, municipalities)
+    return [verdict(table, gate) for _, table in tables]
+
+
+def gate_tables(
+    params: Mapping[str, float],
+    instrument: Mapping[str, float],
+    gate: Gate,
+    replications: int,
+    seeds: Sequence[int],
+    first: pd.DataFrame | None = None,
+    municipalities: Sequence[str] | None = None,
+) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Each replication seed and its fit table with ``gate``'s fitted and held-out figures.
+
+    `acceptance.seed_tables` for a gate; the arguments as `seed_verdicts`'.
+    """
     from govsim.experiments.calibration.abc import CalibrationSettings
     from govsim.experiments.calibration.acceptance import seed_tables
 
     settings = CalibrationSettings(targets=gate.targets, holdout=gate.holdout)
-    tables = seed_tables(
+    return seed_tables(
         params,
         instrument,
         replications=replications,
@@ -199,7 +216,6 @@ def seed_verdicts(
         municipalities=municipalities,
         first=first,
     )
-    return [verdict(table, gate) for _, table in tables]
 
 
 def _md_table(frame: pd.DataFrame) -> str:
