@@ -1,5 +1,9 @@
 """The out-of-sample gates of the calibration (issue 14; experiments/calibration/validation.py)."""
 
+import json
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,6 +12,7 @@ from govsim.experiments.calibration.validation import (
     GATE_RMSE_RATIO,
     GATE_SHARE,
     GATES,
+    beyond_the_cap,
     group_summary,
     median_verdict,
     render,
@@ -156,3 +161,27 @@ def test_rescore_scores_the_runs_in_the_folder_and_refuses_an_empty_one(tmp_path
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert "holds no gate run (fit.csv, calibrated_parameters.json missing)" in err
+
+
+def test_beyond_the_cap_reports_the_overfit_outcomes_that_start_from_these_gates(tmp_path):
+    """The committed gates and their version-14 overfit outcomes (docs/calibration.md §19) make
+    the page's last section; an outcome from another calibration of the gate is left out."""
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    lines = beyond_the_cap(GATES, docs / "validation")
+    assert lines[0] == "## Beyond the cap of 15"
+    rows = [
+        line for line in lines if line.startswith("| cross_domain") or line.startswith("| table_5")
+    ]
+    assert len(rows) == 2  # the v12 outcomes (§16) started from other gate runs
+    assert "| 34% → 45% |" in rows[0] and "overfit_cross_domain_v14.json" in rows[0]
+    assert "| 41% → 53% |" in rows[1] and "overfit_table_5_v14.json" in rows[1]
+    # the same outcome beside a gate run with another value: no section
+    (tmp_path / "validation" / "table_5").mkdir(parents=True)
+    record = json.loads((docs / "validation/table_5/calibrated_parameters.json").read_text())
+    record["parameters"]["adoption_rate"] += 0.01
+    (tmp_path / "validation/table_5/calibrated_parameters.json").write_text(json.dumps(record))
+    (tmp_path / "screen").mkdir()
+    shutil.copy(docs / "screen/overfit_table_5_v14.json", tmp_path / "screen")
+    assert beyond_the_cap(GATES, tmp_path / "validation") == []
+    page = render([], {"date": "d", "commit": "c", "command": "x", "settings": "s"}, lines)
+    assert page.rstrip().endswith(rows[1])
