@@ -19,6 +19,9 @@ Each verdict is the median over the acceptance figure's replication seeds (`medi
 ``--seeds``, default 4): at a fixed calibrated set one seed's out-of-sample share is a figure
 or two off the next one's.
 
+The page ends with what the cap of 15 fitted values costs (`beyond_the_cap`): the overfit
+outcomes in ``docs/screen`` (`overfit`) that start from the gates' calibrations in ``--out``.
+
 Usage: ``python -m govsim.experiments.calibration.validation [--minutes 7] [--population 100]
 [--out docs/validation]``; writes ``docs/validation.md`` beside the folder (``--quick``: the
 smoke settings, for trying it out; its numbers mean nothing; ``--rescore``: no calibration,
