@@ -138,6 +138,15 @@ def test_a_stored_run_is_judged_again_with_judging_given_anew(tmp_path, monkeypa
     )
     result = pipeline.sample(cli.pipeline_settings(args))
     assert not result.settings.judge_nationally and result.settings.pattern_jump == 1.0
+    # --fresh on a stored run drops its warm start; without it the stored start stays
+    warm = {"satisfaction_base": 0.7}
+    stored = cal.CalibrationSettings(start=warm)
+    for flags, start in (([], warm), (["--fresh"], None)):
+        args = cli.build_parser().parse_args(
+            ["calibrate", "--report-only", "--out", str(tmp_path), *flags]
+        )
+        assert pipeline.sample(cli.pipeline_settings(args)).settings.start == start
+    stored = cal.CalibrationSettings(kernel="joint", pattern_jump=1.0)
     # a new run: the flags are its own settings, nothing replaced afterwards
     args = cli.build_parser().parse_args(["calibrate", "--out", str(tmp_path / "new")])
     assert cli.pipeline_settings(args).judging is None

@@ -344,8 +344,8 @@ def register(subparsers: Any) -> None:
         "--fresh",
         action="store_true",
         help="start the local search from the ABC's point estimate only, not also from the "
-        "installed calibrated set (always so with --targets or --holdout; a resumed run keeps "
-        "its own start)",
+        "installed calibrated set (always so with --targets or --holdout; with --resume or "
+        "--report-only the stored run's warm start is dropped, otherwise it keeps its own)",
     )
     p.add_argument(
         "--weighting",

@@ -98,7 +98,8 @@ class PipelineSettings:
         install: Install the record as the model's defaults.
         quick: The ``--quick`` smoke run (never installed).
         warm_start: Score the installed set as one more start of the local search
-            (`warm_start_point`; ``--fresh`` turns it off).
+            (`warm_start_point`; ``--fresh`` turns it off, and drops a stored run's warm start
+            when it is resumed or reported again).
         progress: Show progress bars.
         judging: With ``resume`` or ``report_only``: judging settings (`JUDGING`) given anew,
             applied over the stored run's (a stored ABC judged again, e.g. with another
@@ -296,6 +297,9 @@ def sample(settings: PipelineSettings) -> cal.CalibrationResult:
     )
     if settings.judging and (settings.resume or settings.report_only):
         result = replace(result, settings=replace(result.settings, **settings.judging))
+    if not settings.warm_start and result.settings.start is not None:
+        # --fresh on a stored run: its local search starts from the ABC's candidates only
+        result = replace(result, settings=replace(result.settings, start=None))
     return result
 
 
