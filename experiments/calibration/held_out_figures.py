@@ -29,9 +29,10 @@ from govsim.experiments.calibration.overfit import (
     complete_point,
     gate_record,
     gate_settings,
+    held_out_gate,
 )
 from govsim.experiments.calibration.priors import PRIOR_BY_NAME
-from govsim.experiments.calibration.validation import GATES, gate_tables
+from govsim.experiments.calibration.validation import gate_tables
 
 FIGURE = ["item", "domain", "category"]
 
@@ -70,9 +71,7 @@ def variants(
         changes: ``NAME=VALUE`` texts (`parse_change`), each applied alone to the start.
         end: An overfit outcome (JSON) of the same gate whose end point is scored as ``end``.
     """
-    if gate_name not in HELD_OUT_GATES:
-        raise ValueError(f"gate must be one of {list(HELD_OUT_GATES)}, got {gate_name!r}")
-    gate = next(g for g in GATES if g.name == gate_name)
+    gate = held_out_gate(gate_name)
     start = acc.free_point(gate_settings(gate), *acc.record_point(gate_record(gate)))
     points = {"start": start}
     if end is not None:
@@ -101,7 +100,7 @@ def held_out_differences(
         (differences: one row per held-out figure, one column per point, and ``observed``;
         summary: per point the figures inside the margin, their number and the MAE).
     """
-    gate = next(g for g in GATES if g.name == gate_name)
+    gate = held_out_gate(gate_name)
     settings = gate_settings(gate)
     held = acc.record_point(gate_record(gate))
     first = acc.replication_seeds(seed, 1)

@@ -44,6 +44,17 @@ HELD_OUT_GATES: tuple[str, ...] = tuple(g.name for g in GATES if g.out_group == 
 """The gates whose out-of-sample figures are target figures left out of the fit."""
 
 
+def held_out_gate(gate_name: str) -> Gate:
+    """The gate called ``gate_name``, one of `HELD_OUT_GATES`.
+
+    Raises:
+        ValueError: ``gate_name`` is not one of `HELD_OUT_GATES`.
+    """
+    if gate_name not in HELD_OUT_GATES:
+        raise ValueError(f"gate must be one of {list(HELD_OUT_GATES)}, got {gate_name!r}")
+    return next(g for g in GATES if g.name == gate_name)
+
+
 def gate_settings(gate: Gate) -> cal.CalibrationSettings:
     """The calibration's settings with every declared prior free, fitted on ``gate``'s figures."""
     return cal.CalibrationSettings(
@@ -133,9 +144,7 @@ def reach(
     """
     from govsim import provenance
 
-    if gate_name not in HELD_OUT_GATES:
-        raise ValueError(f"gate must be one of {list(HELD_OUT_GATES)}, got {gate_name!r}")
-    gate = next(g for g in GATES if g.name == gate_name)
+    gate = held_out_gate(gate_name)
     path = gate_record(gate) if record is None else Path(record)
     held = acc.record_point(path)
     settings = gate_settings(gate)
