@@ -127,7 +127,17 @@ def wait_for_text(page: Any, selector: str, pattern: str, timeout: float = 30.0)
         if re.search(pattern, text):
             return text
         time.sleep(0.1)
-    raise AssertionError(f"{selector}: {text!r} does not match {pattern!r}")
+    state = page_state(page, selector)
+    raise AssertionError(f"{selector}: {text!r} does not match {pattern!r}; {state}")
+
+
+def page_state(page: Any, selector: str) -> str:
+    """What the page showed when a wait failed: the element's HTML and the page's text (heads)."""
+    found = page.locator(selector)
+    count = found.count()
+    html = found.first.evaluate("e => e.outerHTML")[:400] if count else "none"
+    body = " ".join(page.locator("body").inner_text().split())[:3000]
+    return f"{count} element(s); first: {html}; url {page.url}; page text: {body}"
 
 
 def only_local(requests: list[str]) -> list[str]:

@@ -104,7 +104,9 @@ def make_state(session: Session):
         "achieved": None,
     }
     fields = [
-        f.name for f in dataclasses.fields(viz_app.AppState) if f.name not in ("session", "pace")
+        f.name
+        for f in dataclasses.fields(viz_app.AppState)
+        if f.name not in ("session", "pace", "render_lock")
     ]
     assert sorted(fields) == sorted(defaults)
     return viz_app.AppState(session, **{k: solara.reactive(v) for k, v in defaults.items()})

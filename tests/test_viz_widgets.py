@@ -7,6 +7,7 @@ from Python, as the front end would.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 
@@ -282,6 +283,46 @@ def test_play_and_pause(rendered):
     time.sleep(0.5)
     assert session.steps == steps
     wait_until(lambda: html(rc, "month") == f"maand {steps} van 204")
+
+
+def test_play_does_not_step_while_a_render_pass_runs(rendered):
+    """Play steps only while no render pass runs (`viz.app.wait_for_render`).
+
+    A click renders its change in the thread that received it; a step during that pass asks
+    for one more pass. Where a pass took longer than Play's pause (a loaded CI machine), the
+    passes never ended and reacton replaced the page with "Too many renders triggered" (the
+    browser test of Pause failed so). Holding the render lock here stands for such a pass.
+    """
+    rc, session = rendered
+    rc.find(meta_ref="speed").widget.v_model = 24
+    rc.find(meta_ref="play").widget.click()
+    wait_until(lambda: session.steps >= 2)
+    with rc.thread_lock:
+        time.sleep(0.5)  # a step that had begun ends
+        held = session.steps
+        time.sleep(1.0)
+        assert session.steps == held
+    wait_until(lambda: session.steps > held)
+    rc.find(meta_ref="play").widget.click()
+    wait_until(lambda: button_text(rc, "play") == "Afspelen")
+
+
+def test_wait_for_render_returns_when_the_pass_ends_or_after_its_timeout():
+    lock = threading.Lock()
+    lock.acquire()
+    threading.Timer(0.3, lock.release).start()
+    started = time.perf_counter()
+    viz_app.wait_for_render(lock)
+    assert 0.25 < time.perf_counter() - started < 5.0
+    assert not lock.locked()  # released again: the render is not held up
+    lock.acquire()
+    started = time.perf_counter()
+    viz_app.wait_for_render(lock, timeout=0.2)
+    assert 0.15 < time.perf_counter() - started < 2.0
+    assert lock.locked()
+    started = time.perf_counter()
+    viz_app.wait_for_render(None)
+    assert time.perf_counter() - started < 0.1
 
 
 def test_side_by_side_runs_step_together(rendered):

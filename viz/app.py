@@ -42,6 +42,7 @@ from functools import cache
 from typing import Any
 
 import ipyvuetify as v
+import reacton.core
 import solara
 import solara.lab
 import traitlets
@@ -325,6 +326,8 @@ class AppState:
     drill_open: solara.Reactive[bool]
     achieved: solara.Reactive[float | None]
     pace: Pace = field(default_factory=Pace)
+    render_lock: Any = None
+    """The page's render lock (reacton's, held while a render pass runs; `play_loop`)."""
 
     def t(self, key: str, **fields: Any) -> str:
         """Text ``key`` in the session's language."""
@@ -657,6 +660,9 @@ class AppState:
         while self.playing.value and not cancel.is_set():
             if not KEEPER.owns(self.session, self.pace):
                 break  # the page was reloaded: the new page drives the session now
+            wait_for_render(self.render_lock)
+            if not self.playing.value or cancel.is_set():
+                break  # paused while a click's render ran
             started = time.perf_counter()
             going = self.step(months)
             took = time.perf_counter() - started
@@ -678,6 +684,24 @@ class AppState:
         self.selected.set(code)
         if code:
             self.drill_open.set(True)
+
+
+RENDER_WAIT = 10.0
+"""Seconds Play waits at most for another thread's render pass before its next step."""
+
+
+def wait_for_render(lock: Any, timeout: float = RENDER_WAIT) -> None:
+    """Wait until no render pass runs (the page's render lock is free), or ``timeout`` s.
+
+    A click (Pause, the language, a slider) renders its change in the thread that received
+    it; a step Play makes during that pass asks for another pass, which the clicking thread
+    runs too. On a loaded machine a pass can take longer than Play's pause between steps,
+    so the passes never end and reacton stops the page with "Too many renders triggered"
+    (found by the browser test of Pause under load). Play therefore steps only while no
+    pass runs: each of its steps adds at most one pass to another thread's render.
+    """
+    if lock is not None and lock.acquire(timeout=timeout):
+        lock.release()
 
 
 def restore(state: AppState, session_box: solara.Reactive[Any], kept: Kept) -> None:
@@ -1755,6 +1779,7 @@ def App(municipalities: list[str] | None = None) -> None:
         drill_open=solara.use_reactive(False),
         achieved=solara.use_reactive(None),
         pace=solara.use_memo(Pace, []),
+        render_lock=reacton.core.get_render_context().thread_lock,
     )
     solara.use_thread(state.play_loop, dependencies=[state.playing.value], intrusive_cancel=False)
 
