@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import inspect
 import json
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -290,3 +292,105 @@ def test_at_most_fifteen_fitted_values_are_installed_and_a_larger_set_gives_way(
     assert pipeline.install_refusal({**fifteen, "fit": _fit(55)}).startswith(
         "not installed: 55 of 97"
     )
+
+
+def _fake_search(monkeypatch, candidates, warm=None):
+    """`pipeline.choose` on fake candidates whose score is their value of ``x``; the local
+    search from a start at x moves to x - 1, then x - 2 (or nowhere from x <= 2)."""
+    from govsim.experiments.calibration.polish import PolishResult
+
+    calls = []
+
+    def search(start, settings, evaluations, **kwargs):
+        calls.append((start["x"], evaluations))
+        x = start["x"]
+        path = [dict(start)] + ([{"x": x - 1}, {"x": x - 2}] if x > 2 else [])
+        return PolishResult(path[-1], x - 2, x, evaluations, len(path) - 1, 0.1, path=path)
+
+    monkeypatch.setattr(cal, "candidate_points", lambda history: dict(candidates))
+    monkeypatch.setattr(
+        cal, "score_points", lambda points, *a, **k: {n: float(p["x"]) for n, p in points.items()}
+    )
+    monkeypatch.setattr(pipeline, "polish", search)
+    result = cal.CalibrationResult(None, 1, cal.CalibrationSettings(start=warm), None, 0, True)
+    return result, calls
+
+
+def test_the_local_search_starts_from_the_best_k_candidates_with_a_share_each(monkeypatch):
+    candidates = {"posterior_mean": {"x": 9.0}, "best_particle_1": {"x": 7.0}}
+    candidates["best_particle_2"] = {"x": 8.0}
+    result, calls = _fake_search(monkeypatch, candidates, warm={"x": 7.5})
+    settings = pipeline.PipelineSettings(
+        calibration=result.settings,
+        out=Path("unused"),
+        polish_evaluations=90,
+        polish_starts=3,
+        progress=False,
+    )
+    choice = pipeline.choose(result, settings)
+    # the three best by score (the warm start among them), each with a third of the budget
+    assert calls == [(7.0, 30), (7.5, 30), (8.0, 30)]
+    assert set(choice.searches) == {"best_particle_1", "installed", "best_particle_2"}
+    # every search's points scored; the best of all chosen, with the search it came from
+    assert choice.name == "polished[best_particle_1]" and choice.values == {"x": 5.0}
+    assert choice.scores["polished[installed]-1"] == 6.5
+    assert choice.start == "best_particle_1"
+    assert choice.polished is choice.searches["best_particle_1"]
+    # one start: the former names, and the best candidate is the start
+    calls.clear()
+    settings = replace(settings, polish_starts=1)
+    choice = pipeline.choose(result, settings)
+    assert calls == [(7.0, 90)] and choice.name == "polished" and choice.start == "best_particle_1"
+    assert choice.scores["polished-1"] == 6.0 and set(choice.searches) == {"best_particle_1"}
+
+
+def test_a_search_that_finds_nothing_leaves_the_best_candidate(monkeypatch):
+    result, calls = _fake_search(monkeypatch, {"a": {"x": 2.0}, "b": {"x": 1.5}})
+    settings = pipeline.PipelineSettings(
+        calibration=result.settings,
+        out=Path("unused"),
+        polish_evaluations=10,
+        polish_starts=5,
+        progress=False,
+    )
+    choice = pipeline.choose(result, settings)
+    assert calls == [(1.5, 5), (2.0, 5)]  # no more starts than candidates
+    assert choice.name == "b" and choice.values == {"x": 1.5} and choice.start == "b"
+
+
+def test_polish_starts_is_refused_below_one(tmp_path):
+    with pytest.raises(cal.CalibrationError, match="--polish-starts must be 1 or more, got 0"):
+        pipeline.PipelineSettings(
+            calibration=cal.CalibrationSettings(), out=tmp_path, polish_starts=0
+        )
+    args = cli.build_parser().parse_args(["calibrate", "--out", str(tmp_path)])
+    assert cli.pipeline_settings(args).polish_starts == 1
+    args = cli.build_parser().parse_args(
+        ["calibrate", "--out", str(tmp_path), "--polish-starts", "3"]
+    )
+    assert cli.pipeline_settings(args).polish_starts == 3
+
+
+def test_the_report_names_every_start_of_the_local_search():
+    from govsim.experiments.calibration import fit_report
+
+    one = {"score": 6.0, "evaluations": 30, "improvements": 2, "start_distance": 7.0}
+    polish = {
+        "start": "best_particle_1",
+        "evaluations": 30,
+        "improvements": 2,
+        "seconds": 4.0,
+        "start_distance": 7.0,
+        "distance": 5.0,
+        "adopted": True,
+        "legs": [],
+        "starts": {
+            "best_particle_1": {**one, "distance": 5.0},
+            "installed": {**one, "score": 7.5, "distance": 5.5},
+        },
+    }
+    sentence = fit_report._polish_sentence(polish)
+    assert "from best_particle_1 evaluated 30 parameter sets" in sentence
+    assert "one of 2 searches, from the best 2 candidates" in sentence
+    assert "installed (score 7.5; 7 -> 5.5, 2 improvements)" in sentence
+    assert "searches" not in fit_report._polish_sentence({**polish, "starts": {}})

@@ -881,25 +881,6 @@ def evaluate(
     return out
 
 
-def choose_point(
-    result_history: Any,
-    settings: CalibrationSettings,
-    replications: int = 4,
-    progress: bool = True,
-) -> tuple[str, dict[str, float], dict[str, float]]:
-    """Pick the calibrated set: the candidate with the smallest mean distance.
-
-    Each candidate of `candidate_points` is simulated ``replications`` times with fresh seeds.
-
-    Returns:
-        (name of the chosen candidate, its values, mean distance per candidate).
-    """
-    candidates = candidate_points(result_history)
-    scores = score_points(candidates, settings, replications, progress)
-    best = min(scores, key=scores.get)
-    return best, candidates[best], scores
-
-
 def score_points(
     points: Mapping[str, Mapping[str, float]],
     settings: CalibrationSettings,

@@ -169,6 +169,7 @@ def pipeline_settings(args: argparse.Namespace):
         install=args.install,
         quick=args.quick,
         warm_start=not args.fresh,
+        polish_starts=args.polish_starts,
         progress=not args.quiet,
         judging=judging or None,
     )
@@ -339,6 +340,15 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="parameter sets the local search after the ABC may evaluate (default 2400, "
         "9 with --quick; 0: the ABC's own point estimate)",
+    )
+    p.add_argument(
+        "--polish-starts",
+        type=argtypes.positive_int,
+        default=1,
+        metavar="K",
+        help="start the local search from the best K of the ABC's candidates (and the warm "
+        "start), each with 1/K of --polish-evaluations; the best point of all is chosen "
+        "(default 1)",
     )
     p.add_argument(
         "--fresh",

@@ -536,6 +536,23 @@ def _polish_sentence(polish: Mapping[str, Any] | None) -> str:
             else ""
         )
         + f"): {outcome}."
+        + _starts_sentence(polish.get("starts") or {})
+    )
+
+
+def _starts_sentence(starts: Mapping[str, Mapping[str, Any]]) -> str:
+    """The local search's several starts (``--polish-starts``), in words ("" for one)."""
+    if len(starts) < 2:
+        return ""
+    return (
+        f" It was one of {len(starts)} searches, from the best {len(starts)} candidates by "
+        "their score on fresh seeds, each with an equal share of the evaluations: "
+        + "; ".join(
+            f"{name} (score {s['score']:.3g}; {s['start_distance']:.3g} -> "
+            f"{s['distance']:.3g}, {s['improvements']} improvements)"
+            for name, s in starts.items()
+        )
+        + "."
     )
 
 

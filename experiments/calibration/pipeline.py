@@ -97,6 +97,9 @@ class PipelineSettings:
         polish_evaluations: Evaluations of the local search (0: none).
         install: Install the record as the model's defaults.
         quick: The ``--quick`` smoke run (never installed).
+        polish_starts: Starts of the local search: the best ones of the ABC's candidates
+            (and the warm start) by their score on fresh seeds, each searched with an equal
+            share of ``polish_evaluations`` (`choose`).
         warm_start: Score the installed set as one more start of the local search
             (`warm_start_point`; ``--fresh`` turns it off, and drops a stored run's warm start
             when it is resumed or reported again).
@@ -124,6 +127,7 @@ class PipelineSettings:
     install: bool = False
     quick: bool = False
     warm_start: bool = True
+    polish_starts: int = 1
     progress: bool = True
     judging: Mapping[str, Any] | None = None
 
@@ -151,6 +155,8 @@ class PipelineSettings:
             raise CalibrationError(
                 f"--polish-evaluations must be 0 or more, got {self.polish_evaluations}"
             )
+        if self.polish_starts < 1:
+            raise CalibrationError(f"--polish-starts must be 1 or more, got {self.polish_starts}")
         minutes, budget = cal_settings.max_walltime_minutes, cal_settings.max_simulations
         if minutes is not None and not minutes > 0:
             raise CalibrationError(f"--max-minutes must be more than 0, got {minutes:g}")
@@ -223,6 +229,8 @@ class Choice:
     start: str
     polished: PolishResult
     warm: dict[str, float] | None
+    searches: dict[str, PolishResult] = field(default_factory=dict)
+    """Every start of the local search and its outcome (``polished`` is the one of ``start``)."""
 
 
 @dataclass
@@ -304,38 +312,54 @@ def sample(settings: PipelineSettings) -> cal.CalibrationResult:
 
 
 def choose(result: cal.CalibrationResult, settings: PipelineSettings) -> Choice:
-    """Stage 2: the best of the ABC's candidates (and the warm start), then the local search."""
+    """Stage 2: the ABC's candidates (and the warm start) scored, then the local search.
+
+    The candidates (`abc.candidate_points`: point estimates of the ABC posterior and its best
+    particles) are scored on fresh seeds (`abc.score_points`); the local search starts from
+    the best ``polish_starts`` of them, each with an equal share of the evaluations. The
+    searches' last points are scored on the same fresh seeds, and the best-scoring point of
+    all is chosen.
+    """
     cal_settings = result.settings
     reps = 2 if settings.quick else SCORING_REPLICATIONS
-    name, chosen, scores = cal.choose_point(
-        result.history, cal_settings, replications=reps, progress=settings.progress
-    )
+    points = cal.candidate_points(result.history)
+    scores = cal.score_points(points, cal_settings, reps, progress=settings.progress)
     warm = cal_settings.start
     if warm is not None:
+        points["installed"] = dict(warm)
         scores.update(cal.score_points({"installed": warm}, cal_settings, reps, progress=False))
-        if scores["installed"] < scores[name]:
-            name, chosen = "installed", warm
-    start = name
-    polished = polish(
-        chosen,
-        cal_settings,
-        settings.polish_evaluations,
-        n_procs=settings.procs,
-        progress=settings.progress,
-    )
-    if polished.improvements:
+    ranked = sorted(scores, key=scores.get)  # stable: a tie goes to the ABC's candidate
+    name = ranked[0]
+    starts = ranked[: settings.polish_starts]
+    searches = {
+        start: polish(
+            points[start],
+            cal_settings,
+            settings.polish_evaluations // len(starts),
+            n_procs=settings.procs,
+            progress=settings.progress,
+        )
+        for start in starts
+    }
+    origin = {}
+    for start, polished in searches.items():
+        if not polished.improvements:
+            continue
         # judged like the ABC's candidates, on fresh seeds: the search's last point and the
         # points it passed through before (a last step may only fit the search's own seeds)
-        path = polished.path[1:][-POLISH_CHECKED:]
+        prefix = "polished" if len(starts) == 1 else f"polished[{start}]"
         named = {
-            ("polished" if k == 0 else f"polished-{k}"): point
-            for k, point in enumerate(reversed(path))
+            (prefix if k == 0 else f"{prefix}-{k}"): point
+            for k, point in enumerate(reversed(polished.path[1:][-POLISH_CHECKED:]))
         }
+        points.update(named)
+        origin.update(dict.fromkeys(named, start))
         scores.update(cal.score_points(named, cal_settings, reps, progress=False))
-        best = min(named, key=scores.get)
-        if scores[best] < scores[name]:
-            name, chosen = best, named[best]
-    return Choice(name, dict(chosen), scores, start, polished, warm)
+    best = min(origin, key=scores.get, default=name)
+    if scores[best] < scores[name]:
+        name = best
+    start = origin.get(name, starts[0])
+    return Choice(name, dict(points[name]), scores, start, searches[start], warm, searches)
 
 
 WIDE_POSTERIOR = 0.8
@@ -516,6 +540,16 @@ def provenance(
             "seconds": round(polished.seconds, 1),
             "adopted": choice.name.startswith("polished"),
             "legs": polished.legs,
+            "starts": {
+                start: {
+                    "score": round(float(choice.scores[start]), 4),
+                    "evaluations": search.evaluations,
+                    "improvements": search.improvements,
+                    "start_distance": search.start_distance,
+                    "distance": search.distance,
+                }
+                for start, search in choice.searches.items()
+            },
         },
         "replications": settings.replications,
         "acceptance_seeds": settings.acceptance_seeds,

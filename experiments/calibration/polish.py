@@ -6,7 +6,8 @@ handful of particles (the effective sample size falls to 1-9 of 150 after the fi
 docs/calibration.md §6), so none of its point estimates (posterior mean, medians, best accepted
 particle) is the best-fitting point of that region. With uniform priors, the mode of the ABC
 posterior as epsilon shrinks is the parameter set with the smallest expected distance, and that
-is what this step looks for, starting from the point `abc.choose_point` picked.
+is what this step looks for, starting from the best-scoring of the ABC's candidates (or from
+several of them: `pipeline.choose`, ``--polish-starts``).
 
 **Method.** A (1 + lambda) evolution strategy within the prior bounds (Beyer & Schwefel 2002,
 "Evolution strategies - a comprehensive introduction", Natural Computing 1: 3-52): each round
@@ -28,10 +29,10 @@ exactly on any machine.
 The objective is a stochastic, piecewise-constant function of the parameters (thresholds on
 random draws), which defeats gradient and simplex methods; scipy's differential evolution would
 need an order of magnitude more evaluations than the budget allows. Overfitting to the
-polishing seeds is guarded against by the caller: `abc.choose_point`-style scoring on fresh
-seeds decides whether the polished point replaces the ABC's, and the points the search passed
-through (`PolishResult.path`) are checked the same way, so that a last step that only fits the
-search's seeds (or breaks a report pattern on others) is not installed.
+polishing seeds is guarded against by the caller (`pipeline.choose`): scoring on fresh seeds
+(`abc.score_points`) decides whether the polished point replaces the ABC's, and the points the
+search passed through (`PolishResult.path`) are checked the same way, so that a last step that
+only fits the search's seeds (or breaks a report pattern on others) is not installed.
 """
 
 from __future__ import annotations
