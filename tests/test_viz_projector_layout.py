@@ -205,9 +205,22 @@ def test_side_by_side_drilldown_beside_the_map(server, page, output):
 
 @pytest.mark.timeout(240)
 def test_rapid_resets_leave_the_app_responsive(server, page, output):
+    """25 Resets in a second leave the app answering as after one (stale clicks dropped).
+
+    Judged against one Reset and Step timed on the same machine just before: 25 Resets
+    carried out one after another would take about 25 times as long; the bound is the
+    larger of 3 s and four times one, so a loaded machine does not fail it.
+    """
     open_app(page, server)
     page.locator(".govsim-step").click()
     wait_for_text(page, ".govsim-month", r"^maand 1 van 204$")
+    started = time.perf_counter()
+    page.locator(".govsim-reset").click()
+    wait_for_text(page, ".govsim-month", r"^maand 0 van 204$")
+    page.locator(".govsim-step:not([disabled])").wait_for(timeout=10_000)
+    page.locator(".govsim-step").click()
+    wait_for_text(page, ".govsim-month", r"^maand 1 van 204$")
+    one = time.perf_counter() - started
     page.evaluate(
         """async () => {
             for (let i = 0; i < 25; i++) {
@@ -222,8 +235,8 @@ def test_rapid_resets_leave_the_app_responsive(server, page, output):
     page.locator(".govsim-step").click()
     wait_for_text(page, ".govsim-month", r"^maand 1 van 204$", timeout=10)
     responsive = time.perf_counter() - clicked
-    print(f"\nresponsive {responsive:.2f} s after 25 Resets")
-    assert responsive <= 3.0
+    print(f"\nresponsive {responsive:.2f} s after 25 Resets ({one:.2f} s after one)")
+    assert responsive <= max(3.0, 4 * one)
     page.screenshot(path=output / "after_rapid_resets.png")
 
 
