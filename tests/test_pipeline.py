@@ -294,7 +294,7 @@ def test_at_most_fifteen_fitted_values_are_installed_and_a_larger_set_gives_way(
     )
 
 
-def _fake_search(monkeypatch, candidates, warm=None):
+def _fake_search(monkeypatch, candidates, evaluations, starts, warm=None):
     """`pipeline.choose` on fake candidates whose score is their value of ``x``; the local
     search from a start at x moves to x - 1, then x - 2 (or nowhere from x <= 2)."""
     from govsim.experiments.calibration.polish import PolishResult
@@ -313,20 +313,20 @@ def _fake_search(monkeypatch, candidates, warm=None):
     )
     monkeypatch.setattr(pipeline, "polish", search)
     result = cal.CalibrationResult(None, 1, cal.CalibrationSettings(start=warm), None, 0, True)
-    return result, calls
+    settings = pipeline.PipelineSettings(
+        calibration=result.settings,
+        out=Path("unused"),
+        polish_evaluations=evaluations,
+        polish_starts=starts,
+        progress=False,
+    )
+    return result, settings, calls
 
 
 def test_the_local_search_starts_from_the_best_k_candidates_with_a_share_each(monkeypatch):
     candidates = {"posterior_mean": {"x": 9.0}, "best_particle_1": {"x": 7.0}}
     candidates["best_particle_2"] = {"x": 8.0}
-    result, calls = _fake_search(monkeypatch, candidates, warm={"x": 7.5})
-    settings = pipeline.PipelineSettings(
-        calibration=result.settings,
-        out=Path("unused"),
-        polish_evaluations=90,
-        polish_starts=3,
-        progress=False,
-    )
+    result, settings, calls = _fake_search(monkeypatch, candidates, 90, 3, warm={"x": 7.5})
     choice = pipeline.choose(result, settings)
     # the three best by score (the warm start among them), each with a third of the budget
     assert calls == [(7.0, 30), (7.5, 30), (8.0, 30)]
@@ -345,14 +345,7 @@ def test_the_local_search_starts_from_the_best_k_candidates_with_a_share_each(mo
 
 
 def test_a_search_that_finds_nothing_leaves_the_best_candidate(monkeypatch):
-    result, calls = _fake_search(monkeypatch, {"a": {"x": 2.0}, "b": {"x": 1.5}})
-    settings = pipeline.PipelineSettings(
-        calibration=result.settings,
-        out=Path("unused"),
-        polish_evaluations=10,
-        polish_starts=5,
-        progress=False,
-    )
+    result, settings, calls = _fake_search(monkeypatch, {"a": {"x": 2.0}, "b": {"x": 1.5}}, 10, 5)
     choice = pipeline.choose(result, settings)
     assert calls == [(1.5, 5), (2.0, 5)]  # no more starts than candidates
     assert choice.name == "b" and choice.values == {"x": 1.5} and choice.start == "b"
