@@ -19,6 +19,10 @@ Each verdict is the median over the acceptance figure's replication seeds (`medi
 ``--seeds``, default 4): at a fixed calibrated set one seed's out-of-sample share is a figure
 or two off the next one's.
 
+The page opens with issue 14's acceptance, criterion by criterion (`installed_acceptance`,
+`issue_acceptance`): the in-sample figure at the installed defaults measured again, the two
+hold-out gates, the fitted values and the ABC of the installed record.
+
 The page ends with what the cap of 15 fitted values costs (`beyond_the_cap`): the overfit
 outcomes in ``docs/screen`` (`overfit`) that start from the gates' calibrations in ``--out``.
 
@@ -286,8 +290,13 @@ def render(
     results: list[tuple[Gate, pd.DataFrame, dict[str, object]]],
     meta: dict[str, str],
     beyond: Sequence[str] = (),
+    acceptance: Sequence[str] = (),
 ) -> str:
-    """docs/validation.md from each gate's fit table and verdict (and `beyond_the_cap`)."""
+    """docs/validation.md from each gate's fit table and verdict.
+
+    ``acceptance``: the lines of issue 14's acceptance table (`issue_acceptance.section`),
+    after the page's opening; ``beyond``: `beyond_the_cap`'s section, at the end.
+    """
     lines = [
         "# Validation: the calibration judged out of sample",
         "",
@@ -303,6 +312,9 @@ def render(
         "",
         f"Generated {meta['date']} from code {meta['commit']}: `{meta['command']}` "
         f"({meta['settings']}).",
+        "",
+        *acceptance,
+        "## The gates",
         "",
         "| gate | question | in-sample inside | out-of-sample inside | in-sample RMSE | "
         "out-of-sample RMSE | out-of-sample MAE | needs | passed |",
@@ -430,6 +442,46 @@ def rescored_runs(gates: Sequence[Gate], out: Path) -> str:
     return "the gates' runs rescored without sampling: " + "; ".join(parts)
 
 
+def installed_acceptance(
+    results: Sequence[tuple[Gate, pd.DataFrame, Mapping[str, Any]]],
+    seeds: Sequence[int],
+    replications: int,
+    out: Path,
+) -> list[str]:
+    """Issue 14's acceptance table (`issue_acceptance`) at the installed defaults.
+
+    The in-sample figure is measured again (`acceptance.installed`, the same seeds as the
+    gates' verdicts; about 10 s); the record is the installed one; the reach of every prior free
+    is read from the ceiling runs beside ``out`` (``docs/screen``). No lines when the installed
+    set is the declared defaults (no record) or a hold-out gate was not run (``--gates``).
+    """
+    import json
+
+    from govsim.experiments.calibration import acceptance, issue_acceptance
+    from govsim.model.parameters import CALIBRATED_PATH
+
+    ran = {g.name for g, _, _ in results}
+    if (
+        not CALIBRATED_PATH.is_file()
+        or not {g.name for g in GATES if g.out_group == "holdout"} <= ran
+    ):
+        return []
+    record = json.loads(CALIBRATED_PATH.read_text(encoding="utf-8"))
+    rows = acceptance.installed(len(seeds), replications, seeds[0])
+    items = issue_acceptance.criteria(
+        acceptance.summarise(rows),
+        int(rows["target_figures"].iloc[0]),
+        record,
+        [(g, v) for g, _, v in results],
+    )
+    command = "python -m govsim.experiments.calibration.acceptance"
+    if replications != 20:
+        command += f" --replications {replications}"
+    reach = issue_acceptance.ceiling_reach(out.parent / "screen", record)
+    label = f"version {record.get('version', '?')}"
+    return issue_acceptance.section(items, label, command, reach)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the gates and write docs/validation.md (see the module doc)."""
     from govsim import argtypes
@@ -507,7 +559,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     target = out.parent / "validation.md"
     beyond = beyond_the_cap([g for g, _, _ in results], out)
-    write_text(target, render(results, meta, beyond))
+    accepted = installed_acceptance(results, seeds, replications, out)
+    write_text(target, render(results, meta, beyond, accepted))
     print(f"wrote {target}")
     return 0
 
