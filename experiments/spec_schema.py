@@ -18,7 +18,6 @@ from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, mod
 
 from govsim.experiments.levers import LEVERS, split_factor_name
 from govsim.model.calendar import MonthCalendar
-from govsim.model.indicators import BY_NAME
 from govsim.model.levers import WHERE_FORMS
 from govsim.model.parameters import CHOICES, PARAMETERS
 from govsim.scenarios.file_fields import (
@@ -27,6 +26,7 @@ from govsim.scenarios.file_fields import (
     choice,
     finite,
     flag,
+    indicator,
     invalid,
     pattern_text,
     text,
@@ -61,7 +61,6 @@ MUNICIPALITIES_TEXT = (
     'e.g. ["Utrecht"]'
 )
 """What ``experiment.municipalities`` allows."""
-_INDICATOR = "an indicator of model.indicators (e.g. 'transformation_physical')"
 _SAMPLES_WHAT = {
     "lhs": "number of points",
     "sobol": "base sample size N; runs = N × (factors + 2), or N × (2 × factors + 2) "
@@ -136,25 +135,6 @@ def names(description: str, allowed: str, item: Any = None) -> Any:
         Field(min_length=1, description=description),
         Wording("array", allowed),
         _no_repeats(allowed),
-    ]
-
-
-def _known_indicator(name: str) -> str:
-    if name not in BY_NAME:
-        close = difflib.get_close_matches(name, list(BY_NAME), n=3, cutoff=0.6)
-        hint = f" (did you mean {quoted(close)}?)" if close else ""
-        raise invalid(
-            f"is not a model indicator{hint}", _INDICATOR + "; the list is in docs/experiments.md"
-        )
-    return name
-
-
-def indicator(description: str, allowed: str = _INDICATOR) -> Any:
-    """The name of a national indicator (`model.indicators`)."""
-    return Annotated[
-        text(description, allowed),
-        AfterValidator(_known_indicator),
-        Field(json_schema_extra={"enum": list(BY_NAME)}),
     ]
 
 

@@ -22,8 +22,10 @@ from govsim.model.levers import WHERE_FORMS, LeverError, StrategyRule
 from govsim.model.parameters import LEVERS
 from govsim.scenarios.atomic import nearest_existing
 from govsim.scenarios.ensemble import DEFAULT_OUT, DEFAULT_REPLICATIONS, DEFAULT_SEED, run_ensemble
+from govsim.scenarios.expectations import checks, tally
 from govsim.scenarios.output_folder import INCOMPLETE, OutputFolderError
 from govsim.scenarios.scenario import ScenarioError
+from govsim.scenarios.summary import EnsembleData
 
 WRITE_ERRORS = {
     errno.ENOSPC: "no space left on the device holding --out {out}",
@@ -290,9 +292,35 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     print(f"data:     {output.out_dir / 'series'}, {output.out_dir / 'summary.parquet'}")
     print(f"manifest: {output.out_dir / 'manifest.json'}")
+    expected = expectation_line(output.data)
+    if expected:
+        print(expected)
     if output.report is not None:
         print(f"report:   {output.report.resolve()}")
     return 0
+
+
+def expectation_line(data: EnsembleData) -> str:
+    """One line on the report's expectations against the model ("" when none are stated).
+
+    Names every expectation the model disagrees with (`scenarios.expectations`).
+    """
+    found = [c for name in data.names for c in checks(data, name)]
+    if not found:
+        return ""
+    count = tally(found)
+    line = (
+        f"expected: the report's {len(found)} expectations of these what-ifs: the model agrees "
+        f"with {count['agrees']}, disagrees with {count['disagrees']}, no noticeable difference "
+        f"for {count['unclear']}"
+    )
+    against = [
+        f"{name}: {c.expectation.indicator} {c.expectation.direction}"
+        for name in data.names
+        for c in checks(data, name)
+        if c.verdict == "disagrees"
+    ]
+    return line + (f" (disagrees: {'; '.join(against)})" if against else "")
 
 
 def _run(args: argparse.Namespace, scenarios: list[str], rules: list[StrategyRule], workers: int):

@@ -692,6 +692,7 @@ def _write_outputs(
                 "overrides": s.params,
                 "parameters": resolve_parameters(s.params),
                 "strategy": [rule.to_mapping() for rule in s.strategy],
+                "expectations": [e.to_mapping() for e in s.expectations],
                 "timeline": timeline_to_mapping(s.timeline),
                 "events": [
                     {"date": d.isoformat(), "domain": dom, "event": what}

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -116,6 +117,38 @@ def invalid(
 def text(description: str, allowed: Any = "a non-empty text") -> Any:
     """A non-empty text (stripped of surrounding white space)."""
     return Annotated[str, Field(min_length=1, description=description), Wording("text", allowed)]
+
+
+INDICATOR_TEXT = "an indicator of model.indicators (e.g. 'transformation_physical')"
+"""What an indicator field allows (scenario expectations, experiment outcomes)."""
+
+
+def _known_indicator(name: str) -> str:
+    from govsim.model.indicators import BY_NAME
+
+    if name not in BY_NAME:
+        close = difflib.get_close_matches(name, list(BY_NAME), n=3, cutoff=0.6)
+        hint = f" (did you mean {quoted(close)}?)" if close else ""
+        raise invalid(
+            f"is not a model indicator{hint}",
+            INDICATOR_TEXT + "; the list is in docs/experiments.md",
+        )
+    return name
+
+
+def _indicator_names(schema: dict[str, Any]) -> None:
+    from govsim.model.indicators import BY_NAME
+
+    schema["enum"] = list(BY_NAME)
+
+
+def indicator(description: str, allowed: str = INDICATOR_TEXT) -> Any:
+    """The name of a national indicator (`model.indicators`)."""
+    return Annotated[
+        text(description, allowed),
+        AfterValidator(_known_indicator),
+        Field(json_schema_extra=_indicator_names),
+    ]
 
 
 def pattern_text(

@@ -10,7 +10,7 @@ checked by `scenarios.loader` when it builds the `Scenario`.
 import datetime as dt
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AfterValidator, Field, create_model, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, create_model, model_validator
 
 from govsim.model.levers import WHERE_FORMS, LeverError, parse_where
 from govsim.model.parameters import CHOICES, LEVERS, PARAMETERS, Parameter
@@ -23,6 +23,7 @@ from govsim.scenarios.file_fields import (
     choice,
     date,
     flag,
+    indicator,
     invalid,
     number,
     pattern_text,
@@ -39,6 +40,7 @@ from govsim.scenarios.schema import (
 )
 
 PERIOD_WHY = " (the simulated period: events outside it would never happen in a run)"
+_SAYS = Wording("table", what=" with Dutch (nl) and English (en)")
 
 
 def event_date(description: str) -> Any:
@@ -200,6 +202,47 @@ class Cooperation(Table):
     start: event_date("When the policy starts.")
     intensity: number(0.0, 1.0, "minimum cooperation", "Minimum cooperation it brings.")
     training: number(0.0, 1.0, "joint training", "Joint training it brings.") = 0.0
+
+
+def _moment(value: str) -> str:
+    """``at`` of an expectation: a named moment or a date inside the simulated period."""
+    from govsim.scenarios.expectations import MOMENTS
+
+    if value in MOMENTS:
+        return value
+    try:
+        when = dt.date.fromisoformat(value)
+    except ValueError:
+        raise invalid("is neither a named moment nor a date YYYY-MM-DD") from None
+    if not PERIOD_START <= when <= PERIOD_END:
+        raise invalid("lies outside the simulated period")
+    return when.isoformat()
+
+
+AT_TEXT = (
+    "'entry' (the scenario's entry into force of the Omgevingswet), 'reference_entry' (the "
+    "reference scenario's), 'end' (the last simulated month) or a date YYYY-MM-DD from "
+    f"{PERIOD_START.isoformat()} to {PERIOD_END.isoformat()}"
+)
+
+
+class Expect(Table):
+    """One ``[[expect]]`` entry: what the report expects this what-if to change.
+
+    The scenario report holds it against the model (`scenarios.expectations`).
+    """
+
+    indicator: indicator("The national indicator the report expects to change.")
+    direction: choice(("higher", "lower"), "direction", "Higher or lower than the reference.")
+    at: Annotated[
+        str,
+        BeforeValidator(lambda v: v.isoformat() if isinstance(v, dt.date) else v),
+        Field(min_length=1, description="When: " + AT_TEXT + "."),
+        Wording("text", AT_TEXT),
+        AfterValidator(_moment),
+    ]
+    says: Annotated[Texts, Field(description="The expectation in words, nl and en."), _SAYS]
+    source: text("The passage of the report it rests on: section and quotation.")
 
 
 ELECTIONS: tuple[dt.date, ...] = Timeline().elections
@@ -366,6 +409,11 @@ class ScenarioFile(Table):
     )
     strategy: list[StrategyRule] | None = Field(  # type: ignore[valid-type]
         None, description="The secretary's choices per municipality (added after the base's)."
+    )
+    expect: list[Expect] | None = Field(
+        None,
+        description="What the report expects this what-if to change, checked against the "
+        "model in the report (not inherited from the base).",
     )
 
 

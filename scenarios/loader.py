@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from govsim.model.levers import StrategyRule
 from govsim.model.timeline import DomainTimeline, Postponement, Timeline, TimelineError
 from govsim.scenarios import adjust
+from govsim.scenarios.expectations import Expectation
 from govsim.scenarios.file_errors import fail_validation
 from govsim.scenarios.file_schema import (
     REQUIRED_TOP,
@@ -260,6 +261,10 @@ class _Builder:
                 f"the timeline is inconsistent: {exc}",
                 "dates that follow each other as docs/scenarios.md describes",
             )
+        expectations = tuple(
+            Expectation(e.indicator, e.direction, e.at, self.texts(e.says), e.source)
+            for e in file.expect or ()
+        )
         return Scenario(
             name=file.name,
             title=self.texts(file.title),
@@ -267,6 +272,7 @@ class _Builder:
             params=params,
             timeline=timeline,
             strategy=strategy,
+            expectations=expectations,
             source_text=text,
             path=self.path,
         )

@@ -26,6 +26,7 @@ from govsim.model.indicators import label
 from govsim.model.timeline import DOMAINS
 from govsim.scenarios.atomic import atomic_path, will_write, write_text
 from govsim.scenarios.findings import findings, inputs_of, tone
+from govsim.scenarios.report_expectations import expectations_context
 from govsim.scenarios.report_text import (
     finding_sentence,
     month,
@@ -536,6 +537,8 @@ ul.findings li.better::before{content:'▲'}ul.findings li.worse::before{content
 ul.findings li.better,ul.findings li.worse,ul.findings li.neutral{color:#1a1a1a}
 ul.findings li.better::before{color:#1a7f37}ul.findings li.worse::before{color:#b42318}
 code{background:#f3f3f3;padding:0 .2em}
+td.verdict{font-weight:600;white-space:nowrap}td.verdict.agrees{color:#1a7f37}
+td.verdict.disagrees{color:#b42318;background:#fdecea}td.verdict.unclear{color:#555}
 """
 
 
@@ -634,7 +637,9 @@ def render_html(
 ) -> str:
     """The whole report page as one string (jinja2 template ``templates/report.html.j2``).
 
-    Findings first (`scenarios.findings`), then the headline figure, the key-indicator table,
+    Findings first (`scenarios.findings`), then what the report expects of each what-if and
+    what the model shows (`scenarios.report_expectations`), the headline figure, the
+    key-indicator table,
     the other figures, the glossary, the scenarios and how the run was made.
     """
     from markupsafe import Markup
@@ -704,6 +709,7 @@ def render_html(
         )
     }
     return _template().render(
+        expectations=expectations_context(data, lang),
         lessons=lessons_context(data, lang),
         lang=lang,
         css=Markup(CSS),

@@ -145,6 +145,41 @@ UI: dict[str, tuple[str, str]] = {
     ),
     # findings (scenarios.findings)
     "findings": ("Bevindingen", "Findings"),
+    "expect_title": (
+        "Wat het rapport verwacht, en wat het model laat zien",
+        "What the report expects, and what the model shows",
+    ),
+    "expect_note": (
+        "Per scenario wat het rapport 'Leren Decentraliseren' van de what-if verwacht (met de "
+        "passage), naast de gepaarde verschillen van het model met {ref} op dat moment: mediaan "
+        "en 5-95%-band. Het model stemt in als de band (afgerond zoals getoond) aan de "
+        "verwachte kant van nul ligt, wijkt af als hij aan de andere kant ligt; anders is er "
+        "geen merkbaar verschil. Afwijkingen worden getoond, niet weggelaten.",
+        "Per scenario what the report 'Leren Decentraliseren' expects of the what-if (with the "
+        "passage), beside the model's paired differences from {ref} at that moment: median and "
+        "5-95% band. The model agrees when the band (rounded as shown) lies on the expected side "
+        "of zero and disagrees when it lies on the other side; otherwise there is no noticeable "
+        "difference. Disagreements are shown, not left out.",
+    ),
+    "expect_tally": (
+        "Van de {n} verwachtingen: het model stemt in met {agrees}, wijkt af van {disagrees}, "
+        "geen merkbaar verschil bij {unclear}.",
+        "Of the {n} expectations the model agrees with {agrees}, disagrees with {disagrees} and "
+        "shows no noticeable difference for {unclear}.",
+    ),
+    "expect_expected": ("verwachting van het rapport", "the report expects"),
+    "expect_when": ("moment", "when"),
+    "expect_model": ("model: verschil met {ref}", "model: difference from {ref}"),
+    "expect_verdict": ("oordeel", "verdict"),
+    "expect_higher": ("hoger", "higher"),
+    "expect_lower": ("lager", "lower"),
+    "verdict_agrees": ("stemt in", "agrees"),
+    "verdict_disagrees": ("wijkt af", "disagrees"),
+    "verdict_unclear": ("geen merkbaar verschil", "no noticeable difference"),
+    "moment_entry": ("inwerkingtreding", "entry into force"),
+    "moment_reference_entry": ("inwerkingtreding in {ref}", "entry into force in {ref}"),
+    "moment_end": ("einde", "end"),
+    "moment_outside": ("buiten de run", "outside the run"),
     "findings_note": (
         "Per scenario wat het model anders laat verlopen dan in {ref}: mediaan over de "
         "replicaties met de 5-95%-band van de gepaarde verschillen. Groen: beter voor de "

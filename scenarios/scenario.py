@@ -8,6 +8,7 @@ from typing import Any
 
 from govsim.model.levers import StrategyRule
 from govsim.model.timeline import Timeline
+from govsim.scenarios.expectations import Expectation
 
 
 class ScenarioError(ValueError):
@@ -26,6 +27,8 @@ class Scenario:
         timeline: The exogenous timeline.
         strategy: The secretary's choices per municipality (``[[strategy]]`` tables, in order;
             a base scenario's come first).
+        expectations: What the report expects this what-if to change (``[[expect]]`` tables,
+            `scenarios.expectations`; not inherited from a base scenario).
         source_text: The file's text as read (recorded in manifests).
         path: Where the file was read from (None for scenarios built in code).
     """
@@ -36,6 +39,7 @@ class Scenario:
     params: dict[str, Any] = field(default_factory=dict)
     timeline: Timeline = field(default_factory=Timeline)
     strategy: tuple[StrategyRule, ...] = ()
+    expectations: tuple[Expectation, ...] = ()
     source_text: str = ""
     path: Path | None = None
 

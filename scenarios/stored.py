@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from govsim.model.levers import StrategyRule
 from govsim.model.timeline import timeline_from_mapping
+from govsim.scenarios.expectations import Expectation
 from govsim.scenarios.output_folder import INCOMPLETE
 from govsim.scenarios.scenario import Scenario, ScenarioError
 from govsim.scenarios.summary import EnsembleData, MunicipalValues
@@ -60,11 +61,12 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
 
 
 def _scenario(entry: dict[str, Any]) -> Scenario:
-    if "timeline" not in entry:
-        raise StoredRunError(
-            f"scenario '{entry.get('name')}' in the manifest has no stored timeline: the folder "
-            "was written by an older govsim; run it again"
-        )
+    for key in ("timeline", "expectations"):
+        if key not in entry:
+            raise StoredRunError(
+                f"scenario '{entry.get('name')}' in the manifest has no stored {key}: the "
+                "folder was written by an older govsim; run it again"
+            )
     return Scenario(
         name=entry["name"],
         title=dict(entry["title"]),
@@ -72,6 +74,7 @@ def _scenario(entry: dict[str, Any]) -> Scenario:
         params=dict(entry["overrides"]),
         timeline=timeline_from_mapping(entry["timeline"]),
         strategy=tuple(StrategyRule.from_mapping(r) for r in entry["strategy"]),
+        expectations=tuple(Expectation.from_mapping(e) for e in entry["expectations"]),
         source_text=entry.get("source_text") or "",
         path=Path(entry["path"]) if entry.get("path") else None,
     )

@@ -22,7 +22,7 @@ from govsim.scenarios.scenario import ScenarioError
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "experiments" / "specs"
 SCENARIO_TOP = ("name", "extends", "title", "description", "parameters", "social", "physical")
-SCENARIO_TOP += ("dso", "budget_shocks", "cooperation", "coalition", "strategy")
+SCENARIO_TOP += ("dso", "budget_shocks", "cooperation", "coalition", "strategy", "expect")
 SPEC_TOP = ("experiment", "design", "factors", "outcomes", "series")
 
 

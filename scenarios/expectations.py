@@ -1,0 +1,148 @@
+"""What the report expects a scenario to change, held against what the model shows.
+
+A scenario file may state, in ``[[expect]]`` tables, what the report *Leren Decentraliseren*
+expects its what-if to do to an indicator: higher or lower than the reference scenario, at a
+moment (the scenario's entry into force of the Omgevingswet, the reference's, the end of the
+run or a date), with the passage it rests on. The report then says per expectation whether the
+model agrees: the 5-95% band of the paired differences lies on the expected side of zero
+(*agrees*), on the other side (*disagrees*), or straddles it (*no clear difference*). Where the
+model and the report part ways the report says so instead of hiding it (developers' brief,
+"Validation discipline").
+
+Expectations are the file's own: a scenario that ``extends`` another does not inherit them
+(they are about what this what-if changes against the reference).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from govsim.scenarios.summary import EnsembleData
+
+DIRECTIONS: tuple[str, ...] = ("higher", "lower")
+"""The expected side of the reference."""
+MOMENTS: tuple[str, ...] = ("entry", "reference_entry", "end")
+"""Named moments an expectation may be checked at (else a date YYYY-MM-DD):
+``entry`` the scenario's final entry into force of the Omgevingswet, ``reference_entry`` the
+reference scenario's, ``end`` the last simulated month."""
+VERDICTS: tuple[str, ...] = ("agrees", "disagrees", "unclear")
+"""The model agrees (band on the expected side of zero), disagrees (on the other side), or
+shows no clear difference (the band straddles zero)."""
+DIGITS = 2
+"""A band is judged as the report prints it, rounded to this many digits (as `findings.tone`)."""
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One ``[[expect]]`` table of a scenario file.
+
+    Attributes:
+        indicator: A national indicator (`model.indicators`).
+        direction: ``"higher"`` or ``"lower"`` than the reference.
+        at: One of `MOMENTS` or a date ``YYYY-MM-DD``.
+        says: The expectation in words, ``{"nl": ..., "en": ...}``.
+        source: The passage of the report it rests on (section and quotation).
+    """
+
+    indicator: str
+    direction: str
+    at: str
+    says: dict[str, str]
+    source: str
+
+    def to_mapping(self) -> dict[str, Any]:
+        """Plain data for a run's manifest (`from_mapping` reads it back)."""
+        return {
+            "indicator": self.indicator,
+            "direction": self.direction,
+            "at": self.at,
+            "says": dict(self.says),
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Expectation:
+        """The expectation `to_mapping` wrote."""
+        return cls(
+            indicator=str(data["indicator"]),
+            direction=str(data["direction"]),
+            at=str(data["at"]),
+            says=dict(data["says"]),
+            source=str(data["source"]),
+        )
+
+
+@dataclass(frozen=True)
+class Check:
+    """An expectation held against the model's paired differences.
+
+    Attributes:
+        expectation: What the report expects.
+        date: The month it is checked at (None: outside the run's months; ``unclear``).
+        delta: Median paired difference from the reference at that month.
+        low: Its 5th percentile over the replications.
+        high: Its 95th percentile.
+        verdict: One of `VERDICTS`.
+    """
+
+    expectation: Expectation
+    date: np.datetime64 | None
+    delta: float
+    low: float
+    high: float
+    verdict: str
+
+
+def verdict(direction: str, low: float, high: float, digits: int = DIGITS) -> str:
+    """`VERDICTS` for a band ``low``-``high`` of differences and the expected ``direction``."""
+    low, high = round(low, digits), round(high, digits)
+    if np.isnan(low) or np.isnan(high) or not (low > 0 or high < 0):
+        return "unclear"
+    return "agrees" if (low > 0) == (direction == "higher") else "disagrees"
+
+
+def moment(data: EnsembleData, name: str, at: str) -> int | None:
+    """Row of ``data``'s months that ``at`` names for scenario ``name`` (None: not in the run)."""
+    if at == "end":
+        return len(data.dates) - 1
+    if at in ("entry", "reference_entry"):
+        which = name if at == "entry" else data.reference
+        when = data.scenario(which).timeline.physical.final_entry()
+    else:
+        when = dt.date.fromisoformat(at)
+    return data.date_index(when.replace(day=1).isoformat())
+
+
+def check(data: EnsembleData, name: str, expectation: Expectation) -> Check:
+    """Hold one expectation of scenario ``name`` against its paired differences."""
+    row = moment(data, name, expectation.at)
+    if row is None or expectation.indicator not in data.columns:
+        return Check(expectation, None, np.nan, np.nan, np.nan, "unclear")
+    diff = data.difference(name, expectation.indicator)
+    low, high = float(diff.p05[row]), float(diff.p95[row])
+    return Check(
+        expectation,
+        data.dates[row],
+        float(diff.median[row]),
+        low,
+        high,
+        verdict(expectation.direction, low, high),
+    )
+
+
+def checks(data: EnsembleData, name: str) -> list[Check]:
+    """Every expectation of scenario ``name`` checked (none for the reference itself)."""
+    if name == data.reference:
+        return []
+    return [check(data, name, e) for e in data.scenario(name).expectations]
+
+
+def tally(found: Sequence[Check]) -> dict[str, int]:
+    """How many checks end in each verdict (every verdict present, in `VERDICTS` order)."""
+    return {v: sum(c.verdict == v for c in found) for v in VERDICTS}

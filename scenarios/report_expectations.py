@@ -1,0 +1,73 @@
+"""The scenario report's section "What the report expects, and what the model shows".
+
+Turns `scenarios.expectations.checks` into the template's rows, in Dutch or English: per
+scenario and expectation the report's words and passage, the moment, the model's paired
+difference (median and 5-95% band) and the verdict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govsim.model.indicators import label
+from govsim.scenarios.expectations import Check, checks, tally
+from govsim.scenarios.report_text import month, number, short_label, ui
+from govsim.scenarios.summary import EnsembleData
+
+
+def _when(check: Check, ref: str, lang: str) -> str:
+    at = check.expectation.at
+    if check.date is None:
+        return ui("moment_outside", lang)
+    if at in ("entry", "reference_entry", "end"):
+        name = ui(f"moment_{at}", lang).format(ref=ref)
+        return f"{name} ({month(check.date, lang)})"
+    return month(check.date, lang)
+
+
+def _difference(check: Check, lang: str) -> str:
+    if check.date is None:
+        return "–"
+    return (
+        f"{number(check.delta, lang, signed=True)} "
+        f"[{number(check.low, lang, signed=True)}; {number(check.high, lang, signed=True)}]"
+    )
+
+
+def expectations_context(data: EnsembleData, lang: str = "en") -> dict[str, Any] | None:
+    """The section's title, notes and rows; None when no scenario states an expectation."""
+    ref = short_label(data.scenario(data.reference), lang)
+    rows, found = [], []
+    for name in data.names:
+        scenario_checks = checks(data, name)
+        found += scenario_checks
+        for c in scenario_checks:
+            e = c.expectation
+            rows.append(
+                {
+                    "scenario": short_label(data.scenario(name), lang),
+                    "says": e.says.get(lang) or next(iter(e.says.values())),
+                    "source": e.source,
+                    "indicator": f"{label(e.indicator, lang)}: "
+                    + ui(f"expect_{e.direction}", lang),
+                    "when": _when(c, ref, lang),
+                    "difference": _difference(c, lang),
+                    "verdict": ui(f"verdict_{c.verdict}", lang),
+                    "tone": c.verdict,
+                }
+            )
+    if not rows:
+        return None
+    return {
+        "title": ui("expect_title", lang),
+        "note": ui("expect_note", lang).format(ref=ref),
+        "tally": ui("expect_tally", lang).format(n=len(found), **tally(found)),
+        "headers": [
+            ui("scenario", lang),
+            ui("expect_expected", lang),
+            ui("expect_when", lang),
+            ui("expect_model", lang).format(ref=ref),
+            ui("expect_verdict", lang),
+        ],
+        "rows": rows,
+    }
