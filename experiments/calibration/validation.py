@@ -475,6 +475,8 @@ def installed_acceptance(
         [(g, v) for g, _, v in results],
     )
     command = "python -m govsim.experiments.calibration.acceptance"
+    if len(seeds) != acceptance.REPLICATION_SEEDS:
+        command += f" --seeds {len(seeds)}"
     if replications != 20:
         command += f" --replications {replications}"
     reach = issue_acceptance.ceiling_reach(out.parent / "screen", record)
