@@ -5,6 +5,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from govsim.scenarios.cli import expectation_line
 from govsim.scenarios.ensemble import run_ensemble
@@ -187,3 +189,17 @@ def test_the_standard_set_gives_the_verdicts_docs_scenarios_md_states(tmp_path):
     }
     assert found[("time_pressure", "transition_physical")] == "unclear"
     assert found[("regional_cooperation", "dso_connection")] == "unclear"
+
+
+@given(
+    low=st.floats(-1.0, 1.0, allow_nan=False),
+    width=st.floats(0.0, 1.0, allow_nan=False),
+    direction=st.sampled_from(["higher", "lower"]),
+)
+def test_a_band_and_its_mirror_get_mirrored_verdicts(low, width, direction):
+    """Mirroring the band about zero and flipping the direction leaves the verdict unchanged."""
+    high = low + width
+    other = "lower" if direction == "higher" else "higher"
+    assert verdict(direction, low, high) == verdict(other, -high, -low)
+    flipped = {"agrees": "disagrees", "disagrees": "agrees", "unclear": "unclear"}
+    assert verdict(other, low, high) == flipped[verdict(direction, low, high)]
