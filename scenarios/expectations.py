@@ -107,16 +107,30 @@ def verdict(direction: str, low: float, high: float, digits: int = DIGITS) -> st
     return "agrees" if (low > 0) == (direction == "higher") else "disagrees"
 
 
+def moment_date(at: str, entry: dt.date, reference_entry: dt.date, end: dt.date) -> dt.date:
+    """The first day of the month ``at`` names.
+
+    Args:
+        at: One of `MOMENTS` or a date ``YYYY-MM-DD``.
+        entry: The scenario's final entry into force of the Omgevingswet.
+        reference_entry: The reference scenario's.
+        end: The last simulated month.
+    """
+    named = {"entry": entry, "reference_entry": reference_entry, "end": end}
+    when = named[at] if at in named else dt.date.fromisoformat(at)
+    return when.replace(day=1)
+
+
 def moment(data: EnsembleData, name: str, at: str) -> int | None:
     """Row of ``data``'s months that ``at`` names for scenario ``name`` (None: not in the run)."""
-    if at == "end":
-        return len(data.dates) - 1
-    if at in ("entry", "reference_entry"):
-        which = name if at == "entry" else data.reference
-        when = data.scenario(which).timeline.physical.final_entry()
-    else:
-        when = dt.date.fromisoformat(at)
-    return data.date_index(when.replace(day=1).isoformat())
+    end = dt.date.fromisoformat(str(data.dates[-1])[:10])
+    when = moment_date(
+        at,
+        data.scenario(name).timeline.physical.final_entry(),
+        data.scenario(data.reference).timeline.physical.final_entry(),
+        end,
+    )
+    return data.date_index(when.isoformat())
 
 
 def check(data: EnsembleData, name: str, expectation: Expectation) -> Check:

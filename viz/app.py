@@ -49,7 +49,17 @@ import traitlets
 
 from govsim.model.levers import StrategyRule
 from govsim.model.parameters import CHOICES
-from govsim.viz import drilldown, export, i18n, names, presets, saved, survey, timeline
+from govsim.viz import (
+    drilldown,
+    expectations,
+    export,
+    i18n,
+    names,
+    presets,
+    saved,
+    survey,
+    timeline,
+)
 from govsim.viz.charts import ChartRenderer, survey_png, timeline_events
 from govsim.viz.fit import FitImage, Size, reported_size
 from govsim.viz.keep import KEEPER, Kept, TabId
@@ -181,6 +191,11 @@ CSS = """
 .govsim-row .govsim-row-label { flex: 0 0 55%; }
 .govsim-row .govsim-row-text { flex: 0 0 22%; font-weight: 700; }
 .govsim-events { font-size: 18px; line-height: 1.5; }
+.govsim-expect-list { font-size: 18px; line-height: 1.45; }
+.govsim-expect-list li { margin: 0.4em 0; }
+.govsim-expect-list .govsim-source { color: #555; font-size: 15px; }
+.govsim-expect.agrees b { color: #1a7f37; }
+.govsim-expect.disagrees b { color: #b42318; }
 .govsim-strip-title { font-size: 19px; font-weight: 800; color: #0b2e59; }
 .govsim-timeline { flex: 0 0 auto; }
 .govsim-timeline .v-input__slot { margin-bottom: 0; }
@@ -1666,6 +1681,21 @@ def EventsView(state: AppState) -> None:
         solara.HTML(tag="div", unsafe_innerHTML=text, classes=["govsim-events"])
 
 
+@solara.component
+def ExpectationsView(state: AppState) -> None:
+    """The tab "What the report expects" (`viz.expectations.html_body`), refreshed every step."""
+    state.version.get()
+    state.resets.get()
+    lang = state.lang.value
+    with state.session.lock:
+        body = expectations.html_body(state.session.runs, run_labels(state), lang)
+    title = state.t("expect_title")
+    solara.HTML(tag="div", unsafe_innerHTML=title, classes=["govsim-section-title"])
+    solara.HTML(tag="div", unsafe_innerHTML=body, classes=["govsim-expect-list"]).meta(
+        ref="expectations"
+    )
+
+
 def export_files(state: AppState) -> list[tuple[str, Callable[[], bytes], str, str]]:
     """The downloads of the export tab: (kind, make the bytes, file name, MIME type).
 
@@ -1813,6 +1843,8 @@ def App(municipalities: list[str] | None = None) -> None:
                     EventsView(state)
                 with solara.lab.Tab(state.t("tab_export")):
                     ExportView(state)
+                with solara.lab.Tab(state.t("tab_expect")):
+                    ExpectationsView(state)
         # invisible: the page's language, the tab's id, the kept session (viz.pagelang, viz.keep)
         PageLanguage(lang=state.lang.value)
         TabId(on_tab)

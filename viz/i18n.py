@@ -512,6 +512,36 @@ STRINGS: dict[str, tuple[str, str]] = {
     # tabs
     "tab_details": ("Gemeente", "Municipality"),
     "tab_survey": ("Enquête", "Survey"),
+    "tab_expect": ("Verwachtingen rapport", "The report expects"),
+    # the report's expectations of a scenario (viz.expectations)
+    "expect_title": (
+        "Wat het rapport 'Leren Decentraliseren' van dit scenario verwacht",
+        "What the report 'Leren Decentraliseren' expects of this scenario",
+    ),
+    "expect_none": (
+        "De getoonde scenario's noemen geen verwachtingen van het rapport.",
+        "The scenarios shown state no expectations of the report.",
+    ),
+    "expect_hint": (
+        "Vergelijk met Basis ('Vergelijk met') om per verwachting het verschil in deze run te "
+        "zien.",
+        "Compare with Baseline ('Compare with') to see the difference in this run for each "
+        "expectation.",
+    ),
+    "expect_one_run": (
+        "Eén run tegen Basis met hetzelfde toevalsgetal. Het scenariorapport (govsim run) "
+        "oordeelt over tien runs; één run kan daarvan afwijken.",
+        "One run against Baseline with the same seed. The scenario report (govsim run) judges "
+        "over ten runs; one run can differ from that.",
+    ),
+    "expect_when": ("in {date}", "in {date}"),
+    "expect_waiting": ("nog niet bereikt", "not reached yet"),
+    "expect_delta": ("in deze run {delta} t.o.v. Basis", "in this run {delta} against Baseline"),
+    "expect_higher": ("hoger", "higher"),
+    "expect_lower": ("lager", "lower"),
+    "expect_agrees": ("zoals het rapport verwacht", "as the report expects"),
+    "expect_disagrees": ("tegen de verwachting in", "against the expectation"),
+    "expect_unclear": ("geen merkbaar verschil", "no noticeable difference"),
     "tab_export": ("Export", "Export"),
 }
 """Key -> (Dutch, English)."""
