@@ -146,6 +146,9 @@ def test_preset_language_and_drilldown(server, app_page, output):
     page.get_by_role("tab", name=re.compile("gebeurtenissen", re.I)).click()
     wait_for_text(page, ".govsim-events", r"uitstel aangekondigd")
     shoot(page, output, "05_preset_dso_delay")
+    # ... and what the report expects of it, with the passage
+    page.get_by_role("tab", name=re.compile("verwachtingen rapport", re.I)).click()
+    wait_for_text(page, ".govsim-expect-list", r"achilleshiel")
     # language
     page.locator(".govsim-lang-en").click()
     wait_for_text(page, ".govsim-step", r"(?i)^\W*step$")
