@@ -8,6 +8,9 @@
   replication and date;
 - ``summary.parquet`` and ``summary.csv``: per scenario, indicator and date the median, 5% and
   95% quantiles and mean over replications (`scenarios.summary`);
+- ``expectations.csv``: what the report expects of each what-if held against the model, one
+  row per ``[[expect]]`` table (`scenarios.expectations.table`; only when a scenario states
+  one);
 - ``figures/*.png`` and ``report.html``: the comparison report (`scenarios.report`);
 - ``manifest.json``: scenario files, seeds, resolved parameters, package and code versions,
   timings and the command, written last.
@@ -42,6 +45,7 @@ from govsim.model.timeline import timeline_to_mapping
 from govsim.provenance import code_record, git_commit, govsim_version, package_versions
 from govsim.scenarios.atomic import atomic_path, write_text
 from govsim.scenarios.csv_writer import csv_text
+from govsim.scenarios.expectations import table as expectation_table
 from govsim.scenarios.output_folder import (
     LOCK,
     check_folder,
@@ -595,7 +599,7 @@ def write_ensemble(
 
 
 def _write_data_files(out: Path, data: EnsembleData) -> list[Path]:
-    """Write the series, municipal, lessons and summary files; return their paths.
+    """Write the series, municipal, lessons, expectations and summary files; return their paths.
 
     The Parquet files are encoded and compressed in two threads (pyarrow releases the GIL)
     while this thread computes the summary and formats its CSV, so the writing that follows
@@ -620,6 +624,11 @@ def _write_data_files(out: Path, data: EnsembleData) -> list[Path]:
                     tmp, index=False, lineterminator="\n", float_format="%.6g"
                 )
             written.append(out / "lessons.csv")
+        checked = expectation_table(data)
+        if len(checked):
+            with atomic_path(out / "expectations.csv") as tmp:
+                checked.to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
+            written.append(out / "expectations.csv")
         table = summary_table(data)
         submit(table, out / "summary.parquet")
         with atomic_path(out / "summary.csv") as tmp:

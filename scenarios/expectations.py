@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from govsim.scenarios.summary import EnsembleData
 
 DIRECTIONS: tuple[str, ...] = ("higher", "lower")
@@ -160,3 +162,45 @@ def checks(data: EnsembleData, name: str) -> list[Check]:
 def tally(found: Sequence[Check]) -> dict[str, int]:
     """How many checks end in each verdict (every verdict present, in `VERDICTS` order)."""
     return {v: sum(c.verdict == v for c in found) for v in VERDICTS}
+
+
+TABLE_COLUMNS: tuple[str, ...] = (
+    "scenario",
+    "indicator",
+    "direction",
+    "at",
+    "date",
+    "median_difference",
+    "p05_difference",
+    "p95_difference",
+    "verdict",
+    "source",
+)
+"""Columns of `table` (``expectations.csv`` of a run)."""
+
+
+def table(data: EnsembleData) -> pd.DataFrame:
+    """Every scenario's checks, one row each, in scenario and file order (``expectations.csv``).
+
+    The date is the month checked (empty outside the run); the differences are the scenario
+    less the reference, median and 5-95% over the replications.
+    """
+    import pandas as pd
+
+    rows = [
+        {
+            "scenario": name,
+            "indicator": c.expectation.indicator,
+            "direction": c.expectation.direction,
+            "at": c.expectation.at,
+            "date": "" if c.date is None else str(c.date)[:10],
+            "median_difference": c.delta,
+            "p05_difference": c.low,
+            "p95_difference": c.high,
+            "verdict": c.verdict,
+            "source": c.expectation.source,
+        }
+        for name in data.names
+        for c in checks(data, name)
+    ]
+    return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))

@@ -148,6 +148,24 @@ def test_the_report_and_the_command_line_show_the_disagreement(run):
     assert "(disagrees: mine: transition_physical higher" in line
 
 
+def test_the_run_writes_every_check_to_expectations_csv(run):
+    import pandas as pd
+
+    table = pd.read_csv(run.out_dir / "expectations.csv", keep_default_na=False)
+    found = [(n, c) for n in run.data.names for c in checks(run.data, n)]
+    assert len(table) == len(found) == 7
+    for row, (name, c) in zip(table.itertuples(), found, strict=True):
+        assert (row.scenario, row.indicator, row.at) == (
+            name,
+            c.expectation.indicator,
+            c.expectation.at,
+        )
+        assert row.median_difference == pytest.approx(c.delta, rel=1e-5, abs=1e-9)
+        assert (row.date, row.verdict) == (str(c.date)[:10], c.verdict)
+    manifest = json.loads((run.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert "expectations.csv" in manifest["files"]
+
+
 def test_the_stored_run_keeps_the_expectations_and_renders_them_in_dutch(run):
     data, _ = load_ensemble(run.out_dir)
     assert data.scenario("mine").expectations == run.data.scenario("mine").expectations
