@@ -16,6 +16,7 @@ from govsim.model.levers import WHERE_FORMS, LeverError, parse_where
 from govsim.model.parameters import CHOICES, LEVERS, PARAMETERS, Parameter
 from govsim.model.timeline import Timeline
 from govsim.scenarios import adjust
+from govsim.scenarios.expectations import DIRECTIONS, MOMENTS
 from govsim.scenarios.file_fields import (
     Table,
     UnknownKey,
@@ -206,8 +207,6 @@ class Cooperation(Table):
 
 def _moment(value: str) -> str:
     """``at`` of an expectation: a named moment or a date inside the simulated period."""
-    from govsim.scenarios.expectations import MOMENTS
-
     if value in MOMENTS:
         return value
     try:
@@ -233,7 +232,7 @@ class Expect(Table):
     """
 
     indicator: indicator("The national indicator the report expects to change.")
-    direction: choice(("higher", "lower"), "direction", "Higher or lower than the reference.")
+    direction: choice(DIRECTIONS, "direction", "Higher or lower than the reference.")
     at: Annotated[
         str,
         BeforeValidator(lambda v: v.isoformat() if isinstance(v, dt.date) else v),
