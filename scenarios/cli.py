@@ -22,7 +22,7 @@ from govsim.model.levers import WHERE_FORMS, LeverError, StrategyRule
 from govsim.model.parameters import LEVERS
 from govsim.scenarios.atomic import nearest_existing
 from govsim.scenarios.ensemble import DEFAULT_OUT, DEFAULT_REPLICATIONS, DEFAULT_SEED, run_ensemble
-from govsim.scenarios.expectations import checks, tally
+from govsim.scenarios.expectations import all_checks, tally
 from govsim.scenarios.output_folder import INCOMPLETE, OutputFolderError
 from govsim.scenarios.scenario import ScenarioError
 from govsim.scenarios.summary import EnsembleData
@@ -305,19 +305,18 @@ def expectation_line(data: EnsembleData) -> str:
 
     Names every expectation the model disagrees with (`scenarios.expectations`).
     """
-    found = [c for name in data.names for c in checks(data, name)]
-    if not found:
+    pairs = all_checks(data)
+    if not pairs:
         return ""
-    count = tally(found)
+    count = tally([c for _, c in pairs])
     line = (
-        f"expected: the report's {len(found)} expectations of these what-ifs: the model agrees "
+        f"expected: the report's {len(pairs)} expectations of these what-ifs: the model agrees "
         f"with {count['agrees']}, disagrees with {count['disagrees']}, no noticeable difference "
         f"for {count['unclear']}"
     )
     against = [
         f"{name}: {c.expectation.indicator} {c.expectation.direction}"
-        for name in data.names
-        for c in checks(data, name)
+        for name, c in pairs
         if c.verdict == "disagrees"
     ]
     return line + (f" (disagrees: {'; '.join(against)})" if against else "")

@@ -58,6 +58,10 @@ class Expectation:
     says: dict[str, str]
     source: str
 
+    def words(self, lang: str) -> str:
+        """The expectation in ``lang`` (the other language's words if it has none)."""
+        return self.says.get(lang) or next(iter(self.says.values()))
+
     def to_mapping(self) -> dict[str, Any]:
         """Plain data for a run's manifest (`from_mapping` reads it back)."""
         return {
@@ -159,6 +163,11 @@ def checks(data: EnsembleData, name: str) -> list[Check]:
     return [check(data, name, e) for e in data.scenario(name).expectations]
 
 
+def all_checks(data: EnsembleData) -> list[tuple[str, Check]]:
+    """Every scenario's checks with its name, in scenario and file order."""
+    return [(name, c) for name in data.names for c in checks(data, name)]
+
+
 def tally(found: Sequence[Check]) -> dict[str, int]:
     """How many checks end in each verdict (every verdict present, in `VERDICTS` order)."""
     return {v: sum(c.verdict == v for c in found) for v in VERDICTS}
@@ -200,7 +209,6 @@ def table(data: EnsembleData) -> pd.DataFrame:
             "verdict": c.verdict,
             "source": c.expectation.source,
         }
-        for name in data.names
-        for c in checks(data, name)
+        for name, c in all_checks(data)
     ]
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from govsim.model.indicators import label
-from govsim.scenarios.expectations import Check, checks, tally
+from govsim.scenarios.expectations import MOMENTS, Check, all_checks, tally
 from govsim.scenarios.report_text import month, number, short_label, ui
 from govsim.scenarios.summary import EnsembleData
 
@@ -19,7 +19,7 @@ def _when(check: Check, ref: str, lang: str) -> str:
     at = check.expectation.at
     if check.date is None:
         return ui("moment_outside", lang)
-    if at in ("entry", "reference_entry", "end"):
+    if at in MOMENTS:
         name = ui(f"moment_{at}", lang).format(ref=ref)
         return f"{name} ({month(check.date, lang)})"
     return month(check.date, lang)
@@ -37,31 +37,27 @@ def _difference(check: Check, lang: str) -> str:
 def expectations_context(data: EnsembleData, lang: str = "en") -> dict[str, Any] | None:
     """The section's title, notes and rows; None when no scenario states an expectation."""
     ref = short_label(data.scenario(data.reference), lang)
-    rows, found = [], []
-    for name in data.names:
-        scenario_checks = checks(data, name)
-        found += scenario_checks
-        for c in scenario_checks:
-            e = c.expectation
-            rows.append(
-                {
-                    "scenario": short_label(data.scenario(name), lang),
-                    "says": e.says.get(lang) or next(iter(e.says.values())),
-                    "source": e.source,
-                    "indicator": f"{label(e.indicator, lang)}: "
-                    + ui(f"expect_{e.direction}", lang),
-                    "when": _when(c, ref, lang),
-                    "difference": _difference(c, lang),
-                    "verdict": ui(f"verdict_{c.verdict}", lang),
-                    "tone": c.verdict,
-                }
-            )
-    if not rows:
+    pairs = all_checks(data)
+    if not pairs:
         return None
+    rows = [
+        {
+            "scenario": short_label(data.scenario(name), lang),
+            "says": c.expectation.words(lang),
+            "source": c.expectation.source,
+            "indicator": f"{label(c.expectation.indicator, lang)}: "
+            + ui(f"expect_{c.expectation.direction}", lang),
+            "when": _when(c, ref, lang),
+            "difference": _difference(c, lang),
+            "verdict": ui(f"verdict_{c.verdict}", lang),
+            "tone": c.verdict,
+        }
+        for name, c in pairs
+    ]
     return {
         "title": ui("expect_title", lang),
         "note": ui("expect_note", lang).format(ref=ref),
-        "tally": ui("expect_tally", lang).format(n=len(found), **tally(found)),
+        "tally": ui("expect_tally", lang).format(n=len(pairs), **tally([c for _, c in pairs])),
         "headers": [
             ui("scenario", lang),
             ui("expect_expected", lang),

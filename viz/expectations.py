@@ -15,6 +15,7 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from govsim.scenarios.expectations import Expectation, moment_date, verdict
@@ -66,8 +67,12 @@ def reference_run(runs: Sequence[Run]) -> int | None:
     return names.index(REFERENCE)
 
 
+@cache
 def _declared_reference() -> Timeline:
-    """The reference scenario's timeline as its file declares it (no reference run shown)."""
+    """The reference scenario's timeline as its file declares it (no reference run shown).
+
+    Read once, not at every refresh of the tab.
+    """
     from govsim.scenarios.loader import load_scenario
 
     return load_scenario(REFERENCE).timeline
@@ -111,9 +116,8 @@ def _row_html(row: Row, compared: bool, lang: str) -> str:
     else:
         delta = i18n.t("expect_delta", lang, delta=i18n.number(row.delta, 2, lang, sign=True))
         live = f"{delta}: <b>{i18n.t('expect_' + str(row.verdict), lang)}</b>"
-    says = e.says.get(lang) or next(iter(e.says.values()))
     return (
-        f"<li class='govsim-expect {row.verdict or 'waiting'}'>{html.escape(says)}"
+        f"<li class='govsim-expect {row.verdict or 'waiting'}'>{html.escape(e.words(lang))}"
         f"<br><span class='govsim-source'>{html.escape(what)} — {html.escape(e.source)}</span>"
         + (f"<br>{live}" if live else "")
         + "</li>"
