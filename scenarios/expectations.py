@@ -62,6 +62,15 @@ class Expectation:
         """The expectation in ``lang`` (the other language's words if it has none)."""
         return self.says.get(lang) or next(iter(self.says.values()))
 
+    def passage(self, lang: str) -> str:
+        """The source in ``lang``: a leading "report" reads "rapport" in Dutch.
+
+        The project cites "report §x.y"; the quotation after it stays the report's own Dutch.
+        """
+        if lang == "nl" and self.source.startswith("report "):
+            return "rapport " + self.source.removeprefix("report ")
+        return self.source
+
     def to_mapping(self) -> dict[str, Any]:
         """Plain data for a run's manifest (`from_mapping` reads it back)."""
         return {

@@ -44,7 +44,7 @@ def expectations_context(data: EnsembleData, lang: str = "en") -> dict[str, Any]
         {
             "scenario": short_label(data.scenario(name), lang),
             "says": c.expectation.words(lang),
-            "source": c.expectation.source,
+            "source": c.expectation.passage(lang),
             "indicator": f"{label(c.expectation.indicator, lang)}: "
             + ui(f"expect_{c.expectation.direction}", lang),
             "when": _when(c, ref, lang),

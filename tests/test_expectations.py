@@ -172,6 +172,8 @@ def test_the_stored_run_keeps_the_expectations_and_renders_them_in_dutch(run):
     page = rerender_report(run.out_dir, "nl").read_text(encoding="utf-8")
     assert "Wat het rapport verwacht, en wat het model laat zien" in page
     assert "<td class='verdict disagrees'>wijkt af</td>" in page
+    section = page.split("id='expectations'", 1)[1].split("</table>", 1)[0]
+    assert "rapport Kader 10" in section and "report Kader 10" not in section
 
 
 def test_a_manifest_without_expectations_is_refused_by_name(run, tmp_path):

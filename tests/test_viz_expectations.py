@@ -49,7 +49,7 @@ def test_alone_or_beside_another_scenario_the_tab_shows_the_words_without_a_diff
     assert found[0].when == dt.date(2021, 1, 1) and found[0].delta is None
     body = ve.html_body(session.runs, ["A: DSO-vertraging"], "nl")
     assert "Vergelijk met Basis" in body and "nog niet bereikt" not in body
-    assert "achilleshiel" in body
+    assert "achilleshiel" in body and "rapport Kader 10" in body and "report Kader" not in body
     session.reset("time_pressure", 7, compare_with="dso_delay")
     assert ve.reference_run(session.runs) is None
     assert {r.run for r in ve.rows(session.runs)} == {0, 1}

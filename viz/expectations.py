@@ -116,9 +116,10 @@ def _row_html(row: Row, compared: bool, lang: str) -> str:
     else:
         delta = i18n.t("expect_delta", lang, delta=i18n.number(row.delta, 2, lang, sign=True))
         live = f"{delta}: <b>{i18n.t('expect_' + str(row.verdict), lang)}</b>"
+    source = html.escape(e.passage(lang))
     return (
         f"<li class='govsim-expect {row.verdict or 'waiting'}'>{html.escape(e.words(lang))}"
-        f"<br><span class='govsim-source'>{html.escape(what)} — {html.escape(e.source)}</span>"
+        f"<br><span class='govsim-source'>{html.escape(what)} — {source}</span>"
         + (f"<br>{live}" if live else "")
         + "</li>"
     )
