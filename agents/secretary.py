@@ -42,10 +42,12 @@ TABLE1_DESIRED = np.array([[0.08, 0.18], [0.48, 0.37], [0.82, 0.77], [0.86, 0.81
 """Share of secretaries desiring each mode (rows, MODES order) per domain (social, physical).
 Report Table 1 (§2.2); the OCR's 'a2' and 'a1' are 82 and 81 per the running text."""
 APPENDIX_REJECTED = np.array([[0.56, 0.46], [0.22, 0.25], [0.06, 0.07], [0.03, 0.02]])
-"""Share of secretaries calling each mode (rows, MODES order) "niet/nauwelijks gewenst" per
-domain (social, physical): report appendix table "Waardering van de strategie", desired-steering
-rows (inputs, like Table 1). The rest of those who do not call a mode "(zeer) gewenst" call it
-"enigszins gewenst"."""
+"""Share of secretaries calling each mode (rows, MODES order) "Niet/nauwelijks belangrijk" per
+domain (social, physical): report appendix table "Waardering van de strategie in de gemeente naar
+mate van belangrijkheid", steering rows (inputs, like Table 1). The rest of those who do not call
+a mode "(Zeer) belangrijk" call it "Matig belangrijk". The appendix's "(Zeer) belangrijk" column
+holds Table 1's "(Zeer) gewenst" figures (rules 8 and 18), so the model reads its scale as how much
+a mode is desired: "rejected" for "niet/nauwelijks", desired "only moderately" for "matig"."""
 NEW_SECRETARY_REGISSEUR_FACTOR = 1.5
 """Secretaries appointed from 2015 on are more 'managerial' (report §3.2: 'Ik ben aangenomen om
 deze veranderingen te bewerkstelligen'). Assumption on the size."""
@@ -62,12 +64,13 @@ def draw_desired(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarr
     One uniform number u per secretary and mode is compared with both domains' shares, so the
     answers for the two domains are as correlated as the tables allow (secretaries mostly keep
     the same view across domains, report §3.4): a mode is "(zeer) gewenst" when u is below its
-    Table 1 share, "niet/nauwelijks gewenst" when u is in the top `APPENDIX_REJECTED` share,
-    "enigszins gewenst" in between. Every secretary desires at least one mode.
+    Table 1 share, rejected ("niet/nauwelijks belangrijk", appendix) when u is in the top
+    `APPENDIX_REJECTED` share, "matig belangrijk" in between. Every secretary desires at least
+    one mode.
 
     Returns:
         ``(desires, rejected)``: (n, 2, 4) booleans, "(zeer) gewenst" and
-        "niet/nauwelijks gewenst".
+        "niet/nauwelijks belangrijk".
     """
     return desires_from(rng.random((n, 4)))
 
@@ -135,9 +138,9 @@ def desired_mix(
     ``comfort_weight`` (parameter ``comfort_mode_weight``) goes to the mode the secretary's
     preferred role is comfortable with (report §1.8: most mix roles "met voorkeur voor één
     bepaalde rol"); the rest is spread over the modes with weight 1 for a desired mode and
-    ``undesired_weight`` (parameter ``undesired_mode_weight``) for one that is only "enigszins"
-    gewenst (appendix table; "De vier kwadranten zijn alle in enigerlei mate van belang", report
-    §2.2) and 0 for one in ``rejected`` ("niet/nauwelijks gewenst"; None: no mode is).
+    ``undesired_weight`` (parameter ``undesired_mode_weight``) for one that is only "matig
+    belangrijk" (appendix table; "De vier kwadranten zijn alle in enigerlei mate van belang",
+    report §2.2) and 0 for one in ``rejected`` ("niet/nauwelijks belangrijk"; None: no mode is).
     """
     weight = np.where(desires, 1.0, float(undesired_weight))
     if rejected is not None:
@@ -157,7 +160,7 @@ class SecretaryArrays:
         regisseur: Directs the implementation (else coach/adviser).
         appointed_step: Step of appointment (<= 0: before the model starts).
         desires: (n, 2, 4) modes desired per domain (Table 1).
-        rejected: (n, 2, 4) modes called "niet/nauwelijks gewenst" (appendix table).
+        rejected: (n, 2, 4) modes called "niet/nauwelijks belangrijk" (appendix table).
         desired_mix: (n, 2, 4) desired steering mix per domain.
         satisfaction: (n, 2) satisfaction with the implementation per domain, 0-1.
         satisfaction_at_entry: (n, 2) satisfaction in the month of entry into force (NaN before).

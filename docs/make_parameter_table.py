@@ -39,7 +39,8 @@ source does not mark the value for calibration (a scale choice, a cited figure, 
 stated in the source column).
 
 Defaults are the declared values. When `model/data/calibrated_parameters.json` exists, its values
-replace these defaults at run time (`model.parameters.defaults`).
+replace these defaults at run time (`model.parameters.defaults`); `govsim params` shows the
+value a run uses beside the declared one.
 """
 
 

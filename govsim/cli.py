@@ -18,7 +18,14 @@ from typing import Any, NoReturn
 
 from govsim import argtypes, provenance
 from govsim.model.calendar import CalendarError
-from govsim.model.parameters import CHOICES, PARAMETERS, ParameterError
+from govsim.model.parameters import (
+    CALIBRATED_PATH,
+    CHOICES,
+    PARAMETERS,
+    ParameterError,
+    calibrated_values,
+    defaults,
+)
 from govsim.model.timeline import TimelineError
 from govsim.scenarios.scenario import ScenarioError
 
@@ -92,18 +99,32 @@ def _cmd_params(args: argparse.Namespace) -> int:
     if args.levers:
         rows = [p for p in rows if p.lever]
     choices = [] if args.calibratable else list(CHOICES.values())
+    used = defaults()  # what a run uses: the declared defaults with the calibrated set over them
+    fitted = calibrated_values()
     if args.format == "csv":
-        print("name,default,unit,low,high,lever,source")
+        print("name,default,declared,calibrated,unit,low,high,lever,source")
         for p in rows:
             lever = "yes" if p.lever else "no"
-            print(f'{p.name},{p.default},"{p.unit}",{p.low},{p.high},{lever},"{p.source}"')
+            mark = "yes" if p.name in fitted else "no"
+            print(
+                f'{p.name},{used[p.name]},{p.default},{mark},"{p.unit}",{p.low},{p.high},'
+                f'{lever},"{p.source}"'
+            )
         for c in choices:
-            print(f'{c.name},{c.default},"one of: {" ".join(c.values)}",,,yes,"{c.source}"')
+            print(
+                f'{c.name},{c.default},{c.default},no,"one of: {" ".join(c.values)}",,,yes,'
+                f'"{c.source}"'
+            )
         return 0
+    if fitted:
+        print(f"default: the value a run uses; {len(fitted)} come from the calibrated set")
+        print(f"({CALIBRATED_PATH.name}), the others are the declared values.\n")
     width = max(len(p.name) for p in [*rows, *choices])
     for p in rows:
         tag = "  (lever: [[strategy]])" if p.lever else ""
-        print(f"{p.name:<{width}}  {p.default:>8g}  [{p.low:g}, {p.high:g}] {p.unit}{tag}")
+        if p.name in fitted:
+            tag += f"  (calibrated; declared {p.default:g})"
+        print(f"{p.name:<{width}}  {used[p.name]:>8.4g}  [{p.low:g}, {p.high:g}] {p.unit}{tag}")
         print(f"{'':<{width}}  {p.description}")
         print(f"{'':<{width}}  source: {p.source}")
     for c in choices:
@@ -140,7 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "params",
         help="list the model's parameters with ranges and sources",
-        description="List every declared parameter: default, range, unit, source.",
+        description="List every declared parameter: the default a run uses (the calibrated "
+        "value where there is one, with the declared value beside it), range, unit, source.",
     )
     p.add_argument("--calibratable", action="store_true", help="only free (to be calibrated) ones")
     p.add_argument(

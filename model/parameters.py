@@ -170,11 +170,11 @@ _DECLARED: tuple[Parameter, ...] = (
         0.0,
         1.0,
         "report §2.2 'De vier kwadranten zijn alle in enigerlei mate van belang'; appendix "
-        "table: of the secretaries who do not call a mode '(zeer) gewenst', many call it "
-        "'enigszins' gewenst (3D rules: 35 of 91); weight " + CALIBRATE,
-        "Weight a secretary's desired steering mix gives a mode he or she desires only "
-        "'enigszins' (appendix table), against 1 for a desired mode (Table 1) and 0 for one "
-        "called 'niet/nauwelijks gewenst'.",
+        "table: of the secretaries who do not call a mode '(Zeer) belangrijk', many call it "
+        "'Matig belangrijk' (3D rules: 35 of 91); weight " + CALIBRATE,
+        "Weight a secretary's desired steering mix gives a mode he or she calls only "
+        "'matig belangrijk' (appendix table), against 1 for a desired mode (Table 1) and 0 for "
+        "one called 'niet/nauwelijks belangrijk'.",
     ),
     _p(
         "secretary_turnover_per_year",
@@ -528,8 +528,8 @@ _DECLARED: tuple[Parameter, ...] = (
         "share of staff",
         0.0,
         0.8,
-        "report §3.2/§4.4: 'niet iedereen zal de benodigde verandering kunnen maken', 'er is een "
-        "groep met weerstand'; share " + CALIBRATE,
+        "report §3.2/§4.4: 'niet iedereen zal naar verwachting de benodigde verandering kunnen "
+        "maken', 'er is een groep met weerstand'; share " + CALIBRATE,
         "Share of staff who resist the change.",
     ),
     _p(
@@ -538,8 +538,9 @@ _DECLARED: tuple[Parameter, ...] = (
         "extra workload at full transition effort",
         0.0,
         3.0,
-        "report §3.2: implementation is 'een extra taak, boven op de reguliere "
-        "werkzaamheden'; size " + CALIBRATE,
+        "report §3.2: the implementation 'zorgt voor een grote druk op de ambtelijke "
+        "organisatie, omdat het een extra taak is, boven op de reguliere werkzaamheden'; "
+        "size " + CALIBRATE,
         "Extra workload that transition work puts on the domain's staff.",
     ),
     _p(

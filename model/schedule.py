@@ -1,6 +1,6 @@
 """The month as declared data: the ordered sub-steps of `GovernanceModel.step`.
 
-Each `SubStep` names what it does, the patterns of the report it serves (P1-P11, DESIGN §1), the
+Each `SubStep` names what it does, the patterns of the report it serves (P1-P12, DESIGN §1), the
 mechanism functions it calls, the state it reads and writes, and the function that runs it.
 `GovernanceModel.step` runs `MONTH` in order; docs/ODD.md §3 is generated from it
 (``docs/make_schedule_table.py``) and a test keeps the two equal. The run functions only wire
@@ -79,7 +79,7 @@ class SubStep:
 
     Attributes:
         name: Short name (ODD §3).
-        patterns: The report's patterns it serves (P1-P11) or what else it is for.
+        patterns: The report's patterns it serves (P1-P12) or what else it is for.
         functions: The mechanism functions (and agent methods) it calls, in order.
         reads: State it reads ("prev": last month's value).
         writes: State it writes.

@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import AfterValidator, BeforeValidator, Field, create_model, model_validator
 
 from govsim.model.levers import WHERE_FORMS, LeverError, parse_where
-from govsim.model.parameters import CHOICES, LEVERS, PARAMETERS, Parameter
+from govsim.model.parameters import CHOICES, LEVERS, PARAMETERS, Parameter, defaults
 from govsim.model.timeline import Timeline
 from govsim.scenarios import adjust
 from govsim.scenarios.expectations import DIRECTIONS, MOMENTS
@@ -323,19 +323,20 @@ def _whole_value(value: float) -> float:
     return value
 
 
-def _parameter_field(p: Parameter) -> tuple[Any, Any]:
+def _parameter_field(p: Parameter, default: float) -> tuple[Any, Any]:
+    """The field of one parameter; ``default`` is what a run uses (the calibrated value)."""
     kind = "a whole number" if p.integer else "a number"
     low, high = (int(p.low), int(p.high)) if p.integer else (p.low, p.high)
     wording = Wording(
         "number",
-        f"{kind} from {low} to {high} ({p.unit}); default {p.default}",
+        f"{kind} from {low} to {high} ({p.unit}); default {default:.4g}",
         problem="is not allowed for this parameter",
     )
     extra = {"type": "integer"} if p.integer else None
     field = Field(
         ge=p.low,
         le=p.high,
-        description=f"{p.description} ({p.unit}; default {p.default})",
+        description=f"{p.description} ({p.unit}; default {default:.4g})",
         json_schema_extra=extra,
     )
     metadata = (field, wording, *((AfterValidator(_whole_value),) if p.integer else ()))
@@ -355,11 +356,13 @@ class _ParametersBase(Table):
         return {k: PARAMETERS[k].check(getattr(self, k)) for k in self.model_fields_set}
 
 
+_RUN_DEFAULTS = defaults()
+"""What a run uses (the calibrated set over the declared defaults): the default files state."""
 Parameters = create_model(
     "Parameters",
     __base__=_ParametersBase,
     __module__=__name__,
-    **{name: _parameter_field(p) for name, p in PARAMETERS.items()},
+    **{name: _parameter_field(p, _RUN_DEFAULTS[name]) for name, p in PARAMETERS.items()},
 )
 
 

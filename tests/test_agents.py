@@ -238,7 +238,7 @@ def test_desired_modes_come_out_near_table_1(baseline_runs):
 def test_draw_desired_converges_to_table_1_for_many_secretaries():
     desires, rejected = draw_desired(40_000, np.random.default_rng(5))
     np.testing.assert_allclose(desires.mean(axis=0), TABLE1_DESIRED.T, atol=0.015)
-    # the appendix's "niet/nauwelijks gewenst" shares; the rest is "enigszins"
+    # the appendix's "niet/nauwelijks belangrijk" shares; the rest is "matig belangrijk"
     np.testing.assert_allclose(rejected.mean(axis=0), APPENDIX_REJECTED.T, atol=0.015)
     assert not (desires & rejected).any()
     moderate = 1.0 - desires.mean(axis=0) - rejected.mean(axis=0)

@@ -14,7 +14,7 @@ import pytest
 from govsim.baseline import summary_table
 from govsim.cli import build_parser, main
 from govsim.model import PARAMETERS
-from govsim.model.parameters import CHOICES
+from govsim.model.parameters import CHOICES, calibrated_values, defaults
 
 
 def _govsim(*args: str) -> subprocess.CompletedProcess:
@@ -46,11 +46,27 @@ def test_params_csv_is_parseable_and_complete(capsys):
         choice = CHOICES[row["name"]]
         assert row["lever"] == "yes" and row["low"] == row["high"] == ""
         assert row["unit"].split()[2:] == list(choice.values)
+    used, fitted = defaults(), calibrated_values()
     for row in rows[: len(PARAMETERS)]:
         p = PARAMETERS[row["name"]]
-        assert float(row["default"]) == p.default
+        assert float(row["default"]) == used[p.name] and float(row["declared"]) == p.default
+        assert row["calibrated"] == ("yes" if p.name in fitted else "no")
         assert float(row["low"]) == p.low and float(row["high"]) == p.high
         assert row["source"] == p.source
+    # the default is what a run uses: the installed set's value, not the declared one
+    rate = next(r for r in rows if r["name"] == "transition_rate")
+    assert rate["calibrated"] == "yes" and float(rate["default"]) == fitted["transition_rate"]
+    assert float(rate["default"]) != float(rate["declared"]) == 0.12
+
+
+def test_params_table_shows_the_value_a_run_uses_and_the_declared_one(capsys):
+    assert main(["params"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(calibrated_values())} come from the calibrated set" in out
+    line = next(x for x in out.splitlines() if x.startswith("transition_rate "))
+    assert line.split()[1] == f"{calibrated_values()['transition_rate']:.4g}"
+    assert line.endswith("(calibrated; declared 0.12)")
+    assert "calibrated" not in next(x for x in out.splitlines() if x.startswith("staff_floor "))
 
 
 def test_params_calibratable_lists_only_free_parameters(capsys):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from govsim.model import GovernanceModel, Timeline
+from govsim.model.parameters import PARAMETERS, defaults
 from govsim.model.timeline import CooperationPolicy, Postponement
 from govsim.scenarios.adjust import add_months, earliest_entry_for_dso, months_between
 from govsim.scenarios.loader import (
@@ -23,6 +24,8 @@ D = dt.date
 SHIPPED = shipped_scenarios()
 REQUIRED_SHIPPED = (*STANDARD_SET, "dso_delay_regional", "let_go_2018")
 
+RUN_RATE = defaults()["transition_rate"]
+assert RUN_RATE != PARAMETERS["transition_rate"].default  # the case below needs a calibrated value
 HEADER = """name = "broken"
 [title]
 nl = "Kapot"
@@ -333,7 +336,8 @@ BROKEN: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "parameter_out_of_range",
         HEADER + "[parameters]\ntransition_rate = 5\n",
-        ("'parameters.transition_rate'", "5", "0.005 to 0.5"),
+        # the default stated is what a run uses (the calibrated value), not the declared one
+        ("'parameters.transition_rate'", "5", "0.005 to 0.5", f"default {RUN_RATE:.4g}."),
     ),
     (
         "parameter_not_whole",

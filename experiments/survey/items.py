@@ -25,9 +25,9 @@ questionnaire answers the same items for every simulated secretary.
 3. The noisy score is placed on the five-point scale by equal-width bins (`LIKERT_CUTS`): 1
    below 0.2, 2 below 0.4, 3 below 0.6, 4 below 0.8, 5 above. The published categories are
    collapses of that scale: Table 3 keeps 1-5; the appendix table's three categories are 1-2
-   "niet/nauwelijks", 3 "enigszins", 4-5 "(zeer) belangrijk"; the one-figure tables 1, 2, 4 and 5
-   publish the share in 4-5 ("(zeer) gewenst", "(zeer) belangrijk", "grote verandering nodig"),
-   reported here as ``yes`` (with its complement ``no``).
+   "niet/nauwelijks belangrijk", 3 "matig belangrijk", 4-5 "(zeer) belangrijk"; the one-figure
+   tables 1, 2, 4 and 5 publish the share in 4-5 ("(zeer) gewenst", "(zeer) belangrijk",
+   "grote verandering nodig"), reported here as ``yes`` (with its complement ``no``).
 
 Shorthand used in the item docs (per municipality, per domain d = social 0 / physical 1):
 ``T`` transition progress, ``F`` transformation progress, ``A`` share of the domain's staff
@@ -100,7 +100,7 @@ EMPHASIS_SCALE: float = 2.0
 ``emph = min(1, k × weight)``. The steering mix is a composition (the four weights sum to 1),
 while the survey's importance ratings are not (a secretary can call every quadrant important:
 "De vier kwadranten zijn alle in enigerlei mate van belang", report §2.2). k = 2 puts a mode
-with an equal share (1/4) at the middle of the scale ("enigszins"); k = 4 puts it at the top.
+with an equal share (1/4) at the middle of the scale ("matig"); k = 4 puts it at the top.
 Instrument parameter: one number for every steering-based item, calibrated with the model
 (``instrument.emphasis_scale`` in ``model/data/calibrated_parameters.json``); 2.0 until then."""
 
@@ -136,8 +136,8 @@ BINARY = ("yes", "no")
 DESIRED_LATENT = 0.8
 UNDESIRED_LATENT = 0.5
 REJECTED_LATENT = 0.2
-"""Latent score of a steering mode a secretary desires ("(zeer) gewenst", Table 1), desires
-"enigszins" or calls "niet/nauwelijks gewenst" (appendix table): the middle of each answer
+"""Latent score of a steering mode a secretary desires ("(zeer) gewenst", Table 1), calls
+"matig belangrijk" or "niet/nauwelijks belangrijk" (appendix table): the middle of each answer
 band (input items only; they never count as fit)."""
 
 
@@ -154,7 +154,7 @@ class SurveyState:
     transformation: np.ndarray
     mix: np.ndarray  # (M, 2, 4) actual steering mix
     desires: np.ndarray  # (M, 2, 4) bool, Table 1 (input)
-    rejected: np.ndarray  # (M, 2, 4) bool, "niet/nauwelijks gewenst" (appendix, input)
+    rejected: np.ndarray  # (M, 2, 4) bool, "niet/nauwelijks belangrijk" (appendix, input)
     desired_mix: np.ndarray  # (M, 2, 4)
     cooperation: np.ndarray
     budget: np.ndarray
