@@ -313,6 +313,11 @@ def expectation_line(data: EnsembleData) -> str:
         f"expected: the report's {len(pairs)} expectations of these what-ifs: the model agrees "
         f"with {count['agrees']}, disagrees with {count['disagrees']}, no noticeable difference "
         f"for {count['unclear']}"
+        + (
+            f", not checked for {count['not_checked']} (their moment lies outside the run)"
+            if count["not_checked"]
+            else ""
+        )
     )
     against = [
         f"{name}: {c.expectation.indicator} {c.expectation.direction}"

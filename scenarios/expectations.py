@@ -33,9 +33,10 @@ MOMENTS: tuple[str, ...] = ("entry", "reference_entry", "end")
 """Named moments an expectation may be checked at (else a date YYYY-MM-DD):
 ``entry`` the scenario's final entry into force of the Omgevingswet, ``reference_entry`` the
 reference scenario's, ``end`` the last simulated month."""
-VERDICTS: tuple[str, ...] = ("agrees", "disagrees", "unclear")
+VERDICTS: tuple[str, ...] = ("agrees", "disagrees", "unclear", "not_checked")
 """The model agrees (band on the expected side of zero), disagrees (on the other side), or
-shows no clear difference (the band straddles zero)."""
+shows no clear difference (the band straddles zero); ``not_checked`` when the moment lies
+outside the run's months (a run ``--until`` before it) or the run lacks the indicator."""
 DIGITS = 2
 """A band is judged as the report prints it, rounded to this many digits (as `findings.tone`)."""
 
@@ -99,7 +100,7 @@ class Check:
 
     Attributes:
         expectation: What the report expects.
-        date: The month it is checked at (None: outside the run's months; ``unclear``).
+        date: The month it is checked at (None: outside the run's months; ``not_checked``).
         delta: Median paired difference from the reference at that month.
         low: Its 5th percentile over the replications.
         high: Its 95th percentile.
@@ -152,7 +153,7 @@ def check(data: EnsembleData, name: str, expectation: Expectation) -> Check:
     """Hold one expectation of scenario ``name`` against its paired differences."""
     row = moment(data, name, expectation.at)
     if row is None or expectation.indicator not in data.columns:
-        return Check(expectation, None, np.nan, np.nan, np.nan, "unclear")
+        return Check(expectation, None, np.nan, np.nan, np.nan, "not_checked")
     diff = data.difference(name, expectation.indicator)
     low, high = float(diff.p05[row]), float(diff.p95[row])
     return Check(

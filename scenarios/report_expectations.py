@@ -34,6 +34,14 @@ def _difference(check: Check, lang: str) -> str:
     )
 
 
+def _tally(pairs: list[tuple[str, Check]], lang: str) -> str:
+    count = tally([c for _, c in pairs])
+    text = ui("expect_tally", lang).format(n=len(pairs), **count)
+    if count["not_checked"]:
+        text += ui("expect_tally_not_checked", lang).format(**count)
+    return text
+
+
 def expectations_context(data: EnsembleData, lang: str = "en") -> dict[str, Any] | None:
     """The section's title, notes and rows; None when no scenario states an expectation."""
     ref = short_label(data.scenario(data.reference), lang)
@@ -57,7 +65,7 @@ def expectations_context(data: EnsembleData, lang: str = "en") -> dict[str, Any]
     return {
         "title": ui("expect_title", lang),
         "note": ui("expect_note", lang).format(ref=ref),
-        "tally": ui("expect_tally", lang).format(n=len(pairs), **tally([c for _, c in pairs])),
+        "tally": _tally(pairs, lang),
         "headers": [
             ui("scenario", lang),
             ui("expect_expected", lang),

@@ -176,6 +176,11 @@ UI: dict[str, tuple[str, str]] = {
     "verdict_agrees": ("stemt in", "agrees"),
     "verdict_disagrees": ("wijkt af", "disagrees"),
     "verdict_unclear": ("geen merkbaar verschil", "no noticeable difference"),
+    "verdict_not_checked": ("niet getoetst", "not checked"),
+    "expect_tally_not_checked": (
+        " {not_checked} niet getoetst: hun moment ligt buiten de run.",
+        " {not_checked} not checked: their moment lies outside the run.",
+    ),
     "moment_entry": ("inwerkingtreding", "entry into force"),
     "moment_reference_entry": ("inwerkingtreding in {ref}", "entry into force in {ref}"),
     "moment_end": ("einde", "end"),

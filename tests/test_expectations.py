@@ -13,6 +13,7 @@ from govsim.scenarios.ensemble import run_ensemble
 from govsim.scenarios.expectations import (
     VERDICTS,
     Expectation,
+    all_checks,
     check,
     checks,
     moment,
@@ -125,10 +126,34 @@ def test_each_check_is_the_paired_difference_at_its_moment(run):
     assert checks(data, "baseline") == []  # the reference expects nothing of itself
 
 
-def test_a_moment_outside_the_run_is_unclear(run):
+def test_a_moment_outside_the_run_is_not_checked(run):
     e = Expectation("transition_physical", "lower", "2012-06-01", {"en": "x"}, "report")
     c = check(run.data, "mine", e)
-    assert c.date is None and c.verdict == "unclear"
+    assert c.date is None and c.verdict == "not_checked"
+
+
+def test_a_run_that_ends_before_the_moments_says_they_were_not_checked(tmp_path):
+    short = run_ensemble(
+        ["baseline", "dso_delay"],
+        replications=2,
+        seed=5,
+        out_dir=tmp_path / "short",
+        municipalities=["Utrecht"],
+        until="2018-06-01",
+        progress=False,
+    )
+    found = [c for _, c in all_checks(short.data)]
+    count = tally(found)
+    # dso_delay's three moments (entry into force, 2020-12, entry again) lie after June 2018
+    assert count == {"agrees": 0, "disagrees": 0, "unclear": 0, "not_checked": 3}
+    assert expectation_line(short.data).endswith(
+        "no noticeable difference for 0, not checked for 3 (their moment lies outside the run)"
+    )
+    page = short.report.read_text(encoding="utf-8")
+    section = page.split("id='expectations'", 1)[1].split("</table>", 1)[0]
+    assert "3 not checked: their moment lies outside the run." in section
+    assert section.count("<td class='verdict not_checked'>not checked</td>") == 3
+    assert "no noticeable difference</td>" not in section
 
 
 def test_the_report_and_the_command_line_show_the_disagreement(run):
@@ -206,6 +231,7 @@ def test_the_standard_set_gives_the_verdicts_docs_scenarios_md_states(tmp_path):
         "agrees": 8,
         "disagrees": 0,
         "unclear": 2,
+        "not_checked": 0,
     }
     assert found[("time_pressure", "transition_physical")] == "unclear"
     assert found[("regional_cooperation", "dso_connection")] == "unclear"
