@@ -12,13 +12,20 @@ from govsim.model.indicators import label
 from govsim.model.timeline import DOMAINS, Timeline
 from govsim.scenarios.atomic import atomic_path, write_text
 
-KEY_DATES: tuple[tuple[str, str], ...] = (
-    ("2015-01-01", "3D in force"),
-    ("2017-08-01", "survey 2017"),
-    ("2021-01-01", "Omgevingswet in force"),
-    ("2024-01-01", "DSO complete"),
-    ("2029-12-01", "end 2029"),
+KEY_DATES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("2015-01-01", {"nl": "3D's in werking", "en": "3D in force"}),
+    ("2017-08-01", {"nl": "enquête 2017", "en": "survey 2017"}),
+    ("2021-01-01", {"nl": "Omgevingswet in werking", "en": "Omgevingswet in force"}),
+    ("2024-01-01", {"nl": "DSO compleet", "en": "DSO complete"}),
+    ("2029-12-01", {"nl": "eind 2029", "en": "end 2029"}),
 )
+"""The summary's columns: a date and what happens then, in Dutch and English."""
+MARKS: dict[str, dict[str, str]] = {
+    "entry": {"nl": "inwerkingtreding", "en": "entry"},
+    "postponed": {"nl": "uitstel", "en": "postponed"},
+    "DSO": {"nl": "DSO", "en": "DSO"},
+}
+"""The figure's event marks, in Dutch and English."""
 SUMMARY_INDICATORS: tuple[str, ...] = (
     "transition_{d}",
     "transformation_{d}",
@@ -42,7 +49,13 @@ def summary_table(series: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             name = pattern.format(d=d)
             rows[label(name, lang)] = series.loc[dates, name].to_numpy()
     rows[label("citizen_trust", lang)] = series.loc[dates, "citizen_trust"].to_numpy()
-    return pd.DataFrame(rows, index=[f"{d[:7]} ({what})" for d, what in KEY_DATES]).T
+    return pd.DataFrame(rows, index=[f"{d[:7]} ({what[lang]})" for d, what in KEY_DATES]).T
+
+
+def table_text(table: pd.DataFrame, lang: str = "en") -> str:
+    """The summary as printed: two decimals, a decimal comma in Dutch."""
+    point = "," if lang == "nl" else "."
+    return table.to_string(float_format=lambda v: f"{v:.2f}".replace(".", point))
 
 
 def plot_transition_transformation(
@@ -63,19 +76,20 @@ def plot_transition_transformation(
         marks += [(p.announced, "postponed") for p in dom.postponements]
         if d == "physical":
             marks.append((timeline.dso_full, "DSO"))
-        for when, text in marks:
+        for when, what in marks:
             ax.axvline(pd.Timestamp(when), color="grey", lw=0.8, ls=":")
-            ax.text(
+            ax.text(  # inside the panel, at its foot: the title above stays clear
                 pd.Timestamp(when),
-                1.02,
-                text,
+                0.02,
+                MARKS[what][lang],
+                transform=ax.get_xaxis_transform(),
                 rotation=90,
                 va="bottom",
-                ha="center",
+                ha="right",
                 fontsize=8,
                 color="grey",
             )
-        ax.set_title(label(d, lang), pad=40)
+        ax.set_title(label(d, lang))
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("0-1")
@@ -103,6 +117,6 @@ def run_baseline(seed: int, out: Path, lang: str = "en") -> tuple[pd.DataFrame, 
     header = (
         f"govsim baseline, seed {seed}, run {dt.datetime.now().isoformat(timespec='seconds')}\n"
     )
-    write_text(written[1], header + table.to_string(float_format=lambda v: f"{v:.2f}") + "\n")
+    write_text(written[1], header + table_text(table, lang) + "\n")
     plot_transition_transformation(series, timeline, written[2], lang)
     return table, written

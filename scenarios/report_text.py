@@ -128,8 +128,8 @@ UI: dict[str, tuple[str, str]] = {
         "De helft van de transitie in het fysiek domein wordt niet bereikt vóór {date}{cmp}.",
         "Half of the physical domain's transition is not reached before {date}{cmp}.",
     ),
-    "cmp_earlier": (", {n} maanden eerder dan {ref}", ", {n} months earlier than {ref}"),
-    "cmp_later": (", {n} maanden later dan {ref}", ", {n} months later than {ref}"),
+    "cmp_earlier": (", {n} {months} eerder dan {ref}", ", {n} {months} earlier than {ref}"),
+    "cmp_later": (", {n} {months} later dan {ref}", ", {n} {months} later than {ref}"),
     "cmp_same": (", net als in {ref}", ", as in {ref}"),
     "cmp_ref_never": (" ({ref} bereikt dit niet)", " ({ref} does not reach it)"),
     "txt_end": (
@@ -575,10 +575,10 @@ def _half_sentence(data: EnsembleData, name: str, lang: str, ref_label: str, end
         if ref is None:
             cmp = "" if mine is None else ui("cmp_ref_never", lang).format(ref=ref_label)
         elif mine is not None:
-            if mine < ref:
-                cmp = ui("cmp_earlier", lang).format(n=ref - mine, ref=ref_label)
-            elif mine > ref:
-                cmp = ui("cmp_later", lang).format(n=mine - ref, ref=ref_label)
+            if mine != ref:
+                key = "cmp_earlier" if mine < ref else "cmp_later"
+                n = abs(ref - mine)
+                cmp = ui(key, lang).format(n=n, months=months_word(n, lang), ref=ref_label)
             else:
                 cmp = ui("cmp_same", lang).format(ref=ref_label)
     if mine is None:
@@ -597,6 +597,11 @@ def band_text(low: float, high: float, lang: str = "en", digits: int = 2, unit: 
     if lo == hi:
         return ui("band_same", lang).format(value=lo + suffix)
     return ui("band_range", lang).format(low=lo, high=hi + suffix)
+
+
+def months_word(n: float, lang: str = "en") -> str:
+    """ "month" for a count of (minus) one, else "months", in ``lang``."""
+    return ui("month_1" if abs(n) == 1 else "months", lang)
 
 
 def percent(value: float, lang: str = "en") -> str:
@@ -620,9 +625,12 @@ def finding_sentence(finding, data: EnsembleData, lang: str = "en") -> str:
         if finding.key == "f_reach":
             shift = round(v["delta"])
             key = "shift_later" if shift > 0 else "shift_earlier" if shift < 0 else "shift_same"
-            unit = ui("month_1" if abs(shift) == 1 else "months", lang)
-            fields["shift"] = ui(key, lang).format(n=abs(shift), months=unit, ref=ref)
-            fields["band"] = band_text(v["low"], v["high"], lang, 0, ui("months", lang))
+            fields["shift"] = ui(key, lang).format(
+                n=abs(shift), months=months_word(shift, lang), ref=ref
+            )
+            low, high = round(v["low"]), round(v["high"])
+            unit = months_word(low if low == high else 2, lang)  # a band of one value: its number
+            fields["band"] = band_text(v["low"], v["high"], lang, 0, unit)
         return text.format(**fields)
     fields["date"] = month(v["date"], lang) if "date" in v else ""
     if finding.key in ("f_ref_schedule", "f_schedule"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govsim.baseline import summary_table
+from govsim.baseline import summary_table, table_text
 from govsim.cli import build_parser, main
 from govsim.model import PARAMETERS
 from govsim.model.parameters import CHOICES, calibrated_values, defaults
@@ -108,6 +109,12 @@ def test_summary_table_in_dutch_has_dutch_labels(baseline):
     assert any("transitie" in str(label) for label in table.index)
     assert table.shape[1] == 5
     assert table.notna().all().all()
+    assert table.columns[0] == "2015-01 (3D's in werking)"
+    assert "2017-08 (enquête 2017)" in table.columns
+    text = table_text(table, "nl")
+    assert "0,5" in text or "0,6" in text or "0,7" in text
+    assert re.search(r"\d\.\d", text) is None
+    assert "." in table_text(table, "en").split("\n")[1]
 
 
 def test_baseline_seed_not_a_number_exits_2_without_traceback():

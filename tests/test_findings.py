@@ -11,7 +11,7 @@ from govsim.scenarios.ensemble import run_ensemble
 from govsim.scenarios.findings import Finding, findings, inputs_of, months_to_reach, tone
 from govsim.scenarios.loader import load_scenario
 from govsim.scenarios.report import drawing_order, glossary_rows, render_html
-from govsim.scenarios.report_text import band_text, finding_sentence, ui
+from govsim.scenarios.report_text import band_text, finding_sentence, months_word, ui
 
 PLACES = ["Utrecht"]
 
@@ -55,6 +55,21 @@ def test_a_later_dso_delays_the_physical_transition_by_months_with_a_band(run):
     mine = months_to_reach(data.column("dso_delay", "transition_physical"), 0.9)
     ref = months_to_reach(data.column("baseline", "transition_physical"), 0.9)
     assert reach.values["delta"] == pytest.approx(np.median(mine - ref))
+
+
+def test_one_month_is_singular_in_the_sentence_and_its_band(run):
+    reach = next(f for f in findings(run.data, "dso_delay") if f.key == "f_reach")
+    one = dataclasses.replace(reach, values={**reach.values, "delta": 1.0, "low": 1.0, "high": 1.0})
+    text = finding_sentence(one, run.data, "en")
+    assert "1 month later than in Baseline" in text and "+1 month" in text
+    assert "months" not in text
+    nl = finding_sentence(one, run.data, "nl")
+    assert "1 maand later dan in Basis" in nl and "maanden" not in nl
+    two = dataclasses.replace(
+        reach, values={**reach.values, "delta": -2.0, "low": -3.0, "high": -1.0}
+    )
+    assert "2 months earlier" in finding_sentence(two, run.data, "en")
+    assert [months_word(n, "nl") for n in (-1, 1, 0, 2)] == ["maand", "maand", "maanden", "maanden"]
 
 
 def test_a_scenario_identical_to_the_reference_has_one_finding_saying_so(run):
