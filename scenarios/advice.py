@@ -37,6 +37,9 @@ PRECISION = 1e-3
 """Effects are ranked at the precision they are printed with."""
 NOISE = 1e-4
 """Effects whose band lies within this of zero count as no effect."""
+FEW_REPLICATIONS = 5
+"""Below this many replications the bands and resamples say little of chance: the ranking
+says so instead of calling its order stable."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "Note: the order at the top is not stable (the first stays first in only {share} of "
         "the resamples); more replications (-n) sharpen it.",
     ),
+    "few": (
+        "Let op: met {reps} replicatie(s) per keuze zeggen de banden en de herbemonsteringen "
+        "weinig over het toeval; neem -n 10 of meer voordat u op deze volgorde bouwt.",
+        "Note: with {reps} replication(s) per choice the bands and resamples say little about "
+        "chance; use -n 10 or more before relying on this order.",
+    ),
     "header": (
         "Wat moeten we nu doen? {where}: {n} keuzes, elk {reps} gepaarde replicaties tegen "
         "'{base}'{sim}.",
@@ -203,6 +212,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "sim_subset": (" ({k} gemeenten gesimuleerd)", " ({k} municipalities simulated)"),
 }
 """The command's words, Dutch and English."""
+
+
+def reliability(replications: int, top_share: float, lang: str = "en") -> str:
+    """How far the order can be trusted: too few replications, stable or not stable."""
+    if replications < FEW_REPLICATIONS:
+        return word("few", lang).format(reps=replications)
+    share = f"{round(100 * top_share)}%"
+    return word("stable" if top_share >= 0.8 else "unstable", lang).format(share=share)
 
 
 def word(key: str, lang: str) -> str:
@@ -261,9 +278,5 @@ def render_text(ranking: Ranking, base: Scenario, lang: str = "en") -> str:
             )
         lines.append("            " + " · ".join(cells))
         lines.append("            → " + sentence(row, ranking.outcomes, lang))
-    share = f"{round(100 * ranking.top_share)}%"
-    lines += [
-        "",
-        word("stable" if ranking.top_share >= 0.8 else "unstable", lang).format(share=share),
-    ]
+    lines += ["", reliability(ranking.replications, ranking.top_share, lang)]
     return "\n".join(lines)

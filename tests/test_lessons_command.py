@@ -6,7 +6,13 @@ import pytest
 
 from govsim.cli import main
 from govsim.model.municipalities import load_municipalities
-from govsim.scenarios.advice import rank_lessons, sentence, simulated_set
+from govsim.scenarios.advice import (
+    FEW_REPLICATIONS,
+    rank_lessons,
+    reliability,
+    sentence,
+    simulated_set,
+)
 from govsim.scenarios.lessons import LESSONS, OUTCOMES
 
 RANKED = tuple(
@@ -76,6 +82,17 @@ def test_the_command_ranks_every_choice_for_a_province(tmp_path, capsys):
         table["rank"] <= table["rank_high"]
     ).all()
     assert out.count("→ ") == len(LESSONS)
+    # two replications: the order is not called stable, the command says to use more
+    assert "Note: with 2 replication(s) per choice" in out and "stays first" not in out
+
+
+def test_the_order_is_trusted_only_with_enough_replications():
+    assert reliability(1, 1.0, "en").startswith("Note: with 1 replication(s)")
+    assert reliability(FEW_REPLICATIONS - 1, 1.0, "nl").startswith("Let op: met 4 replicatie(s)")
+    assert reliability(FEW_REPLICATIONS, 0.9, "en").startswith(
+        "The first choice stays first in 90%"
+    )
+    assert reliability(10, 0.5, "en").startswith("Note: the order at the top is not stable")
 
 
 def test_the_command_refuses_an_unknown_place_in_one_paragraph(capsys):
