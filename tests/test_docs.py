@@ -211,3 +211,19 @@ def test_the_readme_python_api_example_runs(tmp_path, monkeypatch) -> None:
     assert snap.loc["Borne", "secretary_role"] == "changer"
     assert snap["lever_coach_college"].eq(0.7).all()
     assert len(namespace["series"]) == namespace["model"].steps
+
+
+@pytest.mark.parametrize(
+    "table",
+    ["[physical]\nentri = 2021-01-01\n", "[parameters]\ntransition_rate = 5\n"],
+)
+def test_the_error_examples_in_docs_scenarios_md_are_the_messages_given(table):
+    """docs/scenarios.md shows real messages (wrapped for reading), not older wordings."""
+    from govsim.scenarios.loader import loads_scenario
+    from govsim.scenarios.scenario import ScenarioError
+
+    head = 'name = "mine"\ntitle = {nl = "m", en = "m"}\ndescription = {nl = "d", en = "d"}\n'
+    with pytest.raises(ScenarioError) as info:
+        loads_scenario(head + table, path="mine.toml")
+    shown = " ".join((DOCS / "scenarios.md").read_text(encoding="utf-8").split())
+    assert " ".join(str(info.value).split()) in shown

@@ -117,3 +117,15 @@ def test_cli_abc_and_fit_report_all_go_through_simulate_survey(monkeypatch, tmp_
     reps = fit_report.replicate({}, {}, 2, seed=3, municipalities=PANEL, progress=False)
     assert len(calls) == 4 and set(reps["replication"]) == {0, 1}
     capsys.readouterr()
+
+
+def test_a_difference_that_rounds_to_zero_prints_plus_zero_never_minus_zero():
+    from govsim.experiments.survey.questionnaire import compare, format_comparison, load_observed
+
+    observed = load_observed()
+    simulated = observed[observed["role"] == "target"].head(3).copy()
+    simulated["percent"] = simulated["percent"] + np.array([-0.04, 0.04, -2.0])
+    rows = format_comparison(compare(simulated, observed)).splitlines()
+    shown = [r for r in rows if any(item in r for item in simulated["item"])]
+    assert [r.split()[-2] for r in shown[:3]] == ["+0.0", "+0.0", "-2.0"]
+    assert not any(" -0.0 " in r for r in rows)

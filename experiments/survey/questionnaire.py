@@ -463,7 +463,8 @@ def format_comparison(table: pd.DataFrame) -> str:
         )
         for r in group.itertuples(index=False):
             obs = "" if pd.isna(r.observed) else f"{r.observed:6.1f}"
-            diff = "" if pd.isna(r.difference) else f"{r.difference:+6.1f}"
+            # rounded first, then + 0.0: a difference under 0.05 prints +0.0, never -0.0
+            diff = "" if pd.isna(r.difference) else f"{round(r.difference, 1) + 0.0:+6.1f}"
             ok = "" if pd.isna(r.within) else ("yes" if r.within else "NO")
             lines.append(
                 f"{r.source_table:<20} {r.item:<34} {r.domain:<9} {r.category:<11} "
