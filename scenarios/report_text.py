@@ -600,7 +600,7 @@ def band_text(low: float, high: float, lang: str = "en", digits: int = 2, unit: 
 
 
 def months_word(n: float, lang: str = "en") -> str:
-    """ "month" for a count of (minus) one, else "months", in ``lang``."""
+    """The word "month" for a count of (minus) one, else "months", in ``lang``."""
     return ui("month_1" if abs(n) == 1 else "months", lang)
 
 

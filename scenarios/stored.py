@@ -40,7 +40,8 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
     """
     root = Path(folder)
     if not root.is_dir():
-        raise StoredRunError(f"{root}: no such folder (give the --out folder of a govsim run)")
+        what = "is a file, not a folder" if root.exists() else "no such folder"
+        raise StoredRunError(f"{root}: {what} (give the --out folder of a govsim run)")
     path = root / "manifest.json"
     if (root / INCOMPLETE).exists():
         raise StoredRunError(

@@ -160,3 +160,5 @@ def test_load_refuses_a_changed_an_incomplete_and_a_foreign_folder(result, tmp_p
         govsim.load(tmp_path / "foreign")
     with pytest.raises(StoredRunError, match="no such folder"):
         govsim.load(tmp_path / "missing")
+    with pytest.raises(StoredRunError, match=r"manifest\.json: is a file, not a folder"):
+        govsim.load(folder / "manifest.json")
