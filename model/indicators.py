@@ -344,7 +344,8 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     (quantities, M) array, gathered by one concatenation (`_STACKED_NAMES`): numpy sums each
     contiguous row pairwise, as ``row.mean()`` does, so the values are the same to the bit as one
     mean per quantity. The numba backend computes the rest in one compiled pass
-    (`model.fused.indicators`), to the same bits.
+    (`model.fused.indicators`), to the same bits. A size class without municipalities (a run on
+    a subset) has no mean and no percentiles: its indicators are NaN (missing), not 0.
     """
     s = model.state
     known = model.compiled.known[model.steps] if model.steps else np.zeros(2, dtype=bool)
@@ -373,7 +374,7 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     n = model.municipalities.n
     size = model.municipalities.size_class
     n_cls = len(SIZE_CLASSES)
-    size_n = np.maximum(np.bincount(size, minlength=n_cls), 1)
+    size_n = np.bincount(size, minlength=n_cls)
     out = model.last_participation
     values: dict[str, float] = dict(
         zip(_STACKED_NAMES, (stacked.sum(axis=1) / n).tolist(), strict=True)
@@ -385,9 +386,9 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
         weights=progress.T.ravel(),
         minlength=4 * n_cls,
     )
-    values.update(
-        zip(_SIZE_KEYS, (by_size.reshape(4, n_cls) / size_n).ravel().tolist(), strict=True)
-    )
+    size_means = by_size.reshape(4, n_cls) / np.maximum(size_n, 1)
+    size_means[:, size_n == 0] = np.nan  # a class without municipalities has no mean
+    values.update(zip(_SIZE_KEYS, size_means.ravel().tolist(), strict=True))
     quantiles = np.stack(_quantiles(progress, size, n_cls))
     values.update(zip(_QUANTILE_KEYS, quantiles.ravel().tolist(), strict=True))
     n_strategies = len(STRATEGIES)
@@ -533,7 +534,7 @@ def _quantiles(values: np.ndarray, group: np.ndarray, n_groups: int) -> list[np.
 
     The same numbers as ``np.quantile`` (its default, linear interpolation) from one sort of
     all groups at once. An empty group (a size class missing from a subset of municipalities)
-    gives 0, as its mean does in the size-class indicators.
+    gives NaN (missing), as its mean does in the size-class indicators.
     """
     m = values.shape[0]
     out = [_sorted_quantiles(np.sort(values, axis=0), np.array([0]), np.array([m]))[0]]
@@ -558,5 +559,5 @@ def _sorted_quantiles(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarra
     lo = ordered[np.minimum(base + low, last)]
     hi = ordered[np.minimum(base + high, last)]
     result = lo + frac * (hi - lo)
-    result[counts == 0] = 0.0
+    result[counts == 0] = np.nan
     return result

@@ -188,7 +188,12 @@ def _transformation_end(data: EnsembleData, name: str) -> Finding | None:
 
 
 def _groups(data: EnsembleData, name: str) -> Finding | None:
-    """Which size classes gain or lose most on the physical transition at entry."""
+    """Which size classes gain or lose most on the physical transition at entry.
+
+    Only the size classes the run has municipalities in: an empty class (a run on a subset)
+    has NaN indicators, and is left out. With fewer than two classes there is nothing to
+    compare, and no finding.
+    """
     row = _entry_row(data, name)
     columns = [f"transition_physical_{s}" for s in SIZE_CLASSES]
     if row is None or any(c not in data.columns for c in columns):
@@ -207,9 +212,12 @@ def _groups(data: EnsembleData, name: str) -> Finding | None:
             },
         )
     diffs = {s: _at(data, name, f"transition_physical_{s}", row) for s in SIZE_CLASSES}
-    order = sorted(SIZE_CLASSES, key=lambda s: diffs[s]["delta"])
+    present = [s for s in SIZE_CLASSES if not np.isnan(diffs[s]["delta"])]
+    if len(present) < 2:
+        return None
+    order = sorted(present, key=lambda s: diffs[s]["delta"])
     low, high = order[0], order[-1]
-    if max(abs(diffs[s]["delta"]) for s in SIZE_CLASSES) < NOTICEABLE:
+    if max(abs(diffs[s]["delta"]) for s in present) < NOTICEABLE:
         return None
     values = {
         "date": data.dates[row],

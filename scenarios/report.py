@@ -279,13 +279,24 @@ def plot_change_map(data: EnsembleData, path: Path, lang: str = "en") -> bytes:
     return path.read_bytes()
 
 
+def missing(data: EnsembleData, indicator: str) -> bool:
+    """Whether ``indicator`` has no value at all: not in the run, or NaN in every scenario.
+
+    A size class without municipalities (a run on a subset) has NaN indicators throughout;
+    the report leaves them out (no panel, no table row) rather than show them as zeros.
+    """
+    if indicator not in data.columns:
+        return True
+    return all(bool(np.isnan(data.column(n, indicator)).all()) for n in data.names)
+
+
 def band_width(data: EnsembleData, spec: Figure) -> float:
     """The widest 5-95% band over the replications in any panel of a figure."""
     widths = [
         float(np.nanmax(b.p95 - b.p05))
         for row in spec.grid
         for ind in row
-        if ind is not None and ind in data.columns
+        if ind is not None and not missing(data, ind)
         for b in (data.band(n, ind) for n in data.names)
     ]
     return max(widths, default=0.0)
@@ -382,7 +393,7 @@ def plot_figure(data: EnsembleData, fig_spec: Figure, path: Path, lang: str = "e
             for c in range(ncols):
                 ax = axes[r][c]
                 indicator = row[c] if c < len(row) else None
-                if indicator is None or indicator not in data.columns:
+                if indicator is None or missing(data, indicator):
                     ax.set_visible(False)
                     continue
                 domain = _panel_domain(indicator)
@@ -485,7 +496,11 @@ def _cell(data: EnsembleData, name: str, indicator: str, when: str, lang: str) -
 
 
 def key_table_html(data: EnsembleData, lang: str = "en") -> str:
-    """The key-indicator table (indicators × scenarios, key dates as columns)."""
+    """The key-indicator table (indicators × scenarios, key dates as columns).
+
+    An indicator without any value (`missing`: a size class the run has no municipality in)
+    gets no row.
+    """
     e = html.escape
     ref = data.scenario(data.reference)
     headers = [
@@ -498,7 +513,7 @@ def key_table_html(data: EnsembleData, lang: str = "en") -> str:
     out += [f"<th>{e(h)}</th>" for h in headers]
     out.append("</tr></thead><tbody>")
     for ind in KEY_INDICATORS:
-        if ind not in data.columns:
+        if missing(data, ind):  # not run, or an empty size class: no row
             continue
         out.append(
             f"<tr class='group'><th colspan='{len(headers) + 1}'>{e(label(ind, lang))}</th></tr>"

@@ -85,7 +85,7 @@ def test_group_quantiles_equal_the_reference(values, n_groups, data):
     np.testing.assert_allclose(out[0], np.quantile(v, _QUANTILE_LEVELS, axis=0), atol=1e-12)
     for g in range(n_groups):
         rows = v[group == g]
-        expected = np.quantile(rows, _QUANTILE_LEVELS, axis=0) if len(rows) else 0.0
+        expected = np.quantile(rows, _QUANTILE_LEVELS, axis=0) if len(rows) else np.nan
         np.testing.assert_allclose(out[g + 1], expected, atol=1e-12)
 
 

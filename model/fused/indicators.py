@@ -97,8 +97,9 @@ def _group_quantiles(
     """Percentiles ``out`` (n_groups + 1, levels, k) of ``values`` (M, k): all, then per group.
 
     `model.indicators._quantiles` in one compiled pass: linear interpolation between order
-    statistics, 0 for an empty group. A group's values are taken as ``(v + 2g) - 2g``, as the
-    reference's one-sort-for-all-groups key gives them back, so both agree to the bit.
+    statistics, NaN (missing) for an empty group. A group's values are taken as
+    ``(v + 2g) - 2g``, as the reference's one-sort-for-all-groups key gives them back, so both
+    agree to the bit.
     """
     m, k = values.shape
     buffer = np.empty(m)
@@ -114,7 +115,7 @@ def _group_quantiles(
                     buffer[n] = (values[i, c] + shift) - shift
                     n += 1
             if n == 0:
-                out[g, :, c] = 0.0
+                out[g, :, c] = np.nan
                 continue
             ordered = np.sort(buffer[:n])
             for j in range(levels.shape[0]):
@@ -151,7 +152,8 @@ def _indicator_row(
 
     ``stacked`` (rows, M) holds the per-municipality quantities whose national mean is an
     indicator (`model.indicators._STACKED_NAMES`); ``on_schedule_rows`` are its two on-schedule
-    rows, 0 for a domain not yet known. The rest as in `compute_indicators`.
+    rows, 0 for a domain not yet known. The rest as in `compute_indicators` (NaN for the means
+    and percentiles of an empty size class).
     """
     m = stacked.shape[1]
     j = 0
@@ -168,8 +170,8 @@ def _indicator_row(
         sums = np.zeros(n_sizes)
         for i in range(m):
             sums[size[i]] += progress[i, q]
-        for c in range(n_sizes):
-            out[j] = sums[c] / max(counts[c], 1.0)
+        for c in range(n_sizes):  # a class without municipalities: NaN, no mean
+            out[j] = sums[c] / counts[c] if counts[c] > 0.0 else np.nan
             j += 1
     quantiles = np.empty((n_sizes + 1, levels.shape[0], 4))
     _group_quantiles(progress, size, n_sizes, levels, quantiles)
