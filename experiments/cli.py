@@ -228,7 +228,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="SQL (DuckDB) over an experiment's results",
         description="Answer SQL with DuckDB over the views runs (one row per run: run_id, "
         "point, replication, seed, factors, outcomes, wall_time), series (one row per run and "
-        "kept month) and points (the design).",
+        "kept month; only if the spec keeps series) and points (the design).",
     )
     q.add_argument("dir", metavar="DIR", help="experiment folder")
     q.add_argument("sql", metavar="SQL", help='e.g. "SELECT count(*) FROM runs"')
@@ -285,9 +285,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """A stand-alone parser (``python -m govsim.experiments.cli``): the experiment commands."""
-    parser = argparse.ArgumentParser(prog="govsim")
+    from govsim.cli import _Parser, add_common_flags
+
+    parser = _Parser(prog="govsim")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     register(sub)
+    add_common_flags(parser)  # -v, -q and --version, as under ``govsim``
     return parser
 
 
@@ -298,6 +301,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] != "experiment":
         args = ["experiment", *args]
     parsed = parser.parse_args(args)
+    from govsim.cli import apply_verbosity
+
+    apply_verbosity(parsed)
     return int(parsed.func(parsed))
 
 

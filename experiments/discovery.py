@@ -49,7 +49,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govsim.experiments.levers import condition_text, month_text, number_text
+from govsim.experiments.levers import (
+    condition_text,
+    exact_number_text,
+    month_text,
+    number_text,
+)
 from govsim.experiments.spec import ExperimentError
 from govsim.experiments.store import ANALYSIS, ExperimentStore
 from govsim.model.indicators import label as indicator_label
@@ -328,7 +333,7 @@ def statement(
             else _plain_condition(row, lang)
         )
     op = "≥" if above else "≤"
-    head = f"{outcome_phrase(outcome, lang)} {op} {number_text(threshold, lang)}"
+    head = f"{outcome_phrase(outcome, lang)} {op} {exact_number_text(threshold, lang)}"
     density = f"{stats['density']:.0%}"
     coverage = f"{stats['coverage']:.0%}"
     mass = f"{stats['mass']:.0%}"

@@ -238,10 +238,35 @@ def number_text(value: float, lang: str, integer: bool = False) -> str:
     return text.replace(".", ",") if lang == "nl" else text
 
 
+def exact_number_text(value: float, lang: str) -> str:
+    """A number the user gave (a threshold) as given, decimal comma in Dutch.
+
+    Up to 6 significant digits, not rounded to 2 decimals as `number_text` does: 0.656 stays
+    ``0,656``.
+    """
+    text = f"{float(value):.6g}"
+    if text == "-0":
+        text = "0"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
 def month_text(date: dt.date, lang: str) -> str:
     """``"januari 2025"`` / ``"January 2025"``."""
     names = MONTHS["nl" if lang == "nl" else "en"]
     return f"{names[date.month - 1]} {date.year}"
+
+
+def level_text(choice: str, level: str, lang: str) -> str:
+    """A level of a secretary's choice in a sentence.
+
+    In Dutch the project's Dutch names (``changer`` is ``veranderaar``, as in the app,
+    `viz.i18n`); in English the level itself.
+    """
+    if lang != "nl" or choice not in CHOICES or level not in CHOICES[choice].values:
+        return level
+    from govsim.viz.i18n import choice_option
+
+    return choice_option(choice, level, lang)
 
 
 def _range_text(label: str, low: float | None, high: float | None, lang: str, integer: bool):
@@ -282,7 +307,7 @@ def condition_text(
     """
     if kind == "choice":
         text = _label_text(name, kind, lang, label, where)
-        values = list(levels or ())
+        values = [level_text(name, str(level), lang) for level in levels or ()]
         word = " of " if lang == "nl" else " or "
         shown = ", ".join(values[:-1]) + word + values[-1] if len(values) > 1 else "".join(values)
         return f"{text} is {shown}"

@@ -44,7 +44,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from govsim.experiments.spec import ExperimentError, Spec
-from govsim.scenarios.atomic import atomic_path, nearest_existing
+from govsim.scenarios.atomic import atomic_path, path_problem, unwritable, write_error
 
 MANIFEST = "manifest.json"
 SPEC_COPY = "spec.toml"
@@ -167,19 +167,31 @@ class ExperimentStore:
         return (self.root / MANIFEST).exists() or (self.root / POINTS).exists()
 
     def check_usable(self) -> None:
-        """Raise `ExperimentError` if the folder cannot be made, or holds files not ours."""
-        if not self.root.exists():
-            probe = nearest_existing(self.root.absolute().parent)
-            if not probe.is_dir():
-                raise ExperimentError(
-                    f"--out '{self.root}' cannot be made: {probe} is a file, not a folder; "
-                    "nothing was written. Give a new or an experiment folder"
-                )
-            return
-        if not self.root.is_dir():
+        """Raise `ExperimentError` if the folder cannot be made or written, or holds files not ours.
+
+        A part of the path that stands in the way (a file, a symbolic link to nothing, a name
+        too long: `scenarios.atomic.path_problem`) or a read-only place is named before
+        anything is written.
+        """
+        problem = path_problem(self.root, folder=True)
+        if problem is not None:
+            raise ExperimentError(
+                f"--out '{self.root}' cannot be made: {problem}; nothing was written. Give a "
+                "new or an experiment folder"
+            )
+        if self.root.exists() and not self.root.is_dir():
             raise ExperimentError(
                 f"--out '{self.root}' is a file, not a folder: give a new or an experiment folder"
             )
+        probe = unwritable(self.root, folder=True)
+        if probe is not None:
+            raise ExperimentError(
+                f"--out '{self.root}' cannot be written: {probe} is read-only for this user (or "
+                "lies on a read-only file system); nothing was written. Give a folder you may "
+                "write into"
+            )
+        if not self.root.exists():
+            return
         strangers = sorted(
             p.name for p in self.root.iterdir() if p.name not in OWN_ENTRIES and not _is_temp(p)
         )
@@ -222,8 +234,14 @@ class ExperimentStore:
         Raises:
             ExperimentError: If another process is running this experiment.
         """
-        self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            start = write_error(exc, self.root)
+            if start is None:
+                raise
+            raise ExperimentError(f"{start}; nothing was written") from None
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -422,18 +440,34 @@ class ExperimentStore:
 
         con = self.connect()
         try:
-            self._read_only(con, sql)
+            views = self._views(con)
+            self._read_only(con, sql, views)
             return con.execute(sql).df()
         except duckdb.Error as exc:
             message = " ".join(str(exc).split())
-            raise ExperimentError(
-                f"the query cannot be answered: {message}. The views are runs, series and points"
-            ) from None
+            raise ExperimentError(f"the query cannot be answered: {message}. {views}") from None
         finally:
             con.close()
 
-    def _read_only(self, con: Any, sql: str) -> None:
-        """Refuse ``sql`` unless it only queries; then let DuckDB open only this folder's data."""
+    @staticmethod
+    def _views(con: Any) -> str:
+        """``"The views are runs, series and points"``: the views this experiment has.
+
+        No ``series`` if its spec keeps none, no ``points`` before its design is written.
+        """
+        found = {row[0] for row in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+        names = [v for v in ("runs", "series", "points") if v in found]
+        if not names:
+            return "The experiment has no views yet"
+        if len(names) == 1:
+            return f"The only view is {names[0]}"
+        return f"The views are {', '.join(names[:-1])} and {names[-1]}"
+
+    def _read_only(self, con: Any, sql: str, views: str) -> None:
+        """Refuse ``sql`` unless it only queries; then let DuckDB open only this folder's data.
+
+        ``views`` names the experiment's views for the messages (`_views`).
+        """
         import duckdb
 
         allowed = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
@@ -444,7 +478,7 @@ class ExperimentStore:
         if not statements:
             raise ExperimentError(
                 'the query is empty: give one SQL query, e.g. "SELECT count(*) FROM runs" '
-                "(the views are runs, series and points)"
+                f"({views[0].lower()}{views[1:]})"
             )
         for statement in statements:
             if statement.type not in allowed:
@@ -453,7 +487,7 @@ class ExperimentStore:
                 raise ExperimentError(
                     f"the query is {article} {kind} statement, and `govsim experiment query` only "
                     "reads: it answers SELECT queries (also WITH, FROM, VALUES, DESCRIBE, "
-                    "SUMMARIZE, EXPLAIN) over the views runs, series and points and writes nothing"
+                    f"SUMMARIZE, EXPLAIN) and writes nothing. {views}"
                 )
         files = [*self.run_parts(), *self.series_parts(), self.root / POINTS]
         paths = ", ".join("'" + str(p.resolve()).replace("'", "''") + "'" for p in files)

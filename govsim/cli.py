@@ -67,10 +67,24 @@ def one_paragraph(text: str) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
-    """An `argparse.ArgumentParser` whose usage errors stay one paragraph (`one_paragraph`)."""
+    """An `argparse.ArgumentParser` whose usage errors stay one paragraph (`one_paragraph`).
+
+    A subcommand (``strict``, set by `add_common_flags`) reports arguments it does not know
+    itself, so the message names it (``govsim experiment run: error: ...``).
+    """
+
+    strict = False
 
     def error(self, message: str) -> NoReturn:
         super().error(one_paragraph(message))
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras and self.strict:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
 
 
 def write_error_message(exc: OSError) -> str:
@@ -84,10 +98,17 @@ def write_error_message(exc: OSError) -> str:
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
-    from govsim.baseline import run_baseline
+    from govsim.baseline import run_baseline, table_text
+    from govsim.scenarios.cli import check_writable
+    from govsim.scenarios.output_folder import OutputFolderError
 
+    check_writable(args.out)  # before the run: a link to nothing, a file in the way, read-only
+    if Path(args.out).is_file():
+        raise OutputFolderError(
+            f"--out {args.out} is a file; nothing was written. Allowed: a folder (new or existing)"
+        )
     table, written = run_baseline(args.seed, Path(args.out), args.lang)
-    print(table.to_string(float_format=lambda v: f"{v:.2f}"))
+    print(table_text(table, args.lang))
     print()
     for path in written:
         print(f"wrote {path}")
@@ -175,24 +196,49 @@ def build_parser() -> argparse.ArgumentParser:
 
     for register in _registrars():
         register(sub)
-    version = f"govsim {provenance.govsim_version()} ({provenance.code_label()})"
-    for command in (parser, *sub.choices.values()):
-        command.add_argument("--version", action="version", version=version)
-    for command in sub.choices.values():
-        if "--quiet" in command._option_string_actions:  # the command brings its own
-            command.set_defaults(verbose=0)
-            continue
-        command.add_argument(
-            "-v",
-            "--verbose",
-            action="count",
-            default=0,
-            help="say more on stderr (-v: what is done, -vv: debugging detail)",
-        )
-        command.add_argument(
-            "-q", "--quiet", action="store_true", help="no progress bars or messages on stderr"
-        )
+    add_common_flags(parser)
     return parser
+
+
+def _commands(parser: argparse.ArgumentParser, depth: int = 0):
+    """``(command, depth)`` for every subcommand below ``parser``, at any depth."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                yield command, depth + 1
+                yield from _commands(command, depth + 1)
+
+
+def add_common_flags(parser: argparse.ArgumentParser) -> None:
+    """``--version`` on ``parser`` and every command; ``-v``/``-q`` on every command.
+
+    A subcommand of a subcommand (``experiment run``) takes them too; given there, they count
+    as given to its parent (its flags leave the parent's value when not given). Every command
+    reports arguments it does not know under its own name (`_Parser.strict`).
+    """
+    version = f"govsim {provenance.govsim_version()} ({provenance.code_label()})"
+    parser.add_argument("--version", action="version", version=version)
+    for command, depth in _commands(parser):
+        command.strict = True  # type: ignore[attr-defined]
+        command.add_argument("--version", action="version", version=version)
+        nested = {} if depth == 1 else {"default": argparse.SUPPRESS}
+        options = command._option_string_actions
+        if "--verbose" not in options:
+            command.add_argument(
+                "-v",
+                "--verbose",
+                action="count",
+                **({"default": 0} | nested),
+                help="say more on stderr (-v: what is done, -vv: debugging detail)",
+            )
+        if "--quiet" not in options:  # calibrate brings its own
+            command.add_argument(
+                "-q",
+                "--quiet",
+                action="store_true",
+                **({"default": False} | nested),
+                help="no progress bars or messages on stderr",
+            )
 
 
 def apply_verbosity(args: argparse.Namespace) -> None:

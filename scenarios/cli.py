@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import errno
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,21 +18,12 @@ from govsim import argtypes
 from govsim.model.calendar import MonthCalendar
 from govsim.model.levers import WHERE_FORMS, LeverError, StrategyRule
 from govsim.model.parameters import LEVERS
-from govsim.scenarios.atomic import nearest_existing
+from govsim.scenarios.atomic import path_problem, unwritable, write_error
 from govsim.scenarios.ensemble import DEFAULT_OUT, DEFAULT_REPLICATIONS, DEFAULT_SEED, run_ensemble
 from govsim.scenarios.expectations import all_checks, tally
 from govsim.scenarios.output_folder import INCOMPLETE, OutputFolderError
 from govsim.scenarios.scenario import ScenarioError
 from govsim.scenarios.summary import EnsembleData
-
-WRITE_ERRORS = {
-    errno.ENOSPC: "no space left on the device holding --out {out}",
-    errno.EDQUOT: "the disk quota is used up on the device holding --out {out}",
-    errno.EROFS: "--out {out} lies on a read-only file system",
-    errno.EACCES: "no permission to write into --out {out}",
-    errno.EPERM: "no permission to write into --out {out}",
-}
-"""What an `OSError` of these numbers while writing means, as the start of a message."""
 
 
 def standard_set() -> tuple[str, ...]:
@@ -222,18 +211,23 @@ def check_writable(out: str) -> None:
     An existing ``--out`` that is a file is left to `scenarios.output_folder.check_folder`.
 
     Raises:
-        OutputFolderError: If the nearest existing folder of ``out`` is a file or read-only.
+        OutputFolderError: If a part of ``out`` stands in the way (a file, a symbolic link to
+            nothing, a name too long; `scenarios.atomic.path_problem`) or the folder where
+            writing starts is read-only.
     """
+    if not out.strip():
+        return  # left to check_folder: "--out must name a folder"
     path = Path(out).absolute()
-    probe = nearest_existing(path)
-    if probe == path and not path.is_dir():
-        return
-    if not probe.is_dir():
+    problem = path_problem(path, folder=True)
+    if problem is not None:
         raise OutputFolderError(
-            f"--out {out} cannot be made: {probe} is a file, not a folder; name a new or "
-            "empty folder"
+            f"--out {out} cannot be made: {problem}; nothing was written. Allowed: a new or "
+            "empty folder you may write into"
         )
-    if not os.access(probe, os.W_OK | os.X_OK):
+    if path.exists() and not path.is_dir():
+        return
+    probe = unwritable(path, folder=True)
+    if probe is not None:
         raise OutputFolderError(
             f"--out {out} cannot be written: {'it' if probe == path else probe} is read-only "
             "for this user (or lies on a read-only file system); nothing was written. Allowed: "
@@ -244,14 +238,19 @@ def check_writable(out: str) -> None:
 def write_failure(exc: OSError, out: str) -> ScenarioError | None:
     """The one-paragraph error for ``exc`` raised while writing into ``out`` (None: not one).
 
+    What the error means comes from `scenarios.atomic.WRITE_ERRORS` (`write_error`).
+
     The ensemble writes every file atomically and marks the folder incomplete while writing
     (`scenarios.output_folder`), so the message can say what was left behind.
     """
-    start = WRITE_ERRORS.get(exc.errno or 0)
+    start = write_error(exc, out)
     if start is None:
         return None
-    writing = f" (writing {exc.filename})" if exc.filename else ""
-    if (Path(out) / INCOMPLETE).exists():
+    try:
+        marked = (Path(out) / INCOMPLETE).exists()
+    except OSError:  # --out itself cannot be looked at
+        marked = False
+    if marked:
         left = (
             f"the files written so far are marked incomplete ({INCOMPLETE}) and are replaced "
             "by the next govsim run into this folder"
@@ -259,8 +258,8 @@ def write_failure(exc: OSError, out: str) -> ScenarioError | None:
     else:
         left = "nothing was written"
     return OutputFolderError(
-        start.format(out=out) + f"{writing}; {left}. Allowed: a folder you may write into, on "
-        "a device with free space (free some space or choose another --out and run again)"
+        f"{start}; {left}. Allowed: a folder you may write into, on a device with free space "
+        "(free some space or choose another --out and run again)"
     )
 
 
@@ -385,16 +384,16 @@ def check_csv(name: str) -> None:
     path = Path(name)
     if not name.strip():
         raise OutputFolderError("--csv must name a CSV file; got an empty name")
+    problem = path_problem(path, folder=False)
+    if problem is not None:
+        raise OutputFolderError(
+            f"--csv {name} cannot be written: {problem}. Allowed: the name of a CSV file in a "
+            "folder"
+        )
     if path.exists() and not path.is_file():
         raise OutputFolderError(
             f"--csv {name} is a folder or a device, not a file. Allowed: the name of a new or "
             "existing CSV file (it is replaced)"
-        )
-    probe = nearest_existing(path.absolute().parent)
-    if not probe.is_dir():
-        raise OutputFolderError(
-            f"--csv {name} cannot be written: {probe} is a file, not a folder. Allowed: the "
-            "name of a CSV file in a folder"
         )
 
 

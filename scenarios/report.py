@@ -588,7 +588,7 @@ def lessons_context(data: EnsembleData, lang: str = "en") -> dict[str, Any] | No
     """The "what should we do next?" section (`scenarios.advice`), if the run ranked lessons."""
     if data.lessons is None:
         return None
-    from govsim.scenarios.advice import RANKED_ON, sentence, word
+    from govsim.scenarios.advice import RANKED_ON, reliability, sentence, word
     from govsim.scenarios.lessons import LESSONS, OUTCOMES
 
     outcomes = [o for o in OUTCOMES if o.name in RANKED_ON]
@@ -615,7 +615,6 @@ def lessons_context(data: EnsembleData, lang: str = "en") -> dict[str, Any] | No
                 "sentence": sentence(row, outcomes, lang),
             }
         )
-    share = f"{round(100 * data.lessons['top_share'])}%"
     return {
         "title": ui("lessons_title", lang).format(where=data.lessons["where"]),
         "note": ui("lessons_note", lang).format(
@@ -623,9 +622,7 @@ def lessons_context(data: EnsembleData, lang: str = "en") -> dict[str, Any] | No
             ref=short_label(data.scenario(data.reference), lang),
         )
         + " "
-        + word("stable" if data.lessons["top_share"] >= 0.8 else "unstable", lang).format(
-            share=share
-        ),
+        + reliability(data.lessons["replications"], data.lessons["top_share"], lang),
         "headers": [word("rank", lang), word("lesson", lang)]
         + [o.nl if lang == "nl" else o.en for o in outcomes],
         "rows": rows,

@@ -141,3 +141,15 @@ def test_every_subcommand_has_help(capsys):
             parser.parse_args([command, "--help"])
         assert info.value.code == 0
         assert "usage: govsim " + command in capsys.readouterr().out
+
+
+def test_baseline_refuses_an_out_it_cannot_make_before_it_runs(tmp_path, capsys):
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "file").write_text("x")
+    assert main(["baseline", "--out", str(tmp_path / "link" / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "link is a symbolic link to" in err and "which does not exist" in err
+    assert main(["baseline", "--out", str(tmp_path / "file")]) == 2
+    assert "is a file; nothing was written" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "link"]
+    assert not (tmp_path / "nowhere").exists()

@@ -5,22 +5,67 @@ import logging
 
 import pytest
 
-from govsim.cli import apply_verbosity, build_parser
+from govsim.cli import apply_verbosity, build_parser, main
 from govsim.scenarios import runner
 
 
-def _subcommands() -> dict[str, argparse.ArgumentParser]:
-    parser = build_parser()
-    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(action.choices)
+def _subcommands(
+    parser: argparse.ArgumentParser | None = None,
+) -> dict[str, argparse.ArgumentParser]:
+    """Every command by its words (``"experiment run"``), at any depth."""
+    found: dict[str, argparse.ArgumentParser] = {}
+    for action in (parser or build_parser())._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for word, command in action.choices.items():
+                found[word] = command
+                found |= {f"{word} {k}": v for k, v in _subcommands(command).items()}
+    return found
 
 
 @pytest.mark.parametrize("name", sorted(_subcommands()))
-def test_every_command_takes_verbose_and_quiet(name):
+def test_every_command_takes_verbose_quiet_and_version(name):
     options = _subcommands()[name]._option_string_actions
-    assert "-q" in options and "--quiet" in options, name
-    if name != "calibrate":  # calibrate's -q predates the common flags; it logs by itself
-        assert "-v" in options and "--verbose" in options, name
+    for flag in ("-q", "--quiet", "-v", "--verbose", "--version"):
+        assert flag in options, (name, flag)
+
+
+def test_the_experiment_commands_take_the_common_flags():
+    """Before: `govsim experiment run SPEC --out D -q` gave 'govsim: error: unrecognized
+    arguments: -q', and so -v on query, sensitivity and discover, and `govsim calibrate -v`."""
+    parser = build_parser()
+    args = parser.parse_args(["experiment", "run", "s.toml", "--out", "d", "-q"])
+    assert args.quiet is True and args.verbose == 0
+    args = parser.parse_args(
+        ["experiment", "discover", "d", "--outcome", "o", "--threshold", "1", "-vv"]
+    )
+    assert args.verbose == 2 and args.quiet is False
+    args = parser.parse_args(["experiment", "-v", "sensitivity", "d", "--outcome", "o"])
+    assert args.verbose == 1  # the parent's flag stays when the subcommand has none
+    assert parser.parse_args(["calibrate", "-v"]).verbose == 1
+
+
+def test_calibrate_takes_verbose(capsys):
+    # -v parsed, then the settings refused before anything runs (no sampling)
+    assert main(["calibrate", "-v", "--resume", "--targets", "x", "--out", "o"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govsim calibrate: --resume continues a stored run")
+    assert "unrecognized" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "prog"),
+    [
+        (["experiment", "run", "s.toml", "--out", "d", "--bogus"], "govsim experiment run"),
+        (["experiment", "--bogus", "query", "d", "SELECT 1"], "govsim experiment"),
+        (["params", "--bogus"], "govsim params"),
+    ],
+)
+def test_a_wrong_flag_is_reported_by_its_command(argv, prog, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert f"{prog}: error: unrecognized arguments: --bogus" in err.splitlines()[-1]
 
 
 def test_quiet_turns_progress_off_and_logging_down():

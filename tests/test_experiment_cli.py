@@ -83,6 +83,54 @@ def test_query_mistakes_exit_2(experiment, tmp_path, capsys):
     assert "not an experiment folder" in capsys.readouterr().err
 
 
+def test_a_query_error_names_only_the_views_the_experiment_has(experiment, capsys):
+    """The spec keeps no series; before, the message said 'Table with name series does not
+    exist! ... The views are runs, series and points'."""
+    from govsim.cli import main
+
+    assert main(["experiment", "query", str(experiment), "SELECT * FROM series"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govsim experiment query: the query cannot be answered:")
+    assert "series does not exist" in err
+    assert err.rstrip().endswith("The views are runs and points")
+    assert "runs, series and points" not in err
+    assert main(["experiment", "query", str(experiment), "DROP VIEW runs"]) == 2
+    err = capsys.readouterr().err
+    assert "only reads" in err and err.rstrip().endswith("The views are runs and points")
+
+
+def test_the_common_flags_on_experiment_subcommands(experiment, capsys, request):
+    """-q, -v and --version on `govsim experiment run/query/...` (before: 'govsim: error:
+    unrecognized arguments: -q'); a wrong flag is reported by the subcommand itself."""
+    import logging
+
+    from govsim.cli import main
+
+    request.addfinalizer(lambda: logging.getLogger("govsim").setLevel(logging.WARNING))
+    spec = experiment.parent / "spec.toml"
+    assert main(["experiment", "run", str(spec), "--out", str(experiment), "-j", "1", "-q"]) == 0
+    out, err = capsys.readouterr()
+    assert "12 already complete, 0 to run" in out and err == ""
+    assert logging.getLogger("govsim").level == logging.ERROR
+    assert (
+        main(["experiment", "query", str(experiment), "SELECT count(*) AS n FROM runs", "-v"]) == 0
+    )
+    assert "12" in capsys.readouterr().out
+    assert logging.getLogger("govsim").level == logging.INFO
+    assert main(["experiment", "-vv", "query", str(experiment), "SELECT 1 AS one"]) == 0
+    assert logging.getLogger("govsim").level == logging.DEBUG  # given to the parent: kept
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
+        main(["experiment", "sensitivity", str(experiment), "--outcome", "x", "--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.startswith("govsim ")
+    with pytest.raises(SystemExit) as exit_:
+        main(["experiment", "run", str(spec), "--out", str(experiment), "--bogus"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "govsim experiment run: error: unrecognized arguments: --bogus" in err
+    assert err.startswith("usage: govsim experiment run ")
+
+
 def test_base_scenario_and_manifest(experiment):
     import json
 
@@ -285,7 +333,7 @@ def test_discovery_with_a_categorical_factor_and_no_sensitivity(lever_experiment
     assert role["restricted_low"] and "changer" in role["levels"]
     assert "advocate" not in role["levels"]
     assert "the secretary's role is changer" in result.statements["en"]
-    assert "de rol van de secretaris is changer" in result.statements["nl"]
+    assert "de rol van de secretaris is veranderaar" in result.statements["nl"]
     with pytest.raises(ExperimentError, match="needs a design with method = 'morris' or 'sobol'"):
         sensitivity(lever_experiment, "transformation_social_2014", write=False)
     assert (
@@ -295,6 +343,24 @@ def test_discovery_with_a_categorical_factor_and_no_sensitivity(lever_experiment
         == 2
     )
     assert "factorial" in capsys.readouterr().err
+
+
+def test_discover_states_roles_in_dutch_in_nl(lever_experiment, capsys):
+    """Before: 'de rol van de secretaris is changer' in the Dutch statement."""
+    from govsim.cli import main
+    from govsim.experiments.store import load_runs
+
+    runs = load_runs(lever_experiment)
+    changer = runs[runs["role"] == "changer"]["transformation_social_2014"]
+    argv = ["experiment", "discover", str(lever_experiment), "--outcome"]
+    argv += ["transformation_social_2014", "--threshold", repr(float(changer.min()))]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    nl = next(line for line in lines if line.startswith("NL: "))
+    en = next(line for line in lines if line.startswith("EN: "))
+    assert "de rol van de secretaris is veranderaar" in nl
+    assert not any(word in nl for word in ("changer", "executor", "advocate"))
+    assert "the secretary's role is changer" in en
 
 
 def test_morris_over_a_lever_for_two_selections(tmp_path):

@@ -242,3 +242,41 @@ def test_discover_mistakes_exit_2(lhs_experiment, capsys):
         ]
     )
     assert code == 2 and "none of the 400 runs" in capsys.readouterr().err
+
+
+def test_discover_states_the_threshold_as_given(lhs_experiment, capsys):
+    """Before: --threshold 0.656 was stated as '≥ 0.66' / '≥ 0,66' (rounded to 2 decimals)."""
+    from govsim.cli import main
+
+    argv = ["experiment", "discover", str(lhs_experiment), "--outcome"]
+    argv += ["transformation_physical_2029", "--threshold", "0.656"]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    nl = next(line for line in lines if line.startswith("NL: "))
+    en = next(line for line in lines if line.startswith("EN: "))
+    assert "eind 2029 ≥ 0,656 in " in nl and "0,66 " not in nl
+    assert "at the end of 2029 ≥ 0.656 in " in en and "0.66 " not in en
+    assert "runs have transformation_physical_2029 ≥ 0.656; PRIM trajectory" in lines[0]
+
+
+def test_exact_number_text_keeps_what_was_given():
+    from govsim.experiments.levers import condition_text, exact_number_text
+
+    assert exact_number_text(0.656, "nl") == "0,656"
+    assert exact_number_text(0.656, "en") == "0.656"
+    assert exact_number_text(0.5, "nl") == "0,5"
+    assert exact_number_text(0.1234567, "en") == "0.123457"
+    assert exact_number_text(12.0, "en") == "12"
+    levels = ["executor", "connector", "changer"]
+    assert (
+        condition_text("role", "choice", None, None, "nl", levels=levels)
+        == "de rol van de secretaris is uitvoerder, verbinder of veranderaar"
+    )
+    assert (
+        condition_text("role", "choice", None, None, "en", levels=levels)
+        == "the secretary's role is executor, connector or changer"
+    )
+    assert (
+        condition_text("social_strategy", "choice", None, None, "nl", levels=["front_run"])
+        == "de strategie in het sociaal domein is voorlopen"
+    )

@@ -577,3 +577,26 @@ def test_docs_show_where_and_categorical_levels():
         "coach_college@size_class <20k",
         "coach_large",
     ]
+
+
+@pytest.mark.parametrize("path", sorted(SPECS.glob("*.toml")), ids=lambda p: p.name)
+def test_every_shipped_spec_range_holds_the_value_a_run_uses(path):
+    """A factor's range contains the model's run default (the calibrated value where there is
+    one, `defaults()`), inside the parameter's declared range; before: the Morris spec sampled
+    adoption_rate in [0.02, 0.12] while every run uses the calibrated 0.187."""
+    from govsim.model.parameters import PARAMETERS, defaults
+
+    used = defaults()
+    checked = 0
+    for factor in load_spec(path).factors:
+        if factor.kind != "parameter" or factor.key not in PARAMETERS:
+            continue
+        if factor.levels is not None:
+            low, high = min(factor.levels), max(factor.levels)
+        else:
+            low, high = factor.low, factor.high
+        declared = PARAMETERS[factor.key]
+        assert low <= used[factor.key] <= high, (path.name, factor.name, used[factor.key])
+        assert declared.low <= low <= high <= declared.high, (path.name, factor.name)
+        checked += 1
+    assert checked, f"{path.name} varies no model parameter: nothing was checked"

@@ -1254,7 +1254,7 @@ def test_a_line_break_in_a_value_stays_inside_one_line(tmp_path, monkeypatch):
     line = refusal(["run", "baseline", "--reference", "a\nb", *QUICK_RUN, "--out", "o"], [tmp_path])
     assert "reference scenario 'a\\nb' is not among the scenarios run" in line
     line = refusal(["params", "x\ny"], [tmp_path])
-    assert line == "govsim: error: unrecognized arguments: x\\ny"
+    assert line == "govsim params: error: unrecognized arguments: x\\ny"
 
 
 def test_run_lessons_names_the_value_it_refuses(tmp_path):

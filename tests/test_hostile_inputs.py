@@ -16,7 +16,6 @@ import pytest
 
 import govsim.scenarios.atomic as atomic
 from govsim.cli import main
-from govsim.scenarios import cli as scenarios_cli
 from govsim.scenarios.loader import MAX_EXTENDS, load_scenario
 from govsim.scenarios.output_folder import INCOMPLETE
 
@@ -225,7 +224,7 @@ def test_run_out_below_a_file(capsys, tmp_path):
 
 def test_run_out_in_a_read_only_folder_simulated(capsys, tmp_path, monkeypatch):
     # as root chmod 555 does not stop writes: let the access check say what it would say
-    monkeypatch.setattr(scenarios_cli.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(atomic.os, "access", lambda path, mode: False)
     folder = tmp_path / "ro"
     folder.mkdir()
     message = fails(capsys, ["run", "baseline", *QUICK_RUN, "--out", str(folder / "run")])
@@ -251,6 +250,17 @@ def failing_writer(monkeypatch, number: int) -> None:
         (errno.EROFS, "--out {out} lies on a read-only file system"),
         (errno.EACCES, "no permission to write into --out {out}"),
         (errno.EPERM, "no permission to write into --out {out}"),
+        (
+            errno.ENAMETOOLONG,
+            "--out {out} cannot be made: a name in it is longer than the file system allows",
+        ),
+        (errno.ENOTDIR, "--out {out} cannot be made: a part of it is a file, not a folder"),
+        (
+            errno.EEXIST,
+            "--out {out} cannot be made: a part of it exists but is not a folder (a file, or a "
+            "symbolic link to nothing)",
+        ),
+        (errno.ELOOP, "--out {out} cannot be made: it passes through a loop of symbolic links"),
     ],
 )
 def test_run_when_writing_fails_leaves_the_folder_marked_incomplete(
@@ -325,6 +335,100 @@ def test_survey_on_a_full_disk_writes_nothing(capsys, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+# ---------------------------------------------------------------------------- 4b. --out in the way
+def tree(folder: Path) -> list[str]:
+    """Every entry below ``folder``, symbolic links not followed."""
+    found = []
+    for top, folders, files in os.walk(folder):
+        found += [os.path.relpath(os.path.join(top, name), folder) for name in folders + files]
+    return sorted(found)
+
+
+def blocked(tmp_path: Path, case: str) -> tuple[Path, str]:
+    """A place below which nothing can be made, and what the message says about it."""
+    if case == "dangling link":
+        (tmp_path / "D").symlink_to(tmp_path / "nowhere" / "dir")
+        return tmp_path / "D", (
+            f"{tmp_path / 'D'} is a symbolic link to {tmp_path / 'nowhere' / 'dir'}, which does "
+            "not exist"
+        )
+    if case == "link loop":
+        (tmp_path / "L1").symlink_to(tmp_path / "L2")
+        (tmp_path / "L2").symlink_to(tmp_path / "L1")
+        return tmp_path / "L1", f"{tmp_path / 'L1'} is a symbolic link in a loop of symbolic links"
+    if case == "file":
+        (tmp_path / "F").write_text("mine\n")
+        return tmp_path / "F", f"{tmp_path / 'F'} is a file, not a folder"
+    assert case == "long name"
+    return tmp_path / ("a" * 300), (
+        f"its part '{'a' * 24}…' is a name of 300 bytes, more than the 255 this file system allows"
+    )
+
+
+def out_command(tmp_path: Path, command: str, out: Path) -> list[str]:
+    """``govsim`` arguments that write ``out`` (the spec of an experiment in ``tmp_path``)."""
+    if command == "run":
+        return ["run", "baseline", *QUICK_RUN, "--out", str(out)]
+    if command == "experiment":
+        spec = tmp_path / "spec.toml"
+        spec.write_text(SPEC, encoding="utf-8")
+        return ["experiment", "run", str(spec), "-j", "1", "--out", str(out)]
+    if command == "survey":
+        return ["survey", "--municipalities", "Utrecht", "--out", str(out.with_suffix(".csv"))]
+    assert command == "calibrate"
+    return ["calibrate", "--quick", "--out", str(out)]
+
+
+COMMANDS = ["run", "experiment", "survey", "calibrate"]
+
+
+@pytest.mark.parametrize("case", ["dangling link", "link loop", "file", "long name"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_an_out_below_something_in_the_way_is_refused_and_makes_nothing(
+    capsys, tmp_path, command, case
+):
+    place, reason = blocked(tmp_path, case)
+    argv = out_command(tmp_path, command, place / "sub" / "x")
+    before = tree(tmp_path)
+    message = fails(capsys, argv)
+    out = argv[argv.index("--out") + 1]
+    assert f"--out {out} cannot be" in message or f"--out '{out}' cannot be" in message
+    assert reason in message and "nothing was written" in message
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("command", ["run", "experiment", "calibrate"])
+def test_an_out_that_is_a_dangling_link_is_refused_and_makes_nothing(capsys, tmp_path, command):
+    place, reason = blocked(tmp_path, "dangling link")
+    argv = out_command(tmp_path, command, place)
+    before = tree(tmp_path)
+    message = fails(capsys, argv)
+    assert reason in message and "nothing was written" in message
+    assert tree(tmp_path) == before and not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("command", ["experiment", "survey", "calibrate"])
+def test_an_out_in_a_read_only_folder_is_refused_and_makes_nothing(
+    capsys, tmp_path, monkeypatch, command
+):
+    # as root chmod 555 does not stop writes: let the access check say what it would say
+    monkeypatch.setattr(atomic.os, "access", lambda path, mode: False)
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    argv = out_command(tmp_path, command, folder / "x")
+    before = tree(tmp_path)
+    message = fails(capsys, argv)
+    assert f"{folder} is read-only for this user" in message
+    assert str(folder / "x") in message and "nothing was written" in message
+    assert tree(tmp_path) == before
+
+
+def test_a_long_csv_name_is_written_under_a_temporary_name_that_fits(capsys, tmp_path):
+    out = tmp_path / ("b" * 250 + ".csv")  # its temporary name must not grow past 255 bytes
+    assert main(["survey", "--municipalities", "Utrecht", "--out", str(out)]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
 # ---------------------------------------------------------------------------- 5. --scheduler
 @pytest.mark.parametrize(
     "address", ["garbage", "tcp://", "http://host:8786", "host:port", "host:0", "tcp://a b:1"]
@@ -397,6 +501,32 @@ def test_calibrate_with_out_that_is_a_file(capsys, tmp_path):
     message = fails(capsys, ["calibrate", "--quick", "--out", str(out)])
     assert f"--out {out} is a file, not a folder" in message
     assert out.read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("flags", [["--quick", "--resume"], ["--report-only"]])
+def test_calibrate_a_stored_run_without_its_database_makes_nothing(capsys, tmp_path, flags):
+    out = tmp_path / "new"
+    message = fails(capsys, ["calibrate", *flags, "--out", str(out)])
+    assert f"no calibration database at {out / 'calibration.db'}" in message
+    assert f"{flags[-1]} needs the history database" in message
+    assert "nothing was written" in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_calibrate_quick_refuses_install_instead_of_ignoring_it(capsys, tmp_path):
+    from govsim.experiments.calibration import cli as calibration_cli
+
+    out = tmp_path / "cal"
+    message = fails(capsys, ["calibrate", "--quick", "--install", "--out", str(out)])
+    assert message.startswith("govsim calibrate: --quick never installs")
+    assert "drop --install" in message
+    assert list(tmp_path.iterdir()) == []
+    parse = calibration_cli.build_parser().parse_args
+    quick = parse(["calibrate", "--quick", "--no-install", "--out", str(out)])
+    assert calibration_cli.pipeline_settings(quick).install is False
+    full = parse(["calibrate", "--out", str(out)])  # installs unless --no-install
+    assert calibration_cli.pipeline_settings(full).install is True
+    assert list(tmp_path.iterdir()) == []
 
 
 # ---------------------------------------------------------------------------- 7. no contents

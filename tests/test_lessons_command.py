@@ -123,6 +123,7 @@ def test_a_run_with_lessons_puts_the_ranking_in_its_report_and_keeps_it(tmp_path
     assert "What should we do next? (province Utrecht)" in page
     section = page.split("id='lessons'", 1)[1].split("</table>", 1)[0]
     assert section.count("<tr><td class='sc'>") == len(LESSONS)
+    assert "with 2 replication(s) per choice" in section and "stays first" not in section
     back = govsim.load(out.out_dir)
     pd.testing.assert_frame_equal(
         back.data.lessons["table"], pd.read_csv(out.out_dir / "lessons.csv")

@@ -15,7 +15,7 @@ from typing import Any
 
 from govsim import argtypes
 from govsim.experiments.calibration.acceptance import REPLICATION_SEEDS
-from govsim.scenarios.atomic import nearest_existing
+from govsim.scenarios.atomic import path_problem, unwritable
 
 
 class CommandError(Exception):
@@ -62,20 +62,31 @@ def cmd_survey(args: argparse.Namespace) -> int:
 
 
 def check_csv_out(out: str) -> None:
-    """Refuse a survey ``--out`` that is a folder or lies below a file, before simulating.
+    """Refuse a survey ``--out`` that cannot be written as a file, before simulating.
+
+    A folder, a part of the path that stands in the way (a file, a symbolic link to nothing, a
+    name too long: `scenarios.atomic.path_problem`) or a read-only folder.
 
     Raises:
         UserError: One paragraph naming ``--out`` and what is allowed.
     """
     if not out.strip():
         raise _user_error(ValueError("--out must name the CSV file to write, got ''"))
+    problem = path_problem(out, folder=False)
+    if problem is not None:
+        message = (
+            f"--out {out} cannot be written: {problem}; nothing was written. Allowed: the name "
+            "of a CSV file in a folder"
+        )
+        raise _user_error(ValueError(message))
     if Path(out).is_dir():
         raise _user_error(ValueError(f"--out names the CSV file to write; {out} is a folder"))
-    existing = nearest_existing(Path(out).absolute().parent)
-    if not existing.is_dir():
+    probe = unwritable(out, folder=False)
+    if probe is not None:
         message = (
-            f"--out {out} cannot be written: {existing} is a file, not a folder. Allowed: the "
-            "name of a CSV file in a folder"
+            f"--out {out} cannot be written: {probe} is read-only for this user (or lies on a "
+            "read-only file system); nothing was written. Allowed: a CSV file in a folder you "
+            "may write into"
         )
         raise _user_error(ValueError(message))
 
@@ -134,7 +145,12 @@ def calibration_settings(args: argparse.Namespace):
 
 
 def pipeline_settings(args: argparse.Namespace):
-    """`pipeline.PipelineSettings` from the flags, checked before anything is written."""
+    """`pipeline.PipelineSettings` from the flags, checked before anything is written.
+
+    Raises:
+        CommandError: For flags that do not go together: a stored run's own settings given
+            anew, or ``--install`` with ``--quick`` (which never installs).
+    """
     from govsim.experiments.calibration.pipeline import QUICK_POLISH_EVALUATIONS, PipelineSettings
     from govsim.experiments.calibration.polish import POLISH_EVALUATIONS
 
@@ -148,6 +164,13 @@ def pipeline_settings(args: argparse.Namespace):
             "--municipalities/--weighting/--answers/--kernel/--kernel-scaling/--epsilon-alpha "
             "(or start a new run; --pattern-jump, --pattern-margin and --judge-on-panel may "
             "change)"
+        )
+    if args.quick and args.install:
+        raise CommandError(
+            "--quick never installs: its smoke run (a small population, two generations, the "
+            "province of Utrecht) is no calibration to use as the model's defaults; drop "
+            "--install to run the smoke run, or drop --quick for a full calibration that "
+            "installs its result"
         )
     judging = judging_flags(args) if stored_run else {}
     polish = args.polish_evaluations
@@ -166,7 +189,7 @@ def pipeline_settings(args: argparse.Namespace):
         replications=args.replications,
         acceptance_seeds=args.acceptance_seeds,
         polish_evaluations=polish,
-        install=args.install,
+        install=args.install is not False,  # None: not given, so installed (never --quick)
         quick=args.quick,
         warm_start=not args.fresh,
         polish_starts=args.polish_starts,
@@ -175,14 +198,15 @@ def pipeline_settings(args: argparse.Namespace):
     )
 
 
-def _setup_logging(quiet: bool) -> None:
+def _setup_logging(quiet: bool, verbose: int = 0) -> None:
+    """Progress at INFO (the default and ``-v``), DEBUG with ``-vv``, warnings only with -q."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
     mine = logging.getLogger("govsim.calibrate")
     mine.handlers[:] = [handler]
-    mine.setLevel(logging.WARNING if quiet else logging.INFO)
+    level = logging.WARNING if quiet else logging.DEBUG if verbose >= 2 else logging.INFO
+    mine.setLevel(level)
     mine.propagate = False
-    level = logging.WARNING if quiet else logging.INFO
     for name in ["ABC", *logging.Logger.manager.loggerDict]:
         if name == "ABC" or name.startswith("ABC."):
             logging.getLogger(name).setLevel(level)
@@ -198,7 +222,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     try:
         settings = pipeline_settings(args)
-        _setup_logging(args.quiet)
+        _setup_logging(args.quiet, getattr(args, "verbose", 0))
         outcome = pipeline.run(settings)
     except (CalibrationError, SelectionError, PriorError, CommandError) as exc:
         raise _user_error(exc) from exc
@@ -428,9 +452,9 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--install",
         action=argparse.BooleanOptionalAction,
-        default=True,
-        help="write the result to model/data/calibrated_parameters.json (default; never "
-        "with --quick)",
+        default=None,
+        help="write the result to model/data/calibrated_parameters.json (default; --quick "
+        "never installs, and refuses --install)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_calibrate)
@@ -438,9 +462,12 @@ def register(subparsers: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """A stand-alone parser with the two subcommands."""
-    parser = argparse.ArgumentParser(prog="govsim")
+    from govsim.cli import _Parser, add_common_flags
+
+    parser = _Parser(prog="govsim")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     register(sub)
+    add_common_flags(parser)  # -v and --version, as under ``govsim`` (-q is calibrate's own)
     return parser
 
 
@@ -448,7 +475,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``survey`` or ``calibrate`` stand-alone; user mistakes exit with code 2."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    from govsim.cli import UserError
+    from govsim.cli import UserError, apply_verbosity
+
+    apply_verbosity(args)
 
     try:
         return int(args.func(args))

@@ -32,6 +32,7 @@ from govsim.experiments.calibration.acceptance import REPLICATION_SEEDS
 from govsim.experiments.calibration.polish import POLISH_EVALUATIONS, PolishResult, polish
 from govsim.experiments.calibration.priors import PRIOR_BY_NAME, select_priors, split
 from govsim.provenance import code_label
+from govsim.scenarios.atomic import path_problem, unwritable
 
 log = logging.getLogger("govsim.calibrate")
 
@@ -184,13 +185,37 @@ class PipelineSettings:
                 ) from None
 
     def check_paths(self) -> None:
-        """Refuse an ``out`` that is a file and a ``db`` that is not an SQLite database."""
+        """Refuse an ``out`` and a ``db`` that cannot be written, or a ``db`` that is no database.
+
+        ``out`` must be a folder or nothing, with nothing in its path in the way (a file, a
+        symbolic link to nothing, a name too long: `scenarios.atomic.path_problem`), in a place
+        this user may write; ``db`` a pyabc history (SQLite) file or nothing, likewise.
+        """
+        problem = path_problem(self.out, folder=True)
+        if problem is not None:
+            raise CalibrationError(
+                f"--out {self.out} cannot be made: {problem}; nothing was written. Allowed: a "
+                "new or existing folder for the report"
+            )
         if self.out.exists() and not self.out.is_dir():
             raise CalibrationError(
                 f"--out {self.out} is a file, not a folder. Allowed: a new or existing folder "
                 "for the report"
             )
+        probe = unwritable(self.out, folder=True)
+        if probe is not None:
+            raise CalibrationError(
+                f"--out {self.out} cannot be written: {probe} is read-only for this user (or "
+                "lies on a read-only file system); nothing was written. Allowed: a folder you "
+                "may write into"
+            )
         db, flag = self.database, "--db" if self.db is not None else "the history database"
+        problem = path_problem(db, folder=False)
+        if problem is not None:
+            raise CalibrationError(
+                f"{flag} {db} cannot be written: {problem}; nothing was written. Allowed: the "
+                "file of a pyabc history (SQLite) database, or a new file name in a folder"
+            )
         if db.is_dir():
             raise CalibrationError(
                 f"{flag} {db} is a folder. Allowed: the file of a pyabc history (SQLite) "
@@ -705,16 +730,32 @@ def write(
 
 
 def run(settings: PipelineSettings) -> Outcome:
-    """The whole calibration: sample, choose, report, write (and install if asked)."""
+    """The whole calibration: sample, choose, report, write (and install if asked).
+
+    Raises:
+        CalibrationError: For a stored run (``resume``, ``report_only``) without its history
+            database; nothing is made then (``out`` only once the stored run is read).
+    """
     from govsim.model.parameters import CALIBRATED_PATH
 
     started = time.time()
-    settings.out.mkdir(parents=True, exist_ok=True)
-    if settings.warm_start and not (settings.resume or settings.report_only):
+    stored_run = settings.resume or settings.report_only
+    if stored_run and not settings.database.is_file():
+        what = "--resume" if settings.resume else "--report-only"
+        raise CalibrationError(
+            f"no calibration database at {settings.database}: {what} needs the history "
+            "database of an earlier govsim calibrate run; nothing was written. Allowed: the "
+            "--out folder of a run that wrote one (its calibration.db) or that database as "
+            "--db, or a new run without --resume and --report-only"
+        )
+    if not stored_run:
+        settings.out.mkdir(parents=True, exist_ok=True)  # by default its new database goes in it
+    if settings.warm_start and not stored_run:
         # a stored run keeps the start it was made with
         start = warm_start_point(settings.calibration)
         settings = replace(settings, calibration=replace(settings.calibration, start=start))
     result = sample(settings)
+    settings.out.mkdir(parents=True, exist_ok=True)  # a stored run's report: made only now
     session = time.time() - started
     choice = choose(result, settings)
     rep = report(result, choice, settings)
