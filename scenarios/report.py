@@ -28,10 +28,12 @@ from govsim.scenarios.atomic import atomic_path, will_write, write_text
 from govsim.scenarios.findings import findings, inputs_of, tone
 from govsim.scenarios.report_expectations import expectations_context
 from govsim.scenarios.report_text import (
+    choices_text,
     finding_sentence,
     month,
     number,
     scenario_text,
+    settings_text,
     short_label,
     timeline_events,
     ui,
@@ -697,7 +699,8 @@ def render_html(
                 "description": s.description.get(lang, ""),
                 "text": scenario_text(data, s.name, lang),
                 "events": [text for _, text in timeline_events(s.timeline, lang)],
-                "params": ", ".join(f"{k} = {v}" for k, v in sorted(s.params.items())),
+                "params": settings_text(s.params, lang),
+                "choices": choices_text(s.strategy, lang),
             }
         )
     words = {
@@ -717,6 +720,7 @@ def render_html(
             "summary_text",
             "events",
             "params",
+            "choices",
             "code_version",
         )
     }

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from govsim.model.indicators import BY_NAME, label
+from govsim.model.levers import StrategyRule
 from govsim.model.timeline import DOMAINS, Timeline
 from govsim.scenarios.scenario import Scenario
 from govsim.scenarios.summary import EnsembleData
@@ -75,7 +77,7 @@ UI: dict[str, tuple[str, str]] = {
     "share": ("aandeel", "share"),
     "index": ("index 0-1", "index 0-1"),
     # events (scenario section)
-    "ev_known": ("{domain}: taak bekend", "{domain}: task known"),
+    "ev_known": ("{domain}: taak bekend vanaf {date}", "{domain}: task known from {date}"),
     "ev_entry": ("{domain}: inwerkingtreding gepland op {date}", "{domain}: entry planned {date}"),
     "ev_postponed": (
         "{domain}: uitstel aangekondigd op {announced}, nieuwe inwerkingtreding {date}",
@@ -103,6 +105,8 @@ UI: dict[str, tuple[str, str]] = {
     "steer": ("sturen", "steer"),
     "let_go": ("loslaten", "let go"),
     "params": ("Parameters", "Parameters"),
+    "choices": ("Keuzes van de secretaris", "The secretary's choices"),
+    "choices_from": ("vanaf {month}", "from {month}"),
     # generated text
     "txt_reference": (
         "{name} is het referentiescenario: de verschillen in dit rapport zijn verschillen hiermee.",
@@ -408,6 +412,32 @@ def number(value: float, lang: str = "en", signed: bool = False, digits: int = 2
     return text.replace(".", ",") if lang == "nl" else text
 
 
+def value_text(value: object, lang: str = "en") -> str:
+    """A value as a file states it: a number in full (decimal comma in Dutch), text as is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    text = f"{value:g}".replace("-", "−")
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def settings_text(values: Mapping[str, object], lang: str = "en") -> str:
+    """``key = value`` pairs in key order (a scenario's parameters or a rule's choices)."""
+    return ", ".join(f"{k} = {value_text(v, lang)}" for k, v in sorted(values.items()))
+
+
+def choices_text(rules: Sequence[StrategyRule], lang: str = "en") -> str:
+    """A scenario's ``[[strategy]]`` rules (and ``--strategy``) in order: where, what, from when."""
+    parts = []
+    for rule in rules:
+        start = (
+            ""
+            if rule.start is None
+            else " (" + ui("choices_from", lang).format(month=month(rule.start, lang)) + ")"
+        )
+        parts.append(f"{rule.where}: {settings_text(rule.values, lang)}{start}")
+    return "; ".join(parts)
+
+
 def month(value: dt.date | np.datetime64 | str, lang: str = "en") -> str:
     """Format a month as e.g. ``januari 2021`` / ``January 2021``."""
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
@@ -430,7 +460,7 @@ def timeline_events(timeline: Timeline, lang: str = "en") -> list[tuple[dt.date,
     for d in DOMAINS:
         dom = timeline.domain(d)
         name = domain_name(d, lang)
-        out.append((dom.known, ui("ev_known", lang).format(domain=name)))
+        out.append((dom.known, ui("ev_known", lang).format(domain=name, date=day(dom.known, lang))))
         out.append((dom.entry, ui("ev_entry", lang).format(domain=name, date=day(dom.entry, lang))))
         for p in dom.postponements:
             text = ui("ev_postponed", lang).format(

@@ -6,6 +6,7 @@ import argparse
 import base64
 import dataclasses
 import datetime as dt
+import html
 import re
 from pathlib import Path
 
@@ -284,3 +285,39 @@ def test_year_ticks_are_the_date_locators_ticks():
         "2024",
         "2028",
     ]
+
+
+def test_the_report_states_each_scenarios_parameters_and_the_secretarys_choices(tmp_path):
+    from govsim.model.levers import StrategyRule
+
+    chosen = dataclasses.replace(
+        scenario("chosen", "Gekozen", "Chosen", transition_rate=0.35),
+        strategy=(
+            StrategyRule("Utrecht", {"physical_strategy": "wait"}),
+            StrategyRule("all", {"start_early": 0.5}, start=dt.date(2019, 1, 1)),
+        ),
+    )
+    out = run_ensemble(
+        [scenario("baseline", "Basisscenario", "Baseline scenario"), chosen],
+        replications=1,
+        seed=3,
+        out_dir=tmp_path / "run",
+        lang="nl",
+        municipalities=PROVINCE,
+        progress=False,
+    )
+    page = out.report.read_text(encoding="utf-8")
+    section = page.split("Gekozen", 2)[-1]
+    assert "Parameters: transition_rate = 0,35" in section
+    assert (
+        "Keuzes van de secretaris: Utrecht: physical_strategy = wait; "
+        "all: start_early = 0,5 (vanaf januari 2019)" in section
+    )
+    assert "taak bekend vanaf 1 januari 2013" in page
+    english = html.unescape(render_html(out.data, [], "en", code_version="test"))
+    assert (
+        "The secretary's choices: Utrecht: physical_strategy = wait; all: start_early = 0.5 "
+        "(from January 2019)" in english
+    )
+    assert "task known from 1 January 2013" in english
+    assert english.count("The secretary's choices") == 1  # the baseline states none
