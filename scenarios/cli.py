@@ -74,6 +74,11 @@ def parse_strategy_option(text: str) -> StrategyRule:
         raise fail(exc.problem, allowed) from None
 
 
+def plural(n: int, word: str) -> str:
+    """``n`` and the English ``word``, with an s unless n is one ("1 run", "2 runs")."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def with_strategy(scenarios: list[str], rules: list[StrategyRule]) -> list[Any]:
     """The scenarios, with ``rules`` appended to each one's ``[[strategy]]`` rules."""
     if not rules:
@@ -285,9 +290,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise failure from None
     timing = output.manifest["timings"]
     runs = len(timing["runs"])
+    scenarios_run = len(output.data.scenarios)
     print(
-        f"{runs} runs ({len(output.data.scenarios)} scenarios × {args.replications} "
-        f"replications) in {timing['total_seconds']:.1f} s with {min(workers, runs)} worker(s)"
+        f"{plural(runs, 'run')} ({plural(scenarios_run, 'scenario')} × "
+        f"{plural(args.replications, 'replication')}) in {timing['total_seconds']:.1f} s with "
+        f"{min(workers, runs)} worker(s)"
     )
     print(f"data:     {output.out_dir / 'series'}, {output.out_dir / 'summary.parquet'}")
     print(f"manifest: {output.out_dir / 'manifest.json'}")

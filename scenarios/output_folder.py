@@ -91,6 +91,12 @@ def check_folder(out_dir: str | Path, force: bool = False) -> set[str]:
         return stopped
     if force:
         return set()
+    if {"manifest.json", "spec.toml"} <= set(entries):  # `experiments.store`'s own files
+        raise OutputFolderError(
+            f"--out {out} is the folder of a batch experiment (govsim experiment run wrote it); "
+            "a scenario run needs a new or empty folder of its own, or one an earlier govsim "
+            "run wrote"
+        )
     shown = ", ".join(entries[:3]) + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
     raise OutputFolderError(
         f"--out {out} holds files govsim did not write ({shown}); name a new or empty folder or "

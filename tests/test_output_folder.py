@@ -51,6 +51,22 @@ def test_a_folder_with_a_users_files_is_refused_before_anything_runs(tmp_path):
     assert issubclass(OutputFolderError, ScenarioError)  # a user error: one paragraph, exit 2
 
 
+def test_an_experiments_folder_is_named_as_such_and_kept(tmp_path):
+    out = tmp_path / "exp"
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps({"kind": "experiment"}))
+    (out / "spec.toml").write_text("name = 'x'\n")
+    with pytest.raises(OutputFolderError, match="is the folder of a batch experiment"):
+        run_ensemble(["baseline"], out_dir=out, **ARGS)
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "spec.toml"]
+
+
+def test_the_run_line_counts_in_the_singular_and_plural():
+    from govsim.scenarios.cli import plural
+
+    assert [plural(n, "run") for n in (1, 2, 0)] == ["1 run", "2 runs", "0 runs"]
+
+
 def test_force_writes_beside_a_users_files_and_removes_none_of_them(tmp_path):
     out = tmp_path / "mine"
     (out / "series").mkdir(parents=True)
