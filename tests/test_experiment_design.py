@@ -367,7 +367,7 @@ def test_condition_text_for_choices_and_selections():
         where="province Utrecht",
         levels=["changer", "connector"],
     )
-    assert nl == "de rol van de secretaris voor province Utrecht is changer of connector"
+    assert nl == "de rol van de secretaris voor province Utrecht is veranderaar of verbinder"
     three = condition_text("stance", "choice", None, None, "en", levels=["a", "b", "c"])
     assert three == "the secretary's stance is a, b or c"
     lever = condition_text("coach_college", "parameter", 0.5, None, "en", where="size_class <20k")

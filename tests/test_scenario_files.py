@@ -576,7 +576,7 @@ def test_documented_example_loads() -> None:
     scenario = loads_scenario(example, path=docs)
     timeline = scenario.timeline
     assert scenario.name == "my_scenario"
-    assert scenario.params == {"transition_rate": 0.15, "staff_floor": 12}
+    assert scenario.params == {"transition_rate": 0.5, "staff_floor": 12}
     assert timeline.dso_full == D(2025, 1, 1)
     assert timeline.physical.postponements[-1] == Postponement(D(2019, 6, 1), D(2022, 1, 1))
     assert [len(x) for x in (timeline.budget_shocks, timeline.cooperation_policies)] == [1, 1]
