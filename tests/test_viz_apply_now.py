@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import ipyvuetify as v
 import numpy as np
 import pytest
 from app_widgets import render_app
@@ -172,8 +173,14 @@ def test_the_apply_now_button_applies_the_changed_choice_for_the_picked_municipa
     row = drilldown.find_row(model, BORNE)
     assert model.levers["coach_college"][row] == pytest.approx(0.8)
     assert np.all(np.delete(model.levers["coach_college"], row) == 0.0)
-    # a Reset starts again with the controls from the start, without the dated rule
+    # a Reset starts again with the controls from the start, without the dated rule (six
+    # months in: after a yes)
     rc.find(meta_ref="reset").widget.click()
+    assert session.steps == 6 and rc.find(v.Dialog).widget.v_model is True
+    yes = next(
+        b for b in rc.find(v.Dialog).find(v.Btn).widgets if "Ja, opnieuw beginnen" in b.children
+    )
+    yes.click()
     assert session.steps == 0 and session.live == ()
     assert session.model.strategy_rules[-1] == StrategyRule(BORNE, {"coach_college": 0.8})
     rc.find(meta_ref="live_choices").assert_empty()

@@ -26,6 +26,7 @@ from app_browser import (
 )
 
 from govsim.viz import presets
+from govsim.viz.app import DISCARD_CONFIRM_MONTHS
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -127,6 +128,11 @@ def test_play_pause_and_a_bad_seed(server, app_page, output):
     shoot(page, output, "04_bad_seed")
     seed.fill("42")
     page.locator(".govsim-reset").click()
+    if int(paused.split()[1]) >= DISCARD_CONFIRM_MONTHS:  # a run to lose: Opnieuw asks first
+        dialog = page.locator(".v-dialog--active")
+        dialog.wait_for()
+        assert "Opnieuw beginnen zet haar terug op maand 0" in dialog.inner_text()
+        dialog.locator(".v-btn", has_text="Ja, opnieuw beginnen").click()
     wait_for_text(page, ".govsim-month", r"^maand 0 van 204$")
     assert page.locator(".govsim-error").count() == 0
 

@@ -266,6 +266,36 @@ def test_changing_the_preset_asks_before_discarding_a_run(rendered):
     eventually(lambda: month_text(rc) == "maand 0 van 204")
 
 
+def test_opnieuw_asks_before_discarding_a_run_and_not_before(rendered):
+    rc, session = rendered
+    advance(rc, session, DISCARD_CONFIRM_MONTHS - 1)
+    widget(rc, "reset").click()  # five months: nothing to lose, no question
+    assert rc.find(v.Dialog).widget.v_model is False and session.steps == 0
+    advance(rc, session, 13)
+    widget(rc, "reset").click()
+    eventually(lambda: rc.find(v.Dialog).widget.v_model is True)
+    assert session.steps == 13
+    assert dialog_text(rc) == (
+        f"De simulatie staat op {i18n.month(session.model.date)} (maand 13 van 204). Opnieuw "
+        "beginnen zet haar terug op maand 0, met de keuzes op de knoppen; wat deze run liet "
+        "zien gaat verloren."
+    )
+    dialog_button(rc, "Nee, deze run houden").click()
+    eventually(lambda: rc.find(v.Dialog).widget.v_model is False)
+    assert session.steps == 13 and session.primary.name == "baseline"
+    seed = widget(rc, "seed").v_model
+    widget(rc, "seed").v_model = "abc"  # not a seed: said at once, nothing asked, run kept
+    widget(rc, "reset").click()
+    assert rc.find(v.Dialog).widget.v_model is False and session.steps == 13
+    rc.find(meta_ref="error").assert_single()
+    widget(rc, "seed").v_model = seed
+    widget(rc, "reset").click()
+    eventually(lambda: rc.find(v.Dialog).widget.v_model is True)
+    dialog_button(rc, "Ja, opnieuw beginnen").click()
+    eventually(lambda: rc.find(v.Dialog).widget.v_model is False)
+    assert session.steps == 0 and session.primary.name == "baseline"
+
+
 def test_the_side_by_side_switch_keeps_run_a_and_computes_b_to_its_month(rendered):
     rc, session = rendered
     advance(rc, session, DISCARD_CONFIRM_MONTHS)

@@ -40,6 +40,14 @@ def test_the_file_holds_scenario_seed_choices_and_month(played):
     }
 
 
+def test_the_saved_file_is_named_as_the_other_downloads_in_the_room_s_language(played):
+    assert (
+        viz_app.session_filename(played, "nl")
+        == "govsim_basis_toevalsgetal4242_2013-07_sessie.json"
+    )
+    assert viz_app.session_filename(played, "en") == "govsim_baseline_seed4242_2013-07_session.json"
+
+
 def test_opening_replays_to_the_saved_month(played):
     again = Session(SUBSET)
     again.reset(presets.BASELINE, 1)

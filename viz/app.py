@@ -181,7 +181,10 @@ CSS = """
 .govsim-choices { margin: 8px 0; }
 .govsim-choices .v-expansion-panel-header { font-size: 20px; font-weight: 700; color: #0b2e59; }
 .govsim-pending { font-size: 16px; font-weight: 700; color: #a33600; }
-.govsim-apply-now { margin: 8px 0; font-size: 18px !important; }
+.govsim-apply-now { margin: 8px 0; font-size: 18px !important; max-width: 100%;
+  height: auto !important; min-height: 44px; padding: 6px 12px !important; }
+.govsim-apply-now .v-btn__content { white-space: normal; flex-shrink: 1; text-align: left;
+  line-height: 1.25; }
 .govsim-live-choices { font-size: 16px; margin: 4px 0 8px; }
 .govsim-live-choices ul { margin: 2px 0 0 18px; padding: 0; }
 .govsim-log { max-height: 420px; overflow-y: auto; font-size: 17px; line-height: 1.45; }
@@ -298,12 +301,12 @@ def click_epoch(data: Any) -> int | None:
 class Discard:
     """A change that starts the runs again, waiting for the facilitator's yes.
 
-    Only another scenario for run A starts again; the side-by-side switch and scenario B keep
-    run A (`AppState.compare_with`).
+    Another scenario for run A and **Opnieuw** start again; the side-by-side switch and
+    scenario B keep run A (`AppState.compare_with`).
 
     Attributes:
-        what: ``scenario``.
-        value: The scenario name.
+        what: ``scenario`` (another scenario for A) or ``reset`` (the Opnieuw button).
+        value: The scenario name (``reset``: the scenario shown, unchanged).
     """
 
     what: str
@@ -486,8 +489,21 @@ class AppState:
 
     def apply(self, change: Discard) -> None:
         """Make ``change`` and start again."""
-        self.scenario.set(str(change.value))
+        if change.what == "scenario":
+            self.scenario.set(str(change.value))
         self.reset()
+
+    def ask_reset(self) -> None:
+        """The Opnieuw button: start again, after a yes once the run has something to lose.
+
+        A seed that is not one is said at once (`reset` keeps the runs); nothing is asked.
+        """
+        try:
+            parse_seed(self.seed_text.value)
+        except SeedError:
+            self.reset()
+            return
+        self.request(Discard("reset", self.scenario.value))
 
     def confirm_discard(self) -> None:
         """The facilitator said yes: make the pending change."""
@@ -510,16 +526,14 @@ class AppState:
         change = self.discard.value
         if change is None:
             return ""
+        session = self.session
+        where = {"date": i18n.month(session.model.date), "step": session.steps}
+        where["n"] = session.n_steps
+        if change.what == "reset":
+            return self.t("discard_text_reset", **where)
         title = scenario_items_by_name(self.lang.value).get(str(change.value), change.value)
         action = self.t(f"discard_{change.what}", name=title)
-        session = self.session
-        return self.t(
-            "discard_text",
-            date=i18n.month(session.model.date),
-            step=session.steps,
-            n=session.n_steps,
-            action=action,
-        )
+        return self.t("discard_text", action=action, **where)
 
     # ------------------------------------------------------------------ stepping
     def step(self, months: int = 1) -> bool:
@@ -880,7 +894,7 @@ def scenario_select(state: AppState, what: str, label: str, value: str) -> None:
 
 @solara.component
 def DiscardDialog(state: AppState) -> None:
-    """Asks before another scenario for run A discards the run."""
+    """Asks before another scenario for run A, or Opnieuw, discards the run."""
     state.discard.get()
     solara.lab.ConfirmationDialog(
         state.discard.value is not None,
@@ -925,7 +939,7 @@ def Controls(state: AppState) -> None:
             )
         SeedField(state).meta(ref="seed")
         with solara.Row(gap="8px", classes=["govsim-buttons"]):
-            ControlButton(state, "reset", state.t("reset"), "mdi-restart", state.reset).meta(
+            ControlButton(state, "reset", state.t("reset"), "mdi-restart", state.ask_reset).meta(
                 ref="reset"
             )
             ControlButton(
@@ -1728,10 +1742,12 @@ MIME = {"charts": "image/png", "map": "image/png"}
 """MIME type of a download other than CSV."""
 
 
-def session_filename(session: Any) -> str:
-    """``govsim-session-<scenario>-<seed>-<YYYY-MM>.json``."""
-    run = session.primary
-    return f"govsim-session-{run.name}-{run.seed}-{i18n.month(run.model.date)}.json"
+def session_filename(session: Any, lang: str) -> str:
+    """The saved session's file name in ``lang``, as the other downloads (`export.stem`).
+
+    E.g. ``govsim_basis_toevalsgetal20180101_2013-05_sessie.json``.
+    """
+    return f"{export.stem(session, lang)}_{i18n.t('file_session', lang)}.json"
 
 
 @solara.component
@@ -1745,7 +1761,7 @@ def OpenSession(state: AppState) -> None:
     session = state.session
     solara.FileDownload(
         lambda: saved.dumps(session),
-        filename=session_filename(session),
+        filename=session_filename(session, state.lang.value),
         label=state.t("export_session"),
         mime_type="application/json",
     ).meta(ref="export_session")

@@ -604,9 +604,12 @@ def survey_png(
             ax.spines[side].set_visible(False)
     axes[0].set_yticks(y, [i18n.survey_item(item, lang) for item in items])
     axes[0].invert_yaxis()
-    axes[0].legend(
-        loc="lower left",
-        bbox_to_anchor=(0.0, 1.07),
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(  # over the whole figure, so that three entries (2017, A and B) fit
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1.0),
         ncol=max(len(series), 1),
         fontsize=12,
         frameon=False,

@@ -134,6 +134,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "what this run showed is lost.",
     ),
     "discard_scenario": ("Overstappen op scenario '{name}'", "Switching to scenario '{name}'"),
+    "discard_text_reset": (
+        "De simulatie staat op {date} (maand {step} van {n}). Opnieuw beginnen zet haar terug "
+        "op maand 0, met de keuzes op de knoppen; wat deze run liet zien gaat verloren.",
+        "The simulation is at {date} (month {step} of {n}). Starting again takes it back to "
+        "month 0, with the choices on the controls; what this run showed is lost.",
+    ),
     "discard_ok": ("Ja, opnieuw beginnen", "Yes, start again"),
     "discard_cancel": ("Nee, deze run houden", "No, keep this run"),
     "scenario_missing": (
@@ -500,6 +506,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "file_series": ("landelijke-reeksen", "national-series"),
     "file_snapshot": ("gemeenten", "municipalities"),
     "file_events": ("gebeurtenissen", "events"),
+    "file_session": ("sessie", "session"),
     # kinds of logged events (the events CSV)
     "kind_mode_change": ("wisseling dominante sturing", "change of dominant steering"),
     "kind_new_secretary": ("nieuwe gemeentesecretaris", "new municipal secretary"),
