@@ -44,7 +44,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from govsim.experiments.spec import ExperimentError, Spec
-from govsim.scenarios.atomic import atomic_path, path_problem, unwritable, write_error
+from govsim.scenarios.atomic import atomic_path, folder_refusal, write_error
 
 MANIFEST = "manifest.json"
 SPEC_COPY = "spec.toml"
@@ -173,23 +173,13 @@ class ExperimentStore:
         too long: `scenarios.atomic.path_problem`) or a read-only place is named before
         anything is written.
         """
-        problem = path_problem(self.root, folder=True)
-        if problem is not None:
-            raise ExperimentError(
-                f"--out '{self.root}' cannot be made: {problem}; nothing was written. Give a "
-                "new or an experiment folder"
-            )
-        if self.root.exists() and not self.root.is_dir():
-            raise ExperimentError(
-                f"--out '{self.root}' is a file, not a folder: give a new or an experiment folder"
-            )
-        probe = unwritable(self.root, folder=True)
-        if probe is not None:
-            raise ExperimentError(
-                f"--out '{self.root}' cannot be written: {probe} is read-only for this user (or "
-                "lies on a read-only file system); nothing was written. Give a folder you may "
-                "write into"
-            )
+        refusal = folder_refusal(
+            self.root,
+            shown=f"--out '{self.root}'",
+            allowed="a new folder, or an experiment's folder, you may write into",
+        )
+        if refusal is not None:
+            raise ExperimentError(refusal)
         if not self.root.exists():
             return
         strangers = sorted(

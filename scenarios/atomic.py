@@ -209,6 +209,39 @@ def unwritable(path: str | Path, *, folder: bool) -> Path | None:
     return None if os.access(probe, os.W_OK | os.X_OK) else probe
 
 
+def folder_refusal(
+    path: str | Path, *, shown: str, allowed: str, file_ok: bool = False
+) -> str | None:
+    """Why an output folder cannot be made or written, as one paragraph; None if it can.
+
+    The one check every command writing a folder makes before anything runs: a part of the
+    path in the way (`path_problem`), the path itself a file (unless ``file_ok``: the caller
+    says so itself), a read-only place (`unwritable`).
+
+    Args:
+        path: The folder (need not exist).
+        shown: How the message names it, e.g. ``--out out/run``.
+        allowed: What the message says is allowed instead.
+        file_ok: Leave a file at ``path`` to the caller (None for it here).
+    """
+    target = Path(path).absolute()
+    problem = path_problem(target, folder=True)
+    if problem is not None:
+        return f"{shown} cannot be made: {problem}; nothing was written. Allowed: {allowed}"
+    if target.exists() and not target.is_dir():
+        if file_ok:
+            return None
+        return f"{shown} is a file, not a folder; nothing was written. Allowed: {allowed}"
+    probe = unwritable(target, folder=True)
+    if probe is None:
+        return None
+    where = "it" if probe == target else str(probe)
+    return (
+        f"{shown} cannot be written: {where} is read-only for this user (or lies on a read-only "
+        f"file system); nothing was written. Allowed: {allowed}"
+    )
+
+
 def write_error(exc: OSError, out: str | Path) -> str | None:
     """The start of the message for ``exc``, raised while writing ``--out out``.
 

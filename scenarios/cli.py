@@ -18,7 +18,7 @@ from govsim import argtypes
 from govsim.model.calendar import MonthCalendar
 from govsim.model.levers import WHERE_FORMS, LeverError, StrategyRule
 from govsim.model.parameters import LEVERS
-from govsim.scenarios.atomic import path_problem, unwritable, write_error
+from govsim.scenarios.atomic import folder_refusal, path_problem, write_error
 from govsim.scenarios.ensemble import DEFAULT_OUT, DEFAULT_REPLICATIONS, DEFAULT_SEED, run_ensemble
 from govsim.scenarios.expectations import all_checks, tally
 from govsim.scenarios.output_folder import INCOMPLETE, OutputFolderError
@@ -222,22 +222,11 @@ def check_writable(out: str) -> None:
     """
     if not out.strip():
         return  # left to check_folder: "--out must name a folder"
-    path = Path(out).absolute()
-    problem = path_problem(path, folder=True)
-    if problem is not None:
-        raise OutputFolderError(
-            f"--out {out} cannot be made: {problem}; nothing was written. Allowed: a new or "
-            "empty folder you may write into"
-        )
-    if path.exists() and not path.is_dir():
-        return
-    probe = unwritable(path, folder=True)
-    if probe is not None:
-        raise OutputFolderError(
-            f"--out {out} cannot be written: {'it' if probe == path else probe} is read-only "
-            "for this user (or lies on a read-only file system); nothing was written. Allowed: "
-            "a folder you may write into"
-        )
+    refusal = folder_refusal(
+        out, shown=f"--out {out}", allowed="a new or empty folder you may write into", file_ok=True
+    )
+    if refusal is not None:
+        raise OutputFolderError(refusal)
 
 
 def write_failure(exc: OSError, out: str) -> ScenarioError | None:

@@ -229,7 +229,7 @@ def test_run_out_in_a_read_only_folder_simulated(capsys, tmp_path, monkeypatch):
     folder.mkdir()
     message = fails(capsys, ["run", "baseline", *QUICK_RUN, "--out", str(folder / "run")])
     assert f"--out {folder / 'run'} cannot be written: {folder} is read-only" in message
-    assert "Allowed: a folder you may write into" in message
+    assert "Allowed: a new or empty folder you may write into" in message
     assert list(folder.iterdir()) == []
 
 

@@ -32,7 +32,7 @@ from govsim.experiments.calibration.acceptance import REPLICATION_SEEDS
 from govsim.experiments.calibration.polish import POLISH_EVALUATIONS, PolishResult, polish
 from govsim.experiments.calibration.priors import PRIOR_BY_NAME, select_priors, split
 from govsim.provenance import code_label
-from govsim.scenarios.atomic import path_problem, unwritable
+from govsim.scenarios.atomic import folder_refusal, path_problem
 
 log = logging.getLogger("govsim.calibrate")
 
@@ -191,24 +191,13 @@ class PipelineSettings:
         symbolic link to nothing, a name too long: `scenarios.atomic.path_problem`), in a place
         this user may write; ``db`` a pyabc history (SQLite) file or nothing, likewise.
         """
-        problem = path_problem(self.out, folder=True)
-        if problem is not None:
-            raise CalibrationError(
-                f"--out {self.out} cannot be made: {problem}; nothing was written. Allowed: a "
-                "new or existing folder for the report"
-            )
-        if self.out.exists() and not self.out.is_dir():
-            raise CalibrationError(
-                f"--out {self.out} is a file, not a folder. Allowed: a new or existing folder "
-                "for the report"
-            )
-        probe = unwritable(self.out, folder=True)
-        if probe is not None:
-            raise CalibrationError(
-                f"--out {self.out} cannot be written: {probe} is read-only for this user (or "
-                "lies on a read-only file system); nothing was written. Allowed: a folder you "
-                "may write into"
-            )
+        refusal = folder_refusal(
+            self.out,
+            shown=f"--out {self.out}",
+            allowed="a new or existing folder for the report, one you may write into",
+        )
+        if refusal is not None:
+            raise CalibrationError(refusal)
         db, flag = self.database, "--db" if self.db is not None else "the history database"
         problem = path_problem(db, folder=False)
         if problem is not None:
