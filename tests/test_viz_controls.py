@@ -319,6 +319,21 @@ def test_the_side_by_side_switch_keeps_run_a_and_computes_b_to_its_month(rendere
     eventually(lambda: month_text(rc) == f"maand {DISCARD_CONFIRM_MONTHS + 1} van 204")
 
 
+def test_side_by_side_beside_another_scenario_compares_with_basis(rendered):
+    rc, session = rendered
+    widget(rc, "compare").v_model = True  # A is Basis: B is the app's first other scenario
+    assert [r.name for r in session.runs] == ["baseline", "time_pressure"]
+    widget(rc, "compare").v_model = False
+    widget(rc, "scenario").v_model = "dso_delay"  # month 0: nothing to lose, no question
+    assert session.primary.name == "dso_delay"
+    widget(rc, "compare").v_model = True  # A is not Basis: B is Basis
+    assert [r.name for r in session.runs] == ["dso_delay", "baseline"]
+    widget(rc, "scenario_b").v_model = "let_go_2018"  # a B the room chose stays chosen
+    widget(rc, "compare").v_model = False
+    widget(rc, "compare").v_model = True
+    assert [r.name for r in session.runs] == ["dso_delay", "let_go_2018"]
+
+
 def test_the_preset_menu_is_tall_enough_for_every_preset(rendered):
     rc, _ = rendered
     select = widget(rc, "scenario")

@@ -280,6 +280,13 @@ def test_play_shows_the_speed_it_achieves(server, page, output):
     # the label tells the truth (both measured over the last 3 s; the machine is shared)
     assert abs(achieved - in_browser) <= 0.4 * in_browser + 0.5
     assert slow_shown == (achieved < 0.9 * 12)
+    # Opnieuw (after a yes: the run is long) discards the runs and the speed they achieved
+    page.locator(".govsim-reset").click()
+    dialog = page.locator(".v-dialog--active")
+    dialog.wait_for()
+    dialog.locator(".v-btn", has_text="Ja, opnieuw beginnen").click()
+    wait_for_text(page, ".govsim-month", r"^maand 0 van 204$")
+    page.locator(".govsim-speed-achieved").wait_for(state="detached", timeout=10_000)
 
 
 @pytest.mark.timeout(240)

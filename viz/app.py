@@ -398,6 +398,7 @@ class AppState:
             return False
         self.error.set(None)
         self.view_step.set(None)
+        self.achieved.set(None)  # the speed Play achieved belongs to the runs just discarded
         self.applied.set(dict(self.overrides.value))
         self.applied_scope.set(self.scope.value)
         self.resets.set(self.resets.value + 1)
@@ -444,8 +445,16 @@ class AppState:
         self.playing.set(not self.playing.value)
 
     def toggle_compare(self, value: bool) -> None:
-        """The side-by-side switch: one run or two; run A is kept (`compare_with`)."""
+        """The side-by-side switch: one run or two; run A is kept (`compare_with`).
+
+        B beside a scenario other than Basis is Basis while B is still the app's first choice
+        (`_second_scenario`): the comparison a room asks for first, and the one the report's
+        expectations are stated against.
+        """
         if bool(value) != self.compare.value and not self.busy.value:
+            if value and self.scenario.value != presets.BASELINE:
+                if self.scenario_b.value == _second_scenario():
+                    self.scenario_b.set(presets.BASELINE)
             self.compare.set(bool(value))
             self.compare_with(self.scenario_b.value if value else None)
 
