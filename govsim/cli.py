@@ -99,14 +99,14 @@ def write_error_message(exc: OSError) -> str:
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
     from govsim.baseline import run_baseline, table_text
-    from govsim.scenarios.cli import check_writable
+    from govsim.scenarios.atomic import folder_refusal
     from govsim.scenarios.output_folder import OutputFolderError
 
-    check_writable(args.out)  # before the run: a link to nothing, a file in the way, read-only
-    if Path(args.out).is_file():
-        raise OutputFolderError(
-            f"--out {args.out} is a file; nothing was written. Allowed: a folder (new or existing)"
-        )
+    refusal = folder_refusal(  # before the run: a link to nothing, a file in the way, read-only
+        args.out, shown=f"--out {args.out}", allowed="a folder (new or existing) you may write into"
+    )
+    if refusal is not None:
+        raise OutputFolderError(refusal)
     table, written = run_baseline(args.seed, Path(args.out), args.lang)
     print(table_text(table, args.lang))
     print()

@@ -150,6 +150,6 @@ def test_baseline_refuses_an_out_it_cannot_make_before_it_runs(tmp_path, capsys)
     err = capsys.readouterr().err
     assert "link is a symbolic link to" in err and "which does not exist" in err
     assert main(["baseline", "--out", str(tmp_path / "file")]) == 2
-    assert "is a file; nothing was written" in capsys.readouterr().err
+    assert "file is a file, not a folder; nothing was written" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "link"]
     assert not (tmp_path / "nowhere").exists()

@@ -452,9 +452,9 @@ class AppState:
         expectations are stated against.
         """
         if bool(value) != self.compare.value and not self.busy.value:
-            if value and self.scenario.value != presets.BASELINE:
-                if self.scenario_b.value == _second_scenario():
-                    self.scenario_b.set(presets.BASELINE)
+            first_choice = self.scenario_b.value == _second_scenario()
+            if value and first_choice and self.scenario.value != presets.BASELINE:
+                self.scenario_b.set(presets.BASELINE)
             self.compare.set(bool(value))
             self.compare_with(self.scenario_b.value if value else None)
 
