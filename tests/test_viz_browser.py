@@ -211,3 +211,31 @@ def test_side_by_side(server, app_page, output):
     print(f"\nscreenshots: {output}")
     assert only_local(requests) == [], only_local(requests)
     assert any(urlparse(u).hostname == "127.0.0.1" for u in requests)
+
+
+@pytest.mark.timeout(150)
+def test_a_saved_session_is_opened_from_the_file_chooser(server, app_page, output):
+    """Save the session, start again, click the zone, choose the file: the run is back."""
+    page, requests = app_page
+    open_app(page, server)
+    for k in (1, 2, 3):
+        page.locator(".govsim-step").click()
+        wait_for_text(page, ".govsim-month", rf"^maand {k} van 204$")
+    page.get_by_role("tab", name=re.compile("export", re.I)).click()
+    with page.expect_download() as download:
+        page.get_by_text("Sessie bewaren (.json)").click()
+    saved_file = output / download.value.suggested_filename
+    download.value.save_as(saved_file)
+    assert saved_file.name.endswith("_sessie.json")
+    page.locator(".govsim-reset").click()
+    wait_for_text(page, ".govsim-month", r"^maand 0 van 204$")
+    zone = page.locator(".govsim-file-pick")
+    assert "klik hier" in zone.inner_text()
+    with page.expect_file_chooser() as chooser:
+        zone.click()
+    assert not chooser.value.is_multiple()
+    chooser.value.set_files(saved_file)
+    wait_for_text(page, ".govsim-month", r"^maand 3 van 204$")
+    assert zone.inner_text().strip() == saved_file.name
+    shoot(page, output, "10_session_opened", ".govsim-file-pick")
+    assert only_local(requests) == []

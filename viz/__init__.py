@@ -3,8 +3,9 @@
 Modules: `app` (the page), `session` (per-session model state), `presets` (scenarios and
 sliders), `map_view` and `topo` (the map), `charts` (national series and survey bars),
 `drilldown`, `timeline` (the months simulated, kept small to scrub; the monitors and the
-"what changed" line), `saved` (a session saved to a file and replayed), `names` (finding a
-municipality by what people type: aliases, no accents), `export` and `columns` (the
+"what changed" line), `saved` (a session saved to a file and replayed; `file_pick`, the box
+that opens it, dropped or chosen), `names` (finding a municipality by what people type:
+aliases, no accents), `export` and `columns` (the
 debrief's files, their headers and values in words), `survey` (adapter to the 2017 survey
 data), `i18n` (every UI text), `cli` (`govsim app`); for the projector (docs/app.md): `fit`
 (images drawn for the box they are shown in), `pace` (the Play speed achieved), `keep` (a tab's

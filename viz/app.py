@@ -61,6 +61,7 @@ from govsim.viz import (
     timeline,
 )
 from govsim.viz.charts import ChartRenderer, survey_png, timeline_events
+from govsim.viz.file_pick import FilePick
 from govsim.viz.fit import FitImage, Size, reported_size
 from govsim.viz.keep import KEEPER, Kept, TabId
 from govsim.viz.map_view import BORDER_MAPS, MAP_INDICATORS, MapRenderer, map_label
@@ -177,6 +178,9 @@ CSS = """
 .govsim-speed-slow { color: #a33600; font-weight: 700; }
 .govsim-run-label { font-size: 18px; font-weight: 700; }
 .govsim-hint { font-size: 16px; color: #333; }
+.govsim-file-pick { min-height: 64px; border: 2px dashed #0b3d91; border-radius: 6px;
+  margin: 8px 0; padding: 10px 12px; font-size: 17px; color: #0b2e59; cursor: pointer; }
+.govsim-file-pick:hover, .govsim-file-pick:focus { background: #eef3fb; outline: none; }
 .govsim-help { font-size: 15px; color: #444; line-height: 1.3; margin: 2px 0 10px 0; }
 .govsim-choices { margin: 8px 0; }
 .govsim-choices .v-expansion-panel-header { font-size: 20px; font-weight: 700; color: #0b2e59; }
@@ -1761,11 +1765,10 @@ def session_filename(session: Any, lang: str) -> str:
 
 @solara.component
 def OpenSession(state: AppState) -> None:
-    """Save the session to a file, or drop a saved one here: it is replayed to its month."""
+    """Save the session to a file, or open a saved one (dropped or chosen) at its month."""
 
-    def dropped(file: Any) -> None:
-        data = file["data"] if isinstance(file, dict) else getattr(file, "data", b"")
-        state.open_saved(data)
+    def dropped(file: dict[str, Any]) -> None:
+        state.open_saved(file["data"])
 
     session = state.session
     solara.FileDownload(
@@ -1774,7 +1777,7 @@ def OpenSession(state: AppState) -> None:
         label=state.t("export_session"),
         mime_type="application/json",
     ).meta(ref="export_session")
-    solara.FileDrop(label=state.t("session_open"), on_file=dropped, lazy=False).meta(
+    FilePick(label=state.t("session_open"), on_file=dropped, accept=".json").meta(
         ref="open_session"
     )
     solara.HTML(tag="div", unsafe_innerHTML=state.t("session_hint"), classes=["govsim-hint"])

@@ -46,8 +46,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "speed_achieved": ("gehaald: {rate} per seconde", "achieved: {rate} per second"),
     "export_session": ("Sessie bewaren (.json)", "Save the session (.json)"),
     "session_open": (
-        "Sleep een bewaarde sessie (.json) hierheen om die te openen",
-        "Drop a saved session (.json) here to open it",
+        "Bewaarde sessie openen: klik hier om het bestand (.json) te kiezen, of sleep het hierheen",
+        "Open a saved session: click here to choose its file (.json), or drop it here",
     ),
     "session_hint": (
         "Een bewaarde sessie bevat scenario, toevalsgetal, keuzes en maand; bij openen wordt "
