@@ -115,13 +115,15 @@ def measure(text: str, runs: int, label: str, **options: Any) -> dict[str, Any]:
         "runs_per_min": runs / wall * 60,
         "steady_runs_per_min": steady,
         "startup_s": wall - (runs / steady * 60) if steady else None,
-        "cpu_s": cpu,
-        "cpu_s_per_run": cpu / runs,
+        # a process pool's workers are children of the fork server, not of this process, so
+        # getrusage(RUSAGE_CHILDREN) never sees their time: not measured (None)
+        "cpu_s": None if report.executor.startswith("local process pool") else cpu,
+        "cpu_s_per_run": None if report.executor.startswith("local process pool") else cpu / runs,
     }
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and its finished children (pool and Dask workers)."""
+    """CPU seconds of this process and its finished children (the Dask workers)."""
     total = 0.0
     for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
         usage = resource.getrusage(who)
@@ -129,13 +131,19 @@ def _cpu() -> float:
     return total
 
 
+def _seconds(value: float | None) -> str:
+    """``value`` seconds to two decimals, or "n/a" if not measured."""
+    return "n/a" if value is None else f"{value:.2f} s"
+
+
 def show(row: dict[str, Any]) -> None:
-    steady = row["steady_runs_per_min"]
+    steady, cpu = row["steady_runs_per_min"], row["cpu_s_per_run"]
     print(
         f"  {row['case']:<28} {row['runs']:>4} runs {row['wall_s']:7.1f} s  "
         f"{row['runs_per_min']:6.1f} runs/min"
         + (f"  (steady {steady:6.1f} runs/min)" if steady else "")
-        + f"  cpu {row['cpu_s_per_run']:.2f} s/run  [{row['executor']}]",
+        + f"  cpu {_seconds(row['cpu_s_per_run'])}{'' if cpu is None else '/run'}"
+        + f"  [{row['executor']}]",
         flush=True,
     )
 
@@ -206,8 +214,8 @@ def main() -> int:
         "(target ~15 min)"
     )
     print(
-        f"  CPU time per national run: {one['cpu_s_per_run']:.2f} s (1 worker), "
-        f"{two['cpu_s_per_run']:.2f} s (pool), {dask['cpu_s_per_run']:.2f} s (Dask); on two "
+        f"  CPU time per national run: {_seconds(one['cpu_s_per_run'])} (1 worker), "
+        f"{_seconds(dask['cpu_s_per_run'])} (Dask, its start-up included); on two "
         f"idle CPUs 2 workers would do about {idle_rate2:.0f} runs/min, 1,000 runs in "
         f"{1000 / idle_rate2 + startup / 60:.1f} min"
     )
