@@ -76,7 +76,10 @@ print(reached.dt.strftime("%Y-%m").to_dict(), "->", months_later, "months later"
 
 A scenario can set the secretary's choices per municipality (`[[strategy]]` tables in a
 scenario file, or `--strategy` on the command line). In Python, build the model directly:
-here every municipality of the province starts early on the Omgevingswet.""",
+here every municipality of the province starts early on the Omgevingswet. A bare "Utrecht"
+selects the province in `municipalities=` (26 municipalities, the city among them) but only
+the city in a rule's `where`, so the rule says `"province Utrecht"`; a rule that selects
+none of the municipalities simulated warns that it changes nothing.""",
     ),
     (
         "code",
@@ -84,7 +87,9 @@ here every municipality of the province starts early on the Omgevingswet.""",
 
 plain = GovernanceModel(rng=7, municipalities=["Utrecht"]).run("2020-12")
 early = GovernanceModel(
-    rng=7, municipalities=["Utrecht"], strategy=[{"where": "Utrecht", "start_early": 1.0}]
+    rng=7,
+    municipalities=["Utrecht"],
+    strategy=[{"where": "province Utrecht", "start_early": 1.0}],
 ).run("2020-12")
 for name, m in (("as is", plain), ("start early", early)):
     print(f"{name:12s} physical transition {m.indicators['transition_physical']:.3f}")""",

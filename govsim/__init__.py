@@ -34,6 +34,11 @@ def scenario_names() -> list[str]:
     return shipped_scenarios()
 
 
+def __dir__() -> list[str]:
+    # the lazy names too, so that tab completion offers govsim.run, govsim.load, ...
+    return sorted({*globals(), *__all__})
+
+
 def __getattr__(name: str) -> Any:
     # Lazy: ``import govsim`` (and ``govsim --version``) stays fast; the model loads on use.
     if name in ("run", "load"):

@@ -21,6 +21,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from govsim.model.calendar import parse_date
+from govsim.model.seeds import checked_seed
 from govsim.result import Result
 from govsim.scenarios.ensemble import (
     DEFAULT_REPLICATIONS,
@@ -52,9 +54,12 @@ def run(
         replications: Replications per scenario; replication ``i`` has the same seed in every
             scenario (`govsim.scenarios.runner.replication_seeds`).
         seed: Root seed (the same root seed gives the same numbers, byte for byte).
-        workers: Worker processes (1: in this process).
+        workers: Worker processes (1: in this process). In a script (not a notebook), call
+            ``govsim.run`` with ``workers > 1`` under ``if __name__ == "__main__":``: the
+            workers start by importing the script, as Python's multiprocessing does.
         municipalities: Only these municipalities or provinces (CBS codes, names, provinces).
-        until: Last simulated month (``"2021-06"``); default December 2029.
+        until: Last simulated month (``"2021-06"`` or a `datetime.date`), from 2013-01 to
+            2029-12; default December 2029.
         reference: The scenario differences are taken against (default ``baseline`` if run,
             else the first).
         progress: Show a progress bar (on a terminal or in Jupyter).
@@ -74,6 +79,9 @@ def run(
         )
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ScenarioError(f"workers must be a whole number of at least 1, got {workers!r}")
+    seed = checked_seed(seed)
+    if until is not None:  # as the manifest records it: "YYYY-MM"
+        until = parse_date(until).isoformat()[:7]
     chosen = resolve_scenarios(refs)
     started = time.perf_counter()
     data, results = simulate(

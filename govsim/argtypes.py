@@ -14,9 +14,8 @@ import os
 import re
 from collections.abc import Callable
 
-MAX_SEED = 2**128 - 1
-"""Largest seed accepted: numpy's SeedSequence takes any non-negative integer, but a seed beyond
-128 bits adds nothing to its entropy and a 400-digit one is a typo."""
+from govsim.model.seeds import MAX_SEED  # the one declared bound, re-exported for the flags
+
 MAX_COUNT = 1_000_000
 """Largest count (replications, workers, chunk size, rows, resamples) a flag accepts."""
 SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")

@@ -36,6 +36,12 @@ SUMMARY_MONTH = "2029-12"
 """The month the short repr and the HTML repr summarise (the end of the model's period)."""
 
 
+def _check_lang(lang: object) -> None:
+    """Refuse a language the labels and the report are not written in."""
+    if lang not in ("nl", "en"):
+        raise ValueError(f"lang must be 'nl' or 'en', got {lang!r}")
+
+
 @dataclass
 class Result:
     """Seeded replications of one or more scenarios (common random numbers across scenarios).
@@ -83,7 +89,10 @@ class Result:
         """Replications per scenario."""
         return len(self.data.seeds)
 
-    def _check(self, indicators: Sequence[str]) -> list[str]:
+    def _check(self, indicators: Sequence[str] | str) -> list[str]:
+        """``indicators`` as a list (one name alone is a list of one), every one known."""
+        if isinstance(indicators, str):
+            indicators = [indicators]
         unknown = [i for i in indicators if i not in self.data.columns]
         if unknown:
             raise KeyError(
@@ -197,6 +206,9 @@ class Result:
         """
         from matplotlib.figure import Figure
 
+        _check_lang(lang)
+        if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
+            raise ValueError(f"columns must be a whole number of at least 1, got {columns!r}")
         chosen = self._check(indicators or DEFAULT_PLOT)
         rows = -(-len(chosen) // columns)
         width = min(columns, len(chosen))
@@ -233,6 +245,7 @@ class Result:
         """
         from govsim.scenarios.ensemble import write_ensemble
 
+        _check_lang(lang)
         args = {
             "replications": self.replications,
             "seed": self.arguments.get("seed", self.data.root_seed),

@@ -52,6 +52,8 @@ class MonthCalendar:
     end: dt.date = dt.date(2029, 12, 1)
 
     def __post_init__(self) -> None:
+        for name in ("start", "end"):  # ISO texts ("2015-01") as everywhere else
+            object.__setattr__(self, name, parse_date(getattr(self, name)))
         if month_index(self.end) < month_index(self.start):
             raise CalendarError(
                 f"end date {self.end.isoformat()} lies before start date "

@@ -8,6 +8,7 @@ in order (docs/ODD.md §3, "Process overview and scheduling", is generated from 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
@@ -34,7 +35,15 @@ from govsim.model import kernels
 from govsim.model.calendar import MonthCalendar
 from govsim.model.indicators import INDICATORS
 from govsim.model.instruments import INSTRUMENTS
-from govsim.model.levers import LeverArrays, LeverError, StrategyRule, active_rules, as_rules
+from govsim.model.levers import (
+    LeverArrays,
+    LeverError,
+    StrategyRule,
+    UnmatchedRuleWarning,
+    active_rules,
+    as_rules,
+    unmatched,
+)
 from govsim.model.mechanisms import cooperation, participation, staff_learning, steering, strategy
 from govsim.model.mechanisms import transition as transition_mechanisms
 from govsim.model.municipalities import (
@@ -44,6 +53,7 @@ from govsim.model.municipalities import (
 )
 from govsim.model.parameters import STRATEGIES, ParameterError, resolve_parameters
 from govsim.model.schedule import MONTH, Month
+from govsim.model.seeds import checked_rng
 from govsim.model.state import MunicipalState
 from govsim.model.timeline import DOMAINS, Timeline
 
@@ -133,12 +143,16 @@ class GovernanceModel(mesa.Model):
     Args:
         params: Parameter overrides by name (see `model.parameters`).
         timeline: Exogenous events; the baseline timeline if None.
-        rng: Seed or numpy Generator; all randomness comes from it.
+        rng: Seed (a whole number from 0 to 2**128 - 1) or numpy Generator; all randomness
+            comes from it. None: a fresh seed from the operating system.
         calendar: Simulated period; Jan 2013 - Dec 2029 if None.
-        municipalities: Optional subset (CBS codes, names or provinces); all 388 if None.
+        municipalities: Optional subset (CBS codes, names or provinces, see
+            `model.municipalities.select_municipalities`: "Utrecht" is the province, "GM0344"
+            or "municipality Utrecht" the city); all 388 if None.
         strategy: The secretary's choices per municipality: `model.levers.StrategyRule` objects
             or mappings with ``where`` and lever keys (a scenario's ``[[strategy]]`` tables),
-            applied in order.
+            applied in order. A rule whose ``where`` selects none of the municipalities
+            simulated changes nothing and gives an `model.levers.UnmatchedRuleWarning`.
         backend: ``"numba"`` (compiled per-agent kernels) or ``"numpy"`` (the reference
             expressions, for debugging); both give the same numbers (`model.kernels`). None:
             `model.kernels.default_backend`.
@@ -148,7 +162,8 @@ class GovernanceModel(mesa.Model):
         **overrides: Further parameter overrides as keywords (for sliders and batch runs).
 
     Raises:
-        ParameterError: For unknown parameters or values out of range.
+        ParameterError: For unknown parameters or values out of range, or an argument of the
+            wrong kind (a seed that is not a whole number, a timeline that is not a `Timeline`).
         TimelineError: For an inconsistent timeline.
     """
 
@@ -165,6 +180,19 @@ class GovernanceModel(mesa.Model):
         collect: bool = True,
         **overrides: Any,
     ) -> None:
+        rng = checked_rng(rng)
+        if "seed" in overrides:
+            raise ParameterError(
+                "GovernanceModel takes its seed as rng=..., not seed=... (e.g. "
+                "GovernanceModel(rng=1))"
+            )
+        if timeline is not None and not isinstance(timeline, Timeline):
+            raise ParameterError(
+                f"timeline must be a Timeline, got {type(timeline).__name__} {timeline!r:.60} "
+                "(a scenario's: govsim.scenarios.loader.load_scenario('dso_delay').timeline)"
+            )
+        if not isinstance(collect, bool | np.bool_):
+            raise ParameterError(f"collect must be True or False, got {collect!r:.60}")
         super().__init__(rng=rng)
         self._made_with = {
             "seed": int(rng) if isinstance(rng, int | np.integer) else None,
@@ -184,6 +212,8 @@ class GovernanceModel(mesa.Model):
         self.frame = select_municipalities(municipalities)
         self.municipalities = MunicipalityArrays.from_frame(self.frame)
         self.strategy_rules = as_rules(strategy)
+        for sentence in unmatched(self.strategy_rules, self.frame):
+            warnings.warn(sentence, UnmatchedRuleWarning, stacklevel=2)
         self._rule_starts = {r.start_step(self.calendar) for r in self.strategy_rules} - {1}
         self.levers = LeverArrays.resolve(
             active_rules(self.strategy_rules, self.calendar, 1), self.frame, self.params
@@ -412,6 +442,8 @@ class GovernanceModel(mesa.Model):
                     f"a month from {self.calendar.date_of(self.steps + 1):%Y-%m} on",
                 )
             added.append((rule, step))
+        for sentence in unmatched((rule for rule, _ in added), self.frame):
+            warnings.warn(sentence, UnmatchedRuleWarning, stacklevel=2)
         for rule, step in added:
             self.strategy_rules = (*self.strategy_rules, rule)
             self._rule_starts.add(step)

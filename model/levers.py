@@ -259,12 +259,54 @@ class StrategyRule:
         return step
 
 
-def as_rules(rules: Iterable[StrategyRule | Mapping[str, Any]] | None) -> tuple[StrategyRule, ...]:
-    """Rules given as `StrategyRule` objects or mappings, as a tuple of `StrategyRule`."""
+def as_rules(
+    rules: Iterable[StrategyRule | Mapping[str, Any]] | StrategyRule | Mapping[str, Any] | None,
+) -> tuple[StrategyRule, ...]:
+    """Rules given as `StrategyRule` objects or mappings, as a tuple of `StrategyRule`.
+
+    One rule alone (a mapping or a `StrategyRule`) is a list of one.
+
+    Raises:
+        LeverError: ``rules`` is neither a rule nor a list of rules, or a rule is unusable.
+    """
+    if rules is None:
+        return ()
+    if isinstance(rules, StrategyRule | Mapping):
+        rules = [rules]
+    if isinstance(rules, str | bytes) or not isinstance(rules, Iterable):
+        raise LeverError(
+            f"the secretary's choices must be a list of rules, got {type(rules).__name__} "
+            f"{rules!r:.60}",
+            "a list of mappings such as {'where': 'all', 'coach_college': 0.7}, or StrategyRule",
+        )
     out = []
-    for rule in rules or ():
+    for rule in rules:
+        if not isinstance(rule, StrategyRule | Mapping):
+            raise LeverError(
+                f"a rule must be a mapping or a StrategyRule, got {type(rule).__name__} "
+                f"{rule!r:.60}",
+                "{'where': 'all', 'coach_college': 0.7}",
+            )
         out.append(rule if isinstance(rule, StrategyRule) else StrategyRule.from_mapping(rule))
     return tuple(out)
+
+
+class UnmatchedRuleWarning(UserWarning):
+    """A rule whose ``where`` selects none of the municipalities simulated: it does nothing."""
+
+
+def unmatched(rules: Iterable[StrategyRule], frame: pd.DataFrame) -> list[str]:
+    """One sentence per rule of ``rules`` that selects no row of ``frame``, naming its ``where``.
+
+    Such a rule is legal (a scenario's rule for a province, run on another province), but a
+    rule meant for a place the run leaves out does nothing, silently; callers say so.
+    """
+    return [
+        f"the rule for where = '{rule.where}' selects none of the {len(frame)} municipalities "
+        "simulated, so it changes nothing"
+        for rule in rules
+        if not rule.selector.mask(frame).any()
+    ]
 
 
 def active_rules(

@@ -252,22 +252,49 @@ def find_youth_region(text: str) -> str | None:
     return None
 
 
-def select_municipalities(selection: Sequence[str] | None) -> pd.DataFrame:
+SELECTION_FORMS = (
+    "CBS codes (GM0344), municipality names (Borne), provinces (Overijssel), or "
+    "'municipality NAME' / 'province NAME' where a name is both (Utrecht, Groningen)"
+)
+"""What a municipality selection may hold (for messages)."""
+
+
+def select_municipalities(selection: Sequence[str] | str | None) -> pd.DataFrame:
     """Rows of `load_municipalities` for CBS codes, names or province names (None: all 388).
 
+    A name that is both a municipality and a province (Utrecht, Groningen) selects the province,
+    which holds the municipality; ``"municipality Utrecht"`` (or its code, GM0344) selects only
+    the city, ``"province Utrecht"`` only the province. One text alone is a selection of one.
+
     Raises:
-        ParameterError: If a code or name matches no municipality or province.
+        ParameterError: If an item matches no municipality or province, or the selection is
+            empty.
     """
     frame = load_municipalities()
     if selection is None:
         return frame
+    items = [selection] if isinstance(selection, str) else list(selection)
+    if not items:
+        raise ParameterError(
+            f"the selection of municipalities is empty; give at least one: {SELECTION_FORMS} "
+            "(or None for all 388)"
+        )
     keep = np.zeros(len(frame), dtype=bool)
-    for item in selection:
-        name, province = find_municipality(str(item)), find_province(str(item))
+    for item in items:
+        text = " ".join(str(item).split())
+        word, _, rest = text.partition(" ")
+        name = province = None
+        if word.lower() in ("municipality", "gemeente") and rest:
+            name = find_municipality(rest)
+        elif word.lower() in ("province", "provincie") and rest:
+            province = find_province(rest)
+        else:
+            name, province = find_municipality(text), find_province(text)
         match = (frame["name"] == name) | (frame["province"] == province)
         if not match.any():
             raise ParameterError(
-                f"'{item}' is not a 2017 municipality code (GMxxxx), municipality name or province"
+                f"'{item}' is not a 2017 municipality code (GMxxxx), municipality name or "
+                f"province; allowed: {SELECTION_FORMS}"
             )
         keep |= match.to_numpy()
     return frame[keep].reset_index(drop=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -58,8 +59,12 @@ class Parameter:
         return CALIBRATE in self.source
 
     def check(self, value: object) -> float:
-        """Return ``value`` as a number if it is allowed, else raise `ParameterError`."""
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        """Return ``value`` as a number if it is allowed, else raise `ParameterError`.
+
+        Any real number passes the type check (Python's and numpy's, e.g. a value taken from a
+        DataFrame or ``np.linspace``); bools, texts and None do not.
+        """
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise ParameterError(
                 f"parameter '{self.name}' must be a number in [{self.low}, {self.high}] "
                 f"({self.unit}), got {value!r}"

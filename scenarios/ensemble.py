@@ -29,6 +29,7 @@ import contextlib
 import contextvars
 import hashlib
 import json
+import logging
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -58,7 +59,14 @@ from govsim.scenarios.output_folder import (
     stopped_run_files,
 )
 from govsim.scenarios.pool import process_pool
-from govsim.scenarios.runner import Outputs, RunResult, make_tasks, replication_seeds, run_tasks
+from govsim.scenarios.runner import (
+    Outputs,
+    RunResult,
+    RunTask,
+    make_tasks,
+    replication_seeds,
+    run_tasks,
+)
 from govsim.scenarios.scenario import Scenario, ScenarioError
 from govsim.scenarios.summary import MUNICIPAL_COLUMNS, EnsembleData, MunicipalValues
 
@@ -71,6 +79,7 @@ PARQUET_THREADS = 2
 """Threads that write the Parquet files while the summary CSV is formatted."""
 
 ScenarioRef = Scenario | str | Path
+LOG = logging.getLogger("govsim.scenarios")
 
 
 @dataclass
@@ -127,6 +136,27 @@ def resolve_scenarios(refs: Sequence[ScenarioRef]) -> list[Scenario]:
         scenario.timeline.validate()
         out.append(scenario)
     return out
+
+
+def say_unmatched(tasks: Sequence[RunTask]) -> None:
+    """Say once per scenario (not once per run) which of its rules selects no municipality.
+
+    Such a rule does nothing: a rule for a place the run leaves out (``--municipalities``), or
+    for a size class it has none of (`model.levers.unmatched`). Logged on ``govsim`` at
+    WARNING: the command line prints it as ``govsim: ...``, Python's last-resort handler on
+    standard error for the API.
+    """
+    from govsim.model.levers import unmatched
+    from govsim.model.municipalities import select_municipalities
+
+    frame = select_municipalities(tasks[0].municipalities)
+    said = set()
+    for task in tasks:
+        if task.scenario.name in said:
+            continue
+        said.add(task.scenario.name)
+        for sentence in unmatched(task.rules(), frame):
+            LOG.warning("scenario '%s': %s", task.scenario.name, sentence)
 
 
 def choose_reference(scenarios: Sequence[Scenario], reference: str | None = None) -> str:
@@ -525,6 +555,7 @@ def simulate(
         chosen, replications, seed, until=until, municipalities=municipalities, outputs=outputs
     )
     tasks[0].validate()  # municipalities, dates and outputs are shared by every task
+    say_unmatched(tasks)
     if before_runs is not None:  # everything is checked: e.g. take the output folder's lock
         before_runs()
     results = list(

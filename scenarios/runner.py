@@ -4,8 +4,8 @@ Everything that runs `GovernanceModel` for an ensemble (``govsim run``) or a bat
 (``govsim experiment run``) goes through this module (DESIGN §7, "one runner, not two").
 
 - A `RunTask` says what to run: a `Scenario`, parameter overrides, a seed, how far, where, and
-  which outputs to keep. It is plain, picklable data: Mesa models do not pickle, so workers get
-  tasks and build the model themselves.
+  which outputs to keep. It is plain, picklable data, small to send: workers get tasks and
+  build the model themselves (a model pickles too, as its recipe, but replays on arrival).
 - `run_task` runs one task and returns a `RunResult`: plain data (numpy arrays and, optionally,
   per-municipality snapshot DataFrames), never a model.
 - `run_tasks` runs many tasks in process (``workers=1``), in a local process pool
@@ -25,6 +25,7 @@ import concurrent.futures as cf
 import math
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +35,7 @@ import pandas as pd
 
 from govsim.model.calendar import CalendarError, MonthCalendar, parse_date
 from govsim.model.indicators import BY_NAME, INDICATORS
-from govsim.model.levers import StrategyRule
+from govsim.model.levers import StrategyRule, UnmatchedRuleWarning
 from govsim.model.parameters import ParameterError, resolve_parameters
 from govsim.scenarios.pool import process_pool
 from govsim.scenarios.scenario import Scenario
@@ -143,10 +144,11 @@ class RunTask:
         self.resolved_parameters()
         self.scenario.timeline.validate()
         self.outputs.validate()
-        if self.until is not None and MonthCalendar().step_of(self.until) < 1:
+        calendar = MonthCalendar()
+        if self.until is not None and not 1 <= calendar.step_of(self.until) <= calendar.n_steps:
             raise CalendarError(
-                f"until = '{self.until}' lies before the first simulated month "
-                f"({MonthCalendar().start.isoformat()[:7]})"
+                f"until = '{parse_date(self.until).isoformat()[:7]}' lies outside the simulated "
+                f"months {calendar.start.isoformat()[:7]} to {calendar.end.isoformat()[:7]}"
             )
         select_municipalities(self.municipalities)
 
@@ -195,13 +197,15 @@ def run_task(task: RunTask) -> RunResult:
 
     start, cpu_start = time.perf_counter(), time.process_time()
     out = task.outputs
-    model = GovernanceModel(
-        params=task.parameters(),
-        timeline=task.scenario.timeline,
-        rng=task.seed,
-        municipalities=task.municipalities,
-        strategy=task.rules(),
-    )
+    with warnings.catch_warnings():  # said once per scenario before the runs (say_unmatched)
+        warnings.simplefilter("ignore", UnmatchedRuleWarning)
+        model = GovernanceModel(
+            params=task.parameters(),
+            timeline=task.scenario.timeline,
+            rng=task.seed,
+            municipalities=task.municipalities,
+            strategy=task.rules(),
+        )
     cal: MonthCalendar = model.calendar
     last = cal.n_steps if task.until is None else min(cal.step_of(task.until), cal.n_steps)
     snapshots: dict[str, pd.DataFrame] = {}

@@ -462,8 +462,9 @@ def test_calibrate_with_an_unknown_municipality(capsys, tmp_path):
     message = fails(capsys, argv)
     assert message == (
         "govsim calibrate: --municipalities: 'Nowhere' is not a 2017 municipality code "
-        "(GMxxxx), municipality name or province. Allowed: 2017 municipality codes (GM0344), "
-        "municipality names (Utrecht) or province names (Gelderland)"
+        "(GMxxxx), municipality name or province; allowed: CBS codes (GM0344), municipality "
+        "names (Borne), provinces (Overijssel), or 'municipality NAME' / 'province NAME' where a "
+        "name is both (Utrecht, Groningen)"
     )
     assert not out.exists()
 

@@ -177,7 +177,7 @@ def test_task_validation_names_the_problem():
         RunTask(scenario("a"), 0, 1, municipalities=("Atlantis",)).validate()
     with pytest.raises(ParameterError, match="not_an_indicator"):
         RunTask(scenario("a"), 0, 1, outputs=Outputs(indicators=("not_an_indicator",))).validate()
-    with pytest.raises(CalendarError, match="before the first simulated month"):
+    with pytest.raises(CalendarError, match="outside the simulated months 2013-01 to 2029-12"):
         RunTask(scenario("a"), 0, 1, until="2012-06").validate()
     with pytest.raises(CalendarError):
         RunTask(scenario("a"), 0, 1, until="2020-13").validate()

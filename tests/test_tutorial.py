@@ -1,5 +1,6 @@
 """docs/tutorial.ipynb runs from top to bottom on this install (nbclient; issue 17)."""
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -41,3 +42,9 @@ def test_the_tutorial_runs_and_shows_what_it_promises(tmp_path):
     assert "application/vnd.jupyter.widget-view+json" in kinds  # the progress bar
     assert "months later" in text
     assert "(True, True)" in text  # the pickled model is the same model
+    # the lever of section 2 changes what it is said to change: starting early goes further
+    plain, early = (
+        float(re.search(rf"{name}\s+physical transition ([0-9.]+)", text).group(1))
+        for name in ("as is", "start early")
+    )
+    assert early > plain + 0.005, (plain, early)

@@ -179,10 +179,7 @@ class PipelineSettings:
             try:
                 select_municipalities([item])
             except ParameterError as exc:
-                raise CalibrationError(
-                    f"--municipalities: {exc}. Allowed: 2017 municipality codes (GM0344), "
-                    "municipality names (Utrecht) or province names (Gelderland)"
-                ) from None
+                raise CalibrationError(f"--municipalities: {exc}") from None
 
     def check_paths(self) -> None:
         """Refuse an ``out`` and a ``db`` that cannot be written, or a ``db`` that is no database.

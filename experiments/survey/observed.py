@@ -12,7 +12,7 @@ Rows have a ``role``:
   with Table 3); neither input nor target.
 
 Example:
-    >>> from experiments.survey.observed import targets
+    >>> from govsim.experiments.survey.observed import targets
     >>> t = targets()
     >>> rows = t[(t.item == "satisfaction_after_entry") & t.category.isin(["4", "5"])]
     >>> float(rows.percent.sum())

@@ -10,8 +10,8 @@ layout of ``data/survey_2017.csv``. How each item is answered is documented in
 `experiments.survey.simulate.simulate_survey`, at the survey month or at any other.
 
 Example:
-    >>> from model import GovernanceModel
-    >>> from experiments.survey.questionnaire import interview, SURVEY_MONTH
+    >>> from govsim.model import GovernanceModel
+    >>> from govsim.experiments.survey.questionnaire import interview, SURVEY_MONTH
     >>> model = GovernanceModel(rng=1).run(until=SURVEY_MONTH)
     >>> table = interview(model, sample="stratified", rng=7)
     >>> int(table.n.max())
@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import numbers
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -321,6 +323,15 @@ def _rng(rng: Any) -> np.random.Generator:
     return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
+def _finite(value: object) -> bool:
+    """Whether ``value`` is a finite real number (not a bool, a text or None)."""
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, numbers.Real)
+        and math.isfinite(float(value))
+    )
+
+
 def interview(
     model: GovernanceModel,
     sample: str = "stratified",
@@ -377,10 +388,10 @@ def interview(
         ("change_noise", chg_noise),
         ("importance_noise", imp_noise),
     ):
-        if not value >= 0.0:
-            raise ValueError(f"{name} must be >= 0, got {value}")
-    if not scale > 0.0:
-        raise ValueError(f"emphasis_scale must be > 0, got {scale}")
+        if not _finite(value) or not value >= 0.0:
+            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    if not _finite(scale) or not scale > 0.0:
+        raise ValueError(f"emphasis_scale must be a finite number > 0, got {scale!r}")
     sample_rng, noise_rng = _rng(rng).spawn(2)
     state = SurveyState.from_model(model, scale)
     rows = sample_respondents(state.size_class, sample, sample_rng)

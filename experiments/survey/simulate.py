@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from govsim.experiments.survey.items import INSTRUMENT_DEFAULTS
 from govsim.experiments.survey.observed import load_observed
 from govsim.experiments.survey.questionnaire import (
     FIELDWORK,
@@ -26,6 +27,7 @@ from govsim.experiments.survey.questionnaire import (
     interview,
 )
 from govsim.model.calendar import MonthCalendar, parse_date
+from govsim.model.seeds import checked_seed
 
 if TYPE_CHECKING:  # pragma: no cover
     from govsim.model.governance_model import GovernanceModel
@@ -70,7 +72,7 @@ def survey_seeds(seed: Any) -> tuple[np.random.SeedSequence, np.random.SeedSeque
     if isinstance(seed, np.random.SeedSequence):
         seed = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
     else:
-        seed = np.random.SeedSequence(seed)
+        seed = np.random.SeedSequence(None if seed is None else checked_seed(seed))
     model_ss, interview_ss = seed.spawn(2)
     return model_ss, interview_ss
 
@@ -129,13 +131,20 @@ def simulate_survey(
         The interview table, the model and the month asked.
 
     Raises:
-        ValueError: For a date outside the calendar or an invalid interview argument.
-        model.parameters.ParameterError: For unknown or out-of-range parameters.
+        ValueError: For a date outside the calendar, an unknown instrument setting or one that
+            is not a finite number in its range, or another invalid interview argument.
+        model.parameters.ParameterError: For unknown or out-of-range parameters, or a seed
+            that is not a whole number from 0 to 2**128 - 1.
     """
     from govsim.model import GovernanceModel
 
     month = survey_date(date)
     settings = dict(instrument or {})
+    unknown = sorted(set(settings) - set(INSTRUMENT_DEFAULTS))
+    if unknown:
+        raise ValueError(
+            f"unknown instrument setting {unknown[0]!r}; allowed: {', '.join(INSTRUMENT_DEFAULTS)}"
+        )
     model_ss, interview_ss = survey_seeds(seed)
     model = GovernanceModel(
         dict(params or {}),
