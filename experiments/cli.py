@@ -87,9 +87,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """``govsim experiment query``."""
-    from govsim.experiments.store import query
+    from govsim.experiments.store import ExperimentStore, query
 
     frame = query(args.dir, args.sql)
+    note = ExperimentStore(args.dir).incomplete_note()
+    if note:
+        print(note, file=sys.stderr)
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
         return 0
@@ -137,7 +140,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_discover(args: argparse.Namespace) -> int:
     """``govsim experiment discover``."""
     from govsim.experiments.discovery import discover
+    from govsim.experiments.store import ExperimentStore
 
+    note = ExperimentStore(args.dir).incomplete_note()
+    if note:
+        print(note, file=sys.stderr)
     result = discover(
         args.dir,
         args.outcome,

@@ -535,9 +535,18 @@ def discover(
     values = runs[outcome].to_numpy(dtype=np.float64)
     y = values >= threshold if above else values <= threshold
     x = runs[list(factors)]
-    found = find_box(
-        x, y, min_coverage=min_coverage, box=box, peel_alpha=peel_alpha, mass_min=mass_min
-    )
+    try:
+        found = find_box(
+            x, y, min_coverage=min_coverage, box=box, peel_alpha=peel_alpha, mass_min=mass_min
+        )
+    except ExperimentError as exc:
+        if y.any() and not y.all():
+            raise
+        quartiles = np.quantile(values, [0.25, 0.5, 0.75])
+        raise ExperimentError(
+            f"{exc}. '{outcome}' lies between {values.min():.4g} and {values.max():.4g} in "
+            f"these runs (quartiles {', '.join(f'{q:.4g}' for q in quartiles)})"
+        ) from None
     dso_full = _dso_full(manifest)
     statements = {
         lang: statement(

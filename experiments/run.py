@@ -32,8 +32,10 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -278,13 +280,24 @@ def result_tables(plan_: Plan, results: Sequence[RunResult]) -> tuple[pa.Table, 
     return runs, series
 
 
+class ExperimentInterrupted(KeyboardInterrupt):
+    """Ctrl-C during `run_experiment`; the message says how many runs are stored."""
+
+
 # ---------------------------------------------------------------------------- executors
 SCHEDULER_CHECK_TIMEOUT = "5s"
 """How long `check_scheduler` waits for the scheduler before the experiment writes anything."""
+SCHEDULER_CHECK_DEADLINE = 15.0
+"""Seconds after which `check_scheduler` gives up even if the connection has not failed: a
+port that accepts the connection but does not speak Dask's protocol (a scheduler's dashboard
+on 8787, a web server) makes ``distributed.Client`` wait for ever (its timeout covers the
+connection, not the handshake)."""
 
 
 def check_scheduler(scheduler: str) -> None:
     """Connect to the Dask scheduler once and close again: an unreachable one fails first.
+
+    The connection is tried in a thread of its own, given `SCHEDULER_CHECK_DEADLINE` seconds.
 
     Raises:
         ExperimentError: If the scheduler cannot be reached, or what answers there is not a
@@ -292,15 +305,43 @@ def check_scheduler(scheduler: str) -> None:
     """
     import distributed
 
-    try:
-        with distributed.Client(scheduler, timeout=SCHEDULER_CHECK_TIMEOUT):
-            pass
-    except Exception as exc:  # whatever answers (or not) there, it is no usable scheduler
+    outcome: dict[str, BaseException | None] = {}
+
+    def connect() -> None:
+        try:
+            with distributed.Client(scheduler, timeout=SCHEDULER_CHECK_TIMEOUT):
+                outcome["error"] = None
+        except BaseException as exc:  # whatever answers (or not) there is no usable scheduler
+            outcome["error"] = exc
+
+    attempt = threading.Thread(target=connect, name="govsim-scheduler-check", daemon=True)
+    attempt.start()
+    attempt.join(SCHEDULER_CHECK_DEADLINE)
+    if "error" not in outcome:
+        reason = (
+            f"something answers there but gave no Dask handshake within "
+            f"{SCHEDULER_CHECK_DEADLINE:g} s (a dashboard or web port, e.g. 8787?)"
+        )
+    elif outcome["error"] is None:
+        return
+    else:
+        exc = outcome["error"]
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise ExperimentError(
-            f"cannot reach the Dask scheduler at '{scheduler}': {reason}; nothing was written. "
-            "Allowed: the address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786"
-        ) from None
+    raise ExperimentError(
+        f"cannot reach the Dask scheduler at '{scheduler}': {reason}; nothing was written. "
+        "Allowed: the address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786"
+    )
+
+
+def cluster_threads(executor: cf.Executor | None) -> int | None:
+    """Threads of the Dask cluster behind ``executor`` (None if it is no Dask executor)."""
+    client = getattr(executor, "_client", None)
+    if client is None:
+        return None
+    try:
+        return sum(client.nthreads().values()) or None
+    except Exception:  # a cluster that went away: the run will say so
+        return None
 
 
 @contextlib.contextmanager
@@ -333,7 +374,7 @@ def open_executor(
                         n_workers=workers,
                         threads_per_worker=1,
                         processes=True,
-                        dashboard_address=None,
+                        dashboard_address=":0",  # a free port: 8787 may be another's
                         silence_logs=logging.ERROR,
                     )
                 )
@@ -558,6 +599,7 @@ def run_experiment(
         spec = load_spec(spec)
     if dask and scheduler:
         raise ExperimentError("give either --dask (a local cluster) or --scheduler ADDRESS")
+    workers_given = workers is not None  # else a remote cluster's own size counts
     if workers is None:
         from govsim.argtypes import available_cpus
 
@@ -631,9 +673,15 @@ def run_experiment(
             store.write_chunk(runs, series)
             state["done"] += len(results)
             state["chunks"] += 1
+            # the manifest follows the chunks, so a long run can be watched (and a killed one
+            # says how far it got)
+            manifest["counts"]["runs_complete"] = skipped + state["done"]
+            manifest["updated"] = _now()
+            store.write_manifest(manifest)
 
         status = "failed"
         where = "nothing to run"
+        lost: BaseException | None = None
         store.write_manifest(manifest)
         try:
             if pending:
@@ -644,6 +692,11 @@ def run_experiment(
                         pool, where = stack.enter_context(
                             open_executor(workers_used, dask=dask, scheduler=scheduler)
                         )
+                    threads = cluster_threads(pool) if scheduler and not workers_given else None
+                    if threads is not None:  # keep every worker of the cluster busy
+                        workers_used = max(1, min(threads, len(pending)))
+                        session["workers"] = workers_used
+                        where += f", {threads} threads"
                     session["executor"] = where
                     for _ in run_tasks(
                         pending,
@@ -658,7 +711,13 @@ def run_experiment(
             status = "complete"
         except KeyboardInterrupt:
             status = "interrupted"
-            raise
+            lost = KeyboardInterrupt()
+        except Exception as exc:
+            # a cluster that went away or a worker process killed (out of memory): the runs
+            # stored so far stay, and the same command resumes; anything else is a bug to show
+            if not (dask or scheduler or isinstance(exc, BrokenProcessPool)):
+                raise
+            lost = exc
         finally:
             session.update(
                 finished=_now(),
@@ -676,6 +735,15 @@ def run_experiment(
                 manifest["status"] = "incomplete" if status == "complete" else status
             manifest["updated"] = _now()
             store.write_manifest(manifest)
+        if lost is not None:
+            stored = (
+                f"{complete_now:,} of {plan_.n_runs:,} runs are stored in {store.root}; run the "
+                "same command to resume"
+            )
+            if isinstance(lost, KeyboardInterrupt):
+                raise ExperimentInterrupted(f"interrupted: {stored}")
+            reason = " ".join(str(lost).split())[:200] or type(lost).__name__
+            raise ExperimentError(f"the run on the {where} failed ({reason}); {stored}")
     return RunReport(
         out_dir=store.root,
         runs_total=plan_.n_runs,

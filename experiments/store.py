@@ -203,6 +203,27 @@ class ExperimentStore:
         except (OSError, json.JSONDecodeError) as exc:
             raise ExperimentError(f"'{path}' cannot be read as JSON: {exc}") from None
 
+    def incomplete_note(self) -> str | None:
+        """A note if fewer runs are stored than the experiment has (None if all are, or unknown).
+
+        Counted from the stored parts (their Parquet footers), not from the manifest, which a
+        run killed between two chunks has not brought up to date.
+        """
+        manifest = self.read_manifest()
+        total = (manifest or {}).get("counts", {}).get("runs_total")
+        if not isinstance(total, int):
+            return None
+        try:
+            stored = sum(pq.ParquetFile(part).metadata.num_rows for part in self.run_parts())
+        except (OSError, pa.ArrowException):
+            return None  # a damaged part: the query itself says so
+        if stored >= total:
+            return None
+        return (
+            f"note: {stored:,} of {total:,} runs are stored; the experiment is incomplete (run "
+            "the same `govsim experiment run` command to finish it)"
+        )
+
     def require_manifest(self) -> dict[str, Any]:
         """The manifest; `ExperimentError` if the folder holds no experiment."""
         manifest = self.read_manifest()
@@ -401,7 +422,15 @@ class ExperimentStore:
         ):
             if parts:
                 files = ", ".join("'" + str(p.resolve()).replace("'", "''") + "'" for p in parts)
-                con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet([{files}])")
+                try:
+                    con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet([{files}])")
+                except duckdb.Error as exc:  # a part cut short (a run killed while writing)
+                    con.close()
+                    message = " ".join(str(exc).split())[:300]
+                    raise ExperimentError(
+                        f"the {view} of '{self.root}' cannot be read ({message}); run the "
+                        "experiment again to set the damaged file aside and redo its runs"
+                    ) from None
             else:
                 schema = self._schema(key)
                 if schema is None:

@@ -281,6 +281,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, *USER_ERRORS) as exc:
         print(f"govsim {args.command}: {one_paragraph(str(exc))}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as exc:  # Ctrl-C: no traceback; an experiment says what is kept
+        said = str(exc) or "interrupted"
+        print(f"govsim {args.command}: {one_paragraph(said)}", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # the reader went away (``govsim params | head``): stop quietly, as Unix tools do
         devnull = os.open(os.devnull, os.O_WRONLY)

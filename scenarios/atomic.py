@@ -32,6 +32,8 @@ WRITE_ERRORS = {
     "or a symbolic link to nothing)",
     errno.ELOOP: "--out {out} cannot be made: it passes through a loop of symbolic links",
     errno.EISDIR: "--out {out} cannot be written: a folder stands where a file must be",
+    errno.ENOENT: "--out {out} cannot be made: the folder above it refuses new entries (a "
+    "system folder such as /proc), or it vanished while being written",
 }
 """What an `OSError` of these numbers while writing an output path means, as the start of a
 message (`write_error`); the one place that turns such an error into words."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import distributed
@@ -96,3 +97,16 @@ def test_dask_and_scheduler_exclude_each_other(spec_path, tmp_path):
     with pytest.raises(ExperimentError, match="either --dask"):
         run_experiment(spec_path, tmp_path / "out", dask=True, scheduler="tcp://x:1")
     assert not (tmp_path / "out").exists()
+
+
+def test_without_workers_every_thread_of_the_cluster_is_kept_busy(spec_path, pool_result, tmp_path):
+    """On a cluster, -j defaults to the cluster's threads, not this machine's CPUs (2 here)."""
+    with distributed.LocalCluster(
+        n_workers=3, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        out = tmp_path / "out"
+        report = run_experiment(spec_path, out, scheduler=cluster.scheduler_address, progress=False)
+    assert report.executor.endswith(", 3 threads")
+    session = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["sessions"][-1]
+    assert session["workers"] == 3
+    same(out, pool_result)

@@ -455,6 +455,22 @@ def test_calibrate_with_a_malformed_scheduler_address(capsys, tmp_path):
     assert not out.exists()
 
 
+def test_calibrate_with_an_unreachable_scheduler_writes_nothing(capsys, tmp_path):
+    out = tmp_path / "cal"
+    argv = ["calibrate", "--quick", "--out", str(out), "--scheduler", "tcp://127.0.0.1:9"]
+    message = fails(capsys, argv)
+    assert message.startswith(
+        "govsim calibrate: --scheduler: cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'"
+    )
+    assert "nothing was written" in message
+    assert not out.exists()
+
+
+def test_an_out_folder_under_proc_is_one_paragraph(capsys):
+    message = fails(capsys, ["run", "baseline", "-n", "1", "--out", "/proc/govsim_nope"])
+    assert "--out /proc/govsim_nope cannot be made: the folder above it refuses new" in message
+
+
 # ---------------------------------------------------------------------------- 6. calibrate
 def test_calibrate_with_an_unknown_municipality(capsys, tmp_path):
     out = tmp_path / "cal"

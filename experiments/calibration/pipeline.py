@@ -169,6 +169,18 @@ class PipelineSettings:
         select_priors(cal_settings.priors)
         self.check_municipalities()
         self.check_paths()
+        if self.scheduler:
+            self.check_scheduler()
+
+    def check_scheduler(self) -> None:
+        """Refuse a Dask scheduler that cannot be reached, before anything is written."""
+        from govsim.experiments.run import check_scheduler
+        from govsim.experiments.spec import ExperimentError
+
+        try:
+            check_scheduler(self.scheduler)
+        except ExperimentError as exc:
+            raise CalibrationError(f"--scheduler: {exc}") from None
 
     def check_municipalities(self) -> None:
         """Refuse a municipality or province that does not exist, before anything is written."""
