@@ -59,7 +59,7 @@ from govsim.experiments.store import (
 )
 from govsim.model.levers import StrategyRule
 from govsim.model.parameters import ParameterError, resolve_parameters
-from govsim.provenance import code_record, git_commit, package_versions
+from govsim.provenance import code_record, git_commit, model_fingerprint, package_versions
 from govsim.scenarios.adjust import AdjustError
 from govsim.scenarios.pool import process_pool
 from govsim.scenarios.runner import (
@@ -297,11 +297,12 @@ connection, not the handshake)."""
 def check_scheduler(scheduler: str) -> None:
     """Connect to the Dask scheduler once and close again: an unreachable one fails first.
 
-    The connection is tried in a thread of its own, given `SCHEDULER_CHECK_DEADLINE` seconds.
+    The connection is tried in a thread of its own, given `SCHEDULER_CHECK_DEADLINE` seconds;
+    the workers connected then must run this command's model (`check_cluster_code`).
 
     Raises:
-        ExperimentError: If the scheduler cannot be reached, or what answers there is not a
-            Dask scheduler (nothing written yet).
+        ExperimentError: If the scheduler cannot be reached, what answers there is not a
+            Dask scheduler, or its workers run other model code (nothing written yet).
     """
     import distributed
 
@@ -309,7 +310,11 @@ def check_scheduler(scheduler: str) -> None:
 
     def connect() -> None:
         try:
-            with distributed.Client(scheduler, timeout=SCHEDULER_CHECK_TIMEOUT):
+            with distributed.Client(scheduler, timeout=SCHEDULER_CHECK_TIMEOUT) as client:
+                try:
+                    check_cluster_code(client, scheduler)
+                except ExperimentError as refusal:
+                    outcome["refusal"] = refusal
                 outcome["error"] = None
         except BaseException as exc:  # whatever answers (or not) there is no usable scheduler
             outcome["error"] = exc
@@ -323,6 +328,8 @@ def check_scheduler(scheduler: str) -> None:
             f"{SCHEDULER_CHECK_DEADLINE:g} s (a dashboard or web port, e.g. 8787?)"
         )
     elif outcome["error"] is None:
+        if "refusal" in outcome:
+            raise outcome["refusal"]
         return
     else:
         exc = outcome["error"]
@@ -331,6 +338,44 @@ def check_scheduler(scheduler: str) -> None:
         f"cannot reach the Dask scheduler at '{scheduler}': {reason}; nothing was written. "
         "Allowed: the address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786"
     )
+
+
+def _worker_fingerprint() -> str:
+    """`govsim.provenance.model_fingerprint` as a worker computes it (sent by reference)."""
+    from govsim.provenance import model_fingerprint
+
+    return model_fingerprint()
+
+
+def check_cluster_code(client: Any, scheduler: str) -> None:
+    """Refuse a cluster whose workers would compute other runs than this command would.
+
+    Each worker reports `govsim.provenance.model_fingerprint` (the model's source and data,
+    the calibrated set among them, numpy and numba); a worker with another one, e.g. on a node
+    with an older checkout, would give other numbers under this experiment's name.
+
+    Raises:
+        ExperimentError: Some worker's fingerprint differs, or a worker cannot import govsim.
+    """
+    from govsim import provenance
+
+    mine = provenance.model_fingerprint()
+    try:
+        theirs = client.run(_worker_fingerprint)
+    except Exception as exc:  # a worker without govsim, or another version of it
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise ExperimentError(
+            f"the workers of the Dask cluster at '{scheduler}' cannot compute govsim's model "
+            f"fingerprint ({reason}); install the same govsim on every node; nothing was run"
+        ) from None
+    other = sorted(worker for worker, print_ in theirs.items() if print_ != mine)
+    if other:
+        raise ExperimentError(
+            f"{len(other)} of {len(theirs)} workers of the Dask cluster at '{scheduler}' run "
+            f"other model code or another calibrated set than this command (fingerprint "
+            f"{theirs[other[0]]} at {other[0]}, here {mine}): their runs would not be this "
+            "experiment's; install the same govsim commit on every node; nothing was run"
+        )
 
 
 def cluster_threads(executor: cf.Executor | None) -> int | None:
@@ -656,6 +701,7 @@ def run_experiment(
             "chunk": chunk,
             "command": list(command) if command is not None else None,
             "git_commit": git_commit()["commit"],
+            "model_fingerprint": model_fingerprint(),
             "removed_at_start": removed,
         }
         manifest["sessions"].append(session)

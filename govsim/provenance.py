@@ -100,6 +100,42 @@ def code_record() -> dict[str, Any]:
     }
 
 
+MODEL_CODE: tuple[str, ...] = ("govsim.model", "govsim.agents")
+"""Packages whose source shapes a run's numbers (with `govsim.scenarios.runner`, which runs it,
+and the model's data, the calibrated set among them): what `model_fingerprint` hashes."""
+
+
+@cache
+def model_fingerprint() -> str:
+    """A hash of what makes a run's numbers here: the model's source, its data, numpy, numba.
+
+    Two processes with the same fingerprint give the same run for the same task; a cluster's
+    worker with another one (an older checkout, another calibrated set) would not
+    (`experiments.run.check_cluster_code`). Content, not the git commit: an installed wheel
+    has no git.
+    """
+    import hashlib
+    import importlib
+
+    from govsim.scenarios import runner
+
+    digest = hashlib.sha256()
+    files: list[tuple[str, Path]] = [("scenarios/runner.py", Path(runner.__file__))]
+    for name in MODEL_CODE:
+        folder = Path(importlib.import_module(name).__file__).parent
+        files += [
+            (f"{name}/{path.relative_to(folder).as_posix()}", path)
+            for path in folder.rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts
+        ]
+    for label, path in sorted(files):
+        digest.update(f"{label}\n".encode())
+        digest.update(path.read_bytes())
+    versions = package_versions(("numpy", "numba"))
+    digest.update(repr(sorted(versions.items())).encode())
+    return digest.hexdigest()[:16]
+
+
 def record(seeds: Any = None, packages: Sequence[str] = PACKAGES) -> dict[str, Any]:
     """A whole provenance block: ``{"code": ..., "packages": ..., "seeds": ...}``."""
     return {"code": code_record(), "packages": package_versions(packages), "seeds": seeds}

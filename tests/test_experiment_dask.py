@@ -110,3 +110,24 @@ def test_without_workers_every_thread_of_the_cluster_is_kept_busy(spec_path, poo
     session = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["sessions"][-1]
     assert session["workers"] == 3
     same(out, pool_result)
+
+
+def test_a_cluster_whose_workers_run_other_model_code_is_refused(spec_path, tmp_path, monkeypatch):
+    """Workers that would give other numbers (here: this process pretends to have other model
+    code) are found before anything is written."""
+    from govsim import provenance
+    from govsim.experiments.spec import ExperimentError
+
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        real = provenance.model_fingerprint()
+        with distributed.Client(cluster.scheduler_address) as client:
+            assert set(client.run(provenance.model_fingerprint).values()) == {real}
+        monkeypatch.setattr(provenance, "model_fingerprint", lambda: "0123456789abcdef")
+        out = tmp_path / "out"
+        with pytest.raises(ExperimentError, match="1 of 1 workers of the Dask cluster at") as err:
+            run_experiment(spec_path, out, scheduler=cluster.scheduler_address, progress=False)
+    assert f"(fingerprint {real} at tcp://" in str(err.value)
+    assert "here 0123456789abcdef" in str(err.value) and "nothing was run" in str(err.value)
+    assert not out.exists()
