@@ -347,8 +347,11 @@ class GovernanceModel(mesa.Model):
     # ------------------------------------------------------------------ helpers
     @property
     def date(self) -> Any:
-        """Month simulated by the last step (the start month before any step)."""
-        return self.calendar.date_of(max(self.steps, 1))
+        """Month simulated by the last step (the start month before any step).
+
+        After the last month of the calendar it stays there, however often `step` is called.
+        """
+        return self.calendar.date_of(min(max(self.steps, 1), self.calendar.n_steps))
 
     def log_event(self, municipality: int, kind: str, **fields: Any) -> None:
         """Record a municipality event for drill-down and reports (plain data)."""

@@ -54,7 +54,9 @@ def fingerprint(model: GovernanceModel) -> str:
     """SHA-256 over the model's state arrays, its random streams and its month.
 
     The arrays of the municipalities, secretaries, colleges, councils, staff, citizens and
-    levers, the last month's participation and the team adoption.
+    levers, the last month's participation and the team adoption, and the compiled timeline
+    the steps read (so a ``model.timeline`` replaced by hand, which the steps do not see but a
+    replay would, counts as a change by hand).
     """
     digest = hashlib.sha256(str(model.steps).encode())
     for part in (
@@ -67,6 +69,7 @@ def fingerprint(model: GovernanceModel) -> str:
         model.citizens,
         model.levers,
         model.last_participation,
+        model.compiled,
     ):
         for values in _arrays(part):
             digest.update(np.ascontiguousarray(values).tobytes())

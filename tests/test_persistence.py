@@ -52,3 +52,22 @@ def test_a_model_changed_by_hand_says_how_to_keep_it_instead():
     with pytest.raises(ModelNotPicklable, match="changed after it was made") as error:
         pickle.dumps(model)
     assert "govsim.run(...).save(folder)" in str(error.value)
+
+
+def test_a_timeline_replaced_by_hand_is_a_change_by_hand():
+    """The steps read the compiled timeline; a replay would compile the new one and diverge."""
+    from govsim.scenarios.loader import load_scenario
+
+    model = GovernanceModel(rng=9, municipalities=PLACE)
+    model.run("2016-01")
+    model.timeline = load_scenario("dso_delay").timeline
+    with pytest.raises(ModelNotPicklable, match="changed after it was made"):
+        pickle.dumps(model)
+
+
+def test_stepping_past_the_end_keeps_the_last_month():
+    model = GovernanceModel(rng=1, municipalities=PLACE, collect=False).run()
+    for _ in range(5):
+        model.step()
+    assert not model.running
+    assert model.date.isoformat() == "2029-12-01"
