@@ -193,7 +193,7 @@ def pipeline_settings(args: argparse.Namespace):
         quick=args.quick,
         warm_start=not args.fresh,
         polish_starts=args.polish_starts,
-        progress=not args.quiet,
+        progress=not args.quiet and sys.stderr.isatty(),  # no bars in a log file
         judging=judging or None,
     )
 
