@@ -26,6 +26,7 @@ differences between points are not noise); otherwise every run has its own child
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
@@ -376,6 +377,21 @@ def check_cluster_code(client: Any, scheduler: str) -> None:
             f"{theirs[other[0]]} at {other[0]}, here {mine}): their runs would not be this "
             "experiment's; install the same govsim commit on every node; nothing was run"
         )
+
+
+def workers_lost(exc: BaseException, on_dask: bool) -> bool:
+    """Whether ``exc`` says the workers went away, not that a run failed.
+
+    A local pool's worker killed (out of memory) breaks the pool; on Dask, a lost scheduler or
+    worker shows as a closed connection, a timeout, a cancelled future or one of distributed's
+    own errors (``KilledWorker``). A run's own error (a bug) is none of these.
+    """
+    if isinstance(exc, BrokenProcessPool):
+        return True
+    if not on_dask:
+        return False
+    gone = (OSError, TimeoutError, cf.CancelledError, asyncio.CancelledError)
+    return isinstance(exc, gone) or type(exc).__module__.split(".")[0] == "distributed"
 
 
 def cluster_threads(executor: cf.Executor | None) -> int | None:
@@ -758,10 +774,10 @@ def run_experiment(
         except KeyboardInterrupt:
             status = "interrupted"
             lost = KeyboardInterrupt()
-        except Exception as exc:
+        except BaseException as exc:
             # a cluster that went away or a worker process killed (out of memory): the runs
             # stored so far stay, and the same command resumes; anything else is a bug to show
-            if not (dask or scheduler or isinstance(exc, BrokenProcessPool)):
+            if not workers_lost(exc, on_dask=bool(dask or scheduler)):
                 raise
             lost = exc
         finally:

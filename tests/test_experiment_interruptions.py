@@ -213,3 +213,18 @@ def test_a_port_that_is_no_dask_scheduler_is_refused_within_the_deadline(monkeyp
     finally:
         server.close()
     assert time.monotonic() - started < 10
+
+
+def test_what_counts_as_workers_lost():
+    import asyncio
+
+    from distributed.comm.core import CommClosedError
+
+    from govsim.experiments.run import workers_lost
+
+    assert workers_lost(BrokenProcessPool("killed"), on_dask=False)
+    assert not workers_lost(OSError("disk"), on_dask=False)  # a local run's own error
+    for exc in (CommClosedError("gone"), asyncio.CancelledError(), TimeoutError()):
+        assert workers_lost(exc, on_dask=True), exc
+    assert not workers_lost(ZeroDivisionError(), on_dask=True)  # a bug shows its traceback
+    assert not workers_lost(SystemExit(1), on_dask=True)
