@@ -406,6 +406,19 @@ def cluster_threads(executor: cf.Executor | None) -> int | None:
 
 
 @contextlib.contextmanager
+def quiet_logger(name: str) -> Iterator[None]:
+    """Silence logger ``name`` (below CRITICAL) for the duration, unless govsim is verbose."""
+    logger = logging.getLogger(name)
+    before = logger.level
+    if logging.getLogger("govsim").getEffectiveLevel() > logging.DEBUG:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
+@contextlib.contextmanager
 def open_executor(
     workers: int, dask: bool = False, scheduler: str | None = None
 ) -> Iterator[tuple[cf.Executor | None, str]]:
@@ -422,6 +435,9 @@ def open_executor(
             raise ExperimentError(f"--dask/--scheduler need dask.distributed: {exc}") from None
         with contextlib.ExitStack() as stack:
             if scheduler:
+                # a scheduler lost mid-run: the client logs each failed reconnection with a
+                # traceback; the run says it in one paragraph itself (`run_experiment`)
+                stack.enter_context(quiet_logger("distributed.client"))
                 try:
                     client = stack.enter_context(distributed.Client(scheduler, timeout="20s"))
                 except (OSError, TimeoutError) as exc:
@@ -758,7 +774,7 @@ def run_experiment(
                     if threads is not None:  # keep every worker of the cluster busy
                         workers_used = max(1, min(threads, len(pending)))
                         session["workers"] = workers_used
-                        where += f", {threads} threads"
+                        where += f", {threads} thread{'s' if threads != 1 else ''}"
                     session["executor"] = where
                     for _ in run_tasks(
                         pending,
