@@ -141,7 +141,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         nargs="+",
         metavar="NAME",
         default=None,
-        help="only these municipalities or provinces (CBS codes, names, province names)",
+        help="only these municipalities or provinces (CBS codes, names, province names; "
+        "'Utrecht' is the province, 'municipality Utrecht' or GM0344 the city)",
     )
     p.add_argument(
         "--until",
