@@ -45,9 +45,12 @@ WRITE_ERRNOS = (
     errno.EPERM,
     errno.ENOTDIR,
     errno.EISDIR,
+    errno.ENOENT,
 )
 """`OSError` numbers that mean a place the user named cannot be written (full, read-only, not
-allowed, a file where a folder belongs): printed as one paragraph, like `USER_ERRORS`."""
+allowed, a file where a folder belongs, a system folder such as /proc that takes no new
+entries): printed as one paragraph, like `USER_ERRORS`. Inputs that do not exist are refused
+by name before this (scenario and spec files, --db, --resume)."""
 
 
 class UserError(Exception):

@@ -172,6 +172,14 @@ def pipeline_settings(args: argparse.Namespace):
             "--install to run the smoke run, or drop --quick for a full calibration that "
             "installs its result"
         )
+    if not args.out.strip():  # Path("") is the current folder: the report would land there
+        raise CommandError("--out must name a folder; got an empty name")
+    if args.db is not None and not args.db.strip():
+        raise CommandError("--db must name the history database's file; got an empty name")
+    if args.resume and args.report_only:
+        raise CommandError(
+            "--resume samples further and --report-only samples nothing: give one of them"
+        )
     judging = judging_flags(args) if stored_run else {}
     polish = args.polish_evaluations
     if polish is None:
@@ -220,12 +228,21 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from govsim.experiments.calibration.priors import PriorError
     from govsim.model.parameters import CALIBRATED_PATH
 
+    settings = None
     try:
         settings = pipeline_settings(args)
         _setup_logging(args.quiet, getattr(args, "verbose", 0))
         outcome = pipeline.run(settings)
     except (CalibrationError, SelectionError, PriorError, CommandError) as exc:
         raise _user_error(exc) from exc
+    except KeyboardInterrupt:
+        if settings is None:
+            raise
+        raise KeyboardInterrupt(
+            f"interrupted; the generations finished so far are in {settings.database}: "
+            f"'govsim calibrate --resume --out {settings.out}"
+            f"{f' --db {settings.db}' if settings.db else ''}' continues the run"
+        ) from None
     print(outcome.summary())
     if outcome.installed:
         print(f"installed as the model's defaults: {CALIBRATED_PATH}")
@@ -333,13 +350,31 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--seed", type=argtypes.seed, default=None, help="run seed (default 20170801)")
     p.add_argument(
-        "--population", type=argtypes.count, default=None, help="particles per generation"
+        "--population",
+        type=argtypes.count,
+        default=None,
+        help="particles per generation (default 150; 16 with --quick)",
     )
     p.add_argument(
-        "--generations", type=argtypes.count, default=None, help="maximum generations in total"
+        "--generations",
+        type=argtypes.count,
+        default=None,
+        help="maximum generations in total (default 16; 2 with --quick)",
     )
-    p.add_argument("--max-minutes", type=float, default=None, help="wall-time limit of the ABC")
-    p.add_argument("--max-simulations", type=argtypes.count, default=None, help="simulation budget")
+    p.add_argument(
+        "--max-minutes",
+        type=argtypes.bounded_float(0.0, 7 * 24 * 60.0),
+        default=None,
+        help="wall-time limit of the ABC in minutes, checked between generations (default 25; "
+        "1.2 with --quick)",
+    )
+    p.add_argument(
+        "--max-simulations",
+        type=argtypes.count,
+        default=None,
+        help="simulation budget, checked between generations, so a run may go over it by part "
+        "of a generation (default 60,000; 400 with --quick)",
+    )
     p.add_argument(
         "--municipalities", nargs="+", metavar="NAME", help="province or municipality subset"
     )
@@ -347,7 +382,7 @@ def register(subparsers: Any) -> None:
         "--replications",
         type=argtypes.count,
         default=20,
-        help="runs at the calibrated set (>= 20)",
+        help="runs at the calibrated set (default 20; fewer make the fit figures noisier)",
     )
     p.add_argument(
         "--acceptance-seeds",
@@ -400,9 +435,9 @@ def register(subparsers: Any) -> None:
         type=argtypes.bounded_float(0.0, 100.0),
         default=None,
         metavar="S",
-        help="factor on the covariance of pyabc's perturbation kernels (default 4; pyabc's own "
-        "default 1; 8 keeps the weights better spread in a full run but stalls a small "
-        "population): wider keeps the importance weights spread, at a lower acceptance rate",
+        help="factor on the covariance of pyabc's perturbation kernels (default 8, 4 with "
+        "--quick; pyabc's own 1): wider keeps the importance weights spread, at a lower "
+        "acceptance rate",
     )
     p.add_argument(
         "--kernel",

@@ -25,6 +25,7 @@ confidence).
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -713,8 +714,23 @@ def write_markdown(
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def _strict_json(value: Any) -> Any:
+    """``value`` with every NaN or infinite float as None, so that the file is valid JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {k: _strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict_json(v) for v in value]
+    return value
+
+
 def write_json_atomic(path: Path, payload: Mapping[str, Any]) -> None:
-    """Write JSON to ``path`` atomically (temporary file in the same folder, then rename)."""
+    """Write JSON to ``path`` atomically (temporary file in the same folder, then rename).
+
+    NaN and infinite numbers (e.g. the mean z² of figures that were never fitted) are written
+    as ``null``: Python's ``NaN`` is not JSON, and other readers (JavaScript, R) refuse it.
+    """
     import json
 
     path = Path(path)
@@ -722,7 +738,7 @@ def write_json_atomic(path: Path, payload: Mapping[str, Any]) -> None:
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, indent=2, sort_keys=False)
+            json.dump(_strict_json(payload), fh, indent=2, sort_keys=False, allow_nan=False)
             fh.write("\n")
         os.replace(tmp, path)
     except BaseException:

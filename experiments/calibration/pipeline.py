@@ -12,6 +12,7 @@ installed as the model's defaults only on request).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -235,11 +236,45 @@ class PipelineSettings:
                 "header). Allowed: the file of a pyabc history database written by govsim "
                 "calibrate, or a new file name"
             )
+        if header:
+            problem = not_a_history(db)
+            if problem is not None:
+                raise CalibrationError(
+                    f"{flag} {db} {problem}; it was left as it is. Allowed: the file of a pyabc "
+                    "history database written by govsim calibrate, or a new file name"
+                )
 
     @property
     def database(self) -> Path:
         """The history database."""
         return self.db if self.db is not None else self.out / "calibration.db"
+
+
+PYABC_TABLES = frozenset({"abc_smc", "populations", "models", "particles"})
+"""Tables every pyabc history holds (pyabc.storage)."""
+
+
+def not_a_history(db: Path) -> str | None:
+    """Why the SQLite file ``db`` is no pyabc history (read only; None if it is one).
+
+    pyabc would otherwise add its tables to someone else's database, or fail deep inside with
+    "Database has version 0" or "database disk image is malformed".
+    """
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master")}
+            if PYABC_TABLES <= tables:
+                con.execute("SELECT count(*) FROM abc_smc").fetchone()
+    except sqlite3.DatabaseError as exc:
+        return f"cannot be read as an SQLite database ({exc})"
+    missing = sorted(PYABC_TABLES - tables)
+    if missing:
+        return (
+            f"is an SQLite database but not a pyabc history (it has no table {', '.join(missing)})"
+        )
+    return None
 
 
 @dataclass
