@@ -57,6 +57,10 @@ def test_a_quick_holdout_calibration_runs_end_to_end(tmp_path, monkeypatch):
     # how the ABC sampled, and pyabc's effective sample size of its last generation
     assert (prov["kernel"], prov["kernel_scaling"], prov["epsilon_alpha"]) == ("marginal", 4, 0.5)
     assert 0 < prov["final_ess"] <= 8
+    # why the ABC stopped, which pyabc does not record
+    assert prov["abc_stopped"].startswith(
+        (f"it reached {prov['generations']} generation", "it used its budget")
+    )
     # the hold-out is reported out of sample, next to the fitted figures
     groups = {row["group"]: row for row in record["fit"]["errors"]}
     assert groups["hold-out (not fitted)"]["figures"] == 17

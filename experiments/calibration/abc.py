@@ -945,7 +945,41 @@ def summary(result: CalibrationResult) -> dict[str, Any]:
         "final_epsilon": float(pops["epsilon"].iloc[-1]) if len(pops) else float("nan"),
         "final_ess": round(float(pops["ess"].iloc[-1]), 1) if len(pops) else float("nan"),
         "session_seconds": round(result.wall_time, 1),
+        "stopped": stop_reason(result, len(pops)),
     }
+
+
+def stop_reason(result: CalibrationResult, generations: int) -> str:
+    """Why the ABC stopped, from its settings and what it stored (pyabc does not record it).
+
+    The limits are tried in the order pyabc checks them after a generation; the last case is a
+    generation abandoned for its acceptance rate (or pyabc giving up on its weights).
+    """
+    settings, history = result.settings, result.history
+    simulations = int(history.total_nr_simulations)
+    stored = history.get_all_populations()
+    stored = stored[stored["t"] >= 0]
+    final_epsilon = float(stored["epsilon"].iloc[-1])
+    sampled = max(result.wall_time, float(stored["wall_time"].astype(float).sum()))
+    if generations >= settings.generations:
+        plural = "s" if settings.generations != 1 else ""
+        return f"it reached {settings.generations} generation{plural} (--generations)"
+    if final_epsilon <= settings.min_epsilon:
+        return f"epsilon reached its minimum {settings.min_epsilon:g}"
+    if settings.max_simulations is not None and simulations >= settings.max_simulations:
+        return (
+            f"it used its budget of {settings.max_simulations:,} simulations "
+            f"({simulations:,}; --max-simulations)"
+        )
+    minutes = settings.max_walltime_minutes
+    if minutes is not None and sampled >= 0.9 * 60 * minutes:  # pyabc: after a generation
+        return f"it reached its wall-time limit of {minutes:g} minutes (--max-minutes)"
+    return (
+        f"a generation did not accept {settings.population} particles within "
+        f"{settings.population / max(settings.min_acceptance_rate, 1e-9):,.0f} simulations "
+        f"(min_acceptance_rate {settings.min_acceptance_rate:g}), or pyabc gave up on its "
+        "weights (see the log)"
+    )
 
 
 def as_list(values: Sequence[str] | None) -> list[str] | None:

@@ -313,11 +313,13 @@ class Outcome:
         s, a = self.stats, self.acceptance
         lines = [
             f"calibration run {self.run_id} ({'resumed' if self.resumed else 'new'}): "
-            f"{s['simulations']} simulations, {s['generations']} generations, final epsilon "
+            f"{s['simulations']} simulations, {s['generations']} "
+            f"generation{'s' if s['generations'] != 1 else ''}, final epsilon "
             f"{s['final_epsilon']:.3g} (effective sample size {s['final_ess']:.3g} of "
             f"{self.record['provenance']['population_size']}), "
             f"ABC {s['abc_wall_time_seconds']:.0f} s of sampling "
-            f"(this session {self.session_seconds:.0f} s), total {self.total_seconds:.0f} s",
+            f"(this session {self.session_seconds:.0f} s), total {self.total_seconds:.0f} s; "
+            f"the ABC stopped because {s['stopped']}",
             f"target figures inside the survey's margin of error: "
             f"{a['inside_margin_median']:g} of {a['target_figures']} "
             f"({100 * a['share_inside_margin_median']:.0f}%; median over "
@@ -583,6 +585,7 @@ def provenance(
         "kernel_scaling": cal_settings.kernel_scaling,
         "epsilon_alpha": cal_settings.epsilon_alpha,
         "final_ess": stats["final_ess"],
+        "abc_stopped": stats["stopped"],
         "weighting": cal_settings.weighting,
         "answers": cal_settings.answers,
         "tied_settings": cal_settings.tied_settings(),
