@@ -41,14 +41,19 @@ def checked_seed(value: Any, name: str = "seed") -> int:
 
 
 def checked_rng(value: Any, name: str = "rng") -> Any:
-    """``value`` if it can seed a model: None, a numpy `Generator`, or a seed (`checked_seed`).
+    """``value`` if it can seed a model, as Mesa takes it.
+
+    None, a numpy `Generator`, `SeedSequence` or `BitGenerator`, or a seed (`checked_seed`).
 
     Raises:
         ParameterError: Anything else (names ``name`` and what is allowed).
     """
-    if value is None or isinstance(value, np.random.Generator):
+    numpy_kinds = (np.random.Generator, np.random.SeedSequence, np.random.BitGenerator)
+    if value is None or isinstance(value, numpy_kinds):
         return value
     try:
         return checked_seed(value, name)
     except ParameterError as error:
-        raise ParameterError(f"{error}; or pass a numpy Generator, or None") from None
+        raise ParameterError(
+            f"{error}; or pass a numpy Generator (or SeedSequence), or None"
+        ) from None

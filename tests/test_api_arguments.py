@@ -230,3 +230,9 @@ def test_plot_and_save_refuse_what_they_cannot_do(small_result, tmp_path):
 
 def test_tab_completion_offers_the_api():
     assert {"run", "load", "Result", "GovernanceModel", "scenario_names"} <= set(dir(govsim))
+
+
+def test_a_seed_sequence_seeds_the_model_as_mesa_allows():
+    a = GovernanceModel(rng=np.random.SeedSequence(5), municipalities=SMALL).run("2014-01")
+    b = GovernanceModel(rng=np.random.SeedSequence(5), municipalities=SMALL).run("2014-01")
+    assert a.national_series().equals(b.national_series())
