@@ -12,23 +12,11 @@ import json
 import sqlite3
 
 import pytest
+from test_hostile_inputs import fails  # one paragraph, exit 2, no traceback
 
-from govsim.cli import main
 from govsim.experiments.calibration.fit_report import write_json_atomic
 from govsim.experiments.calibration.pipeline import not_a_history
 from govsim.model.parameters import CALIBRATED_PATH
-
-
-def fails(capsys, argv: list[str]) -> str:
-    """Run ``govsim argv``; exit 2 and one line on stderr; return it."""
-    try:
-        code = main(argv)
-    except SystemExit as stop:  # argparse's own usage error
-        code = stop.code
-    err = capsys.readouterr().err
-    assert code == 2, err
-    assert "Traceback" not in err
-    return err
 
 
 def test_an_sqlite_file_that_is_no_pyabc_history_is_refused_and_left_alone(capsys, tmp_path):
