@@ -26,8 +26,6 @@ confidence).
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -726,24 +724,17 @@ def _strict_json(value: Any) -> Any:
 
 
 def write_json_atomic(path: Path, payload: Mapping[str, Any]) -> None:
-    """Write JSON to ``path`` atomically (temporary file in the same folder, then rename).
+    """Write JSON to ``path`` atomically (`scenarios.atomic.write_text`).
 
     NaN and infinite numbers (e.g. the mean z² of figures that were never fitted) are written
     as ``null``: Python's ``NaN`` is not JSON, and other readers (JavaScript, R) refuse it.
     """
     import json
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(_strict_json(payload), fh, indent=2, sort_keys=False, allow_nan=False)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from govsim.scenarios.atomic import write_text
+
+    text = json.dumps(_strict_json(payload), indent=2, sort_keys=False, allow_nan=False)
+    write_text(path, text + "\n")
 
 
 def observed_keys() -> dict[str, float]:
